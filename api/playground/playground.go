@@ -1,0 +1,132 @@
+// Package playground serves GraphiQL, an in-browser GraphQL IDE, for the
+// BrowserQL endpoint of a session. The scripts and the styles of GraphiQL are
+// embedded in the binary, so the page loads nothing from another site. The file
+// assets/README.md gives the versions and the way to refresh them.
+package playground
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"sync"
+)
+
+// AssetsPath is the path prefix under which Assets serves the files that the
+// page loads.
+const AssetsPath = "/playground/assets/"
+
+//go:embed assets/*.js assets/*.css
+var assets embed.FS
+
+// defaultQuery is the text in the editor when the browser has no saved query.
+const defaultQuery = `# sessionql BrowserQL runs GraphQL against one browser session.
+# Press Ctrl-Enter, or the run button, to run the example below.
+mutation {
+  goto(url: "https://example.com") {
+    status
+  }
+}
+`
+
+var page = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>sessionql BrowserQL</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{{.Assets}}graphiql.min.css?v={{.Version}}">
+<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+</head>
+<body>
+<div id="graphiql">Loading…</div>
+<script src="{{.Assets}}react.production.min.js?v={{.Version}}"></script>
+<script src="{{.Assets}}react-dom.production.min.js?v={{.Version}}"></script>
+<script src="{{.Assets}}graphiql.min.js?v={{.Version}}"></script>
+<script>
+ReactDOM.createRoot(document.getElementById("graphiql")).render(
+  React.createElement(GraphiQL, {
+    fetcher: GraphiQL.createFetcher({url: {{.Endpoint}}}),
+    defaultQuery: {{.Query}},
+  }),
+);
+</script>
+</body>
+</html>
+`))
+
+// version is a short hash of the embedded files. The page adds it to the
+// address of each asset, so a browser fetches the assets again after an update,
+// although Assets lets it cache them for a year.
+var version = sync.OnceValue(func() string {
+	h := sha256.New()
+	err := fs.WalkDir(assets, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := assets.ReadFile(name)
+		h.Write([]byte(name))
+		h.Write(b)
+		return err
+	})
+	if err != nil {
+		panic(err) // The files are embedded, so this cannot happen.
+	}
+	return hex.EncodeToString(h.Sum(nil)[:6])
+})
+
+// Page writes an HTML page with GraphiQL that sends its queries to endpoint.
+// The endpoint is the absolute or relative URL of the BrowserQL endpoint of a
+// session, with its token. The page loads its assets from AssetsPath, so the
+// server must also serve Assets. The page holds the token, so no cache keeps it
+// and the browser sends no Referer header from it.
+func Page(w http.ResponseWriter, endpoint string) {
+	var buf bytes.Buffer
+	err := page.Execute(&buf, map[string]string{
+		"Assets":   AssetsPath,
+		"Version":  version(),
+		"Endpoint": endpoint,
+		"Query":    defaultQuery,
+	})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	w.Write(buf.Bytes())
+}
+
+// Assets returns a handler that serves the embedded scripts and styles under
+// AssetsPath. Mount it at AssetsPath. It lets browsers cache the files for a
+// year and answers 404 for any other path.
+func Assets() http.Handler {
+	sub, err := fs.Sub(assets, "assets")
+	if err != nil {
+		panic(err) // The directory is embedded, so this cannot happen.
+	}
+	files := http.FileServerFS(sub)
+	return http.StripPrefix(AssetsPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		switch path.Ext(r.URL.Path) {
+		case ".js":
+			h.Set("Content-Type", "text/javascript; charset=utf-8")
+		case ".css":
+			h.Set("Content-Type", "text/css; charset=utf-8")
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("X-Content-Type-Options", "nosniff")
+		files.ServeHTTP(w, r)
+	}))
+}

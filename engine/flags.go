@@ -1,0 +1,73 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// baseFlags are on every launch: a closed network makes background services
+// fail at every start, and the protocol runs over a pipe, never a port.
+var baseFlags = []string{
+	"--remote-debugging-pipe",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--no-first-run",
+	"--disable-quic",
+	"--no-default-browser-check",
+	"--disable-breakpad",
+	"--disable-crash-reporter",
+	"--disable-domain-reliability",
+	"--disable-client-side-phishing-detection",
+	"--disable-default-apps",
+	"--disable-hang-monitor",
+	"--disable-popup-blocking",
+	"--disable-prompt-on-repost",
+	"--metrics-recording-only",
+	"--password-store=basic",
+	"--use-mock-keychain",
+	"--disable-features=Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider",
+}
+
+// flags builds the command line of one launch from its options.
+func flags(opts LaunchOptions) []string {
+	f := append([]string{}, baseFlags...)
+	f = append(f, "--user-data-dir="+opts.ProfileDir)
+	if os.Geteuid() == 0 {
+		f = append(f, "--no-sandbox")
+	}
+	if opts.Headless {
+		f = append(f, "--headless=new", "--hide-scrollbars", "--mute-audio")
+	}
+	if opts.Window.Width > 0 && opts.Window.Height > 0 {
+		f = append(f, fmt.Sprintf("--window-size=%d,%d", opts.Window.Width, opts.Window.Height))
+	}
+	if opts.Stealth {
+		f = append(f, stealthFlags(opts)...)
+	} else {
+		f = append(f, "--enable-automation")
+	}
+	if opts.Lang != "" {
+		f = append(f, "--lang="+opts.Lang)
+	}
+	f = append(f, proxyFlags(opts)...)
+	f = append(f, opts.Args...)
+	return append(f, "about:blank")
+}
+
+func proxyFlags(opts LaunchOptions) []string {
+	if opts.Proxy == "" {
+		return nil
+	}
+	f := []string{"--proxy-server=" + opts.Proxy}
+	if len(opts.ProxyBypass) > 0 {
+		f = append(f, "--proxy-bypass-list="+strings.Join(opts.ProxyBypass, ";"))
+	}
+	return f
+}
+
+// stealthFlags hide the switches that pages use to tell automation apart.
+func stealthFlags(LaunchOptions) []string {
+	return []string{"--disable-blink-features=AutomationControlled"}
+}

@@ -1,0 +1,251 @@
+package engine
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// Mux owns Chromium's DevTools pipe and shares it between clients. Each
+// client gets its own browser-level session (Target.attachToBrowserTarget),
+// so Chromium keeps discovery, auto-attach and child sessions apart per
+// client, exactly as for separate WebSocket connections.
+type Mux struct {
+	w      io.WriteCloser
+	r      io.ReadCloser
+	wmu    sync.Mutex
+	nextID atomic.Int64
+
+	mu      sync.Mutex
+	pending map[int64]pending
+	owners  map[string]*Client // session id → the client it belongs to
+	err     error              // set once the pipe is gone
+	gone    chan struct{}
+}
+
+// pending is where the reply to one forwarded or internal command goes.
+type pending struct {
+	client *Client
+	id     int64 // the client's own id
+	method string
+	reply  chan envelope // for the mux's own calls
+}
+
+// envelope is a DevTools message with its payload left raw.
+type envelope struct {
+	ID        int64           `json:"id,omitempty"`
+	SessionID string          `json:"sessionId,omitempty"`
+	Method    string          `json:"method,omitempty"`
+	Params    json.RawMessage `json:"params,omitempty"`
+	Result    json.RawMessage `json:"result,omitempty"`
+	Error     json.RawMessage `json:"error,omitempty"`
+}
+
+func newMux(w io.WriteCloser, r io.ReadCloser) *Mux {
+	m := &Mux{w: w, r: r, pending: map[int64]pending{}, owners: map[string]*Client{}, gone: make(chan struct{})}
+	go m.read()
+	return m
+}
+
+// ready waits until the browser answers on the pipe.
+func (m *Mux) ready(ctx context.Context) error {
+	_, err := m.call(ctx, "", "Browser.getVersion", nil)
+	return err
+}
+
+func (m *Mux) read() {
+	br := bufio.NewReaderSize(m.r, 1<<16)
+	for {
+		frame, err := br.ReadBytes(0)
+		if err != nil {
+			m.close(fmt.Errorf("read from browser: %w", err))
+			return
+		}
+		var env envelope
+		if err := json.Unmarshal(frame[:len(frame)-1], &env); err != nil {
+			continue
+		}
+		m.route(env)
+	}
+}
+
+// route hands a message from Chromium to the client it belongs to.
+func (m *Mux) route(env envelope) {
+	if env.ID != 0 {
+		m.routeReply(env)
+		return
+	}
+	m.mu.Lock()
+	c := m.owners[env.SessionID]
+	m.mu.Unlock()
+	if c == nil {
+		return
+	}
+	switch env.Method {
+	case "Target.attachedToTarget":
+		m.own(sessionIDOf(env.Params), c)
+	case "Target.detachedFromTarget":
+		defer m.disown(sessionIDOf(env.Params))
+	}
+	c.deliver(env)
+}
+
+func (m *Mux) routeReply(env envelope) {
+	m.mu.Lock()
+	p, ok := m.pending[env.ID]
+	delete(m.pending, env.ID)
+	m.mu.Unlock()
+	if !ok {
+		return
+	}
+	if p.reply != nil {
+		p.reply <- env
+		return
+	}
+	if p.client == nil {
+		return
+	}
+	if p.method == "Target.attachToTarget" && env.Error == nil {
+		m.own(sessionIDOf(env.Result), p.client)
+	}
+	env.ID = p.id
+	p.client.deliver(env)
+}
+
+func sessionIDOf(raw json.RawMessage) string {
+	var v struct {
+		SessionID string `json:"sessionId"`
+	}
+	json.Unmarshal(raw, &v)
+	return v.SessionID
+}
+
+func (m *Mux) own(session string, c *Client) {
+	if session == "" {
+		return
+	}
+	m.mu.Lock()
+	m.owners[session] = c
+	m.mu.Unlock()
+}
+
+func (m *Mux) disown(session string) {
+	m.mu.Lock()
+	delete(m.owners, session)
+	m.mu.Unlock()
+}
+
+// send forwards a client's command under a fresh id.
+func (m *Mux) send(env envelope, p pending) error {
+	id := m.nextID.Add(1)
+	m.mu.Lock()
+	if m.err != nil {
+		m.mu.Unlock()
+		return m.err
+	}
+	m.pending[id] = p
+	m.mu.Unlock()
+	env.ID = id
+	if err := m.write(env); err != nil {
+		m.mu.Lock()
+		delete(m.pending, id)
+		m.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+func (m *Mux) write(env envelope) error {
+	buf := appendEnvelope(make([]byte, 0, 128+len(env.Params)), env)
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	_, err := m.w.Write(append(buf, 0))
+	return err
+}
+
+// call runs one command for the mux itself and returns its result.
+func (m *Mux) call(ctx context.Context, session, method string, params any) (json.RawMessage, error) {
+	env := envelope{SessionID: session, Method: method}
+	if params != nil {
+		raw, err := json.Marshal(params)
+		if err != nil {
+			return nil, err
+		}
+		env.Params = raw
+	}
+	reply := make(chan envelope, 1)
+	if err := m.send(env, pending{method: method, reply: reply}); err != nil {
+		return nil, err
+	}
+	select {
+	case r := <-reply:
+		if r.Error != nil {
+			return nil, fmt.Errorf("%s: %s", method, r.Error)
+		}
+		return r.Result, nil
+	case <-m.gone:
+		return nil, m.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// close fails every waiting call and ends every client once the pipe is gone.
+func (m *Mux) close(err error) {
+	m.mu.Lock()
+	if m.err != nil {
+		m.mu.Unlock()
+		return
+	}
+	m.err = err
+	clients := map[*Client]bool{}
+	for _, c := range m.owners {
+		clients[c] = true
+	}
+	m.mu.Unlock()
+	close(m.gone)
+	m.w.Close()
+	m.r.Close()
+	for c := range clients {
+		c.end(err)
+	}
+}
+
+// appendEnvelope writes env as JSON without re-validating raw payloads,
+// which may be megabytes of screenshot data.
+func appendEnvelope(b []byte, env envelope) []byte {
+	b = append(b, '{')
+	sep := func() {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+	}
+	if env.ID != 0 {
+		b = append(b, `"id":`...)
+		b = strconv.AppendInt(b, env.ID, 10)
+	}
+	for _, f := range []struct{ key, val string }{{"sessionId", env.SessionID}, {"method", env.Method}} {
+		if f.val != "" {
+			sep()
+			b = strconv.AppendQuote(append(b, `"`+f.key+`":`...), f.val)
+		}
+	}
+	for _, f := range []struct {
+		key string
+		val json.RawMessage
+	}{{"params", env.Params}, {"result", env.Result}, {"error", env.Error}} {
+		if len(f.val) > 0 {
+			sep()
+			b = append(append(b, `"`+f.key+`":`...), f.val...)
+		}
+	}
+	return append(b, '}')
+}
+
+var errClientClosed = errors.New("the client connection is closed")

@@ -1,0 +1,63 @@
+// Package sessionql holds the domain types shared by the transports, the
+// session lifecycle and the browser engine: the application error and its codes.
+package sessionql
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes name what went wrong in words a client can branch on. The
+// transports map each one to an HTTP status or a GraphQL extensions.code.
+const (
+	CodeInvalidRequest     = "invalid_request"
+	CodeStealthRequired    = "stealth_required"
+	CodeUnauthorized       = "unauthorized"
+	CodeSessionNotFound    = "session_not_found"
+	CodePayloadTooLarge    = "payload_too_large"
+	CodeTooManyRequests    = "too_many_requests"
+	CodeBrowserUnavailable = "browser_unavailable"
+	CodeInternal           = "internal"
+
+	CodeTimeout           = "timeout"
+	CodeSelectorNotFound  = "selector_not_found"
+	CodeNavigationFailed  = "navigation_failed"
+	CodeEvaluationFailed  = "evaluation_failed"
+	CodeInvalidArgument   = "invalid_argument"
+	CodeBrowserDisconnect = "browser_disconnected"
+)
+
+// Error is the one application error. Code is stable and machine-readable;
+// Message is a sentence a person can act on.
+type Error struct {
+	Code    string
+	Message string
+}
+
+// Error returns the message, so that logs read as sentences.
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err when it is or wraps an *Error, and
+// CodeInternal otherwise.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// ErrorMessage returns the message of err when it is or wraps an *Error, and
+// a generic sentence otherwise, so that internal details do not leak.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "An internal error occurred; the server log has the details."
+}
