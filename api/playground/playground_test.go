@@ -172,9 +172,9 @@ func TestBrowser(t *testing.T) {
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
 
-	// Log the console of the page, and count its errors.
+	// Log the console of the page, and count its errors. The loop ends when
+	// cancelBrowser closes the tab, and wg.Wait waits for it.
 	console := chromedp.Console(ctx)
 	var errs int
 	var wg sync.WaitGroup

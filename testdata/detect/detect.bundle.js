@@ -2077,7 +2077,13 @@
     };
     for (const [k, n] of Object.entries(ctxs)) {
       if (k === "serviceWorker" && d2.serviceWorkerSkipped) continue;
-      add("navigator.webdriver === false in " + k, !!n && n.hasWebdriver === true && n.webdriver === false, n ? { webdriver: n.webdriver, present: n.hasWebdriver } : "context missing");
+      const isWorker = k === "worker" || k === "serviceWorker";
+      const ok = !!n && (isWorker ? n.hasWebdriver === false || n.webdriver === false : n.hasWebdriver === true && n.webdriver === false);
+      add(
+        (isWorker ? "navigator.webdriver absent/false in " : "navigator.webdriver === false in ") + k,
+        ok,
+        n ? { webdriver: n.webdriver === void 0 ? "undefined" : n.webdriver, present: n.hasWebdriver } : "context missing"
+      );
     }
     const strings = [];
     for (const [k, n] of Object.entries(ctxs)) {

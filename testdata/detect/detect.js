@@ -242,9 +242,17 @@ function buildChecks(d) {
     worker: d.worker && d.worker.navigator,
     serviceWorker: d.serviceWorker && d.serviceWorker.navigator,
   };
+  // Window contexts must expose navigator.webdriver === false. WorkerNavigator
+  // has no webdriver attribute in Chromium (WebDriver spec only adds it to
+  // Navigator), so in workers it must be absent (what a real Chrome shows) or false.
   for (const [k, n] of Object.entries(ctxs)) {
     if (k === 'serviceWorker' && d.serviceWorkerSkipped) continue;
-    add('navigator.webdriver === false in ' + k, !!n && n.hasWebdriver === true && n.webdriver === false, n ? { webdriver: n.webdriver, present: n.hasWebdriver } : 'context missing');
+    const isWorker = k === 'worker' || k === 'serviceWorker';
+    const ok = !!n && (isWorker
+      ? (n.hasWebdriver === false || n.webdriver === false)
+      : (n.hasWebdriver === true && n.webdriver === false));
+    add((isWorker ? 'navigator.webdriver absent/false in ' : 'navigator.webdriver === false in ') + k, ok,
+      n ? { webdriver: n.webdriver === undefined ? 'undefined' : n.webdriver, present: n.hasWebdriver } : 'context missing');
   }
 
   // No "Headless" anywhere

@@ -1,0 +1,39 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/sessionql/sessionql"
+)
+
+// Click waits for the element, scrolls it into view and clicks its centre
+// with real mouse events. It returns the point clicked.
+func (p *Page) Click(req context.Context, selector string, o LocateOptions, timeout time.Duration) (Box, error) {
+	ctx, cancel := p.step(req, timeout)
+	defer cancel()
+	what := "clicking " + selector
+	box, err := p.locate(ctx, selector, o)
+	if err != nil {
+		return Box{}, stepError(ctx, err, sessionql.CodeSelectorNotFound, what, timeout)
+	}
+	err = p.mouseClick(ctx, box.X, box.Y)
+	return box, stepError(ctx, err, sessionql.CodeSelectorNotFound, what, timeout)
+}
+
+// mouseClick moves to the point, presses and releases the left button.
+func (p *Page) mouseClick(ctx context.Context, x, y float64) error {
+	for _, typ := range []input.DispatchMouseEventType{input.DispatchMouseEventTypeMouseMoved, input.DispatchMouseEventTypeMousePressed, input.DispatchMouseEventTypeMouseReleased} {
+		params := input.DispatchMouseEventParams{Type: typ, X: x, Y: y}
+		if typ != input.DispatchMouseEventTypeMouseMoved {
+			params.Button = input.MouseButtonLeft
+			params.ClickCount = 1
+		}
+		if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, params); err != nil {
+			return err
+		}
+	}
+	return nil
+}
