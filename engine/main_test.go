@@ -1,15 +1,11 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/target"
-	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql/internal/testutil"
 	"go.uber.org/goleak"
 )
@@ -60,11 +56,6 @@ func newPage(t *testing.T) *Page {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		chromedp.CallBrowser(ctx, target.CloseTarget, target.CloseTargetParams{TargetID: p.target().TargetID})
-		p.Close()
-	})
+	t.Cleanup(p.CloseTab)
 	return p
 }

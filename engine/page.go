@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -106,4 +107,13 @@ func (p *Page) isolatedWorld(ctx context.Context, fresh bool) (int64, error) {
 	}
 	p.world = int64(res.ExecutionContextID)
 	return p.world, nil
+}
+
+// CloseTab closes the tab itself, then detaches; for pages the engine opened
+// beside the first one.
+func (p *Page) CloseTab() {
+	ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+	defer cancel()
+	chromedp.CallBrowser(ctx, target.CloseTarget, target.CloseTargetParams{TargetID: p.target().TargetID})
+	p.Close()
 }

@@ -66,7 +66,9 @@ type config struct {
 	ExpectTZ, ExpectLocale string
 }
 
-const (
+// Timezone/locale the stealth configs are set up with and the page expects
+// (-tz / -locale).
+var (
 	stealthTZ     = "America/New_York"
 	stealthLocale = "en-US"
 )
@@ -78,6 +80,7 @@ func configs() []config {
 			"--headless",
 			"--disable-blink-features=AutomationControlled",
 			"--window-size=1920,1080",
+			"--window-position=0,0",
 			"--screen-info={0,0 1920x1080}",
 			"--lang=" + stealthLocale,
 			"--user-agent=@UA@", // replaced by the learned UA without "Headless"
@@ -112,9 +115,11 @@ func configs() []config {
 		// Ablations: stealth minus one ingredient.
 		variant("stealth-no-disable-automationcontrolled", func(c *config) { dropFlag(c, "--disable-blink-features") }),
 		variant("stealth-no-window-size", func(c *config) { dropFlag(c, "--window-size") }),
+		variant("stealth-no-window-position", func(c *config) { dropFlag(c, "--window-position") }),
 		variant("stealth-no-screen-info", func(c *config) { dropFlag(c, "--screen-info") }),
 		variant("stealth-no-window-size-no-screen-info", func(c *config) { dropFlag(c, "--window-size"); dropFlag(c, "--screen-info") }),
 		variant("stealth-no-lang-flag", func(c *config) { dropFlag(c, "--lang") }),
+		variant("stealth-no-lang-flag-no-cdp-locale", func(c *config) { dropFlag(c, "--lang"); c.LocaleOverride = "" }),
 		variant("stealth-no-ua-flag", func(c *config) { dropFlag(c, "--user-agent") }),
 		variant("stealth-no-cdp-ua", func(c *config) { c.UAOverride, c.UAOnWorkers = false, false }),
 		variant("stealth-cdp-ua-pages-only", func(c *config) { c.UAOnWorkers = false }),
@@ -140,6 +145,8 @@ func main() {
 		verbose  = flag.Bool("v", false, "log CDP traffic summary")
 		timeout  = flag.Duration("timeout", 60*time.Second, "per-config timeout")
 	)
+	flag.StringVar(&stealthTZ, "tz", stealthTZ, "timezone for stealth configs (and page expectation)")
+	flag.StringVar(&stealthLocale, "locale", stealthLocale, "locale for stealth configs (and page expectation)")
 	flag.Parse()
 
 	abs, err := filepath.Abs(*dir)

@@ -1,0 +1,113 @@
+package graph
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/executor"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/engine"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// cacheBytes bounds each of the query caches.
+const cacheBytes = 32 << 20
+
+// Acquire gives a request the session's page once its query is valid, and a
+// release to call when the request is done.
+type Acquire func(r *http.Request) (*engine.Page, func(), error)
+
+// Handler serves BrowserQL requests. It parses and validates a query before
+// it takes the session's page, so a broken query never wakes a browser.
+type Handler struct {
+	exec    *executor.Executor
+	queries *cache[*ast.QueryDocument]
+	apq     *cache[string]
+}
+
+// NewHandler builds the executor with its caches, persisted queries,
+// introspection for the playground, and the error presenter.
+func NewHandler(version string) (*Handler, error) {
+	h := &Handler{exec: executor.New(NewExecutableSchema(Config{Resolvers: &Resolver{ServerVersion: version}, Directives: directives()}))}
+	var err error
+	if h.queries, err = newCache(cacheBytes, func(d *ast.QueryDocument) int64 { return int64(len(d.Operations)*64 + 256) }); err != nil {
+		return nil, err
+	}
+	if h.apq, err = newCache(cacheBytes, func(q string) int64 { return int64(len(q)) }); err != nil {
+		return nil, err
+	}
+	h.exec.SetQueryCache(h.queries)
+	h.exec.Use(extension.Introspection{})
+	h.exec.Use(extension.AutomaticPersistedQuery{Cache: h.apq})
+	h.exec.SetErrorPresenter(PresentError)
+	return h, nil
+}
+
+// Close frees the caches.
+func (h *Handler) Close() {
+	h.queries.close()
+	h.apq.close()
+}
+
+// Serve runs one request. It returns an error, and writes nothing, only when
+// acquire failed, so that the caller answers in the REST error shape.
+func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire) error {
+	r = r.WithContext(graphql.StartOperationTrace(r.Context()))
+	var params graphql.RawParams
+	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
+	if err := dec.Decode(&params); err != nil {
+		h.writeErrors(w, r, http.StatusBadRequest, gqlerror.List{gqlerror.Errorf("The body is not a GraphQL request: %v.", err)})
+		return nil
+	}
+	params.Headers = r.Header
+	ctx := r.Context()
+	opCtx, errs := h.exec.CreateOperationContext(ctx, &params)
+	if errs != nil {
+		h.writeErrors(w, r.WithContext(graphql.WithOperationContext(ctx, opCtx)), http.StatusBadRequest, errs)
+		return nil
+	}
+	page, release, err := h.acquireFor(r, opCtx, acquire)
+	if err != nil {
+		return err
+	}
+	defer release()
+	ctx = WithRequest(ctx, &Request{Page: page})
+	responses, ctx := h.exec.DispatchOperation(ctx, opCtx)
+	writeJSON(w, http.StatusOK, responses(ctx))
+	return nil
+}
+
+// acquireFor takes the page only for mutations: a query (such as the
+// playground's introspection) needs no browser.
+func (h *Handler) acquireFor(r *http.Request, opCtx *graphql.OperationContext, acquire Acquire) (*engine.Page, func(), error) {
+	if opCtx.Operation.Operation != ast.Mutation {
+		return nil, func() {}, nil
+	}
+	return acquire(r)
+}
+
+func (h *Handler) writeErrors(w http.ResponseWriter, r *http.Request, status int, errs gqlerror.List) {
+	for _, e := range errs {
+		if e.Extensions == nil || e.Extensions["code"] == nil {
+			setCode(e, sessionql.CodeInvalidRequest)
+		}
+	}
+	writeJSON(w, status, h.exec.DispatchError(r.Context(), errs))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// IsGraphQLContentType reports whether a POST body is JSON, as GraphQL
+// clients send it.
+func IsGraphQLContentType(ct string) bool {
+	return ct == "" || strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "application/graphql-response+json")
+}
