@@ -18,16 +18,16 @@ import (
 
 // LaunchOptions describe one start of Chromium for one session profile.
 type LaunchOptions struct {
-	ExecPath   string   // the Chromium binary
-	ProfileDir string   // --user-data-dir, kept between launches
-	TempDir    string   // TMPDIR for Chromium, emptied when the browser ends
-	Headless   bool     // false needs a display
-	Args       []string // extra flags, already validated
-	Stealth    bool     // anti-detection flags and page setup
-	Window     Size     // window and screen size
-	Lang       string   // --lang and Accept-Language, empty for the default
-	Timezone   string   // TZ for the browser, empty for the server's
-	Proxy      string   // --proxy-server
+	ExecPath    string   // the Chromium binary
+	ProfileDir  string   // --user-data-dir, kept between launches
+	TempDir     string   // TMPDIR for Chromium, emptied when the browser ends
+	Headless    bool     // false needs a display
+	Args        []string // extra flags, already validated
+	Stealth     bool     // anti-detection flags and page setup
+	Window      Size     // window and screen size
+	Lang        string   // --lang and Accept-Language, empty for the default
+	Timezone    string   // TZ for the browser, empty for the server's
+	Proxy       string   // --proxy-server
 	ProxyBypass []string
 }
 

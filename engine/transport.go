@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 
 	"github.com/chromedp/cdproto"
+	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
-	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
 )
 
 // transport lets chromedp speak through a mux client, so the engine is one
