@@ -5,6 +5,7 @@ package sessionql
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes name what went wrong in words a client can branch on. The
@@ -61,3 +62,17 @@ func ErrorMessage(err error) string {
 	}
 	return "An internal error occurred; the server log has the details."
 }
+
+// LimitError is a too_many_requests error with what the rate-limit headers
+// tell the client.
+type LimitError struct {
+	Err        *Error
+	Limit      int
+	Remaining  int
+	RetryAfter time.Duration
+}
+
+func (e *LimitError) Error() string { return e.Err.Message }
+
+// Unwrap lets errors.As find the *Error inside.
+func (e *LimitError) Unwrap() error { return e.Err }

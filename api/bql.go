@@ -1,0 +1,47 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/api/playground"
+	"github.com/sessionql/sessionql/engine"
+)
+
+// runBQL answers a GraphQL request on the session. The stealth gate comes
+// before the query is even read.
+func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	sess, _, err := a.sessions.Get(id)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if !sess.Options.Stealth {
+		writeError(w, sessionql.Errorf(sessionql.CodeStealthRequired, "BrowserQL runs only on stealth sessions; create the session with \"stealth\": true."))
+		return
+	}
+	err = a.bql.Serve(w, r, func(r *http.Request) (*engine.Page, func(), error) {
+		return a.sessions.Acquire(r.Context(), id)
+	})
+	if err != nil {
+		writeError(w, err)
+	}
+}
+
+// playground serves GraphiQL bound to the session's own endpoint.
+func (a *API) playground(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if _, _, err := a.sessions.Get(id); err != nil {
+		writeError(w, err)
+		return
+	}
+	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		writeError(w, invalid("GET serves the playground to browsers (Accept: text/html); send queries with POST."))
+		return
+	}
+	_, bql, _ := a.urls(r, id)
+	playground.Page(w, bql)
+}

@@ -1,0 +1,68 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/sessionql/sessionql/api/playground"
+	"github.com/sessionql/sessionql/graph"
+	"github.com/sessionql/sessionql/sessions"
+)
+
+// Config is what the transport needs to know of the server's settings.
+type Config struct {
+	Token        string
+	PublicURL    string // empty: from each request's Host and scheme
+	MaxTTL       time.Duration
+	ChromeStable string // path of Google Chrome, empty when not installed
+}
+
+// API holds the transport's dependencies.
+type API struct {
+	cfg      Config
+	sessions *sessions.Service
+	bql      *graph.Handler
+}
+
+// NewRouter builds every route in one place, so tests can mount it on
+// httptest.NewServer.
+func NewRouter(cfg Config, svc *sessions.Service, bql *graph.Handler) http.Handler {
+	a := &API{cfg: cfg, sessions: svc, bql: bql}
+	r := chi.NewRouter()
+	r.Use(recoverer, middleware.CleanPath)
+	r.Handle(playground.AssetsPath+"*", playground.Assets())
+	r.Group(func(r chi.Router) {
+		r.Use(auth(cfg.Token), limitBody)
+		r.Get("/healthz", a.health)
+		r.Get("/pressure", a.pressure)
+		r.Handle("/metrics", promhttp.Handler())
+		r.Post("/session", a.create)
+		r.Post("/sessions", a.create)
+		r.Get("/sessions", a.list)
+		r.Route("/sessions/{id}", func(r chi.Router) {
+			r.Get("/", a.get)
+			r.Patch("/", a.update)
+			r.Delete("/", a.stop)
+			r.Post("/bql", a.runBQL)
+			r.Get("/bql", a.playground)
+		})
+	})
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, invalid("There is no endpoint %s %s.", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, invalid("%s is not allowed on %s.", r.Method, r.URL.Path))
+	})
+	return r
+}
+
+func (a *API) health(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+func (a *API) pressure(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, a.sessions.Pressure())
+}

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/sessionql/sessionql/sessions"
+)
+
+func (a *API) create(w http.ResponseWriter, r *http.Request) {
+	var req createRequest
+	if err := decode(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	opts, ttl, err := req.options(a.cfg)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	sess, err := a.sessions.Create(opts, ttl, metadata(req.UserMetadata))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, a.view(r, sess, sessions.Hibernated))
+}
+
+func metadata(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	return raw
+}
+
+func (a *API) get(w http.ResponseWriter, r *http.Request) {
+	sess, status, err := a.sessions.Get(chi.URLParam(r, "id"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.view(r, sess, status))
+}
+
+func (a *API) list(w http.ResponseWriter, r *http.Request) {
+	f, err := listFilter(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	views, next, err := a.sessions.List(f)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	out := make([]sessionView, len(views))
+	for i, v := range views {
+		out[i] = a.view(r, v.Session, v.Status)
+	}
+	var nextCursor *string
+	if next != "" {
+		nextCursor = &next
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sessions": out, "next": nextCursor})
+}
+
+func listFilter(r *http.Request) (sessions.Filter, error) {
+	q := r.URL.Query()
+	f := sessions.Filter{Limit: 50, Cursor: q.Get("cursor")}
+	switch s := sessions.Status(q.Get("status")); s {
+	case "", sessions.Live, sessions.Hibernated:
+		f.Status = s
+	default:
+		return f, invalid("status must be live or hibernated, not %q.", s)
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return f, invalid("limit must be a whole number from 1 to 1000, not %q.", v)
+		}
+		f.Limit = n
+	}
+	if v := q.Get("q"); v != "" {
+		mq, err := sessions.ParseQuery(v)
+		if err != nil {
+			return f, err
+		}
+		f.Query = mq
+	}
+	return f, nil
+}
+
+// updateRequest is the body of PATCH /sessions/{id}.
+type updateRequest struct {
+	TTL          *float64         `json:"ttl"`
+	UserMetadata *json.RawMessage `json:"userMetadata"`
+}
+
+func (a *API) update(w http.ResponseWriter, r *http.Request) {
+	var req updateRequest
+	if err := decode(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	ttl, meta, err := req.changes(a.cfg)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	sess, status, err := a.sessions.Update(chi.URLParam(r, "id"), ttl, meta)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.view(r, sess, status))
+}
+
+func (u *updateRequest) changes(cfg Config) (*time.Duration, *json.RawMessage, error) {
+	if u.TTL == nil && u.UserMetadata == nil {
+		return nil, nil, invalid("PATCH needs ttl and/or userMetadata.")
+	}
+	var ttl *time.Duration
+	if u.TTL != nil {
+		d, err := validTTL(u.TTL, 0, cfg.MaxTTL)
+		if err != nil {
+			return nil, nil, err
+		}
+		ttl = &d
+	}
+	if u.UserMetadata != nil {
+		if err := validMetadata(*u.UserMetadata); err != nil {
+			return nil, nil, err
+		}
+		m := metadata(*u.UserMetadata)
+		u.UserMetadata = &m
+	}
+	return ttl, u.UserMetadata, nil
+}
+
+func (a *API) stop(w http.ResponseWriter, r *http.Request) {
+	if err := a.sessions.Stop(chi.URLParam(r, "id")); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

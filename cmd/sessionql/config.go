@@ -1,0 +1,165 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is everything the server is told at start, from flags with
+// environment variables as defaults.
+type config struct {
+	Addr, Token, DataDir, Chrome, PublicURL string
+	MaxBrowsers, MaxSessions, Queue         int
+	IdleTimeout, QueueTimeout, MaxTTL       time.Duration
+	Insecure                                bool
+}
+
+func parseConfig(args []string, getenv func(string) string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("sessionql", flag.ContinueOnError)
+	str := func(p *string, name, env, def, usage string) {
+		fs.StringVar(p, name, or(getenv(env), def), usage+" ($"+env+")")
+	}
+	str(&c.Addr, "addr", "ADDR", "127.0.0.1:3000", "address to listen on")
+	str(&c.Token, "token", "TOKEN", "", "token clients must send; empty turns auth off")
+	str(&c.DataDir, "data-dir", "DATA_DIR", "./data", "session store and profiles")
+	str(&c.Chrome, "chrome", "CHROME_PATH", "", "Chromium binary (default: found on PATH)")
+	str(&c.PublicURL, "public-url", "PUBLIC_URL", "", "URL clients reach the server at (default: from each request)")
+	ints := map[string]*int{}
+	for _, f := range []struct {
+		p         *int
+		name, env string
+		def       int
+		usage     string
+	}{
+		{&c.MaxBrowsers, "max-browsers", "MAX_BROWSERS", defaultMaxBrowsers(), "live browsers at once"},
+		{&c.MaxSessions, "max-sessions", "MAX_SESSIONS", 10000, "sessions in the store"},
+		{&c.Queue, "queue", "QUEUE", 100, "requests that may wait for a browser slot"},
+	} {
+		fs.IntVar(f.p, f.name, f.def, f.usage+" ($"+f.env+")")
+		ints[f.env] = f.p
+	}
+	durs := map[string]*time.Duration{}
+	for _, f := range []struct {
+		p         *time.Duration
+		name, env string
+		def       time.Duration
+		usage     string
+	}{
+		{&c.IdleTimeout, "idle-timeout", "IDLE_TIMEOUT", time.Minute, "hibernate a browser idle this long"},
+		{&c.QueueTimeout, "queue-timeout", "QUEUE_TIMEOUT", 30 * time.Second, "how long a request waits for a slot"},
+		{&c.MaxTTL, "max-ttl", "MAX_TTL", 90 * 24 * time.Hour, "longest session TTL"},
+	} {
+		fs.DurationVar(f.p, f.name, f.def, f.usage+" ($"+f.env+")")
+		durs[f.env] = f.p
+	}
+	fs.BoolVar(&c.Insecure, "insecure", getenv("INSECURE") == "true", "allow a non-loopback address without a token ($INSECURE)")
+	if err := envDefaults(getenv, ints, durs); err != nil {
+		return c, err
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	return c, c.validate()
+}
+
+// envDefaults applies numeric environment variables; flags given on the
+// command line still win because they are parsed after.
+func envDefaults(getenv func(string) string, ints map[string]*int, durs map[string]*time.Duration) error {
+	for env, p := range ints {
+		if v := getenv(env); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("%s must be a whole number, not %q", env, v)
+			}
+			*p = n
+		}
+	}
+	for env, p := range durs {
+		if v := getenv(env); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%s must be a duration such as 60s, not %q", env, v)
+			}
+			*p = d
+		}
+	}
+	return nil
+}
+
+func (c *config) validate() error {
+	if c.MaxBrowsers < 1 || c.MaxSessions < 1 || c.Queue < 0 || c.IdleTimeout <= 0 || c.QueueTimeout <= 0 || c.MaxTTL <= 0 {
+		return errors.New("max-browsers and max-sessions must be at least 1, queue at least 0, and the durations positive")
+	}
+	if c.Token == "" && !c.Insecure && !loopback(c.Addr) {
+		return fmt.Errorf("refusing to listen on %s without a token: set --token, or --insecure if you mean it", c.Addr)
+	}
+	if c.Chrome == "" {
+		c.Chrome = findChrome()
+	}
+	if c.Chrome == "" {
+		return errors.New("no Chromium found on PATH (chromium, chromium-browser, google-chrome); install it or set --chrome")
+	}
+	return nil
+}
+
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func findChrome() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// findChromeStable is Google Chrome, for sessions that ask for "chrome".
+func findChromeStable() string {
+	for _, name := range []string{"google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// defaultMaxBrowsers allows one live browser per 512 MiB of memory, within
+// 1 and 64.
+func defaultMaxBrowsers() int {
+	raw, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 4
+	}
+	var kb int
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "MemTotal:") {
+			kb, _ = strconv.Atoi(strings.Fields(line)[1])
+		}
+	}
+	return min(max(kb/(512*1024), 1), 64)
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
