@@ -80,6 +80,8 @@ func start(opts LaunchOptions) (*Browser, error) {
 	cmd.ExtraFiles = []*os.File{toChrome, fromChrome} // fd 3 is read by Chrome, fd 4 written
 	cmd.Env = browserEnv(opts)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	stderr := &tail{}
+	cmd.Stderr = stderr
 	err = cmd.Start()
 	toChrome.Close()
 	fromChrome.Close()
@@ -93,7 +95,7 @@ func start(opts LaunchOptions) (*Browser, error) {
 	go b.wait()
 	if err := b.mux.ready(context.Background()); err != nil {
 		b.Kill()
-		return nil, err
+		return nil, fmt.Errorf("%w; the browser said: %s", err, stderr)
 	}
 	return b, nil
 }

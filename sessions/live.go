@@ -2,6 +2,8 @@ package sessions
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -140,7 +142,7 @@ func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
 	opts := engine.LaunchOptions{
 		ExecPath:   s.cfg.ChromePath,
 		ProfileDir: s.profileDir(sess.ID),
-		TempDir:    filepath.Join(tempRoot(s.cfg), sess.ID+"-"+newID()[:6]),
+		TempDir:    filepath.Join(tempRoot(s.cfg), newID()[:8]),
 		Headless:   o.Headless,
 		Args:       o.Args,
 		Stealth:    o.Stealth,
@@ -223,4 +225,18 @@ func (s *Service) profileDir(id string) string { return filepath.Join(profilesDi
 
 func profilesDir(cfg Config) string { return filepath.Join(cfg.DataDir, "profiles") }
 
-func tempRoot(cfg Config) string { return filepath.Join(cfg.DataDir, "tmp") }
+// maxTempRoot keeps Chromium's socket paths under TMPDIR within the 108
+// bytes a Unix socket path may have.
+const maxTempRoot = 48
+
+// tempRoot holds the TMPDIR of every launch. It is under the data dir when
+// that path is short, else in the system temp dir under a name derived from
+// the data dir, so that the next start finds and cleans it either way.
+func tempRoot(cfg Config) string {
+	root := filepath.Join(cfg.DataDir, "tmp")
+	if len(root) <= maxTempRoot {
+		return root
+	}
+	sum := sha256.Sum256([]byte(cfg.DataDir))
+	return filepath.Join(os.TempDir(), "sessionql-"+hex.EncodeToString(sum[:6]))
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what sessionql needs on a fresh Debian/Ubuntu machine: Chromium
+# (Debian's package) and, for the tests, the Node packages of the test
+# clients. Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_chromium() {
+  if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; then
+    return
+  fi
+  echo "setup: installing Chromium (apt)" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+# ensure_npm installs a folder's locked Node packages when they are missing
+# or older than its lockfile.
+ensure_npm() {
+  local dir=$1
+  [ -f "$dir/package-lock.json" ] || return 0
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    echo "setup: npm ci in $dir" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+    touch "$dir/node_modules"
+  fi
+}
+
+ensure_chromium
+if [ "${1:-}" = "--test" ]; then
+  for dir in e2e testdata/detect; do ensure_npm "$dir"; done
+fi

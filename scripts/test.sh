@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and vet, then the Go tests, which drive a real
+# Chromium and, through Node, puppeteer-core and playwright-core. Installs
+# what is missing first. Extra arguments go to `go test` (e.g. -run Journey).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:" >&2; echo "$unformatted" >&2; exit 1
+fi
+go vet ./...
+go test -count=1 -timeout 15m "$@" ./...
