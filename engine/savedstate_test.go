@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sessionql/sessionql/internal/testutil"
+)
+
+// launchProfile starts a browser of its own on a profile the test keeps.
+func launchProfile(t *testing.T, profile string) (*Browser, *Page) {
+	t.Helper()
+	b, err := Launch(LaunchOptions{
+		ExecPath: testutil.ChromePath(t), ProfileDir: profile, TempDir: filepath.Join(t.TempDir(), "tmp"),
+		Headless: true, Window: Size{1280, 720},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Kill)
+	p, err := b.OpenPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return b, p
+}
+
+const writeState = `
+localStorage.setItem('theme', 'dark');
+sessionStorage.setItem('step', '2');
+document.cookie = 'kept=1; max-age=3600; path=/';
+document.cookie = 'tab=1; path=/';
+return 'ok';`
+
+const readState = `JSON.stringify([localStorage.getItem('theme'), sessionStorage.getItem('step'), document.cookie.split('; ').sort().join(';'), history.length])`
+
+func eval(t *testing.T, p *Page, js string) string {
+	t.Helper()
+	v, err := p.Evaluate(context.Background(), js, 10*time.Second)
+	if err != nil || v == nil {
+		t.Fatalf("evaluate %q: %v, %v", js, v, err)
+	}
+	return *v
+}
+
+// TestStateSurvivesKill writes cookies and storage, saves the state, kills
+// the browser with SIGKILL, and finds everything again after a restore.
+func TestStateSurvivesKill(t *testing.T) {
+	srv := testutil.ServePages(t)
+	profile := filepath.Join(t.TempDir(), "profile")
+	ctx := context.Background()
+	b, p := launchProfile(t, profile)
+	if _, err := p.Goto(ctx, srv.URL+"/click.html", Load, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	eval(t, p, writeState)
+	st, err := p.SaveState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(st)
+	t.Logf("state: %s", raw)
+	b.Kill()
+
+	_, p2 := launchProfile(t, profile)
+	if _, err := p2.Goto(ctx, srv.URL+"/click.html", Load, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("after SIGKILL without restore: %s", eval(t, p2, readState))
+	if _, err := p2.Goto(ctx, "about:blank", Load, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	var back State
+	json.Unmarshal(raw, &back)
+	if err := p2.RestoreState(ctx, &back); err != nil {
+		t.Fatal(err)
+	}
+	if u := eval(t, p2, "location.href + ' ' + history.length"); u != "about:blank 1" {
+		t.Errorf("after restore the tab is at %s; want about:blank with no history", u)
+	}
+	if _, err := p2.Goto(ctx, srv.URL+"/click.html", Load, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := eval(t, p2, readState), `["dark","2","kept=1;tab=1",2]`; got != want {
+		t.Errorf("state after restore = %s, want %s", got, want)
+	}
+}

@@ -1,0 +1,200 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/domstorage"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/chromedp"
+)
+
+// stateTimeout bounds saving or restoring a session's state.
+const stateTimeout = 20 * time.Second
+
+// blankDocument is what the engine serves itself at an origin whose storage
+// it restores: no script runs and no request leaves the machine.
+const blankDocument = "<!doctype html><title></title>"
+
+// RestoreState puts a saved state into a freshly started browser before any
+// client sees it: the cookie jar exactly as saved, then each origin's
+// storage, written from a blank document of that origin that the engine
+// serves itself. The tab ends on about:blank with no history. A failure for
+// one origin does not stop the others; all failures are returned together.
+func (p *Page) RestoreState(ctx context.Context, st *State) error {
+	ctx, cancel := p.step(ctx, stateTimeout)
+	defer cancel()
+	var errs []error
+	if err := restoreSavedCookies(ctx, st.Cookies); err != nil {
+		errs = append(errs, err)
+	}
+	if stateNeedsStorage(st) {
+		errs = append(errs, p.restoreStorage(ctx, st))
+	}
+	return errors.Join(errs...)
+}
+
+// restoreSavedCookies replaces the jar with the saved one; a cookie that Chromium
+// refuses (e.g. one that expired meanwhile) does not stop the others.
+func restoreSavedCookies(ctx context.Context, cookies []*network.CookieParam) error {
+	if _, err := chromedp.CallBrowser(ctx, storage.ClearCookies, storage.ClearCookiesParams{}); err != nil {
+		return fmt.Errorf("clear cookies: %w", err)
+	}
+	if len(cookies) == 0 {
+		return nil
+	}
+	if _, err := chromedp.CallBrowser(ctx, storage.SetCookies, storage.SetCookiesParams{Cookies: cookies}); err == nil {
+		return nil
+	}
+	var errs []error
+	for _, c := range cookies {
+		_, err := chromedp.CallBrowser(ctx, storage.SetCookies, storage.SetCookiesParams{Cookies: []*network.CookieParam{c}})
+		if err != nil && c.Expires == 0 || err != nil && float64(c.Expires) > float64(time.Now().Unix()) {
+			errs = append(errs, fmt.Errorf("restore cookie %s for %s%s: %w", c.Name, c.Domain, c.URL, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func stateNeedsStorage(st *State) bool {
+	for _, s := range st.Origins {
+		if s.Local != nil || s.Session != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// restoreStorage visits each origin on a blank document served by the
+// engine and writes its storage there.
+func (p *Page) restoreStorage(ctx context.Context, st *State) error {
+	stop, err := p.serveBlank(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for origin, s := range st.Origins {
+		if s.Local != nil || s.Session != nil {
+			errs = append(errs, p.restoreOrigin(ctx, origin, s))
+		}
+	}
+	stop()
+	errs = append(errs, p.blankTab(ctx))
+	return errors.Join(errs...)
+}
+
+func (p *Page) restoreOrigin(ctx context.Context, origin string, s *Storage) error {
+	if err := navigateSettled(ctx, origin+"/"); err != nil {
+		return fmt.Errorf("open %s to restore its storage: %w", origin, err)
+	}
+	for local, items := range map[bool]map[string]string{true: s.Local, false: s.Session} {
+		if err := writeSavedStorage(ctx, savedStorageID(origin, local), items); err != nil {
+			return fmt.Errorf("restore the storage of %s: %w", origin, err)
+		}
+	}
+	return nil
+}
+
+func writeSavedStorage(ctx context.Context, id *domstorage.StorageID, items map[string]string) error {
+	if items == nil {
+		return nil
+	}
+	if _, err := chromedp.Call(ctx, domstorage.Clear, domstorage.ClearParams{StorageID: id}); err != nil {
+		return err
+	}
+	for k, v := range items {
+		if _, err := chromedp.Call(ctx, domstorage.SetDOMStorageItem, domstorage.SetDOMStorageItemParams{StorageID: id, Key: k, Value: v}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// serveBlank answers every request of the tab with the blank document until
+// stop is called, bypassing service workers, so that visiting an origin
+// neither reaches the network nor runs the origin's code.
+func (p *Page) serveBlank(ctx context.Context) (stop func(), err error) {
+	chromedp.Call(ctx, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: true})
+	listen, cancel := context.WithCancel(ctx)
+	paused := make(chan *fetch.EventRequestPaused, 16)
+	chromedp.Listen(listen, func(ev any) {
+		if ev, ok := ev.(*fetch.EventRequestPaused); ok {
+			select {
+			case paused <- ev:
+			default: // the request fails on its own when the tab is done with
+			}
+		}
+	})
+	var wg sync.WaitGroup
+	wg.Go(func() { fulfilBlank(listen, paused) })
+	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
+		cancel()
+		wg.Wait()
+		return nil, fmt.Errorf("intercept the tab's requests: %w", err)
+	}
+	return func() {
+		chromedp.Call(ctx, fetch.Disable, cdp.Empty{})
+		chromedp.Call(ctx, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: false})
+		cancel()
+		wg.Wait()
+	}, nil
+}
+
+// fulfilBlank answers paused requests: documents get the blank page, anything
+// else a 404, until ctx ends.
+func fulfilBlank(ctx context.Context, paused <-chan *fetch.EventRequestPaused) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-paused:
+			params := fetch.FulfillRequestParams{RequestID: ev.RequestID, ResponseCode: 404}
+			if ev.ResourceType == network.ResourceTypeDocument {
+				params.ResponseCode = 200
+				params.ResponseHeaders = []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/html"}}
+				params.Body = []byte(blankDocument)
+			}
+			chromedp.Call(ctx, fetch.FulfillRequest, params)
+		}
+	}
+}
+
+// blank leaves the tab on about:blank with no history, as after a launch.
+func (p *Page) blankTab(ctx context.Context) error {
+	if err := navigateSettled(ctx, "about:blank"); err != nil {
+		return fmt.Errorf("leave the restored origins: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, page.ResetNavigationHistory, cdp.Empty{}); err != nil {
+		return fmt.Errorf("reset the tab's history: %w", err)
+	}
+	return nil
+}
+
+// navigateSettled navigates the tab and returns once its main frame shows
+// the new document, polling, as this needs no domain enabled.
+func navigateSettled(ctx context.Context, url string) error {
+	res, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: url})
+	if err == nil && res.ErrorText != "" {
+		err = errors.New(res.ErrorText)
+	}
+	for err == nil {
+		var tree page.GetFrameTreeResult
+		tree, err = chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
+		if err == nil && tree.FrameTree.Frame.LoaderID == res.LoaderID {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return err
+}
