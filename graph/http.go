@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
@@ -75,10 +76,13 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 	if err != nil {
 		return err
 	}
+	release = sync.OnceFunc(release)
 	defer release()
 	ctx = WithRequest(ctx, &Request{Page: page})
 	responses, ctx := h.exec.DispatchOperation(ctx, opCtx)
-	writeJSON(w, http.StatusOK, responses(ctx))
+	resp := responses(ctx)
+	release() // the session saves its state before the client hears of the result
+	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 
