@@ -12,15 +12,24 @@ import (
 // Click waits for the element, scrolls it into view and clicks its centre
 // with real mouse events. It returns the point clicked.
 func (p *Page) Click(req context.Context, selector string, o LocateOptions, timeout time.Duration) (Box, error) {
+	var box Box
+	err := p.onElement(req, selector, o, timeout, "clicking "+selector, func(ctx context.Context, el *element) error {
+		box = el.box
+		return p.mouseClick(ctx, box.X, box.Y)
+	})
+	return box, err
+}
+
+// onElement runs one step on the element of a selector: it waits for the
+// element as o says, then calls do, translating errors at the end.
+func (p *Page) onElement(req context.Context, selector string, o LocateOptions, timeout time.Duration, what string, do func(context.Context, *element) error) error {
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
-	what := "clicking " + selector
-	box, err := p.locate(ctx, selector, o)
-	if err != nil {
-		return Box{}, stepError(ctx, err, sessionql.CodeSelectorNotFound, what, timeout)
+	el, err := p.locate(ctx, selector, o)
+	if err == nil {
+		err = do(ctx, el)
 	}
-	err = p.mouseClick(ctx, box.X, box.Y)
-	return box, stepError(ctx, err, sessionql.CodeSelectorNotFound, what, timeout)
+	return stepError(ctx, err, sessionql.CodeSelectorNotFound, what, timeout)
 }
 
 // mouseClick moves to the point, presses and releases the left button.

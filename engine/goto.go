@@ -3,11 +3,8 @@ package engine
 import (
 	"context"
 	"net/http"
-	"sync"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql"
@@ -29,8 +26,10 @@ const (
 )
 
 // lifecycleNames maps each moment to Chromium's Page.lifecycleEvent name.
-// networkIdle is Chromium's own: no request in flight for 500 ms.
+// networkIdle is Chromium's own: no request in flight for 500 ms. commit is
+// the engine's name for the frame's navigation to the new document.
 var lifecycleNames = map[WaitUntil]string{
+	Commit:               "commit",
 	DOMContentLoaded:     "DOMContentLoaded",
 	Load:                 "load",
 	NetworkIdle:          "networkIdle",
@@ -52,7 +51,7 @@ func (p *Page) Goto(req context.Context, url string, until WaitUntil, timeout ti
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	what := "navigating to " + url
-	w, err := p.watchNavigation(ctx)
+	n, err := p.navigations()
 	if err != nil {
 		return nil, stepError(ctx, err, sessionql.CodeNavigationFailed, what, timeout)
 	}
@@ -63,108 +62,25 @@ func (p *Page) Goto(req context.Context, url string, until WaitUntil, timeout ti
 	if res.ErrorText != "" {
 		return nil, failf(sessionql.CodeNavigationFailed, "Navigating to %s failed: %s.", url, res.ErrorText)
 	}
-	if res.LoaderID == "" || until == Commit {
-		return w.committed(res.LoaderID, url), nil
+	if res.LoaderID == "" {
+		return &Response{URL: url}, nil
 	}
-	resp, err := w.wait(ctx, res.LoaderID, until)
-	return resp, stepError(ctx, err, sessionql.CodeNavigationFailed, what, timeout)
+	e, err := n.wait(ctx, n.byLoader(res.LoaderID), until)
+	if err != nil {
+		return nil, stepError(ctx, err, sessionql.CodeNavigationFailed, what, timeout)
+	}
+	return e.result(url), nil
 }
 
-// navigation collects the main frame's document responses and lifecycle
-// events while a step runs, keyed by loader.
-type navigation struct {
-	frame     cdp.FrameID
-	mu        sync.Mutex
-	responses map[cdp.LoaderID]*network.Response
-	reached   map[cdp.LoaderID]map[string]bool
-	latest    cdp.LoaderID
-	changed   chan struct{}
-}
-
-// watchNavigation starts listening before the step triggers a navigation, so
-// no event is missed; the listener ends with ctx.
-func (p *Page) watchNavigation(ctx context.Context) (*navigation, error) {
-	n := &navigation{
-		frame:     p.frameID(),
-		responses: map[cdp.LoaderID]*network.Response{},
-		reached:   map[cdp.LoaderID]map[string]bool{},
-		changed:   make(chan struct{}, 1),
-	}
-	return n, chromedp.Listen(ctx, n.observe)
-}
-
-func (n *navigation) observe(ev any) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	switch ev := ev.(type) {
-	case *network.EventResponseReceived:
-		if ev.Type != network.ResourceTypeDocument || ev.FrameID != n.frame {
-			return
-		}
-		n.responses[ev.LoaderID] = ev.Response
-	case *page.EventLifecycleEvent:
-		if ev.FrameID != n.frame {
-			return
-		}
-		if ev.Name == "init" {
-			n.latest = ev.LoaderID
-		}
-		if n.reached[ev.LoaderID] == nil {
-			n.reached[ev.LoaderID] = map[string]bool{}
-		}
-		n.reached[ev.LoaderID][ev.Name] = true
-	default:
-		return
-	}
-	select {
-	case n.changed <- struct{}{}:
-	default:
-	}
-}
-
-// wait blocks until the loader reached the moment; an empty loader (a
-// same-document navigation, or one not started by the step) uses the latest.
-func (n *navigation) wait(ctx context.Context, loader cdp.LoaderID, until WaitUntil) (*Response, error) {
-	for {
-		if resp, ok := n.done(loader, until); ok {
-			return resp, nil
-		}
-		select {
-		case <-n.changed:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-}
-
-func (n *navigation) done(loader cdp.LoaderID, until WaitUntil) (*Response, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if loader == "" {
-		loader = n.latest
-	}
-	resp := n.responses[loader]
-	name, ok := lifecycleNames[until]
-	if !ok {
-		name = lifecycleNames[Load]
-	}
-	return toResponse(resp), n.reached[loader][name]
-}
-
-// committed answers a navigation that needs no waiting: a same-document one
-// has no response, and Page.navigate returns once the new document commits.
-func (n *navigation) committed(loader cdp.LoaderID, url string) *Response {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if r := toResponse(n.responses[loader]); r != nil && loader != "" {
-		return r
-	}
-	return &Response{URL: url}
-}
-
-func toResponse(r *network.Response) *Response {
+// result is the response a navigation ended on; one without an HTTP
+// response (about:blank, the back-forward cache) has only a URL.
+func (e *navEntry) result(fallbackURL string) *Response {
+	r := e.response
 	if r == nil {
-		return nil
+		if e.url == "" {
+			return &Response{URL: fallbackURL}
+		}
+		return &Response{URL: e.url}
 	}
 	text := r.StatusText
 	if text == "" {

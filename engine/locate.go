@@ -21,15 +21,43 @@ type LocateOptions struct {
 	Wait    bool // wait for it to appear; otherwise it must be there now
 }
 
-// locateScript waits in the page for a CSS selector and measures the element.
-const locateScript = `async function(selector, o) {
+// element is what a selector found: its frame, the CSS that finds it again
+// there (pierce: also in open shadow roots), and its box in the tab's
+// viewport.
+type element struct {
+	frame  frame
+	css    string
+	pierce bool
+	box    Box
+}
+
+// queryJS defines find and findAll for the engine's scripts; with pierce
+// they also search open shadow roots.
+const queryJS = `
+  const roots = (root) => {
+    const out = [root];
+    for (let i = 0; i < out.length; i++)
+      for (const el of out[i].querySelectorAll('*')) if (el.shadowRoot) out.push(el.shadowRoot);
+    return out;
+  };
+  const find = (root, css, pierce) => {
+    if (!pierce) return root.querySelector(css);
+    for (const r of roots(root)) { const el = r.querySelector(css); if (el) return el; }
+    return null;
+  };
+  const findAll = (root, css, pierce) =>
+    pierce ? roots(root).flatMap((r) => [...r.querySelectorAll(css)]) : [...root.querySelectorAll(css)];
+`
+
+// locateScript waits in a frame for a selector and measures the element.
+const locateScript = `async function(css, pierce, o) {` + queryJS + `
   const deadline = Date.now() + o.waitMs;
   const shown = (el) => {
     const s = getComputedStyle(el), r = el.getBoundingClientRect();
     return s.visibility !== 'hidden' && s.display !== 'none' && r.width > 0 && r.height > 0;
   };
   for (;;) {
-    const el = document.querySelector(selector);
+    const el = find(document, css, pierce);
     if (el && (!o.visible || shown(el))) {
       if (o.scroll) el.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});
       const r = el.getBoundingClientRect();
@@ -44,29 +72,92 @@ const locateScript = `async function(selector, o) {
 // so a missing element reads as "not found" rather than as a bare timeout.
 const waitMargin = 100 * time.Millisecond
 
-// locate finds the element of a selector, waiting as the options say.
-func (p *Page) locate(ctx context.Context, selector string, o LocateOptions) (Box, error) {
-	var res struct {
-		Found               bool
-		X, Y, Width, Height float64
+// locate finds the element of a selector, waiting as the options say. A deep
+// selector searches every frame it names, polling while it waits.
+func (p *Page) locate(ctx context.Context, selector string, o LocateOptions) (*element, error) {
+	sel, err := parseSelector(selector)
+	if err != nil {
+		return nil, err
 	}
 	wait := time.Duration(0)
 	if dl, ok := ctx.Deadline(); ok {
 		wait = max(time.Until(dl)-waitMargin, 0)
 	}
+	var el *element
+	if sel.deep {
+		el, err = p.locateDeep(ctx, sel, o, wait)
+	} else {
+		el, err = p.locateIn(ctx, p.mainFrame(), sel, o, wait)
+	}
+	if err != nil || el != nil {
+		return el, invalidSelector(selector, err)
+	}
+	return nil, notFound(selector, o, wait)
+}
+
+// locateIn looks for the selector in one frame; nil when it is not there.
+func (p *Page) locateIn(ctx context.Context, f frame, sel selectorSpec, o LocateOptions, wait time.Duration) (*element, error) {
+	var res struct {
+		Found               bool
+		X, Y, Width, Height float64
+	}
 	args := map[string]any{"visible": o.Visible, "scroll": o.Scroll, "wait": o.Wait, "waitMs": wait.Milliseconds()}
-	err := p.callInWorld(ctx, locateScript, &res, selector, args)
+	if err := p.callInFrame(ctx, f, locateScript, &res, sel.css, sel.deep, args); err != nil || !res.Found {
+		return nil, err
+	}
+	return &element{frame: f, css: sel.css, pierce: sel.deep, box: Box{X: res.X, Y: res.Y, Width: res.Width, Height: res.Height}}, nil
+}
+
+// locateDeep searches the frames the selector names, main frame first, and
+// moves the box into the tab's viewport.
+func (p *Page) locateDeep(ctx context.Context, sel selectorSpec, o LocateOptions, wait time.Duration) (*element, error) {
+	deadline := time.Now().Add(wait)
+	once := o
+	once.Wait = false
+	for {
+		frames, err := p.frames(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range frames {
+			if !sel.matchesFrame(f.url) {
+				continue
+			}
+			el, err := p.locateIn(ctx, f, sel, once, 0)
+			if err != nil || el != nil {
+				return p.inViewport(ctx, el, frames, err)
+			}
+		}
+		if !o.Wait || time.Now().After(deadline) {
+			return nil, nil
+		}
+		if err := sleep(ctx, deepPoll); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// inViewport shifts an element's box by its frame's origin.
+func (p *Page) inViewport(ctx context.Context, el *element, frames []frame, err error) (*element, error) {
+	if err != nil {
+		return nil, err
+	}
+	x, y, err := p.frameOrigin(ctx, el.frame, frames)
+	if err != nil {
+		return nil, err
+	}
+	el.box.X, el.box.Y = el.box.X+x, el.box.Y+y
+	return el, nil
+}
+
+// invalidSelector reports a selector the browser rejected as an invalid
+// argument, and passes other errors on.
+func invalidSelector(selector string, err error) error {
 	var se *scriptError
 	if errors.As(err, &se) {
-		return Box{}, failf(sessionql.CodeInvalidArgument, "The selector %q is not valid: %s.", selector, se.message)
+		return failf(sessionql.CodeInvalidArgument, "The selector %q is not valid: %s.", selector, se.message)
 	}
-	if err != nil {
-		return Box{}, err
-	}
-	if !res.Found {
-		return Box{}, notFound(selector, o, wait)
-	}
-	return Box{X: res.X, Y: res.Y, Width: res.Width, Height: res.Height}, nil
+	return err
 }
 
 func notFound(selector string, o LocateOptions, waited time.Duration) error {
@@ -78,4 +169,16 @@ func notFound(selector string, o LocateOptions, waited time.Duration) error {
 		return failf(sessionql.CodeSelectorNotFound, "No element matches %q.", selector)
 	}
 	return failf(sessionql.CodeSelectorNotFound, "No %s element matched %q within %dms.", state, selector, waited.Milliseconds())
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

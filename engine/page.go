@@ -25,6 +25,9 @@ type Page struct {
 
 	mu    sync.Mutex
 	world int64 // the engine's isolated world in the main frame, 0 if unknown
+
+	frameState frameState // sessions and worlds of the other frames; see frames.go
+	steps      stepState  // what BrowserQL steps keep between calls; see steps.go
 }
 
 // engineIntercept keeps the Runtime domain off on the engine's targets, so

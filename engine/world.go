@@ -7,21 +7,26 @@ import (
 	"strings"
 
 	"github.com/chromedp/cdproto"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/chromedp"
 )
 
-// callInWorld calls a function in the engine's isolated world with JSON
-// arguments and decodes its JSON result into out. A world lost to a
-// navigation is made again and the call retried.
+// callInWorld calls a function in the engine's isolated world of the main
+// frame with JSON arguments and decodes its JSON result into out.
 func (p *Page) callInWorld(ctx context.Context, fn string, out any, args ...any) error {
+	return p.callInFrame(ctx, p.mainFrame(), fn, out, args...)
+}
+
+// callInFrame calls a function in the engine's isolated world of a frame. A
+// world lost to a navigation is made again and the call retried.
+func (p *Page) callInFrame(ctx context.Context, f frame, fn string, out any, args ...any) error {
 	fresh := false
 	for {
-		world, err := p.isolatedWorld(ctx, fresh)
+		world, err := p.frameWorld(ctx, f, fresh)
 		if err != nil {
 			return err
 		}
-		err = p.callOn(ctx, world, fn, out, args)
+		err = callOn(ctx, f.session, world, fn, out, args)
 		if !isContextLost(err) || ctx.Err() != nil {
 			return err
 		}
@@ -29,7 +34,7 @@ func (p *Page) callInWorld(ctx context.Context, fn string, out any, args ...any)
 	}
 }
 
-func (p *Page) callOn(ctx context.Context, world int64, fn string, out any, args []any) error {
+func callOn(ctx context.Context, s cdp.Session, world runtime.ExecutionContextID, fn string, out any, args []any) error {
 	callArgs := make([]*runtime.CallArgument, len(args))
 	for i, a := range args {
 		raw, err := json.Marshal(a)
@@ -38,23 +43,29 @@ func (p *Page) callOn(ctx context.Context, world int64, fn string, out any, args
 		}
 		callArgs[i] = &runtime.CallArgument{Value: raw}
 	}
-	res, err := chromedp.Call(ctx, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
+	res, err := cdp.Call(ctx, s, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
 		FunctionDeclaration: fn,
 		Arguments:           callArgs,
-		ExecutionContextID:  runtime.ExecutionContextID(world),
+		ExecutionContextID:  world,
 		ReturnByValue:       new(true),
 		AwaitPromise:        new(true),
 	})
 	if err != nil {
 		return err
 	}
-	if res.ExceptionDetails != nil {
-		return &scriptError{exceptionMessage(res.ExceptionDetails)}
+	return decodeResult(res.Result, res.ExceptionDetails, out)
+}
+
+// decodeResult turns an exception into a scriptError and decodes a JSON
+// result into out.
+func decodeResult(r *runtime.RemoteObject, exc *runtime.ExceptionDetails, out any) error {
+	if exc != nil {
+		return &scriptError{exceptionMessage(exc)}
 	}
-	if out == nil || res.Result == nil || len(res.Result.Value) == 0 {
+	if out == nil || r == nil || len(r.Value) == 0 {
 		return nil
 	}
-	return json.Unmarshal(res.Result.Value, out)
+	return json.Unmarshal(r.Value, out)
 }
 
 // scriptError is an exception thrown by one of the engine's own scripts,

@@ -1,4 +1,4 @@
 package graph
 
 // directives returns the implementations of the schema's directives.
-func directives() DirectiveRoot { return DirectiveRoot{} }
+func directives() DirectiveRoot { return DirectiveRoot{Export: export} }

@@ -33,9 +33,15 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Export func(ctx context.Context, obj any, next graphql.Resolver, as string) (res any, err error)
 }
 
 type ComplexityRoot struct {
+	Attribute struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	ClickResponse struct {
 		Selector func(childComplexity int) int
 		Time     func(childComplexity int) int
@@ -43,9 +49,32 @@ type ComplexityRoot struct {
 		Y        func(childComplexity int) int
 	}
 
+	Cookie struct {
+		Domain   func(childComplexity int) int
+		Expires  func(childComplexity int) int
+		HTTPOnly func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Path     func(childComplexity int) int
+		SameSite func(childComplexity int) int
+		Secure   func(childComplexity int) int
+		Session  func(childComplexity int) int
+		Size     func(childComplexity int) int
+		Value    func(childComplexity int) int
+	}
+
+	CookieResponse struct {
+		Cookies func(childComplexity int) int
+		Time    func(childComplexity int) int
+	}
+
 	EvaluateResponse struct {
 		Time  func(childComplexity int) int
 		Value func(childComplexity int) int
+	}
+
+	HTMLResponse struct {
+		HTML func(childComplexity int) int
+		Time func(childComplexity int) int
 	}
 
 	HTTPResponse struct {
@@ -55,14 +84,204 @@ type ComplexityRoot struct {
 		URL    func(childComplexity int) int
 	}
 
+	Header struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	JavaScriptResponse struct {
+		Enabled func(childComplexity int) int
+		Time    func(childComplexity int) int
+	}
+
+	MapSelectorResponse struct {
+		Attribute   func(childComplexity int, name string) int
+		Class       func(childComplexity int) int
+		ID          func(childComplexity int) int
+		InnerHTML   func(childComplexity int) int
+		InnerText   func(childComplexity int) int
+		MapSelector func(childComplexity int, selector string) int
+		OuterHTML   func(childComplexity int) int
+	}
+
 	Mutation struct {
-		Click    func(childComplexity int, selector string, visible *bool, scroll *bool, wait *bool, timeout *float64) int
-		Evaluate func(childComplexity int, content *string, url *string, timeout *float64) int
-		Goto     func(childComplexity int, url string, waitUntil *model.WaitUntilGoto, timeout *float64) int
+		Back                func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
+		Checkbox            func(childComplexity int, selector string, checked bool, timeout *float64) int
+		Click               func(childComplexity int, selector string, visible *bool, scroll *bool, wait *bool, timeout *float64) int
+		Content             func(childComplexity int, html string) int
+		Cookies             func(childComplexity int, cookies []model.CookieInput) int
+		Evaluate            func(childComplexity int, content *string, url *string, timeout *float64) int
+		Forward             func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
+		Goto                func(childComplexity int, url string, waitUntil *model.WaitUntilGoto, timeout *float64) int
+		HTML                func(childComplexity int, selector *string, timeout *float64) int
+		Hover               func(childComplexity int, selector *string, x *float64, y *float64, timeout *float64) int
+		If                  func(childComplexity int, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) int
+		Ifnot               func(childComplexity int, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) int
+		JavaScriptEnabled   func(childComplexity int, enabled *bool) int
+		MapSelector         func(childComplexity int, selector string, timeout *float64) int
+		PDF                 func(childComplexity int, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) int
+		Preferences         func(childComplexity int, timeout *float64) int
+		QuerySelector       func(childComplexity int, selector string, timeout *float64) int
+		QuerySelectorAll    func(childComplexity int, selector string, timeout *float64) int
+		Reconnect           func(childComplexity int, timeout *float64) int
+		Reject              func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, enabled *bool) int
+		Reload              func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
+		Request             func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, wait *bool, timeout *float64) int
+		Response            func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorType, wait *bool, timeout *float64) int
+		Screenshot          func(childComplexity int, typeArg *model.ScreenshotType, quality *int, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, timeout *float64) int
+		Scroll              func(childComplexity int, selector *string, x *float64, y *float64, timeout *float64) int
+		Select              func(childComplexity int, selector string, value []string, timeout *float64) int
+		SetExtraHTTPHeaders func(childComplexity int, headers []model.HeaderInput) int
+		Text                func(childComplexity int, selector *string, timeout *float64) int
+		Title               func(childComplexity int) int
+		Type                func(childComplexity int, selector string, text string, delay []int, timeout *float64) int
+		URL                 func(childComplexity int) int
+		UserAgent           func(childComplexity int, userAgent string) int
+		Viewport            func(childComplexity int, width int, height int, deviceScaleFactor *float64, mobile *bool) int
+		WaitForNavigation   func(childComplexity int, waitUntil *model.WaitUntilGoto, timeout *float64) int
+		WaitForRequest      func(childComplexity int, url *string, method *model.Method, timeout *float64) int
+		WaitForResponse     func(childComplexity int, url *string, statuses []int, timeout *float64) int
+		WaitForSelector     func(childComplexity int, selector string, visible *bool, timeout *float64) int
+		WaitForTimeout      func(childComplexity int, time float64) int
+	}
+
+	NetworkRequest struct {
+		Headers  func(childComplexity int) int
+		Method   func(childComplexity int) int
+		PostData func(childComplexity int) int
+		Type     func(childComplexity int) int
+		URL      func(childComplexity int) int
+	}
+
+	NetworkResponse struct {
+		Base64Encoded func(childComplexity int) int
+		Body          func(childComplexity int) int
+		Headers       func(childComplexity int) int
+		Method        func(childComplexity int) int
+		MimeType      func(childComplexity int) int
+		Status        func(childComplexity int) int
+		StatusText    func(childComplexity int) int
+		Type          func(childComplexity int) int
+		URL           func(childComplexity int) int
+	}
+
+	PDFResponse struct {
+		Base64 func(childComplexity int) int
+		Size   func(childComplexity int) int
+		Time   func(childComplexity int) int
+	}
+
+	PointerResponse struct {
+		Selector func(childComplexity int) int
+		Time     func(childComplexity int) int
+		X        func(childComplexity int) int
+		Y        func(childComplexity int) int
+	}
+
+	PreferencesResponse struct {
+		Time    func(childComplexity int) int
+		Timeout func(childComplexity int) int
 	}
 
 	Query struct {
 		Version func(childComplexity int) int
+	}
+
+	QuerySelectorResponse struct {
+		ChildElementCount func(childComplexity int) int
+		ClassName         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		InnerHTML         func(childComplexity int) int
+		InnerText         func(childComplexity int) int
+		LocalName         func(childComplexity int) int
+		OuterHTML         func(childComplexity int) int
+		Time              func(childComplexity int) int
+	}
+
+	ReconnectionResponse struct {
+		BrowserQLEndpoint func(childComplexity int) int
+		BrowserWSEndpoint func(childComplexity int) int
+		Time              func(childComplexity int) int
+	}
+
+	RejectResponse struct {
+		Enabled func(childComplexity int) int
+		Time    func(childComplexity int) int
+	}
+
+	ScreenshotResponse struct {
+		Base64 func(childComplexity int) int
+		Format func(childComplexity int) int
+		Time   func(childComplexity int) int
+	}
+
+	SelectResponse struct {
+		Selector func(childComplexity int) int
+		Time     func(childComplexity int) int
+		Value    func(childComplexity int) int
+		X        func(childComplexity int) int
+		Y        func(childComplexity int) int
+	}
+
+	TextResponse struct {
+		Text func(childComplexity int) int
+		Time func(childComplexity int) int
+	}
+
+	TimeResponse struct {
+		Time func(childComplexity int) int
+	}
+
+	TitleResponse struct {
+		Time  func(childComplexity int) int
+		Title func(childComplexity int) int
+	}
+
+	TypeResponse struct {
+		Selector func(childComplexity int) int
+		Text     func(childComplexity int) int
+		Time     func(childComplexity int) int
+		X        func(childComplexity int) int
+		Y        func(childComplexity int) int
+	}
+
+	URLResponse struct {
+		Time func(childComplexity int) int
+		URL  func(childComplexity int) int
+	}
+
+	UserAgentResponse struct {
+		Time      func(childComplexity int) int
+		UserAgent func(childComplexity int) int
+	}
+
+	ViewportResponse struct {
+		DeviceScaleFactor func(childComplexity int) int
+		Height            func(childComplexity int) int
+		Mobile            func(childComplexity int) int
+		Time              func(childComplexity int) int
+		Width             func(childComplexity int) int
+	}
+
+	WaitForRequestResponse struct {
+		Method func(childComplexity int) int
+		Time   func(childComplexity int) int
+		URL    func(childComplexity int) int
+	}
+
+	WaitForResponseResponse struct {
+		Status func(childComplexity int) int
+		Time   func(childComplexity int) int
+		URL    func(childComplexity int) int
+	}
+
+	WaitForSelectorResponse struct {
+		Height   func(childComplexity int) int
+		Selector func(childComplexity int) int
+		Time     func(childComplexity int) int
+		Width    func(childComplexity int) int
+		X        func(childComplexity int) int
+		Y        func(childComplexity int) int
 	}
 }
 
@@ -74,6 +293,41 @@ type MutationResolver interface {
 	Goto(ctx context.Context, url string, waitUntil *model.WaitUntilGoto, timeout *float64) (*model.HTTPResponse, error)
 	Click(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, timeout *float64) (*model.ClickResponse, error)
 	Evaluate(ctx context.Context, content *string, url *string, timeout *float64) (*model.EvaluateResponse, error)
+	Type(ctx context.Context, selector string, text string, delay []int, timeout *float64) (*model.TypeResponse, error)
+	Text(ctx context.Context, selector *string, timeout *float64) (*model.TextResponse, error)
+	HTML(ctx context.Context, selector *string, timeout *float64) (*model.HTMLResponse, error)
+	Title(ctx context.Context) (*model.TitleResponse, error)
+	URL(ctx context.Context) (*model.URLResponse, error)
+	WaitForSelector(ctx context.Context, selector string, visible *bool, timeout *float64) (*model.WaitForSelectorResponse, error)
+	WaitForTimeout(ctx context.Context, time float64) (*model.TimeResponse, error)
+	WaitForNavigation(ctx context.Context, waitUntil *model.WaitUntilGoto, timeout *float64) (*model.HTTPResponse, error)
+	WaitForRequest(ctx context.Context, url *string, method *model.Method, timeout *float64) (*model.WaitForRequestResponse, error)
+	WaitForResponse(ctx context.Context, url *string, statuses []int, timeout *float64) (*model.WaitForResponseResponse, error)
+	Reload(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
+	Back(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
+	Forward(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
+	Content(ctx context.Context, html string) (*model.TimeResponse, error)
+	Hover(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error)
+	Scroll(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error)
+	Checkbox(ctx context.Context, selector string, checked bool, timeout *float64) (*model.PointerResponse, error)
+	Select(ctx context.Context, selector string, value []string, timeout *float64) (*model.SelectResponse, error)
+	QuerySelector(ctx context.Context, selector string, timeout *float64) (*model.QuerySelectorResponse, error)
+	QuerySelectorAll(ctx context.Context, selector string, timeout *float64) ([]model.QuerySelectorResponse, error)
+	MapSelector(ctx context.Context, selector string, timeout *float64) ([]model.MapSelectorResponse, error)
+	Screenshot(ctx context.Context, typeArg *model.ScreenshotType, quality *int, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, timeout *float64) (*model.ScreenshotResponse, error)
+	PDF(ctx context.Context, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) (*model.PDFResponse, error)
+	Cookies(ctx context.Context, cookies []model.CookieInput) (*model.CookieResponse, error)
+	SetExtraHTTPHeaders(ctx context.Context, headers []model.HeaderInput) (*model.TimeResponse, error)
+	UserAgent(ctx context.Context, userAgent string) (*model.UserAgentResponse, error)
+	Viewport(ctx context.Context, width int, height int, deviceScaleFactor *float64, mobile *bool) (*model.ViewportResponse, error)
+	JavaScriptEnabled(ctx context.Context, enabled *bool) (*model.JavaScriptResponse, error)
+	Reject(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, enabled *bool) (*model.RejectResponse, error)
+	Request(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkRequest, error)
+	Response(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkResponse, error)
+	If(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error)
+	Ifnot(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error)
+	Preferences(ctx context.Context, timeout *float64) (*model.PreferencesResponse, error)
+	Reconnect(ctx context.Context, timeout *float64) (*model.ReconnectionResponse, error)
 }
 type QueryResolver interface {
 	Version(ctx context.Context) (string, error)
@@ -96,6 +350,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Attribute.name":
+		if e.ComplexityRoot.Attribute.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribute.Name(childComplexity), true
+	case "Attribute.value":
+		if e.ComplexityRoot.Attribute.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribute.Value(childComplexity), true
 
 	case "ClickResponse.selector":
 		if e.ComplexityRoot.ClickResponse.Selector == nil {
@@ -122,6 +389,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ClickResponse.Y(childComplexity), true
 
+	case "Cookie.domain":
+		if e.ComplexityRoot.Cookie.Domain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.Domain(childComplexity), true
+	case "Cookie.expires":
+		if e.ComplexityRoot.Cookie.Expires == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.Expires(childComplexity), true
+	case "Cookie.httpOnly":
+		if e.ComplexityRoot.Cookie.HTTPOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.HTTPOnly(childComplexity), true
+	case "Cookie.name":
+		if e.ComplexityRoot.Cookie.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.Name(childComplexity), true
+	case "Cookie.path":
+		if e.ComplexityRoot.Cookie.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.Path(childComplexity), true
+	case "Cookie.sameSite":
+		if e.ComplexityRoot.Cookie.SameSite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.SameSite(childComplexity), true
+	case "Cookie.secure":
+		if e.ComplexityRoot.Cookie.Secure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.Secure(childComplexity), true
+	case "Cookie.session":
+		if e.ComplexityRoot.Cookie.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.Session(childComplexity), true
+	case "Cookie.size":
+		if e.ComplexityRoot.Cookie.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.Size(childComplexity), true
+	case "Cookie.value":
+		if e.ComplexityRoot.Cookie.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.Value(childComplexity), true
+
+	case "CookieResponse.cookies":
+		if e.ComplexityRoot.CookieResponse.Cookies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CookieResponse.Cookies(childComplexity), true
+	case "CookieResponse.time":
+		if e.ComplexityRoot.CookieResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CookieResponse.Time(childComplexity), true
+
 	case "EvaluateResponse.time":
 		if e.ComplexityRoot.EvaluateResponse.Time == nil {
 			break
@@ -134,6 +475,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EvaluateResponse.Value(childComplexity), true
+
+	case "HTMLResponse.html":
+		if e.ComplexityRoot.HTMLResponse.HTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HTMLResponse.HTML(childComplexity), true
+	case "HTMLResponse.time":
+		if e.ComplexityRoot.HTMLResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HTMLResponse.Time(childComplexity), true
 
 	case "HTTPResponse.status":
 		if e.ComplexityRoot.HTTPResponse.Status == nil {
@@ -160,6 +514,107 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HTTPResponse.URL(childComplexity), true
 
+	case "Header.name":
+		if e.ComplexityRoot.Header.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Header.Name(childComplexity), true
+	case "Header.value":
+		if e.ComplexityRoot.Header.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Header.Value(childComplexity), true
+
+	case "JavaScriptResponse.enabled":
+		if e.ComplexityRoot.JavaScriptResponse.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JavaScriptResponse.Enabled(childComplexity), true
+	case "JavaScriptResponse.time":
+		if e.ComplexityRoot.JavaScriptResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JavaScriptResponse.Time(childComplexity), true
+
+	case "MapSelectorResponse.attribute":
+		if e.ComplexityRoot.MapSelectorResponse.Attribute == nil {
+			break
+		}
+
+		args, err := ec.field_MapSelectorResponse_attribute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MapSelectorResponse.Attribute(childComplexity, args["name"].(string)), true
+	case "MapSelectorResponse.class":
+		if e.ComplexityRoot.MapSelectorResponse.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MapSelectorResponse.Class(childComplexity), true
+	case "MapSelectorResponse.id":
+		if e.ComplexityRoot.MapSelectorResponse.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MapSelectorResponse.ID(childComplexity), true
+	case "MapSelectorResponse.innerHTML":
+		if e.ComplexityRoot.MapSelectorResponse.InnerHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MapSelectorResponse.InnerHTML(childComplexity), true
+	case "MapSelectorResponse.innerText":
+		if e.ComplexityRoot.MapSelectorResponse.InnerText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MapSelectorResponse.InnerText(childComplexity), true
+	case "MapSelectorResponse.mapSelector":
+		if e.ComplexityRoot.MapSelectorResponse.MapSelector == nil {
+			break
+		}
+
+		args, err := ec.field_MapSelectorResponse_mapSelector_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MapSelectorResponse.MapSelector(childComplexity, args["selector"].(string)), true
+	case "MapSelectorResponse.outerHTML":
+		if e.ComplexityRoot.MapSelectorResponse.OuterHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MapSelectorResponse.OuterHTML(childComplexity), true
+
+	case "Mutation.back":
+		if e.ComplexityRoot.Mutation.Back == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_back_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Back(childComplexity, args["waitUntil"].(*model.WaitUntilHistory), args["timeout"].(*float64)), true
+	case "Mutation.checkbox":
+		if e.ComplexityRoot.Mutation.Checkbox == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkbox_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Checkbox(childComplexity, args["selector"].(string), args["checked"].(bool), args["timeout"].(*float64)), true
 	case "Mutation.click":
 		if e.ComplexityRoot.Mutation.Click == nil {
 			break
@@ -171,6 +626,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Click(childComplexity, args["selector"].(string), args["visible"].(*bool), args["scroll"].(*bool), args["wait"].(*bool), args["timeout"].(*float64)), true
+	case "Mutation.content":
+		if e.ComplexityRoot.Mutation.Content == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_content_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Content(childComplexity, args["html"].(string)), true
+	case "Mutation.cookies":
+		if e.ComplexityRoot.Mutation.Cookies == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cookies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Cookies(childComplexity, args["cookies"].([]model.CookieInput)), true
 	case "Mutation.evaluate":
 		if e.ComplexityRoot.Mutation.Evaluate == nil {
 			break
@@ -182,6 +659,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Evaluate(childComplexity, args["content"].(*string), args["url"].(*string), args["timeout"].(*float64)), true
+	case "Mutation.forward":
+		if e.ComplexityRoot.Mutation.Forward == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_forward_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Forward(childComplexity, args["waitUntil"].(*model.WaitUntilHistory), args["timeout"].(*float64)), true
 	case "Mutation.goto":
 		if e.ComplexityRoot.Mutation.Goto == nil {
 			break
@@ -193,6 +681,469 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Goto(childComplexity, args["url"].(string), args["waitUntil"].(*model.WaitUntilGoto), args["timeout"].(*float64)), true
+	case "Mutation.html":
+		if e.ComplexityRoot.Mutation.HTML == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_html_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.HTML(childComplexity, args["selector"].(*string), args["timeout"].(*float64)), true
+	case "Mutation.hover":
+		if e.ComplexityRoot.Mutation.Hover == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_hover_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Hover(childComplexity, args["selector"].(*string), args["x"].(*float64), args["y"].(*float64), args["timeout"].(*float64)), true
+	case "Mutation.if":
+		if e.ComplexityRoot.Mutation.If == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_if_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.If(childComplexity, args["selector"].(*string), args["visible"].(*bool), args["request"].(*model.RequestCondition), args["response"].(*model.ResponseCondition)), true
+	case "Mutation.ifnot":
+		if e.ComplexityRoot.Mutation.Ifnot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ifnot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Ifnot(childComplexity, args["selector"].(*string), args["visible"].(*bool), args["request"].(*model.RequestCondition), args["response"].(*model.ResponseCondition)), true
+	case "Mutation.javaScriptEnabled":
+		if e.ComplexityRoot.Mutation.JavaScriptEnabled == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_javaScriptEnabled_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JavaScriptEnabled(childComplexity, args["enabled"].(*bool)), true
+	case "Mutation.mapSelector":
+		if e.ComplexityRoot.Mutation.MapSelector == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mapSelector_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MapSelector(childComplexity, args["selector"].(string), args["timeout"].(*float64)), true
+	case "Mutation.pdf":
+		if e.ComplexityRoot.Mutation.PDF == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pdf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PDF(childComplexity, args["format"].(*model.PDFFormat), args["landscape"].(*bool), args["printBackground"].(*bool), args["scale"].(*float64), args["width"].(*string), args["height"].(*string), args["marginTop"].(*string), args["marginBottom"].(*string), args["marginLeft"].(*string), args["marginRight"].(*string), args["displayHeaderFooter"].(*bool), args["headerTemplate"].(*string), args["footerTemplate"].(*string), args["pageRanges"].(*string), args["preferCSSPageSize"].(*bool), args["timeout"].(*float64)), true
+	case "Mutation.preferences":
+		if e.ComplexityRoot.Mutation.Preferences == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_preferences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Preferences(childComplexity, args["timeout"].(*float64)), true
+	case "Mutation.querySelector":
+		if e.ComplexityRoot.Mutation.QuerySelector == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_querySelector_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.QuerySelector(childComplexity, args["selector"].(string), args["timeout"].(*float64)), true
+	case "Mutation.querySelectorAll":
+		if e.ComplexityRoot.Mutation.QuerySelectorAll == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_querySelectorAll_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.QuerySelectorAll(childComplexity, args["selector"].(string), args["timeout"].(*float64)), true
+	case "Mutation.reconnect":
+		if e.ComplexityRoot.Mutation.Reconnect == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reconnect_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Reconnect(childComplexity, args["timeout"].(*float64)), true
+	case "Mutation.reject":
+		if e.ComplexityRoot.Mutation.Reject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Reject(childComplexity, args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["operator"].(*model.OperatorType), args["enabled"].(*bool)), true
+	case "Mutation.reload":
+		if e.ComplexityRoot.Mutation.Reload == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reload_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Reload(childComplexity, args["waitUntil"].(*model.WaitUntilHistory), args["timeout"].(*float64)), true
+	case "Mutation.request":
+		if e.ComplexityRoot.Mutation.Request == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_request_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Request(childComplexity, args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["operator"].(*model.OperatorType), args["wait"].(*bool), args["timeout"].(*float64)), true
+	case "Mutation.response":
+		if e.ComplexityRoot.Mutation.Response == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_response_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Response(childComplexity, args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["status"].([]int), args["operator"].(*model.OperatorType), args["wait"].(*bool), args["timeout"].(*float64)), true
+	case "Mutation.screenshot":
+		if e.ComplexityRoot.Mutation.Screenshot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_screenshot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Screenshot(childComplexity, args["type"].(*model.ScreenshotType), args["quality"].(*int), args["fullPage"].(*bool), args["selector"].(*string), args["clip"].(*model.ScreenshotClip), args["omitBackground"].(*bool), args["timeout"].(*float64)), true
+	case "Mutation.scroll":
+		if e.ComplexityRoot.Mutation.Scroll == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scroll_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Scroll(childComplexity, args["selector"].(*string), args["x"].(*float64), args["y"].(*float64), args["timeout"].(*float64)), true
+	case "Mutation.select":
+		if e.ComplexityRoot.Mutation.Select == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_select_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Select(childComplexity, args["selector"].(string), args["value"].([]string), args["timeout"].(*float64)), true
+	case "Mutation.setExtraHTTPHeaders":
+		if e.ComplexityRoot.Mutation.SetExtraHTTPHeaders == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setExtraHTTPHeaders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetExtraHTTPHeaders(childComplexity, args["headers"].([]model.HeaderInput)), true
+	case "Mutation.text":
+		if e.ComplexityRoot.Mutation.Text == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Text(childComplexity, args["selector"].(*string), args["timeout"].(*float64)), true
+	case "Mutation.title":
+		if e.ComplexityRoot.Mutation.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.Title(childComplexity), true
+	case "Mutation.type":
+		if e.ComplexityRoot.Mutation.Type == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_type_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Type(childComplexity, args["selector"].(string), args["text"].(string), args["delay"].([]int), args["timeout"].(*float64)), true
+	case "Mutation.url":
+		if e.ComplexityRoot.Mutation.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.URL(childComplexity), true
+	case "Mutation.userAgent":
+		if e.ComplexityRoot.Mutation.UserAgent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_userAgent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UserAgent(childComplexity, args["userAgent"].(string)), true
+	case "Mutation.viewport":
+		if e.ComplexityRoot.Mutation.Viewport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_viewport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Viewport(childComplexity, args["width"].(int), args["height"].(int), args["deviceScaleFactor"].(*float64), args["mobile"].(*bool)), true
+	case "Mutation.waitForNavigation":
+		if e.ComplexityRoot.Mutation.WaitForNavigation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_waitForNavigation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WaitForNavigation(childComplexity, args["waitUntil"].(*model.WaitUntilGoto), args["timeout"].(*float64)), true
+	case "Mutation.waitForRequest":
+		if e.ComplexityRoot.Mutation.WaitForRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_waitForRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WaitForRequest(childComplexity, args["url"].(*string), args["method"].(*model.Method), args["timeout"].(*float64)), true
+	case "Mutation.waitForResponse":
+		if e.ComplexityRoot.Mutation.WaitForResponse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_waitForResponse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WaitForResponse(childComplexity, args["url"].(*string), args["statuses"].([]int), args["timeout"].(*float64)), true
+	case "Mutation.waitForSelector":
+		if e.ComplexityRoot.Mutation.WaitForSelector == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_waitForSelector_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WaitForSelector(childComplexity, args["selector"].(string), args["visible"].(*bool), args["timeout"].(*float64)), true
+	case "Mutation.waitForTimeout":
+		if e.ComplexityRoot.Mutation.WaitForTimeout == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_waitForTimeout_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WaitForTimeout(childComplexity, args["time"].(float64)), true
+
+	case "NetworkRequest.headers":
+		if e.ComplexityRoot.NetworkRequest.Headers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkRequest.Headers(childComplexity), true
+	case "NetworkRequest.method":
+		if e.ComplexityRoot.NetworkRequest.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkRequest.Method(childComplexity), true
+	case "NetworkRequest.postData":
+		if e.ComplexityRoot.NetworkRequest.PostData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkRequest.PostData(childComplexity), true
+	case "NetworkRequest.type":
+		if e.ComplexityRoot.NetworkRequest.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkRequest.Type(childComplexity), true
+	case "NetworkRequest.url":
+		if e.ComplexityRoot.NetworkRequest.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkRequest.URL(childComplexity), true
+
+	case "NetworkResponse.base64Encoded":
+		if e.ComplexityRoot.NetworkResponse.Base64Encoded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkResponse.Base64Encoded(childComplexity), true
+	case "NetworkResponse.body":
+		if e.ComplexityRoot.NetworkResponse.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkResponse.Body(childComplexity), true
+	case "NetworkResponse.headers":
+		if e.ComplexityRoot.NetworkResponse.Headers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkResponse.Headers(childComplexity), true
+	case "NetworkResponse.method":
+		if e.ComplexityRoot.NetworkResponse.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkResponse.Method(childComplexity), true
+	case "NetworkResponse.mimeType":
+		if e.ComplexityRoot.NetworkResponse.MimeType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkResponse.MimeType(childComplexity), true
+	case "NetworkResponse.status":
+		if e.ComplexityRoot.NetworkResponse.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkResponse.Status(childComplexity), true
+	case "NetworkResponse.statusText":
+		if e.ComplexityRoot.NetworkResponse.StatusText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkResponse.StatusText(childComplexity), true
+	case "NetworkResponse.type":
+		if e.ComplexityRoot.NetworkResponse.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkResponse.Type(childComplexity), true
+	case "NetworkResponse.url":
+		if e.ComplexityRoot.NetworkResponse.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkResponse.URL(childComplexity), true
+
+	case "PDFResponse.base64":
+		if e.ComplexityRoot.PDFResponse.Base64 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PDFResponse.Base64(childComplexity), true
+	case "PDFResponse.size":
+		if e.ComplexityRoot.PDFResponse.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PDFResponse.Size(childComplexity), true
+	case "PDFResponse.time":
+		if e.ComplexityRoot.PDFResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PDFResponse.Time(childComplexity), true
+
+	case "PointerResponse.selector":
+		if e.ComplexityRoot.PointerResponse.Selector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointerResponse.Selector(childComplexity), true
+	case "PointerResponse.time":
+		if e.ComplexityRoot.PointerResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointerResponse.Time(childComplexity), true
+	case "PointerResponse.x":
+		if e.ComplexityRoot.PointerResponse.X == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointerResponse.X(childComplexity), true
+	case "PointerResponse.y":
+		if e.ComplexityRoot.PointerResponse.Y == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointerResponse.Y(childComplexity), true
+
+	case "PreferencesResponse.time":
+		if e.ComplexityRoot.PreferencesResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreferencesResponse.Time(childComplexity), true
+	case "PreferencesResponse.timeout":
+		if e.ComplexityRoot.PreferencesResponse.Timeout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreferencesResponse.Timeout(childComplexity), true
 
 	case "Query.version":
 		if e.ComplexityRoot.Query.Version == nil {
@@ -201,6 +1152,333 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Version(childComplexity), true
 
+	case "QuerySelectorResponse.childElementCount":
+		if e.ComplexityRoot.QuerySelectorResponse.ChildElementCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySelectorResponse.ChildElementCount(childComplexity), true
+	case "QuerySelectorResponse.className":
+		if e.ComplexityRoot.QuerySelectorResponse.ClassName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySelectorResponse.ClassName(childComplexity), true
+	case "QuerySelectorResponse.id":
+		if e.ComplexityRoot.QuerySelectorResponse.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySelectorResponse.ID(childComplexity), true
+	case "QuerySelectorResponse.innerHTML":
+		if e.ComplexityRoot.QuerySelectorResponse.InnerHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySelectorResponse.InnerHTML(childComplexity), true
+	case "QuerySelectorResponse.innerText":
+		if e.ComplexityRoot.QuerySelectorResponse.InnerText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySelectorResponse.InnerText(childComplexity), true
+	case "QuerySelectorResponse.localName":
+		if e.ComplexityRoot.QuerySelectorResponse.LocalName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySelectorResponse.LocalName(childComplexity), true
+	case "QuerySelectorResponse.outerHTML":
+		if e.ComplexityRoot.QuerySelectorResponse.OuterHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySelectorResponse.OuterHTML(childComplexity), true
+	case "QuerySelectorResponse.time":
+		if e.ComplexityRoot.QuerySelectorResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySelectorResponse.Time(childComplexity), true
+
+	case "ReconnectionResponse.browserQLEndpoint":
+		if e.ComplexityRoot.ReconnectionResponse.BrowserQLEndpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconnectionResponse.BrowserQLEndpoint(childComplexity), true
+	case "ReconnectionResponse.browserWSEndpoint":
+		if e.ComplexityRoot.ReconnectionResponse.BrowserWSEndpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconnectionResponse.BrowserWSEndpoint(childComplexity), true
+	case "ReconnectionResponse.time":
+		if e.ComplexityRoot.ReconnectionResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconnectionResponse.Time(childComplexity), true
+
+	case "RejectResponse.enabled":
+		if e.ComplexityRoot.RejectResponse.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectResponse.Enabled(childComplexity), true
+	case "RejectResponse.time":
+		if e.ComplexityRoot.RejectResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectResponse.Time(childComplexity), true
+
+	case "ScreenshotResponse.base64":
+		if e.ComplexityRoot.ScreenshotResponse.Base64 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreenshotResponse.Base64(childComplexity), true
+	case "ScreenshotResponse.format":
+		if e.ComplexityRoot.ScreenshotResponse.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreenshotResponse.Format(childComplexity), true
+	case "ScreenshotResponse.time":
+		if e.ComplexityRoot.ScreenshotResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreenshotResponse.Time(childComplexity), true
+
+	case "SelectResponse.selector":
+		if e.ComplexityRoot.SelectResponse.Selector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelectResponse.Selector(childComplexity), true
+	case "SelectResponse.time":
+		if e.ComplexityRoot.SelectResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelectResponse.Time(childComplexity), true
+	case "SelectResponse.value":
+		if e.ComplexityRoot.SelectResponse.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelectResponse.Value(childComplexity), true
+	case "SelectResponse.x":
+		if e.ComplexityRoot.SelectResponse.X == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelectResponse.X(childComplexity), true
+	case "SelectResponse.y":
+		if e.ComplexityRoot.SelectResponse.Y == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelectResponse.Y(childComplexity), true
+
+	case "TextResponse.text":
+		if e.ComplexityRoot.TextResponse.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TextResponse.Text(childComplexity), true
+	case "TextResponse.time":
+		if e.ComplexityRoot.TextResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TextResponse.Time(childComplexity), true
+
+	case "TimeResponse.time":
+		if e.ComplexityRoot.TimeResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeResponse.Time(childComplexity), true
+
+	case "TitleResponse.time":
+		if e.ComplexityRoot.TitleResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TitleResponse.Time(childComplexity), true
+	case "TitleResponse.title":
+		if e.ComplexityRoot.TitleResponse.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TitleResponse.Title(childComplexity), true
+
+	case "TypeResponse.selector":
+		if e.ComplexityRoot.TypeResponse.Selector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeResponse.Selector(childComplexity), true
+	case "TypeResponse.text":
+		if e.ComplexityRoot.TypeResponse.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeResponse.Text(childComplexity), true
+	case "TypeResponse.time":
+		if e.ComplexityRoot.TypeResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeResponse.Time(childComplexity), true
+	case "TypeResponse.x":
+		if e.ComplexityRoot.TypeResponse.X == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeResponse.X(childComplexity), true
+	case "TypeResponse.y":
+		if e.ComplexityRoot.TypeResponse.Y == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeResponse.Y(childComplexity), true
+
+	case "URLResponse.time":
+		if e.ComplexityRoot.URLResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.URLResponse.Time(childComplexity), true
+	case "URLResponse.url":
+		if e.ComplexityRoot.URLResponse.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.URLResponse.URL(childComplexity), true
+
+	case "UserAgentResponse.time":
+		if e.ComplexityRoot.UserAgentResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserAgentResponse.Time(childComplexity), true
+	case "UserAgentResponse.userAgent":
+		if e.ComplexityRoot.UserAgentResponse.UserAgent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserAgentResponse.UserAgent(childComplexity), true
+
+	case "ViewportResponse.deviceScaleFactor":
+		if e.ComplexityRoot.ViewportResponse.DeviceScaleFactor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewportResponse.DeviceScaleFactor(childComplexity), true
+	case "ViewportResponse.height":
+		if e.ComplexityRoot.ViewportResponse.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewportResponse.Height(childComplexity), true
+	case "ViewportResponse.mobile":
+		if e.ComplexityRoot.ViewportResponse.Mobile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewportResponse.Mobile(childComplexity), true
+	case "ViewportResponse.time":
+		if e.ComplexityRoot.ViewportResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewportResponse.Time(childComplexity), true
+	case "ViewportResponse.width":
+		if e.ComplexityRoot.ViewportResponse.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewportResponse.Width(childComplexity), true
+
+	case "WaitForRequestResponse.method":
+		if e.ComplexityRoot.WaitForRequestResponse.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForRequestResponse.Method(childComplexity), true
+	case "WaitForRequestResponse.time":
+		if e.ComplexityRoot.WaitForRequestResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForRequestResponse.Time(childComplexity), true
+	case "WaitForRequestResponse.url":
+		if e.ComplexityRoot.WaitForRequestResponse.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForRequestResponse.URL(childComplexity), true
+
+	case "WaitForResponseResponse.status":
+		if e.ComplexityRoot.WaitForResponseResponse.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForResponseResponse.Status(childComplexity), true
+	case "WaitForResponseResponse.time":
+		if e.ComplexityRoot.WaitForResponseResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForResponseResponse.Time(childComplexity), true
+	case "WaitForResponseResponse.url":
+		if e.ComplexityRoot.WaitForResponseResponse.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForResponseResponse.URL(childComplexity), true
+
+	case "WaitForSelectorResponse.height":
+		if e.ComplexityRoot.WaitForSelectorResponse.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForSelectorResponse.Height(childComplexity), true
+	case "WaitForSelectorResponse.selector":
+		if e.ComplexityRoot.WaitForSelectorResponse.Selector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForSelectorResponse.Selector(childComplexity), true
+	case "WaitForSelectorResponse.time":
+		if e.ComplexityRoot.WaitForSelectorResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForSelectorResponse.Time(childComplexity), true
+	case "WaitForSelectorResponse.width":
+		if e.ComplexityRoot.WaitForSelectorResponse.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForSelectorResponse.Width(childComplexity), true
+	case "WaitForSelectorResponse.x":
+		if e.ComplexityRoot.WaitForSelectorResponse.X == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForSelectorResponse.X(childComplexity), true
+	case "WaitForSelectorResponse.y":
+		if e.ComplexityRoot.WaitForSelectorResponse.Y == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaitForSelectorResponse.Y(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -208,7 +1486,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
-	inputUnmarshalMap := graphql.BuildUnmarshalerMap()
+	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputCookieInput,
+		ec.unmarshalInputHeaderInput,
+		ec.unmarshalInputRequestCondition,
+		ec.unmarshalInputResponseCondition,
+		ec.unmarshalInputScreenshotClip,
+	)
 	first := true
 
 	switch opCtx.Operation.Operation {
@@ -288,11 +1572,31 @@ BrowserQL: the GraphQL API of one sessionql session. Every operation is a
 mutation; its top-level fields run one after another, in document order, on
 the session's page. A failing field is null with an entry in ` + "`" + `errors` + "`" + ` (with
 ` + "`" + `extensions.code` + "`" + `), and the fields after it still run.
+
+Selectors are CSS. A selector that starts with ` + "`" + `<` + "`" + ` is a deep selector: it also
+looks inside open shadow roots and inside iframes, same-origin or not. A frame
+URL glob may follow the ` + "`" + `<` + "`" + `, as in ` + "`" + `< *example.com/frame* button.ok` + "`" + `; then
+only frames whose URL matches are searched (` + "`" + `*` + "`" + ` matches any run of
+characters). The glob is told from the CSS by a ` + "`" + `/` + "`" + ` in it, or by a ` + "`" + `*` + "`" + ` at both
+of its ends.
+
+Every waiting field takes ` + "`" + `timeout` + "`" + ` in milliseconds; it defaults to the
+request's timeout, 30000 unless ` + "`" + `preferences(timeout:)` + "`" + ` changed it.
 """
 schema {
   query: Query
   mutation: Mutation
 }
+
+"""
+Stores the scalar value of the field under a name. String arguments of the
+fields that run later in the same request may say ` + "`" + `${name}` + "`" + ` to use it; a name
+that was never exported stays as it is.
+"""
+directive @export(
+  "The name later arguments use, as ` + "`" + `${name}` + "`" + `."
+  as: String!
+) on FIELD
 
 "Queries exist only because GraphQL requires them; all work is done by mutations."
 type Query {
@@ -320,7 +1624,7 @@ type Mutation {
   mouse events.
   """
   click(
-    "A CSS selector; the first match is clicked."
+    "A CSS or deep selector; the first match is clicked."
     selector: String!
     "Wait until the element is visible, not only present."
     visible: Boolean = false
@@ -341,11 +1645,408 @@ type Mutation {
   evaluate(
     "The script to run."
     content: String
-    "The URL of a script to fetch and run instead of ` + "`" + `content` + "`" + `."
+    "The URL of a script to fetch through the browser and run instead of ` + "`" + `content` + "`" + `."
     url: String
-    "How long the script may run, in milliseconds."
+    "How long the script (and fetching it) may take, in milliseconds."
     timeout: Float
   ): EvaluateResponse
+
+  """
+  Clicks an element to focus it, then types the text with real key events,
+  waiting a random time from the ` + "`" + `delay` + "`" + ` range before each key.
+  """
+  type(
+    "A CSS or deep selector of the field to type into."
+    selector: String!
+    "The text to type; a newline presses Enter."
+    text: String!
+    "The smallest and largest pause before each key, in milliseconds; one number is a fixed pause."
+    delay: [Int!] = [50, 200]
+    "How long to wait for the element and to type, in milliseconds."
+    timeout: Float
+  ): TypeResponse
+
+  "The visible text of an element, or of the whole page when no selector is given."
+  text(
+    "A CSS or deep selector; waited for."
+    selector: String
+    "How long to wait for the element, in milliseconds."
+    timeout: Float
+  ): TextResponse
+
+  "The HTML of an element (its outerHTML), or of the whole document when no selector is given."
+  html(
+    "A CSS or deep selector; waited for."
+    selector: String
+    "How long to wait for the element, in milliseconds."
+    timeout: Float
+  ): HTMLResponse
+
+  "The title of the page."
+  title: TitleResponse
+
+  "The URL of the page."
+  url: URLResponse
+
+  "Waits until an element matches the selector, and measures it."
+  waitForSelector(
+    "A CSS or deep selector."
+    selector: String!
+    "Wait until the element is visible, not only present."
+    visible: Boolean = false
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): WaitForSelectorResponse
+
+  "Waits for a fixed time."
+  waitForTimeout(
+    "Milliseconds to wait."
+    time: Float!
+  ): TimeResponse
+
+  """
+  Waits for a navigation of the main frame, such as one a click started: the
+  first one that began after the last navigation a step waited for (or after
+  the request started), or else the next one.
+  """
+  waitForNavigation(
+    "When the navigation counts as done."
+    waitUntil: WaitUntilGoto = load
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): HTTPResponse
+
+  """
+  Waits until the page makes a matching request. Requests made since the
+  request started count, except those an earlier ` + "`" + `waitForRequest` + "`" + ` returned.
+  """
+  waitForRequest(
+    "A URL glob; ` + "`" + `*` + "`" + ` matches any run of characters. Absent: any URL."
+    url: String
+    "The request's method. Absent: any method."
+    method: Method
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): WaitForRequestResponse
+
+  """
+  Waits until the page receives a matching response. Responses received since
+  the request started count, except those an earlier ` + "`" + `waitForResponse` + "`" + ` returned.
+  """
+  waitForResponse(
+    "A URL glob; ` + "`" + `*` + "`" + ` matches any run of characters. Absent: any URL."
+    url: String
+    "The accepted HTTP statuses. Absent: any status."
+    statuses: [Int!]
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): WaitForResponseResponse
+
+  "Reloads the page."
+  reload(
+    "When the navigation counts as done."
+    waitUntil: WaitUntilHistory = load
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): HTTPResponse
+
+  "Goes back one entry in the page's history; null when there is no entry to go back to."
+  back(
+    "When the navigation counts as done."
+    waitUntil: WaitUntilHistory = load
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): HTTPResponse
+
+  "Goes forward one entry in the page's history; null when there is no entry to go forward to."
+  forward(
+    "When the navigation counts as done."
+    waitUntil: WaitUntilHistory = load
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): HTTPResponse
+
+  "Replaces the document of the page with the given HTML."
+  content(
+    "The new document's HTML."
+    html: String!
+  ): TimeResponse
+
+  """
+  Moves the mouse over an element's centre (scrolling it into view), or to a
+  point of the viewport given by ` + "`" + `x` + "`" + ` and ` + "`" + `y` + "`" + `.
+  """
+  hover(
+    "A CSS or deep selector; the alternative to x and y."
+    selector: String
+    "The x coordinate of the point, in CSS pixels of the viewport."
+    x: Float
+    "The y coordinate of the point, in CSS pixels of the viewport."
+    y: Float
+    "How long to wait for the element, in milliseconds."
+    timeout: Float
+  ): PointerResponse
+
+  """
+  Scrolls an element into the middle of the viewport, or scrolls the page to
+  the document coordinates ` + "`" + `x` + "`" + ` and ` + "`" + `y` + "`" + `.
+  """
+  scroll(
+    "A CSS or deep selector; the alternative to x and y."
+    selector: String
+    "The horizontal scroll position, in CSS pixels."
+    x: Float
+    "The vertical scroll position, in CSS pixels."
+    y: Float
+    "How long to wait for the element, in milliseconds."
+    timeout: Float
+  ): PointerResponse
+
+  """
+  Checks or unchecks a checkbox or radio button by clicking it, when it is not
+  already in that state.
+  """
+  checkbox(
+    "A CSS or deep selector of the input."
+    selector: String!
+    "The state the input should end in."
+    checked: Boolean!
+    "How long to wait for the element, in milliseconds."
+    timeout: Float
+  ): PointerResponse
+
+  """
+  Selects options of a ` + "`" + `<select>` + "`" + ` by value (or, failing that, by their text)
+  and fires ` + "`" + `input` + "`" + ` and ` + "`" + `change` + "`" + ` as a user's choice would.
+  """
+  select(
+    "A CSS or deep selector of the select element."
+    selector: String!
+    "The values to select; one string is a list of one. Several need a ` + "`" + `multiple` + "`" + ` select."
+    value: [String!]!
+    "How long to wait for the element, in milliseconds."
+    timeout: Float
+  ): SelectResponse
+
+  "The first element that matches, at this moment; null when none does."
+  querySelector(
+    "A CSS or deep selector."
+    selector: String!
+    "How long the lookup may take, in milliseconds."
+    timeout: Float
+  ): QuerySelectorResponse
+
+  "Every element that matches, at this moment, in document order."
+  querySelectorAll(
+    "A CSS or deep selector."
+    selector: String!
+    "How long the lookup may take, in milliseconds."
+    timeout: Float
+  ): [QuerySelectorResponse!]
+
+  """
+  Every element that matches, at this moment, with what the selection asks of
+  each; ` + "`" + `mapSelector` + "`" + ` inside an item looks within that element, so lists nest.
+  """
+  mapSelector(
+    "A CSS or deep selector."
+    selector: String!
+    "How long the lookup may take, in milliseconds."
+    timeout: Float
+  ): [MapSelectorResponse!]
+
+  """
+  Takes a screenshot of the viewport, the full page, an element or a region.
+  """
+  screenshot(
+    "The image format."
+    type: ScreenshotType = png
+    "The quality from 0 to 100, for jpeg and webp."
+    quality: Int
+    "Capture the whole scrollable page instead of the viewport."
+    fullPage: Boolean = false
+    "A CSS or deep selector of the element to capture."
+    selector: String
+    "The region to capture, in CSS pixels of the document."
+    clip: ScreenshotClip
+    "Make the default white background transparent (png and webp)."
+    omitBackground: Boolean = false
+    "How long to wait for the element and the capture, in milliseconds."
+    timeout: Float
+  ): ScreenshotResponse
+
+  "Prints the page to PDF."
+  pdf(
+    "The paper size; ` + "`" + `width` + "`" + ` and ` + "`" + `height` + "`" + ` override it. Default: letter."
+    format: PDFFormat
+    "Print in landscape orientation."
+    landscape: Boolean = false
+    "Print background graphics."
+    printBackground: Boolean = false
+    "The scale of the rendering, from 0.1 to 2."
+    scale: Float = 1
+    "The paper width, such as ` + "`" + `8.5in` + "`" + `, ` + "`" + `21cm` + "`" + `, ` + "`" + `210mm` + "`" + ` or ` + "`" + `800px` + "`" + ` (a bare number is pixels)."
+    width: String
+    "The paper height, in the units ` + "`" + `width` + "`" + ` takes."
+    height: String
+    "The top margin, in the units ` + "`" + `width` + "`" + ` takes."
+    marginTop: String
+    "The bottom margin."
+    marginBottom: String
+    "The left margin."
+    marginLeft: String
+    "The right margin."
+    marginRight: String
+    "Print the header and footer templates."
+    displayHeaderFooter: Boolean = false
+    "HTML of the header; the classes date, title, url, pageNumber and totalPages receive their values."
+    headerTemplate: String
+    "HTML of the footer, as for the header."
+    footerTemplate: String
+    "The pages to print, such as ` + "`" + `1-5, 8` + "`" + `. Default: all."
+    pageRanges: String
+    "Let the page's CSS @page size win over format, width and height."
+    preferCSSPageSize: Boolean = false
+    "How long printing may take, in milliseconds."
+    timeout: Float
+  ): PDFResponse
+
+  """
+  Sets cookies when ` + "`" + `cookies` + "`" + ` is given, then returns the cookies the page's
+  URL sends. A cookie without ` + "`" + `url` + "`" + ` or ` + "`" + `domain` + "`" + ` is set for the page's URL.
+  """
+  cookies(
+    "The cookies to set; absent: only read."
+    cookies: [CookieInput!]
+  ): CookieResponse
+
+  "Sends these headers with every request the page makes from now on, replacing earlier extra headers."
+  setExtraHTTPHeaders(
+    "The headers; an empty list removes the extra headers."
+    headers: [HeaderInput!]!
+  ): TimeResponse
+
+  "Sets the user agent the page reports, in headers and to scripts, from now on."
+  userAgent(
+    "The user agent string."
+    userAgent: String!
+  ): UserAgentResponse
+
+  "Sets the size of the page's viewport from now on."
+  viewport(
+    "The width in CSS pixels."
+    width: Int!
+    "The height in CSS pixels."
+    height: Int!
+    "Device pixels per CSS pixel."
+    deviceScaleFactor: Float = 1
+    "Emulate a mobile device (meta viewport, touch)."
+    mobile: Boolean = false
+  ): ViewportResponse
+
+  "Turns the page's JavaScript on or off from now on, or tells whether it is on when ` + "`" + `enabled` + "`" + ` is absent."
+  javaScriptEnabled(
+    "Whether scripts of pages may run."
+    enabled: Boolean
+  ): JavaScriptResponse
+
+  """
+  Blocks the page's requests that match while the rest of this request runs;
+  blocking ends with the request. With ` + "`" + `operator: or` + "`" + ` a request matches when
+  any given list matches; with ` + "`" + `and` + "`" + `, when every given list does.
+  """
+  reject(
+    "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
+    url: [String!]
+    "Resource types."
+    type: [ResourceType!]
+    "HTTP methods."
+    method: [Method!]
+    "How the lists combine."
+    operator: OperatorType = or
+    "false stops blocking now."
+    enabled: Boolean = true
+  ): RejectResponse
+
+  """
+  The requests the page made since this request started that match, oldest
+  first. With ` + "`" + `wait` + "`" + `, waits for the first match when there is none yet.
+  """
+  request(
+    "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
+    url: [String!]
+    "Resource types."
+    type: [ResourceType!]
+    "HTTP methods."
+    method: [Method!]
+    "How the lists combine."
+    operator: OperatorType = or
+    "Wait for a match when there is none yet."
+    wait: Boolean = false
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): [NetworkRequest!]
+
+  """
+  The responses the page received since this request started that match,
+  oldest first, with their bodies. With ` + "`" + `wait` + "`" + `, waits for the first match.
+  """
+  response(
+    "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
+    url: [String!]
+    "Resource types."
+    type: [ResourceType!]
+    "HTTP methods of the requests."
+    method: [Method!]
+    "HTTP statuses."
+    status: [Int!]
+    "How the lists combine."
+    operator: OperatorType = or
+    "Wait for a match when there is none yet."
+    wait: Boolean = false
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): [NetworkResponse!]
+
+  """
+  Runs the nested mutations, in order, only when the condition holds at this
+  moment (it does not wait); null otherwise. Give exactly one of ` + "`" + `selector` + "`" + `,
+  ` + "`" + `request` + "`" + ` and ` + "`" + `response` + "`" + `.
+  """
+  if(
+    "An element matches this CSS or deep selector."
+    selector: String
+    "With selector: the element must also be visible."
+    visible: Boolean = false
+    "The page made a matching request since this request started."
+    request: RequestCondition
+    "The page received a matching response since this request started."
+    response: ResponseCondition
+  ): Mutation
+
+  "Runs the nested mutations, in order, only when the condition does not hold at this moment; null otherwise."
+  ifnot(
+    "No element matches this CSS or deep selector."
+    selector: String
+    "With selector: no visible element matches."
+    visible: Boolean = false
+    "The page made no matching request since this request started."
+    request: RequestCondition
+    "The page received no matching response since this request started."
+    response: ResponseCondition
+  ): Mutation
+
+  "Changes defaults for the rest of this request."
+  preferences(
+    "The timeout of waiting fields that do not give one, in milliseconds."
+    timeout: Float
+  ): PreferencesResponse
+
+  "The session's own endpoints, to reconnect to the same browser later with BrowserQL or CDP."
+  reconnect(
+    "Accepted for compatibility; a session lives until its TTL ends or it is stopped."
+    timeout: Float
+  ): ReconnectionResponse
 }
 
 "When a navigation counts as done."
@@ -366,6 +2067,192 @@ enum WaitUntilGoto {
   firstMeaningfulPaint
   "The page became interactive."
   interactiveTime
+}
+
+"When a history navigation (reload, back, forward) counts as done. A page restored from the back-forward cache is done at once."
+enum WaitUntilHistory {
+  "The new document was committed."
+  commit
+  "The DOMContentLoaded event fired."
+  domContentLoaded
+  "The load event fired."
+  load
+  "No request was in flight for 500 ms."
+  networkIdle
+}
+
+"The formats of a screenshot."
+enum ScreenshotType {
+  "PNG, lossless."
+  png
+  "JPEG; ` + "`" + `quality` + "`" + ` applies."
+  jpeg
+  "WebP; ` + "`" + `quality` + "`" + ` applies."
+  webp
+}
+
+"Paper sizes of a PDF."
+enum PDFFormat {
+  "8.5 × 11 in"
+  letter
+  "8.5 × 14 in"
+  legal
+  "11 × 17 in"
+  tabloid
+  "17 × 11 in"
+  ledger
+  "841 × 1189 mm"
+  a0
+  "594 × 841 mm"
+  a1
+  "420 × 594 mm"
+  a2
+  "297 × 420 mm"
+  a3
+  "210 × 297 mm"
+  a4
+  "148 × 210 mm"
+  a5
+  "105 × 148 mm"
+  a6
+}
+
+"The kinds of resources a page loads, as the browser classifies them."
+enum ResourceType {
+  "A document of a frame."
+  document
+  "A stylesheet."
+  stylesheet
+  "An image."
+  image
+  "Audio or video."
+  media
+  "A font."
+  font
+  "A script."
+  script
+  "A text track."
+  texttrack
+  "An XMLHttpRequest."
+  xhr
+  "A fetch() call."
+  fetch
+  "A prefetch."
+  prefetch
+  "An EventSource."
+  eventsource
+  "A WebSocket."
+  websocket
+  "A web app manifest."
+  manifest
+  "A signed exchange."
+  signedexchange
+  "A ping."
+  ping
+  "A CSP violation report."
+  cspviolationreport
+  "A CORS preflight."
+  preflight
+  "Anything else."
+  other
+}
+
+"HTTP methods."
+enum Method {
+  GET
+  HEAD
+  POST
+  PUT
+  DELETE
+  CONNECT
+  OPTIONS
+  TRACE
+  PATCH
+}
+
+"How the lists of a network filter combine."
+enum OperatorType {
+  "Every given list must match."
+  and
+  "Any given list may match."
+  or
+}
+
+"The SameSite attribute of a cookie."
+enum CookieSameSite {
+  Strict
+  Lax
+  None
+}
+
+"A region of the document to capture."
+input ScreenshotClip {
+  "The left edge, in CSS pixels of the document."
+  x: Float!
+  "The top edge, in CSS pixels of the document."
+  y: Float!
+  "The width in CSS pixels."
+  width: Float!
+  "The height in CSS pixels."
+  height: Float!
+  "The scale of the image."
+  scale: Float = 1
+}
+
+"A cookie to set."
+input CookieInput {
+  "The cookie's name."
+  name: String!
+  "The cookie's value."
+  value: String!
+  "The URL the cookie is for; sets domain, path and secure from it."
+  url: String
+  "The cookie's domain."
+  domain: String
+  "The cookie's path."
+  path: String
+  "Send the cookie over HTTPS only."
+  secure: Boolean
+  "Hide the cookie from scripts."
+  httpOnly: Boolean
+  "The cookie's SameSite attribute."
+  sameSite: CookieSameSite
+  "When the cookie expires, in seconds since the Unix epoch; absent: a session cookie."
+  expires: Float
+}
+
+"An HTTP header to send."
+input HeaderInput {
+  "The header's name."
+  name: String!
+  "The header's value."
+  value: String!
+}
+
+"A condition on the requests the page made since this request started."
+input RequestCondition {
+  "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
+  url: [String!]
+  "Resource types."
+  type: [ResourceType!]
+  "HTTP methods."
+  method: [Method!]
+  "How the lists combine."
+  operator: OperatorType = or
+}
+
+"A condition on the responses the page received since this request started."
+input ResponseCondition {
+  "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
+  url: [String!]
+  "Resource types."
+  type: [ResourceType!]
+  "HTTP methods of the requests."
+  method: [Method!]
+  "HTTP statuses."
+  status: [Int!]
+  "How the lists combine."
+  operator: OperatorType = or
 }
 
 "The response of a navigation."
@@ -399,6 +2286,324 @@ type EvaluateResponse {
   "Milliseconds the step took."
   time: Float!
 }
+
+"The result of typing."
+type TypeResponse {
+  "The selector of the field."
+  selector: String!
+  "The text typed."
+  text: String!
+  "The x coordinate of the click that focused the field, in CSS pixels of the viewport."
+  x: Float!
+  "The y coordinate of that click."
+  y: Float!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"Text of the page or an element."
+type TextResponse {
+  "The visible text (innerText)."
+  text: String!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"HTML of the document or an element."
+type HTMLResponse {
+  "The HTML."
+  html: String!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The page's title."
+type TitleResponse {
+  "The title."
+  title: String!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The page's URL."
+type URLResponse {
+  "The URL."
+  url: String!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The element a waitForSelector found."
+type WaitForSelectorResponse {
+  "The selector waited for."
+  selector: String!
+  "The x coordinate of the element's centre, in CSS pixels of the viewport."
+  x: Float!
+  "The y coordinate of the element's centre."
+  y: Float!
+  "The element's width in CSS pixels."
+  width: Float!
+  "The element's height in CSS pixels."
+  height: Float!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The result of a step that returns nothing else."
+type TimeResponse {
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The request a waitForRequest found."
+type WaitForRequestResponse {
+  "The request's URL."
+  url: String!
+  "The request's method."
+  method: String!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The response a waitForResponse found."
+type WaitForResponseResponse {
+  "The response's URL."
+  url: String!
+  "The HTTP status."
+  status: Int!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"Where the pointer or the scroll ended."
+type PointerResponse {
+  "The selector, when one was given."
+  selector: String
+  "For an element, the x coordinate of its centre in the viewport; for scroll to a point, the horizontal scroll position; for hover to a point, x."
+  x: Float!
+  "The y counterpart of x."
+  y: Float!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The result of a select."
+type SelectResponse {
+  "The selector of the select element."
+  selector: String!
+  "The values now selected."
+  value: [String!]!
+  "The x coordinate of the element's centre, in CSS pixels of the viewport."
+  x: Float!
+  "The y coordinate of the element's centre."
+  y: Float!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"An element, as the DOM describes it."
+type QuerySelectorResponse {
+  "The id attribute."
+  id: String!
+  "The class attribute."
+  className: String!
+  "The tag name in lower case."
+  localName: String!
+  "The visible text."
+  innerText: String!
+  "The HTML inside the element."
+  innerHTML: String!
+  "The HTML of the element itself."
+  outerHTML: String!
+  "How many child elements it has."
+  childElementCount: Int!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"An element of a mapSelector; nested mapSelector fields look within it."
+type MapSelectorResponse {
+  "The id attribute."
+  id: String
+  "The class attribute."
+  class: String
+  "The visible text."
+  innerText: String
+  "The HTML inside the element."
+  innerHTML: String
+  "The HTML of the element itself."
+  outerHTML: String
+  "An attribute of the element."
+  attribute(
+    "The attribute's name."
+    name: String!
+  ): Attribute!
+  "The elements within this one that match a CSS selector (a leading ` + "`" + `<` + "`" + ` also searches open shadow roots)."
+  mapSelector(
+    "The selector, relative to this element."
+    selector: String!
+  ): [MapSelectorResponse!]!
+}
+
+"An attribute of an element."
+type Attribute {
+  "The attribute's name."
+  name: String!
+  "The attribute's value; null when the element has no such attribute."
+  value: String
+}
+
+"A screenshot."
+type ScreenshotResponse {
+  "The image, base64-encoded."
+  base64: String!
+  "The image format: png, jpeg or webp."
+  format: String!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"A PDF."
+type PDFResponse {
+  "The PDF, base64-encoded."
+  base64: String!
+  "The PDF's size in bytes."
+  size: Int!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The page's cookies."
+type CookieResponse {
+  "The cookies the page's URL sends."
+  cookies: [Cookie!]!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"A cookie."
+type Cookie {
+  "The cookie's name."
+  name: String!
+  "The cookie's value."
+  value: String!
+  "The cookie's domain."
+  domain: String!
+  "The cookie's path."
+  path: String!
+  "When it expires, in seconds since the Unix epoch; -1 for a session cookie."
+  expires: Float!
+  "The size of name and value in bytes."
+  size: Int!
+  "Hidden from scripts."
+  httpOnly: Boolean!
+  "Sent over HTTPS only."
+  secure: Boolean!
+  "Ends with the browsing session."
+  session: Boolean!
+  "The SameSite attribute, when set."
+  sameSite: CookieSameSite
+}
+
+"The user agent now in use."
+type UserAgentResponse {
+  "The user agent string."
+  userAgent: String!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The viewport now in use."
+type ViewportResponse {
+  "The width in CSS pixels."
+  width: Int!
+  "The height in CSS pixels."
+  height: Int!
+  "Device pixels per CSS pixel."
+  deviceScaleFactor: Float!
+  "Whether a mobile device is emulated."
+  mobile: Boolean!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"Whether the page's JavaScript runs."
+type JavaScriptResponse {
+  "True when scripts of pages run."
+  enabled: Boolean!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"Whether blocking is on."
+type RejectResponse {
+  "True while matching requests are blocked."
+  enabled: Boolean!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"An HTTP header."
+type Header {
+  "The header's name."
+  name: String!
+  "The header's value."
+  value: String!
+}
+
+"A request the page made."
+type NetworkRequest {
+  "The request's URL."
+  url: String!
+  "The request's method."
+  method: String!
+  "The resource type, as ResourceType names it."
+  type: String!
+  "The request's headers."
+  headers: [Header!]!
+  "The request's body, when it had one."
+  postData: String
+}
+
+"A response the page received."
+type NetworkResponse {
+  "The response's URL."
+  url: String!
+  "The HTTP status."
+  status: Int!
+  "The HTTP status text."
+  statusText: String!
+  "The method of the request."
+  method: String!
+  "The resource type, as ResourceType names it."
+  type: String!
+  "The MIME type."
+  mimeType: String!
+  "The response's headers."
+  headers: [Header!]!
+  "The body: text as it is, anything else base64-encoded (see base64Encoded); null when the browser no longer has it."
+  body: String
+  "True when body is base64-encoded binary data."
+  base64Encoded: Boolean!
+}
+
+"The preferences now in force."
+type PreferencesResponse {
+  "The default timeout in milliseconds."
+  timeout: Float!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The session's endpoints."
+type ReconnectionResponse {
+  "The URL of this session's BrowserQL endpoint."
+  browserQLEndpoint: String!
+  "The URL of this session's CDP WebSocket, for Puppeteer, Playwright or chromedp."
+  browserWSEndpoint: String!
+  "Milliseconds the step took."
+  time: Float!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -406,6 +2611,16 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Attribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Attribute_name(ctx, field)
+	case "value":
+		return ec.fieldContext_Attribute_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Attribute", field.Name)
+}
 
 func (ec *executionContext) childFields_ClickResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -421,6 +2636,42 @@ func (ec *executionContext) childFields_ClickResponse(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ClickResponse", field.Name)
 }
 
+func (ec *executionContext) childFields_Cookie(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Cookie_name(ctx, field)
+	case "value":
+		return ec.fieldContext_Cookie_value(ctx, field)
+	case "domain":
+		return ec.fieldContext_Cookie_domain(ctx, field)
+	case "path":
+		return ec.fieldContext_Cookie_path(ctx, field)
+	case "expires":
+		return ec.fieldContext_Cookie_expires(ctx, field)
+	case "size":
+		return ec.fieldContext_Cookie_size(ctx, field)
+	case "httpOnly":
+		return ec.fieldContext_Cookie_httpOnly(ctx, field)
+	case "secure":
+		return ec.fieldContext_Cookie_secure(ctx, field)
+	case "session":
+		return ec.fieldContext_Cookie_session(ctx, field)
+	case "sameSite":
+		return ec.fieldContext_Cookie_sameSite(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Cookie", field.Name)
+}
+
+func (ec *executionContext) childFields_CookieResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cookies":
+		return ec.fieldContext_CookieResponse_cookies(ctx, field)
+	case "time":
+		return ec.fieldContext_CookieResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CookieResponse", field.Name)
+}
+
 func (ec *executionContext) childFields_EvaluateResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "value":
@@ -429,6 +2680,16 @@ func (ec *executionContext) childFields_EvaluateResponse(ctx context.Context, fi
 		return ec.fieldContext_EvaluateResponse_time(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EvaluateResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_HTMLResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "html":
+		return ec.fieldContext_HTMLResponse_html(ctx, field)
+	case "time":
+		return ec.fieldContext_HTMLResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HTMLResponse", field.Name)
 }
 
 func (ec *executionContext) childFields_HTTPResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -443,6 +2704,398 @@ func (ec *executionContext) childFields_HTTPResponse(ctx context.Context, field 
 		return ec.fieldContext_HTTPResponse_time(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HTTPResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_Header(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Header_name(ctx, field)
+	case "value":
+		return ec.fieldContext_Header_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Header", field.Name)
+}
+
+func (ec *executionContext) childFields_JavaScriptResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enabled":
+		return ec.fieldContext_JavaScriptResponse_enabled(ctx, field)
+	case "time":
+		return ec.fieldContext_JavaScriptResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JavaScriptResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_MapSelectorResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MapSelectorResponse_id(ctx, field)
+	case "class":
+		return ec.fieldContext_MapSelectorResponse_class(ctx, field)
+	case "innerText":
+		return ec.fieldContext_MapSelectorResponse_innerText(ctx, field)
+	case "innerHTML":
+		return ec.fieldContext_MapSelectorResponse_innerHTML(ctx, field)
+	case "outerHTML":
+		return ec.fieldContext_MapSelectorResponse_outerHTML(ctx, field)
+	case "attribute":
+		return ec.fieldContext_MapSelectorResponse_attribute(ctx, field)
+	case "mapSelector":
+		return ec.fieldContext_MapSelectorResponse_mapSelector(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MapSelectorResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_Mutation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "goto":
+		return ec.fieldContext_Mutation_goto(ctx, field)
+	case "click":
+		return ec.fieldContext_Mutation_click(ctx, field)
+	case "evaluate":
+		return ec.fieldContext_Mutation_evaluate(ctx, field)
+	case "type":
+		return ec.fieldContext_Mutation_type(ctx, field)
+	case "text":
+		return ec.fieldContext_Mutation_text(ctx, field)
+	case "html":
+		return ec.fieldContext_Mutation_html(ctx, field)
+	case "title":
+		return ec.fieldContext_Mutation_title(ctx, field)
+	case "url":
+		return ec.fieldContext_Mutation_url(ctx, field)
+	case "waitForSelector":
+		return ec.fieldContext_Mutation_waitForSelector(ctx, field)
+	case "waitForTimeout":
+		return ec.fieldContext_Mutation_waitForTimeout(ctx, field)
+	case "waitForNavigation":
+		return ec.fieldContext_Mutation_waitForNavigation(ctx, field)
+	case "waitForRequest":
+		return ec.fieldContext_Mutation_waitForRequest(ctx, field)
+	case "waitForResponse":
+		return ec.fieldContext_Mutation_waitForResponse(ctx, field)
+	case "reload":
+		return ec.fieldContext_Mutation_reload(ctx, field)
+	case "back":
+		return ec.fieldContext_Mutation_back(ctx, field)
+	case "forward":
+		return ec.fieldContext_Mutation_forward(ctx, field)
+	case "content":
+		return ec.fieldContext_Mutation_content(ctx, field)
+	case "hover":
+		return ec.fieldContext_Mutation_hover(ctx, field)
+	case "scroll":
+		return ec.fieldContext_Mutation_scroll(ctx, field)
+	case "checkbox":
+		return ec.fieldContext_Mutation_checkbox(ctx, field)
+	case "select":
+		return ec.fieldContext_Mutation_select(ctx, field)
+	case "querySelector":
+		return ec.fieldContext_Mutation_querySelector(ctx, field)
+	case "querySelectorAll":
+		return ec.fieldContext_Mutation_querySelectorAll(ctx, field)
+	case "mapSelector":
+		return ec.fieldContext_Mutation_mapSelector(ctx, field)
+	case "screenshot":
+		return ec.fieldContext_Mutation_screenshot(ctx, field)
+	case "pdf":
+		return ec.fieldContext_Mutation_pdf(ctx, field)
+	case "cookies":
+		return ec.fieldContext_Mutation_cookies(ctx, field)
+	case "setExtraHTTPHeaders":
+		return ec.fieldContext_Mutation_setExtraHTTPHeaders(ctx, field)
+	case "userAgent":
+		return ec.fieldContext_Mutation_userAgent(ctx, field)
+	case "viewport":
+		return ec.fieldContext_Mutation_viewport(ctx, field)
+	case "javaScriptEnabled":
+		return ec.fieldContext_Mutation_javaScriptEnabled(ctx, field)
+	case "reject":
+		return ec.fieldContext_Mutation_reject(ctx, field)
+	case "request":
+		return ec.fieldContext_Mutation_request(ctx, field)
+	case "response":
+		return ec.fieldContext_Mutation_response(ctx, field)
+	case "if":
+		return ec.fieldContext_Mutation_if(ctx, field)
+	case "ifnot":
+		return ec.fieldContext_Mutation_ifnot(ctx, field)
+	case "preferences":
+		return ec.fieldContext_Mutation_preferences(ctx, field)
+	case "reconnect":
+		return ec.fieldContext_Mutation_reconnect(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Mutation", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_NetworkRequest_url(ctx, field)
+	case "method":
+		return ec.fieldContext_NetworkRequest_method(ctx, field)
+	case "type":
+		return ec.fieldContext_NetworkRequest_type(ctx, field)
+	case "headers":
+		return ec.fieldContext_NetworkRequest_headers(ctx, field)
+	case "postData":
+		return ec.fieldContext_NetworkRequest_postData(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_NetworkResponse_url(ctx, field)
+	case "status":
+		return ec.fieldContext_NetworkResponse_status(ctx, field)
+	case "statusText":
+		return ec.fieldContext_NetworkResponse_statusText(ctx, field)
+	case "method":
+		return ec.fieldContext_NetworkResponse_method(ctx, field)
+	case "type":
+		return ec.fieldContext_NetworkResponse_type(ctx, field)
+	case "mimeType":
+		return ec.fieldContext_NetworkResponse_mimeType(ctx, field)
+	case "headers":
+		return ec.fieldContext_NetworkResponse_headers(ctx, field)
+	case "body":
+		return ec.fieldContext_NetworkResponse_body(ctx, field)
+	case "base64Encoded":
+		return ec.fieldContext_NetworkResponse_base64Encoded(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_PDFResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "base64":
+		return ec.fieldContext_PDFResponse_base64(ctx, field)
+	case "size":
+		return ec.fieldContext_PDFResponse_size(ctx, field)
+	case "time":
+		return ec.fieldContext_PDFResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PDFResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_PointerResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "selector":
+		return ec.fieldContext_PointerResponse_selector(ctx, field)
+	case "x":
+		return ec.fieldContext_PointerResponse_x(ctx, field)
+	case "y":
+		return ec.fieldContext_PointerResponse_y(ctx, field)
+	case "time":
+		return ec.fieldContext_PointerResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointerResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_PreferencesResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timeout":
+		return ec.fieldContext_PreferencesResponse_timeout(ctx, field)
+	case "time":
+		return ec.fieldContext_PreferencesResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreferencesResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_QuerySelectorResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_QuerySelectorResponse_id(ctx, field)
+	case "className":
+		return ec.fieldContext_QuerySelectorResponse_className(ctx, field)
+	case "localName":
+		return ec.fieldContext_QuerySelectorResponse_localName(ctx, field)
+	case "innerText":
+		return ec.fieldContext_QuerySelectorResponse_innerText(ctx, field)
+	case "innerHTML":
+		return ec.fieldContext_QuerySelectorResponse_innerHTML(ctx, field)
+	case "outerHTML":
+		return ec.fieldContext_QuerySelectorResponse_outerHTML(ctx, field)
+	case "childElementCount":
+		return ec.fieldContext_QuerySelectorResponse_childElementCount(ctx, field)
+	case "time":
+		return ec.fieldContext_QuerySelectorResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuerySelectorResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconnectionResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "browserQLEndpoint":
+		return ec.fieldContext_ReconnectionResponse_browserQLEndpoint(ctx, field)
+	case "browserWSEndpoint":
+		return ec.fieldContext_ReconnectionResponse_browserWSEndpoint(ctx, field)
+	case "time":
+		return ec.fieldContext_ReconnectionResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconnectionResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_RejectResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enabled":
+		return ec.fieldContext_RejectResponse_enabled(ctx, field)
+	case "time":
+		return ec.fieldContext_RejectResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RejectResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_ScreenshotResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "base64":
+		return ec.fieldContext_ScreenshotResponse_base64(ctx, field)
+	case "format":
+		return ec.fieldContext_ScreenshotResponse_format(ctx, field)
+	case "time":
+		return ec.fieldContext_ScreenshotResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScreenshotResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_SelectResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "selector":
+		return ec.fieldContext_SelectResponse_selector(ctx, field)
+	case "value":
+		return ec.fieldContext_SelectResponse_value(ctx, field)
+	case "x":
+		return ec.fieldContext_SelectResponse_x(ctx, field)
+	case "y":
+		return ec.fieldContext_SelectResponse_y(ctx, field)
+	case "time":
+		return ec.fieldContext_SelectResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SelectResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_TextResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_TextResponse_text(ctx, field)
+	case "time":
+		return ec.fieldContext_TextResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TextResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_TimeResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "time":
+		return ec.fieldContext_TimeResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimeResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_TitleResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_TitleResponse_title(ctx, field)
+	case "time":
+		return ec.fieldContext_TitleResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TitleResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_TypeResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "selector":
+		return ec.fieldContext_TypeResponse_selector(ctx, field)
+	case "text":
+		return ec.fieldContext_TypeResponse_text(ctx, field)
+	case "x":
+		return ec.fieldContext_TypeResponse_x(ctx, field)
+	case "y":
+		return ec.fieldContext_TypeResponse_y(ctx, field)
+	case "time":
+		return ec.fieldContext_TypeResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TypeResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_URLResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_URLResponse_url(ctx, field)
+	case "time":
+		return ec.fieldContext_URLResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type URLResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_UserAgentResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userAgent":
+		return ec.fieldContext_UserAgentResponse_userAgent(ctx, field)
+	case "time":
+		return ec.fieldContext_UserAgentResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserAgentResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_ViewportResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "width":
+		return ec.fieldContext_ViewportResponse_width(ctx, field)
+	case "height":
+		return ec.fieldContext_ViewportResponse_height(ctx, field)
+	case "deviceScaleFactor":
+		return ec.fieldContext_ViewportResponse_deviceScaleFactor(ctx, field)
+	case "mobile":
+		return ec.fieldContext_ViewportResponse_mobile(ctx, field)
+	case "time":
+		return ec.fieldContext_ViewportResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ViewportResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_WaitForRequestResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_WaitForRequestResponse_url(ctx, field)
+	case "method":
+		return ec.fieldContext_WaitForRequestResponse_method(ctx, field)
+	case "time":
+		return ec.fieldContext_WaitForRequestResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WaitForRequestResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_WaitForResponseResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_WaitForResponseResponse_url(ctx, field)
+	case "status":
+		return ec.fieldContext_WaitForResponseResponse_status(ctx, field)
+	case "time":
+		return ec.fieldContext_WaitForResponseResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WaitForResponseResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_WaitForSelectorResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "selector":
+		return ec.fieldContext_WaitForSelectorResponse_selector(ctx, field)
+	case "x":
+		return ec.fieldContext_WaitForSelectorResponse_x(ctx, field)
+	case "y":
+		return ec.fieldContext_WaitForSelectorResponse_y(ctx, field)
+	case "width":
+		return ec.fieldContext_WaitForSelectorResponse_width(ctx, field)
+	case "height":
+		return ec.fieldContext_WaitForSelectorResponse_height(ctx, field)
+	case "time":
+		return ec.fieldContext_WaitForSelectorResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WaitForSelectorResponse", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -557,9 +3210,126 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type __Type", field.Name)
 }
 
+func (ec *executionContext) _fieldMiddleware(ctx context.Context, obj any, next graphql.Resolver) graphql.Resolver {
+	fc := graphql.GetFieldContext(ctx)
+	for _, d := range fc.Field.Directives {
+		switch d.Name {
+		case "export":
+			rawArgs := d.ArgumentMap(ec.Variables)
+			args, err := ec.dir_export_args(ctx, rawArgs)
+			if err != nil {
+				ec.Error(ctx, err)
+				return nil
+			}
+			n := next
+			next = func(ctx context.Context) (any, error) {
+				if ec.Directives.Export == nil {
+					return nil, errors.New("directive export is not implemented")
+				}
+				return ec.Directives.Export(ctx, obj, n, args["as"].(string))
+			}
+		}
+	}
+	return next
+}
+
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) dir_export_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "as",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["as"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MapSelectorResponse_attribute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MapSelectorResponse_mapSelector_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_back_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "waitUntil",
+		func(ctx context.Context, v any) (*model.WaitUntilHistory, error) {
+			return ec.unmarshalOWaitUntilHistory2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitUntilHistory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["waitUntil"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_checkbox_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "checked",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["checked"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg2
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_click_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -607,6 +3377,34 @@ func (ec *executionContext) field_Mutation_click_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_content_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "html",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["html"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cookies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cookies",
+		func(ctx context.Context, v any) ([]model.CookieInput, error) {
+			return ec.unmarshalOCookieInput2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cookies"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_evaluate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -637,6 +3435,28 @@ func (ec *executionContext) field_Mutation_evaluate_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_forward_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "waitUntil",
+		func(ctx context.Context, v any) (*model.WaitUntilHistory, error) {
+			return ec.unmarshalOWaitUntilHistory2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitUntilHistory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["waitUntil"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_goto_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -664,6 +3484,950 @@ func (ec *executionContext) field_Mutation_goto_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["timeout"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_hover_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "x",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["x"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "y",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["y"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_html_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_if_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "request",
+		func(ctx context.Context, v any) (*model.RequestCondition, error) {
+			return ec.unmarshalORequestCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRequestCondition(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["request"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "response",
+		func(ctx context.Context, v any) (*model.ResponseCondition, error) {
+			return ec.unmarshalOResponseCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResponseCondition(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["response"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_ifnot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "request",
+		func(ctx context.Context, v any) (*model.RequestCondition, error) {
+			return ec.unmarshalORequestCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRequestCondition(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["request"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "response",
+		func(ctx context.Context, v any) (*model.ResponseCondition, error) {
+			return ec.unmarshalOResponseCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResponseCondition(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["response"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_javaScriptEnabled_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "enabled",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["enabled"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mapSelector_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_pdf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.PDFFormat, error) {
+			return ec.unmarshalOPDFFormat2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "landscape",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["landscape"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "printBackground",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["printBackground"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scale",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scale"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "width",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["width"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "height",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["height"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "marginTop",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marginTop"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "marginBottom",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marginBottom"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "marginLeft",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marginLeft"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "marginRight",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marginRight"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "displayHeaderFooter",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["displayHeaderFooter"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "headerTemplate",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["headerTemplate"] = arg11
+	arg12, err := graphql.ProcessArgField(ctx, rawArgs, "footerTemplate",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["footerTemplate"] = arg12
+	arg13, err := graphql.ProcessArgField(ctx, rawArgs, "pageRanges",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["pageRanges"] = arg13
+	arg14, err := graphql.ProcessArgField(ctx, rawArgs, "preferCSSPageSize",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["preferCSSPageSize"] = arg14
+	arg15, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg15
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_preferences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_querySelectorAll_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_querySelector_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reconnect_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) ([]model.ResourceType, error) {
+			return ec.unmarshalOResourceType2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "method",
+		func(ctx context.Context, v any) ([]model.Method, error) {
+			return ec.unmarshalOMethod2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethodᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["method"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "operator",
+		func(ctx context.Context, v any) (*model.OperatorType, error) {
+			return ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["operator"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "enabled",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["enabled"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reload_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "waitUntil",
+		func(ctx context.Context, v any) (*model.WaitUntilHistory, error) {
+			return ec.unmarshalOWaitUntilHistory2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitUntilHistory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["waitUntil"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_request_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) ([]model.ResourceType, error) {
+			return ec.unmarshalOResourceType2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "method",
+		func(ctx context.Context, v any) ([]model.Method, error) {
+			return ec.unmarshalOMethod2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethodᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["method"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "operator",
+		func(ctx context.Context, v any) (*model.OperatorType, error) {
+			return ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["operator"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_response_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) ([]model.ResourceType, error) {
+			return ec.unmarshalOResourceType2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "method",
+		func(ctx context.Context, v any) ([]model.Method, error) {
+			return ec.unmarshalOMethod2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethodᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["method"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "operator",
+		func(ctx context.Context, v any) (*model.OperatorType, error) {
+			return ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["operator"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_screenshot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (*model.ScreenshotType, error) {
+			return ec.unmarshalOScreenshotType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐScreenshotType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "quality",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quality"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "fullPage",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fullPage"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "clip",
+		func(ctx context.Context, v any) (*model.ScreenshotClip, error) {
+			return ec.unmarshalOScreenshotClip2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐScreenshotClip(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clip"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "omitBackground",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["omitBackground"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_scroll_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "x",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["x"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "y",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["y"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_select_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "value",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["value"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setExtraHTTPHeaders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "headers",
+		func(ctx context.Context, v any) ([]model.HeaderInput, error) {
+			return ec.unmarshalNHeaderInput2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHeaderInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["headers"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "delay",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["delay"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_userAgent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userAgent",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userAgent"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_viewport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "width",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["width"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "height",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["height"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "deviceScaleFactor",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deviceScaleFactor"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "mobile",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mobile"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_waitForNavigation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "waitUntil",
+		func(ctx context.Context, v any) (*model.WaitUntilGoto, error) {
+			return ec.unmarshalOWaitUntilGoto2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitUntilGoto(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["waitUntil"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_waitForRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "method",
+		func(ctx context.Context, v any) (*model.Method, error) {
+			return ec.unmarshalOMethod2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["method"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_waitForResponse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "statuses",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statuses"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_waitForSelector_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_waitForTimeout_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "time",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["time"] = arg0
 	return args, nil
 }
 
@@ -741,6 +4505,56 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _Attribute_name(ctx context.Context, field graphql.CollectedField, obj *model.Attribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attribute_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attribute_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attribute", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Attribute_value(ctx context.Context, field graphql.CollectedField, obj *model.Attribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attribute_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Attribute_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attribute", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _ClickResponse_selector(ctx context.Context, field graphql.CollectedField, obj *model.ClickResponse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -752,7 +4566,9 @@ func (ec *executionContext) _ClickResponse_selector(ctx context.Context, field g
 		func(ctx context.Context) (any, error) {
 			return obj.Selector, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -775,7 +4591,9 @@ func (ec *executionContext) _ClickResponse_x(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.X, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
 			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
@@ -798,7 +4616,9 @@ func (ec *executionContext) _ClickResponse_y(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.Y, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
 			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
@@ -821,7 +4641,9 @@ func (ec *executionContext) _ClickResponse_time(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.Time, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
 			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
@@ -831,6 +4653,315 @@ func (ec *executionContext) _ClickResponse_time(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ClickResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClickResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_name(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_value(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_domain(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_domain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Domain, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_domain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_path(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_expires(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_expires(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expires, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_expires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_size(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_httpOnly(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_httpOnly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HTTPOnly, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_httpOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_secure(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_secure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secure, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_secure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_session(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_sameSite(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_sameSite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SameSite, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CookieSameSite) graphql.Marshaler {
+			return ec.marshalOCookieSameSite2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieSameSite(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_sameSite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type CookieSameSite does not have child fields"))
+}
+
+func (ec *executionContext) _CookieResponse_cookies(ctx context.Context, field graphql.CollectedField, obj *model.CookieResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CookieResponse_cookies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cookies, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Cookie) graphql.Marshaler {
+			return ec.marshalNCookie2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CookieResponse_cookies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CookieResponse",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cookie(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CookieResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.CookieResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CookieResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CookieResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CookieResponse", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _EvaluateResponse_value(ctx context.Context, field graphql.CollectedField, obj *model.EvaluateResponse) (ret graphql.Marshaler) {
@@ -844,7 +4975,9 @@ func (ec *executionContext) _EvaluateResponse_value(ctx context.Context, field g
 		func(ctx context.Context) (any, error) {
 			return obj.Value, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -867,7 +5000,9 @@ func (ec *executionContext) _EvaluateResponse_time(ctx context.Context, field gr
 		func(ctx context.Context) (any, error) {
 			return obj.Time, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
 			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
@@ -877,6 +5012,56 @@ func (ec *executionContext) _EvaluateResponse_time(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_EvaluateResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EvaluateResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _HTMLResponse_html(ctx context.Context, field graphql.CollectedField, obj *model.HTMLResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HTMLResponse_html(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HTML, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HTMLResponse_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HTMLResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _HTMLResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.HTMLResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HTMLResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HTMLResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HTMLResponse", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _HTTPResponse_status(ctx context.Context, field graphql.CollectedField, obj *model.HTTPResponse) (ret graphql.Marshaler) {
@@ -890,7 +5075,9 @@ func (ec *executionContext) _HTTPResponse_status(ctx context.Context, field grap
 		func(ctx context.Context) (any, error) {
 			return obj.Status, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
 			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
@@ -913,7 +5100,9 @@ func (ec *executionContext) _HTTPResponse_text(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Text, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -936,7 +5125,9 @@ func (ec *executionContext) _HTTPResponse_url(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return obj.URL, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -959,7 +5150,9 @@ func (ec *executionContext) _HTTPResponse_time(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Time, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
 			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
@@ -969,6 +5162,323 @@ func (ec *executionContext) _HTTPResponse_time(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_HTTPResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("HTTPResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _Header_name(ctx context.Context, field graphql.CollectedField, obj *model.Header) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Header_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Header_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Header", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Header_value(ctx context.Context, field graphql.CollectedField, obj *model.Header) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Header_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Header_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Header", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _JavaScriptResponse_enabled(ctx context.Context, field graphql.CollectedField, obj *model.JavaScriptResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JavaScriptResponse_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JavaScriptResponse_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JavaScriptResponse", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _JavaScriptResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.JavaScriptResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JavaScriptResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JavaScriptResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JavaScriptResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _MapSelectorResponse_id(ctx context.Context, field graphql.CollectedField, obj *model.MapSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapSelectorResponse_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MapSelectorResponse_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MapSelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MapSelectorResponse_class(ctx context.Context, field graphql.CollectedField, obj *model.MapSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapSelectorResponse_class(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Class, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MapSelectorResponse_class(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MapSelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MapSelectorResponse_innerText(ctx context.Context, field graphql.CollectedField, obj *model.MapSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapSelectorResponse_innerText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InnerText, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MapSelectorResponse_innerText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MapSelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MapSelectorResponse_innerHTML(ctx context.Context, field graphql.CollectedField, obj *model.MapSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapSelectorResponse_innerHTML(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InnerHTML, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MapSelectorResponse_innerHTML(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MapSelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MapSelectorResponse_outerHTML(ctx context.Context, field graphql.CollectedField, obj *model.MapSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapSelectorResponse_outerHTML(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OuterHTML, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MapSelectorResponse_outerHTML(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MapSelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MapSelectorResponse_attribute(ctx context.Context, field graphql.CollectedField, obj *model.MapSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapSelectorResponse_attribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Attribute(fc.Args["name"].(string)), nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v model.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐAttribute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MapSelectorResponse_attribute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MapSelectorResponse",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MapSelectorResponse_attribute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MapSelectorResponse_mapSelector(ctx context.Context, field graphql.CollectedField, obj *model.MapSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapSelectorResponse_mapSelector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.MapSelector(fc.Args["selector"].(string)), nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MapSelectorResponse) graphql.Marshaler {
+			return ec.marshalNMapSelectorResponse2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMapSelectorResponseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MapSelectorResponse_mapSelector(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MapSelectorResponse",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MapSelectorResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MapSelectorResponse_mapSelector_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_goto(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -983,7 +5493,9 @@ func (ec *executionContext) _Mutation_goto(ctx context.Context, field graphql.Co
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().Goto(ctx, fc.Args["url"].(string), fc.Args["waitUntil"].(*model.WaitUntilGoto), fc.Args["timeout"].(*float64))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HTTPResponse) graphql.Marshaler {
 			return ec.marshalOHTTPResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHTTPResponse(ctx, selections, v)
 		},
@@ -1027,7 +5539,9 @@ func (ec *executionContext) _Mutation_click(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().Click(ctx, fc.Args["selector"].(string), fc.Args["visible"].(*bool), fc.Args["scroll"].(*bool), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ClickResponse) graphql.Marshaler {
 			return ec.marshalOClickResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐClickResponse(ctx, selections, v)
 		},
@@ -1071,7 +5585,9 @@ func (ec *executionContext) _Mutation_evaluate(ctx context.Context, field graphq
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().Evaluate(ctx, fc.Args["content"].(*string), fc.Args["url"].(*string), fc.Args["timeout"].(*float64))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EvaluateResponse) graphql.Marshaler {
 			return ec.marshalOEvaluateResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐEvaluateResponse(ctx, selections, v)
 		},
@@ -1103,6 +5619,2173 @@ func (ec *executionContext) fieldContext_Mutation_evaluate(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Type(ctx, fc.Args["selector"].(string), fc.Args["text"].(string), fc.Args["delay"].([]int), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TypeResponse) graphql.Marshaler {
+			return ec.marshalOTypeResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTypeResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_type(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TypeResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_text(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Text(ctx, fc.Args["selector"].(*string), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TextResponse) graphql.Marshaler {
+			return ec.marshalOTextResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTextResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TextResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_html(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_html(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().HTML(ctx, fc.Args["selector"].(*string), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HTMLResponse) graphql.Marshaler {
+			return ec.marshalOHTMLResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHTMLResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_html(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HTMLResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_html_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_title(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().Title(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TitleResponse) graphql.Marshaler {
+			return ec.marshalOTitleResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTitleResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TitleResponse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_url(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().URL(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.URLResponse) graphql.Marshaler {
+			return ec.marshalOURLResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐURLResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_URLResponse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_waitForSelector(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_waitForSelector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WaitForSelector(ctx, fc.Args["selector"].(string), fc.Args["visible"].(*bool), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WaitForSelectorResponse) graphql.Marshaler {
+			return ec.marshalOWaitForSelectorResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitForSelectorResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_waitForSelector(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WaitForSelectorResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_waitForSelector_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_waitForTimeout(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_waitForTimeout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WaitForTimeout(ctx, fc.Args["time"].(float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimeResponse) graphql.Marshaler {
+			return ec.marshalOTimeResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTimeResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_waitForTimeout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_waitForTimeout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_waitForNavigation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_waitForNavigation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WaitForNavigation(ctx, fc.Args["waitUntil"].(*model.WaitUntilGoto), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HTTPResponse) graphql.Marshaler {
+			return ec.marshalOHTTPResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHTTPResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_waitForNavigation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HTTPResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_waitForNavigation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_waitForRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_waitForRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WaitForRequest(ctx, fc.Args["url"].(*string), fc.Args["method"].(*model.Method), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WaitForRequestResponse) graphql.Marshaler {
+			return ec.marshalOWaitForRequestResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitForRequestResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_waitForRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WaitForRequestResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_waitForRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_waitForResponse(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_waitForResponse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WaitForResponse(ctx, fc.Args["url"].(*string), fc.Args["statuses"].([]int), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WaitForResponseResponse) graphql.Marshaler {
+			return ec.marshalOWaitForResponseResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitForResponseResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_waitForResponse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WaitForResponseResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_waitForResponse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Reload(ctx, fc.Args["waitUntil"].(*model.WaitUntilHistory), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HTTPResponse) graphql.Marshaler {
+			return ec.marshalOHTTPResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHTTPResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reload(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HTTPResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reload_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_back(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_back(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Back(ctx, fc.Args["waitUntil"].(*model.WaitUntilHistory), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HTTPResponse) graphql.Marshaler {
+			return ec.marshalOHTTPResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHTTPResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_back(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HTTPResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_back_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_forward(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_forward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Forward(ctx, fc.Args["waitUntil"].(*model.WaitUntilHistory), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HTTPResponse) graphql.Marshaler {
+			return ec.marshalOHTTPResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHTTPResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_forward(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HTTPResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_forward_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_content(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Content(ctx, fc.Args["html"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimeResponse) graphql.Marshaler {
+			return ec.marshalOTimeResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTimeResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_content(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_content_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_hover(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_hover(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Hover(ctx, fc.Args["selector"].(*string), fc.Args["x"].(*float64), fc.Args["y"].(*float64), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PointerResponse) graphql.Marshaler {
+			return ec.marshalOPointerResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPointerResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_hover(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointerResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_hover_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_scroll(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_scroll(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Scroll(ctx, fc.Args["selector"].(*string), fc.Args["x"].(*float64), fc.Args["y"].(*float64), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PointerResponse) graphql.Marshaler {
+			return ec.marshalOPointerResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPointerResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_scroll(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointerResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_scroll_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_checkbox(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkbox(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Checkbox(ctx, fc.Args["selector"].(string), fc.Args["checked"].(bool), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PointerResponse) graphql.Marshaler {
+			return ec.marshalOPointerResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPointerResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkbox(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointerResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkbox_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_select(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_select(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Select(ctx, fc.Args["selector"].(string), fc.Args["value"].([]string), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SelectResponse) graphql.Marshaler {
+			return ec.marshalOSelectResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐSelectResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_select(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SelectResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_select_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_querySelector(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_querySelector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().QuerySelector(ctx, fc.Args["selector"].(string), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.QuerySelectorResponse) graphql.Marshaler {
+			return ec.marshalOQuerySelectorResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐQuerySelectorResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_querySelector(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuerySelectorResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_querySelector_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_querySelectorAll(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_querySelectorAll(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().QuerySelectorAll(ctx, fc.Args["selector"].(string), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.QuerySelectorResponse) graphql.Marshaler {
+			return ec.marshalOQuerySelectorResponse2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐQuerySelectorResponseᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_querySelectorAll(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuerySelectorResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_querySelectorAll_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mapSelector(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mapSelector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MapSelector(ctx, fc.Args["selector"].(string), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MapSelectorResponse) graphql.Marshaler {
+			return ec.marshalOMapSelectorResponse2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMapSelectorResponseᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mapSelector(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MapSelectorResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mapSelector_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_screenshot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_screenshot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Screenshot(ctx, fc.Args["type"].(*model.ScreenshotType), fc.Args["quality"].(*int), fc.Args["fullPage"].(*bool), fc.Args["selector"].(*string), fc.Args["clip"].(*model.ScreenshotClip), fc.Args["omitBackground"].(*bool), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ScreenshotResponse) graphql.Marshaler {
+			return ec.marshalOScreenshotResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐScreenshotResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_screenshot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScreenshotResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_screenshot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pdf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pdf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PDF(ctx, fc.Args["format"].(*model.PDFFormat), fc.Args["landscape"].(*bool), fc.Args["printBackground"].(*bool), fc.Args["scale"].(*float64), fc.Args["width"].(*string), fc.Args["height"].(*string), fc.Args["marginTop"].(*string), fc.Args["marginBottom"].(*string), fc.Args["marginLeft"].(*string), fc.Args["marginRight"].(*string), fc.Args["displayHeaderFooter"].(*bool), fc.Args["headerTemplate"].(*string), fc.Args["footerTemplate"].(*string), fc.Args["pageRanges"].(*string), fc.Args["preferCSSPageSize"].(*bool), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PDFResponse) graphql.Marshaler {
+			return ec.marshalOPDFResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pdf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PDFResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pdf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cookies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cookies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Cookies(ctx, fc.Args["cookies"].([]model.CookieInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CookieResponse) graphql.Marshaler {
+			return ec.marshalOCookieResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cookies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CookieResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cookies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setExtraHTTPHeaders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setExtraHTTPHeaders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetExtraHTTPHeaders(ctx, fc.Args["headers"].([]model.HeaderInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimeResponse) graphql.Marshaler {
+			return ec.marshalOTimeResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTimeResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setExtraHTTPHeaders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setExtraHTTPHeaders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_userAgent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_userAgent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UserAgent(ctx, fc.Args["userAgent"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UserAgentResponse) graphql.Marshaler {
+			return ec.marshalOUserAgentResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐUserAgentResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_userAgent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserAgentResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_userAgent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_viewport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_viewport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Viewport(ctx, fc.Args["width"].(int), fc.Args["height"].(int), fc.Args["deviceScaleFactor"].(*float64), fc.Args["mobile"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ViewportResponse) graphql.Marshaler {
+			return ec.marshalOViewportResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐViewportResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_viewport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ViewportResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_viewport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_javaScriptEnabled(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_javaScriptEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().JavaScriptEnabled(ctx, fc.Args["enabled"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.JavaScriptResponse) graphql.Marshaler {
+			return ec.marshalOJavaScriptResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐJavaScriptResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_javaScriptEnabled(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JavaScriptResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_javaScriptEnabled_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Reject(ctx, fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["operator"].(*model.OperatorType), fc.Args["enabled"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RejectResponse) graphql.Marshaler {
+			return ec.marshalORejectResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRejectResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RejectResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_request(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Request(ctx, fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["operator"].(*model.OperatorType), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NetworkRequest) graphql.Marshaler {
+			return ec.marshalONetworkRequest2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐNetworkRequestᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_request(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_request_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_response(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_response(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Response(ctx, fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["status"].([]int), fc.Args["operator"].(*model.OperatorType), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NetworkResponse) graphql.Marshaler {
+			return ec.marshalONetworkResponse2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐNetworkResponseᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_response(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_response_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_if(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Mutation_if(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := &model.Mutation{}
+	fc.Result = res
+	return ec.marshalOMutation2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMutation(ctx, field.Selections, res)
+}
+func (ec *executionContext) fieldContext_Mutation_if(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mutation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_if_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_ifnot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Mutation_ifnot(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := &model.Mutation{}
+	fc.Result = res
+	return ec.marshalOMutation2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMutation(ctx, field.Selections, res)
+}
+func (ec *executionContext) fieldContext_Mutation_ifnot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mutation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ifnot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_preferences(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_preferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Preferences(ctx, fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PreferencesResponse) graphql.Marshaler {
+			return ec.marshalOPreferencesResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPreferencesResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_preferences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreferencesResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_preferences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reconnect(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reconnect(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Reconnect(ctx, fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconnectionResponse) graphql.Marshaler {
+			return ec.marshalOReconnectionResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐReconnectionResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reconnect(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconnectionResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reconnect_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkRequest_url(ctx context.Context, field graphql.CollectedField, obj *model.NetworkRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkRequest_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkRequest_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkRequest", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkRequest_method(ctx context.Context, field graphql.CollectedField, obj *model.NetworkRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkRequest_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkRequest_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkRequest", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkRequest_type(ctx context.Context, field graphql.CollectedField, obj *model.NetworkRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkRequest_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkRequest_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkRequest", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkRequest_headers(ctx context.Context, field graphql.CollectedField, obj *model.NetworkRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkRequest_headers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Headers, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Header) graphql.Marshaler {
+			return ec.marshalNHeader2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHeaderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkRequest_headers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Header(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkRequest_postData(ctx context.Context, field graphql.CollectedField, obj *model.NetworkRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkRequest_postData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostData, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkRequest_postData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkRequest", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkResponse_url(ctx context.Context, field graphql.CollectedField, obj *model.NetworkResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkResponse_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkResponse_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkResponse_status(ctx context.Context, field graphql.CollectedField, obj *model.NetworkResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkResponse_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkResponse_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkResponse", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkResponse_statusText(ctx context.Context, field graphql.CollectedField, obj *model.NetworkResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkResponse_statusText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusText, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkResponse_statusText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkResponse_method(ctx context.Context, field graphql.CollectedField, obj *model.NetworkResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkResponse_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkResponse_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkResponse_type(ctx context.Context, field graphql.CollectedField, obj *model.NetworkResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkResponse_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkResponse_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkResponse_mimeType(ctx context.Context, field graphql.CollectedField, obj *model.NetworkResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkResponse_mimeType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MimeType, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkResponse_mimeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkResponse_headers(ctx context.Context, field graphql.CollectedField, obj *model.NetworkResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkResponse_headers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Headers, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Header) graphql.Marshaler {
+			return ec.marshalNHeader2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHeaderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkResponse_headers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkResponse",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Header(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkResponse_body(ctx context.Context, field graphql.CollectedField, obj *model.NetworkResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkResponse_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkResponse_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkResponse", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkResponse_base64Encoded(ctx context.Context, field graphql.CollectedField, obj *model.NetworkResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkResponse_base64Encoded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Base64Encoded(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkResponse_base64Encoded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkResponse", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PDFResponse_base64(ctx context.Context, field graphql.CollectedField, obj *model.PDFResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PDFResponse_base64(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Base64, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PDFResponse_base64(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PDFResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PDFResponse_size(ctx context.Context, field graphql.CollectedField, obj *model.PDFResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PDFResponse_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PDFResponse_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PDFResponse", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PDFResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.PDFResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PDFResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PDFResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PDFResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PointerResponse_selector(ctx context.Context, field graphql.CollectedField, obj *model.PointerResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointerResponse_selector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selector, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointerResponse_selector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointerResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PointerResponse_x(ctx context.Context, field graphql.CollectedField, obj *model.PointerResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointerResponse_x(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.X, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointerResponse_x(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointerResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PointerResponse_y(ctx context.Context, field graphql.CollectedField, obj *model.PointerResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointerResponse_y(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Y, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointerResponse_y(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointerResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PointerResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.PointerResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointerResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointerResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointerResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PreferencesResponse_timeout(ctx context.Context, field graphql.CollectedField, obj *model.PreferencesResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreferencesResponse_timeout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timeout, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreferencesResponse_timeout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreferencesResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PreferencesResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.PreferencesResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreferencesResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreferencesResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreferencesResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) _Query_version(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1114,7 +7797,9 @@ func (ec *executionContext) _Query_version(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Query().Version(ctx)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -1138,7 +7823,9 @@ func (ec *executionContext) _Query___type(ctx context.Context, field graphql.Col
 			fc := graphql.GetFieldContext(ctx)
 			return ec.IntrospectType(fc.Args["name"].(string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
 		},
@@ -1181,7 +7868,9 @@ func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return ec.IntrospectSchema()
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
 			return ec.marshalO__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx, selections, v)
 		},
@@ -1202,6 +7891,1306 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _QuerySelectorResponse_id(ctx context.Context, field graphql.CollectedField, obj *model.QuerySelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySelectorResponse_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySelectorResponse_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _QuerySelectorResponse_className(ctx context.Context, field graphql.CollectedField, obj *model.QuerySelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySelectorResponse_className(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClassName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySelectorResponse_className(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _QuerySelectorResponse_localName(ctx context.Context, field graphql.CollectedField, obj *model.QuerySelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySelectorResponse_localName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LocalName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySelectorResponse_localName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _QuerySelectorResponse_innerText(ctx context.Context, field graphql.CollectedField, obj *model.QuerySelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySelectorResponse_innerText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InnerText, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySelectorResponse_innerText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _QuerySelectorResponse_innerHTML(ctx context.Context, field graphql.CollectedField, obj *model.QuerySelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySelectorResponse_innerHTML(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InnerHTML, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySelectorResponse_innerHTML(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _QuerySelectorResponse_outerHTML(ctx context.Context, field graphql.CollectedField, obj *model.QuerySelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySelectorResponse_outerHTML(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OuterHTML, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySelectorResponse_outerHTML(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _QuerySelectorResponse_childElementCount(ctx context.Context, field graphql.CollectedField, obj *model.QuerySelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySelectorResponse_childElementCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChildElementCount, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySelectorResponse_childElementCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySelectorResponse", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QuerySelectorResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.QuerySelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySelectorResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySelectorResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySelectorResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ReconnectionResponse_browserQLEndpoint(ctx context.Context, field graphql.CollectedField, obj *model.ReconnectionResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconnectionResponse_browserQLEndpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BrowserQLEndpoint, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconnectionResponse_browserQLEndpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconnectionResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconnectionResponse_browserWSEndpoint(ctx context.Context, field graphql.CollectedField, obj *model.ReconnectionResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconnectionResponse_browserWSEndpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BrowserWSEndpoint, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconnectionResponse_browserWSEndpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconnectionResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconnectionResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.ReconnectionResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconnectionResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconnectionResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconnectionResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _RejectResponse_enabled(ctx context.Context, field graphql.CollectedField, obj *model.RejectResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectResponse_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RejectResponse_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RejectResponse", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _RejectResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.RejectResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RejectResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RejectResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ScreenshotResponse_base64(ctx context.Context, field graphql.CollectedField, obj *model.ScreenshotResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreenshotResponse_base64(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Base64, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreenshotResponse_base64(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreenshotResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScreenshotResponse_format(ctx context.Context, field graphql.CollectedField, obj *model.ScreenshotResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreenshotResponse_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreenshotResponse_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreenshotResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScreenshotResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.ScreenshotResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreenshotResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreenshotResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreenshotResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _SelectResponse_selector(ctx context.Context, field graphql.CollectedField, obj *model.SelectResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelectResponse_selector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selector, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelectResponse_selector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelectResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SelectResponse_value(ctx context.Context, field graphql.CollectedField, obj *model.SelectResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelectResponse_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelectResponse_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelectResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SelectResponse_x(ctx context.Context, field graphql.CollectedField, obj *model.SelectResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelectResponse_x(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.X, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelectResponse_x(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelectResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _SelectResponse_y(ctx context.Context, field graphql.CollectedField, obj *model.SelectResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelectResponse_y(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Y, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelectResponse_y(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelectResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _SelectResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.SelectResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelectResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelectResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelectResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _TextResponse_text(ctx context.Context, field graphql.CollectedField, obj *model.TextResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TextResponse_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TextResponse_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TextResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TextResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.TextResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TextResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TextResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TextResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _TimeResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.TimeResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _TitleResponse_title(ctx context.Context, field graphql.CollectedField, obj *model.TitleResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TitleResponse_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TitleResponse_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TitleResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TitleResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.TitleResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TitleResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TitleResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TitleResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _TypeResponse_selector(ctx context.Context, field graphql.CollectedField, obj *model.TypeResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeResponse_selector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selector, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeResponse_selector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TypeResponse_text(ctx context.Context, field graphql.CollectedField, obj *model.TypeResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeResponse_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeResponse_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TypeResponse_x(ctx context.Context, field graphql.CollectedField, obj *model.TypeResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeResponse_x(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.X, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeResponse_x(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _TypeResponse_y(ctx context.Context, field graphql.CollectedField, obj *model.TypeResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeResponse_y(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Y, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeResponse_y(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _TypeResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.TypeResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _URLResponse_url(ctx context.Context, field graphql.CollectedField, obj *model.URLResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_URLResponse_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_URLResponse_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("URLResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _URLResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.URLResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_URLResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_URLResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("URLResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _UserAgentResponse_userAgent(ctx context.Context, field graphql.CollectedField, obj *model.UserAgentResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserAgentResponse_userAgent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserAgent, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserAgentResponse_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserAgentResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UserAgentResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.UserAgentResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserAgentResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserAgentResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserAgentResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ViewportResponse_width(ctx context.Context, field graphql.CollectedField, obj *model.ViewportResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewportResponse_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewportResponse_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewportResponse", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ViewportResponse_height(ctx context.Context, field graphql.CollectedField, obj *model.ViewportResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewportResponse_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewportResponse_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewportResponse", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ViewportResponse_deviceScaleFactor(ctx context.Context, field graphql.CollectedField, obj *model.ViewportResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewportResponse_deviceScaleFactor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceScaleFactor, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewportResponse_deviceScaleFactor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewportResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ViewportResponse_mobile(ctx context.Context, field graphql.CollectedField, obj *model.ViewportResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewportResponse_mobile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mobile, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewportResponse_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewportResponse", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ViewportResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.ViewportResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewportResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewportResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewportResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForRequestResponse_url(ctx context.Context, field graphql.CollectedField, obj *model.WaitForRequestResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForRequestResponse_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForRequestResponse_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForRequestResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForRequestResponse_method(ctx context.Context, field graphql.CollectedField, obj *model.WaitForRequestResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForRequestResponse_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForRequestResponse_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForRequestResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForRequestResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.WaitForRequestResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForRequestResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForRequestResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForRequestResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForResponseResponse_url(ctx context.Context, field graphql.CollectedField, obj *model.WaitForResponseResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForResponseResponse_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForResponseResponse_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForResponseResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForResponseResponse_status(ctx context.Context, field graphql.CollectedField, obj *model.WaitForResponseResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForResponseResponse_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForResponseResponse_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForResponseResponse", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForResponseResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.WaitForResponseResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForResponseResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForResponseResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForResponseResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForSelectorResponse_selector(ctx context.Context, field graphql.CollectedField, obj *model.WaitForSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForSelectorResponse_selector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selector, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForSelectorResponse_selector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForSelectorResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForSelectorResponse_x(ctx context.Context, field graphql.CollectedField, obj *model.WaitForSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForSelectorResponse_x(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.X, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForSelectorResponse_x(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForSelectorResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForSelectorResponse_y(ctx context.Context, field graphql.CollectedField, obj *model.WaitForSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForSelectorResponse_y(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Y, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForSelectorResponse_y(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForSelectorResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForSelectorResponse_width(ctx context.Context, field graphql.CollectedField, obj *model.WaitForSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForSelectorResponse_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForSelectorResponse_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForSelectorResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForSelectorResponse_height(ctx context.Context, field graphql.CollectedField, obj *model.WaitForSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForSelectorResponse_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForSelectorResponse_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForSelectorResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _WaitForSelectorResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.WaitForSelectorResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaitForSelectorResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaitForSelectorResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaitForSelectorResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1213,7 +9202,9 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -1236,7 +9227,9 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 		func(ctx context.Context) (any, error) {
 			return obj.Description(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -1259,7 +9252,9 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 		func(ctx context.Context) (any, error) {
 			return obj.IsRepeatable, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 			return ec.marshalNBoolean2bool(ctx, selections, v)
 		},
@@ -1282,7 +9277,9 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 		func(ctx context.Context) (any, error) {
 			return obj.Locations, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
 			return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, selections, v)
 		},
@@ -1305,7 +9302,9 @@ func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return obj.Args, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
 			return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, selections, v)
 		},
@@ -1348,7 +9347,9 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -1371,7 +9372,9 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 		func(ctx context.Context) (any, error) {
 			return obj.Description(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -1394,7 +9397,9 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 		func(ctx context.Context) (any, error) {
 			return obj.IsDeprecated(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 			return ec.marshalNBoolean2bool(ctx, selections, v)
 		},
@@ -1417,7 +9422,9 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 		func(ctx context.Context) (any, error) {
 			return obj.DeprecationReason(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -1440,7 +9447,9 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -1463,7 +9472,9 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 		func(ctx context.Context) (any, error) {
 			return obj.Description(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -1486,7 +9497,9 @@ func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.Col
 		func(ctx context.Context) (any, error) {
 			return obj.Args, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
 			return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, selections, v)
 		},
@@ -1529,7 +9542,9 @@ func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.Col
 		func(ctx context.Context) (any, error) {
 			return obj.Type, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
 		},
@@ -1561,7 +9576,9 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 		func(ctx context.Context) (any, error) {
 			return obj.IsDeprecated(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 			return ec.marshalNBoolean2bool(ctx, selections, v)
 		},
@@ -1584,7 +9601,9 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 		func(ctx context.Context) (any, error) {
 			return obj.DeprecationReason(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -1607,7 +9626,9 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -1630,7 +9651,9 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 		func(ctx context.Context) (any, error) {
 			return obj.Description(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -1653,7 +9676,9 @@ func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Type, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
 		},
@@ -1685,7 +9710,9 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 		func(ctx context.Context) (any, error) {
 			return obj.DefaultValue, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -1708,7 +9735,9 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 		func(ctx context.Context) (any, error) {
 			return obj.IsDeprecated(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 			return ec.marshalNBoolean2bool(ctx, selections, v)
 		},
@@ -1731,7 +9760,9 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 		func(ctx context.Context) (any, error) {
 			return obj.DeprecationReason(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -1754,7 +9785,9 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 		func(ctx context.Context) (any, error) {
 			return obj.Description(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -1777,7 +9810,9 @@ func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return obj.Types(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
 			return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
 		},
@@ -1809,7 +9844,9 @@ func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.QueryType(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
 		},
@@ -1841,7 +9878,9 @@ func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field gr
 		func(ctx context.Context) (any, error) {
 			return obj.MutationType(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
 		},
@@ -1873,7 +9912,9 @@ func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, fiel
 		func(ctx context.Context) (any, error) {
 			return obj.SubscriptionType(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
 		},
@@ -1905,7 +9946,9 @@ func (ec *executionContext) ___Schema_directives(ctx context.Context, field grap
 		func(ctx context.Context) (any, error) {
 			return obj.Directives(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
 			return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx, selections, v)
 		},
@@ -1937,7 +9980,9 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 		func(ctx context.Context) (any, error) {
 			return obj.Kind(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalN__TypeKind2string(ctx, selections, v)
 		},
@@ -1960,7 +10005,9 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 		func(ctx context.Context) (any, error) {
 			return obj.Name(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -1983,7 +10030,9 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.Description(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -2006,7 +10055,9 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 		func(ctx context.Context) (any, error) {
 			return obj.SpecifiedByURL(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -2030,7 +10081,9 @@ func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.Co
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Fields(fc.Args["includeDeprecated"].(bool)), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Field) graphql.Marshaler {
 			return ec.marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐFieldᚄ(ctx, selections, v)
 		},
@@ -2073,7 +10126,9 @@ func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Interfaces(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
 			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
 		},
@@ -2105,7 +10160,9 @@ func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field gra
 		func(ctx context.Context) (any, error) {
 			return obj.PossibleTypes(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
 			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
 		},
@@ -2138,7 +10195,9 @@ func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphq
 			fc := graphql.GetFieldContext(ctx)
 			return obj.EnumValues(fc.Args["includeDeprecated"].(bool)), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {
 			return ec.marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx, selections, v)
 		},
@@ -2181,7 +10240,9 @@ func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.InputFields(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
 			return ec.marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, selections, v)
 		},
@@ -2213,7 +10274,9 @@ func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return obj.OfType(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
 		},
@@ -2245,7 +10308,9 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return obj.IsOneOf(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 			return ec.marshalOBoolean2bool(ctx, selections, v)
 		},
@@ -2261,6 +10326,308 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCookieInput(ctx context.Context, obj any) (model.CookieInput, error) {
+	var it model.CookieInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "value", "url", "domain", "path", "secure", "httpOnly", "sameSite", "expires"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		case "path":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("path"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Path = data
+		case "secure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("secure"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Secure = data
+		case "httpOnly":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("httpOnly"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HTTPOnly = data
+		case "sameSite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sameSite"))
+			data, err := ec.unmarshalOCookieSameSite2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieSameSite(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SameSite = data
+		case "expires":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expires"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expires = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputHeaderInput(ctx context.Context, obj any) (model.HeaderInput, error) {
+	var it model.HeaderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRequestCondition(ctx context.Context, obj any) (model.RequestCondition, error) {
+	var it model.RequestCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["operator"]; !present {
+		asMap["operator"] = "or"
+	}
+
+	fieldsInOrder := [...]string{"url", "type", "method", "operator"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOResourceType2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalOMethod2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethodᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "operator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operator"))
+			data, err := ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operator = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputResponseCondition(ctx context.Context, obj any) (model.ResponseCondition, error) {
+	var it model.ResponseCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["operator"]; !present {
+		asMap["operator"] = "or"
+	}
+
+	fieldsInOrder := [...]string{"url", "type", "method", "status", "operator"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOResourceType2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalOMethod2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethodᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "operator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operator"))
+			data, err := ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operator = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputScreenshotClip(ctx context.Context, obj any) (model.ScreenshotClip, error) {
+	var it model.ScreenshotClip
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["scale"]; !present {
+		asMap["scale"] = 1
+	}
+
+	fieldsInOrder := [...]string{"x", "y", "width", "height", "scale"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "x":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("x"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.X = data
+		case "y":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("y"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Y = data
+		case "width":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("width"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Width = data
+		case "height":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("height"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Height = data
+		case "scale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scale"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scale = data
+		}
+	}
+	return it, nil
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -2268,6 +10635,49 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var attributeImplementors = []string{"Attribute"}
+
+func (ec *executionContext) _Attribute(ctx context.Context, sel ast.SelectionSet, obj *model.Attribute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attributeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Attribute")
+		case "name":
+			out.Values[i] = ec._Attribute_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Attribute_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
 
 var clickResponseImplementors = []string{"ClickResponse"}
 
@@ -2322,6 +10732,132 @@ func (ec *executionContext) _ClickResponse(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var cookieImplementors = []string{"Cookie"}
+
+func (ec *executionContext) _Cookie(ctx context.Context, sel ast.SelectionSet, obj *model.Cookie) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cookieImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Cookie")
+		case "name":
+			out.Values[i] = ec._Cookie_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Cookie_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domain":
+			out.Values[i] = ec._Cookie_domain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._Cookie_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expires":
+			out.Values[i] = ec._Cookie_expires(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._Cookie_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "httpOnly":
+			out.Values[i] = ec._Cookie_httpOnly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secure":
+			out.Values[i] = ec._Cookie_secure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "session":
+			out.Values[i] = ec._Cookie_session(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sameSite":
+			out.Values[i] = ec._Cookie_sameSite(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var cookieResponseImplementors = []string{"CookieResponse"}
+
+func (ec *executionContext) _CookieResponse(ctx context.Context, sel ast.SelectionSet, obj *model.CookieResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cookieResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CookieResponse")
+		case "cookies":
+			out.Values[i] = ec._CookieResponse_cookies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._CookieResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var evaluateResponseImplementors = []string{"EvaluateResponse"}
 
 func (ec *executionContext) _EvaluateResponse(ctx context.Context, sel ast.SelectionSet, obj *model.EvaluateResponse) graphql.Marshaler {
@@ -2341,6 +10877,49 @@ func (ec *executionContext) _EvaluateResponse(ctx context.Context, sel ast.Selec
 			}
 		case "time":
 			out.Values[i] = ec._EvaluateResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var hTMLResponseImplementors = []string{"HTMLResponse"}
+
+func (ec *executionContext) _HTMLResponse(ctx context.Context, sel ast.SelectionSet, obj *model.HTMLResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hTMLResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HTMLResponse")
+		case "html":
+			out.Values[i] = ec._HTMLResponse_html(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._HTMLResponse_time(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -2418,6 +10997,160 @@ func (ec *executionContext) _HTTPResponse(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var headerImplementors = []string{"Header"}
+
+func (ec *executionContext) _Header(ctx context.Context, sel ast.SelectionSet, obj *model.Header) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, headerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Header")
+		case "name":
+			out.Values[i] = ec._Header_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Header_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var javaScriptResponseImplementors = []string{"JavaScriptResponse"}
+
+func (ec *executionContext) _JavaScriptResponse(ctx context.Context, sel ast.SelectionSet, obj *model.JavaScriptResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, javaScriptResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JavaScriptResponse")
+		case "enabled":
+			out.Values[i] = ec._JavaScriptResponse_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._JavaScriptResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var mapSelectorResponseImplementors = []string{"MapSelectorResponse"}
+
+func (ec *executionContext) _MapSelectorResponse(ctx context.Context, sel ast.SelectionSet, obj *model.MapSelectorResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mapSelectorResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MapSelectorResponse")
+		case "id":
+			out.Values[i] = ec._MapSelectorResponse_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "class":
+			out.Values[i] = ec._MapSelectorResponse_class(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "innerText":
+			out.Values[i] = ec._MapSelectorResponse_innerText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "innerHTML":
+			out.Values[i] = ec._MapSelectorResponse_innerHTML(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "outerHTML":
+			out.Values[i] = ec._MapSelectorResponse_outerHTML(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attribute":
+			out.Values[i] = ec._MapSelectorResponse_attribute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mapSelector":
+			out.Values[i] = ec._MapSelectorResponse_mapSelector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -2457,6 +11190,597 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_evaluate(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_type(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_text(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "html":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_html(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_title(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_url(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "waitForSelector":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_waitForSelector(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "waitForTimeout":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_waitForTimeout(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "waitForNavigation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_waitForNavigation(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "waitForRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_waitForRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "waitForResponse":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_waitForResponse(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reload":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reload(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "back":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_back(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "forward":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_forward(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "content":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_content(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hover":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_hover(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "scroll":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_scroll(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "checkbox":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkbox(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "select":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_select(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "querySelector":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_querySelector(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "querySelectorAll":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_querySelectorAll(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mapSelector":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mapSelector(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "screenshot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_screenshot(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pdf":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pdf(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cookies":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cookies(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "setExtraHTTPHeaders":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setExtraHTTPHeaders(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userAgent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_userAgent(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "viewport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_viewport(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "javaScriptEnabled":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_javaScriptEnabled(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reject(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "request":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_request(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "response":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_response(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "if":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_if(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ifnot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ifnot(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "preferences":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_preferences(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reconnect":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reconnect(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var networkRequestImplementors = []string{"NetworkRequest"}
+
+func (ec *executionContext) _NetworkRequest(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkRequest")
+		case "url":
+			out.Values[i] = ec._NetworkRequest_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "method":
+			out.Values[i] = ec._NetworkRequest_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._NetworkRequest_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headers":
+			out.Values[i] = ec._NetworkRequest_headers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "postData":
+			out.Values[i] = ec._NetworkRequest_postData(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var networkResponseImplementors = []string{"NetworkResponse"}
+
+func (ec *executionContext) _NetworkResponse(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkResponse")
+		case "url":
+			out.Values[i] = ec._NetworkResponse_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._NetworkResponse_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusText":
+			out.Values[i] = ec._NetworkResponse_statusText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "method":
+			out.Values[i] = ec._NetworkResponse_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._NetworkResponse_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mimeType":
+			out.Values[i] = ec._NetworkResponse_mimeType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "headers":
+			out.Values[i] = ec._NetworkResponse_headers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkResponse_body(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "base64Encoded":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkResponse_base64Encoded(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var pDFResponseImplementors = []string{"PDFResponse"}
+
+func (ec *executionContext) _PDFResponse(ctx context.Context, sel ast.SelectionSet, obj *model.PDFResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pDFResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PDFResponse")
+		case "base64":
+			out.Values[i] = ec._PDFResponse_base64(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._PDFResponse_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._PDFResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var pointerResponseImplementors = []string{"PointerResponse"}
+
+func (ec *executionContext) _PointerResponse(ctx context.Context, sel ast.SelectionSet, obj *model.PointerResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointerResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointerResponse")
+		case "selector":
+			out.Values[i] = ec._PointerResponse_selector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "x":
+			out.Values[i] = ec._PointerResponse_x(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "y":
+			out.Values[i] = ec._PointerResponse_y(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._PointerResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var preferencesResponseImplementors = []string{"PreferencesResponse"}
+
+func (ec *executionContext) _PreferencesResponse(ctx context.Context, sel ast.SelectionSet, obj *model.PreferencesResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preferencesResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreferencesResponse")
+		case "timeout":
+			out.Values[i] = ec._PreferencesResponse_timeout(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._PreferencesResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -2535,6 +11859,761 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var querySelectorResponseImplementors = []string{"QuerySelectorResponse"}
+
+func (ec *executionContext) _QuerySelectorResponse(ctx context.Context, sel ast.SelectionSet, obj *model.QuerySelectorResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, querySelectorResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuerySelectorResponse")
+		case "id":
+			out.Values[i] = ec._QuerySelectorResponse_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "className":
+			out.Values[i] = ec._QuerySelectorResponse_className(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "localName":
+			out.Values[i] = ec._QuerySelectorResponse_localName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "innerText":
+			out.Values[i] = ec._QuerySelectorResponse_innerText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "innerHTML":
+			out.Values[i] = ec._QuerySelectorResponse_innerHTML(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outerHTML":
+			out.Values[i] = ec._QuerySelectorResponse_outerHTML(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "childElementCount":
+			out.Values[i] = ec._QuerySelectorResponse_childElementCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._QuerySelectorResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconnectionResponseImplementors = []string{"ReconnectionResponse"}
+
+func (ec *executionContext) _ReconnectionResponse(ctx context.Context, sel ast.SelectionSet, obj *model.ReconnectionResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconnectionResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconnectionResponse")
+		case "browserQLEndpoint":
+			out.Values[i] = ec._ReconnectionResponse_browserQLEndpoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "browserWSEndpoint":
+			out.Values[i] = ec._ReconnectionResponse_browserWSEndpoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._ReconnectionResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rejectResponseImplementors = []string{"RejectResponse"}
+
+func (ec *executionContext) _RejectResponse(ctx context.Context, sel ast.SelectionSet, obj *model.RejectResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rejectResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RejectResponse")
+		case "enabled":
+			out.Values[i] = ec._RejectResponse_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._RejectResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var screenshotResponseImplementors = []string{"ScreenshotResponse"}
+
+func (ec *executionContext) _ScreenshotResponse(ctx context.Context, sel ast.SelectionSet, obj *model.ScreenshotResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, screenshotResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScreenshotResponse")
+		case "base64":
+			out.Values[i] = ec._ScreenshotResponse_base64(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "format":
+			out.Values[i] = ec._ScreenshotResponse_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._ScreenshotResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var selectResponseImplementors = []string{"SelectResponse"}
+
+func (ec *executionContext) _SelectResponse(ctx context.Context, sel ast.SelectionSet, obj *model.SelectResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, selectResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SelectResponse")
+		case "selector":
+			out.Values[i] = ec._SelectResponse_selector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._SelectResponse_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "x":
+			out.Values[i] = ec._SelectResponse_x(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "y":
+			out.Values[i] = ec._SelectResponse_y(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._SelectResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var textResponseImplementors = []string{"TextResponse"}
+
+func (ec *executionContext) _TextResponse(ctx context.Context, sel ast.SelectionSet, obj *model.TextResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, textResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TextResponse")
+		case "text":
+			out.Values[i] = ec._TextResponse_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._TextResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var timeResponseImplementors = []string{"TimeResponse"}
+
+func (ec *executionContext) _TimeResponse(ctx context.Context, sel ast.SelectionSet, obj *model.TimeResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timeResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimeResponse")
+		case "time":
+			out.Values[i] = ec._TimeResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var titleResponseImplementors = []string{"TitleResponse"}
+
+func (ec *executionContext) _TitleResponse(ctx context.Context, sel ast.SelectionSet, obj *model.TitleResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, titleResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TitleResponse")
+		case "title":
+			out.Values[i] = ec._TitleResponse_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._TitleResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var typeResponseImplementors = []string{"TypeResponse"}
+
+func (ec *executionContext) _TypeResponse(ctx context.Context, sel ast.SelectionSet, obj *model.TypeResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, typeResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TypeResponse")
+		case "selector":
+			out.Values[i] = ec._TypeResponse_selector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._TypeResponse_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "x":
+			out.Values[i] = ec._TypeResponse_x(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "y":
+			out.Values[i] = ec._TypeResponse_y(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._TypeResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var uRLResponseImplementors = []string{"URLResponse"}
+
+func (ec *executionContext) _URLResponse(ctx context.Context, sel ast.SelectionSet, obj *model.URLResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, uRLResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("URLResponse")
+		case "url":
+			out.Values[i] = ec._URLResponse_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._URLResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var userAgentResponseImplementors = []string{"UserAgentResponse"}
+
+func (ec *executionContext) _UserAgentResponse(ctx context.Context, sel ast.SelectionSet, obj *model.UserAgentResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userAgentResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserAgentResponse")
+		case "userAgent":
+			out.Values[i] = ec._UserAgentResponse_userAgent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._UserAgentResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var viewportResponseImplementors = []string{"ViewportResponse"}
+
+func (ec *executionContext) _ViewportResponse(ctx context.Context, sel ast.SelectionSet, obj *model.ViewportResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewportResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ViewportResponse")
+		case "width":
+			out.Values[i] = ec._ViewportResponse_width(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "height":
+			out.Values[i] = ec._ViewportResponse_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deviceScaleFactor":
+			out.Values[i] = ec._ViewportResponse_deviceScaleFactor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mobile":
+			out.Values[i] = ec._ViewportResponse_mobile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._ViewportResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var waitForRequestResponseImplementors = []string{"WaitForRequestResponse"}
+
+func (ec *executionContext) _WaitForRequestResponse(ctx context.Context, sel ast.SelectionSet, obj *model.WaitForRequestResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, waitForRequestResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WaitForRequestResponse")
+		case "url":
+			out.Values[i] = ec._WaitForRequestResponse_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "method":
+			out.Values[i] = ec._WaitForRequestResponse_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._WaitForRequestResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var waitForResponseResponseImplementors = []string{"WaitForResponseResponse"}
+
+func (ec *executionContext) _WaitForResponseResponse(ctx context.Context, sel ast.SelectionSet, obj *model.WaitForResponseResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, waitForResponseResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WaitForResponseResponse")
+		case "url":
+			out.Values[i] = ec._WaitForResponseResponse_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._WaitForResponseResponse_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._WaitForResponseResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var waitForSelectorResponseImplementors = []string{"WaitForSelectorResponse"}
+
+func (ec *executionContext) _WaitForSelectorResponse(ctx context.Context, sel ast.SelectionSet, obj *model.WaitForSelectorResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, waitForSelectorResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WaitForSelectorResponse")
+		case "selector":
+			out.Values[i] = ec._WaitForSelectorResponse_selector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "x":
+			out.Values[i] = ec._WaitForSelectorResponse_x(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "y":
+			out.Values[i] = ec._WaitForSelectorResponse_y(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "width":
+			out.Values[i] = ec._WaitForSelectorResponse_width(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "height":
+			out.Values[i] = ec._WaitForSelectorResponse_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._WaitForSelectorResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2949,6 +13028,10 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAttribute2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐAttribute(ctx context.Context, sel ast.SelectionSet, v model.Attribute) graphql.Marshaler {
+	return ec._Attribute(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -2963,6 +13046,31 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCookie2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookie(ctx context.Context, sel ast.SelectionSet, v model.Cookie) graphql.Marshaler {
+	return ec._Cookie(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCookie2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Cookie) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCookie2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookie(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCookieInput2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieInput(ctx context.Context, v any) (model.CookieInput, error) {
+	res, err := ec.unmarshalInputCookieInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -2981,6 +13089,113 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalNHeader2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHeader(ctx context.Context, sel ast.SelectionSet, v model.Header) graphql.Marshaler {
+	return ec._Header(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHeader2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHeaderᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Header) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHeader2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHeader(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNHeaderInput2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHeaderInput(ctx context.Context, v any) (model.HeaderInput, error) {
+	res, err := ec.unmarshalInputHeaderInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNHeaderInput2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHeaderInputᚄ(ctx context.Context, v any) ([]model.HeaderInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.HeaderInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHeaderInput2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHeaderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNMapSelectorResponse2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMapSelectorResponse(ctx context.Context, sel ast.SelectionSet, v model.MapSelectorResponse) graphql.Marshaler {
+	return ec._MapSelectorResponse(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMapSelectorResponse2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMapSelectorResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MapSelectorResponse) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMapSelectorResponse2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMapSelectorResponse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMethod2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethod(ctx context.Context, v any) (model.Method, error) {
+	var res model.Method
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMethod2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethod(ctx context.Context, sel ast.SelectionSet, v model.Method) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNetworkRequest2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐNetworkRequest(ctx context.Context, sel ast.SelectionSet, v model.NetworkRequest) graphql.Marshaler {
+	return ec._NetworkRequest(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNetworkResponse2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐNetworkResponse(ctx context.Context, sel ast.SelectionSet, v model.NetworkResponse) graphql.Marshaler {
+	return ec._NetworkResponse(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQuerySelectorResponse2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐQuerySelectorResponse(ctx context.Context, sel ast.SelectionSet, v model.QuerySelectorResponse) graphql.Marshaler {
+	return ec._QuerySelectorResponse(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNResourceType2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceType(ctx context.Context, v any) (model.ResourceType, error) {
+	var res model.ResourceType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResourceType2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceType(ctx context.Context, sel ast.SelectionSet, v model.ResourceType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -2995,6 +13210,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -3174,6 +13418,46 @@ func (ec *executionContext) marshalOClickResponse2ᚖgithubᚗcomᚋsessionqlᚋ
 	return ec._ClickResponse(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCookieInput2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieInputᚄ(ctx context.Context, v any) ([]model.CookieInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CookieInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCookieInput2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCookieResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieResponse(ctx context.Context, sel ast.SelectionSet, v *model.CookieResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CookieResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCookieSameSite2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieSameSite(ctx context.Context, v any) (*model.CookieSameSite, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CookieSameSite)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCookieSameSite2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCookieSameSite(ctx context.Context, sel ast.SelectionSet, v *model.CookieSameSite) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOEvaluateResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐEvaluateResponse(ctx context.Context, sel ast.SelectionSet, v *model.EvaluateResponse) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -3198,11 +13482,53 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalOHTMLResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHTMLResponse(ctx context.Context, sel ast.SelectionSet, v *model.HTMLResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HTMLResponse(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOHTTPResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHTTPResponse(ctx context.Context, sel ast.SelectionSet, v *model.HTTPResponse) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._HTTPResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -3223,6 +13549,347 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOJavaScriptResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐJavaScriptResponse(ctx context.Context, sel ast.SelectionSet, v *model.JavaScriptResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._JavaScriptResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMapSelectorResponse2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMapSelectorResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MapSelectorResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMapSelectorResponse2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMapSelectorResponse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOMethod2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethodᚄ(ctx context.Context, v any) ([]model.Method, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Method, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMethod2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethod(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMethod2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethodᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Method) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMethod2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOMethod2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethod(ctx context.Context, v any) (*model.Method, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Method)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMethod2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethod(ctx context.Context, sel ast.SelectionSet, v *model.Method) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOMutation2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMutation(ctx context.Context, sel ast.SelectionSet, v *model.Mutation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Mutation(ctx, sel)
+}
+
+func (ec *executionContext) marshalONetworkRequest2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐNetworkRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkRequest2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐNetworkRequest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalONetworkResponse2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐNetworkResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkResponse2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐNetworkResponse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx context.Context, v any) (*model.OperatorType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.OperatorType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx context.Context, sel ast.SelectionSet, v *model.OperatorType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPDFFormat2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFFormat(ctx context.Context, v any) (*model.PDFFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PDFFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPDFFormat2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFFormat(ctx context.Context, sel ast.SelectionSet, v *model.PDFFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOPDFResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFResponse(ctx context.Context, sel ast.SelectionSet, v *model.PDFResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PDFResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPointerResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPointerResponse(ctx context.Context, sel ast.SelectionSet, v *model.PointerResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PointerResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPreferencesResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPreferencesResponse(ctx context.Context, sel ast.SelectionSet, v *model.PreferencesResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PreferencesResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOQuerySelectorResponse2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐQuerySelectorResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []model.QuerySelectorResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuerySelectorResponse2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐQuerySelectorResponse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOQuerySelectorResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐQuerySelectorResponse(ctx context.Context, sel ast.SelectionSet, v *model.QuerySelectorResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._QuerySelectorResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOReconnectionResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐReconnectionResponse(ctx context.Context, sel ast.SelectionSet, v *model.ReconnectionResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReconnectionResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORejectResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRejectResponse(ctx context.Context, sel ast.SelectionSet, v *model.RejectResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RejectResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORequestCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRequestCondition(ctx context.Context, v any) (*model.RequestCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRequestCondition(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOResourceType2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceTypeᚄ(ctx context.Context, v any) ([]model.ResourceType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ResourceType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNResourceType2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOResourceType2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ResourceType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResourceType2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOResponseCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResponseCondition(ctx context.Context, v any) (*model.ResponseCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputResponseCondition(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOScreenshotClip2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐScreenshotClip(ctx context.Context, v any) (*model.ScreenshotClip, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputScreenshotClip(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOScreenshotResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐScreenshotResponse(ctx context.Context, sel ast.SelectionSet, v *model.ScreenshotResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ScreenshotResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOScreenshotType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐScreenshotType(ctx context.Context, v any) (*model.ScreenshotType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ScreenshotType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOScreenshotType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐScreenshotType(ctx context.Context, sel ast.SelectionSet, v *model.ScreenshotType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOSelectResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐSelectResponse(ctx context.Context, sel ast.SelectionSet, v *model.SelectResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SelectResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -3241,6 +13908,76 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalOTextResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTextResponse(ctx context.Context, sel ast.SelectionSet, v *model.TextResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TextResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTimeResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTimeResponse(ctx context.Context, sel ast.SelectionSet, v *model.TimeResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TimeResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTitleResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTitleResponse(ctx context.Context, sel ast.SelectionSet, v *model.TitleResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TitleResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTypeResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTypeResponse(ctx context.Context, sel ast.SelectionSet, v *model.TypeResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TypeResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOURLResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐURLResponse(ctx context.Context, sel ast.SelectionSet, v *model.URLResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._URLResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUserAgentResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐUserAgentResponse(ctx context.Context, sel ast.SelectionSet, v *model.UserAgentResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UserAgentResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOViewportResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐViewportResponse(ctx context.Context, sel ast.SelectionSet, v *model.ViewportResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ViewportResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOWaitForRequestResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitForRequestResponse(ctx context.Context, sel ast.SelectionSet, v *model.WaitForRequestResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WaitForRequestResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOWaitForResponseResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitForResponseResponse(ctx context.Context, sel ast.SelectionSet, v *model.WaitForResponseResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WaitForResponseResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOWaitForSelectorResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitForSelectorResponse(ctx context.Context, sel ast.SelectionSet, v *model.WaitForSelectorResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WaitForSelectorResponse(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOWaitUntilGoto2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitUntilGoto(ctx context.Context, v any) (*model.WaitUntilGoto, error) {
 	if v == nil {
 		return nil, nil
@@ -3251,6 +13988,22 @@ func (ec *executionContext) unmarshalOWaitUntilGoto2ᚖgithubᚗcomᚋsessionql�
 }
 
 func (ec *executionContext) marshalOWaitUntilGoto2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitUntilGoto(ctx context.Context, sel ast.SelectionSet, v *model.WaitUntilGoto) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOWaitUntilHistory2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitUntilHistory(ctx context.Context, v any) (*model.WaitUntilHistory, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.WaitUntilHistory)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWaitUntilHistory2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitUntilHistory(ctx context.Context, sel ast.SelectionSet, v *model.WaitUntilHistory) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

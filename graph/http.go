@@ -33,7 +33,8 @@ type Handler struct {
 // NewHandler builds the executor with its caches, persisted queries,
 // introspection for the playground, and the error presenter.
 func NewHandler(version string) (*Handler, error) {
-	h := &Handler{exec: executor.New(NewExecutableSchema(Config{Resolvers: &Resolver{ServerVersion: version}, Directives: directives()}))}
+	resolver := &Resolver{ServerVersion: version}
+	h := &Handler{exec: executor.New(NewExecutableSchema(Config{Resolvers: resolver, Directives: directives()}))}
 	var err error
 	if h.queries, err = newCache(cacheBytes, func(d *ast.QueryDocument) int64 { return int64(len(d.Operations)*64 + 256) }); err != nil {
 		return nil, err
@@ -45,6 +46,8 @@ func NewHandler(version string) (*Handler, error) {
 	h.exec.Use(extension.Introspection{})
 	h.exec.Use(extension.AutomaticPersistedQuery{Cache: h.apq})
 	h.exec.SetErrorPresenter(PresentError)
+	h.exec.AroundFields(substituteExports)
+	h.exec.AroundRootFields(resolver.gateConditions)
 	return h, nil
 }
 
@@ -55,7 +58,10 @@ func (h *Handler) Close() {
 }
 
 // Serve runs one request. It returns an error, and writes nothing, only when
-// acquire failed, so that the caller answers in the REST error shape.
+// acquire failed or the page did not answer, so that the caller answers in
+// the REST error shape. What a request sets up on the page (recording its
+// traffic, blocking by reject) ends with it. Put the session's URLs on the
+// request's context with WithEndpoints for reconnect.
 func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire) error {
 	r = r.WithContext(graphql.StartOperationTrace(r.Context()))
 	var params graphql.RawParams
@@ -78,9 +84,16 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 	}
 	release = sync.OnceFunc(release)
 	defer release()
-	ctx = WithRequest(ctx, &Request{Page: page})
+	req := &Request{Page: page, Endpoints: endpointsFrom(ctx)}
+	if err := req.begin(); err != nil {
+		return err
+	}
+	end := sync.OnceFunc(req.end)
+	defer end()
+	ctx = WithRequest(ctx, req)
 	responses, ctx := h.exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
+	end()     // what the request set up on the page ends before the next request can take it
 	release() // the session saves its state before the client hears of the result
 	writeJSON(w, http.StatusOK, resp)
 	return nil

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/sessionql/sessionql"
@@ -14,19 +15,49 @@ const DefaultTimeout = 30 * time.Second
 // Request is the state of one BrowserQL request: the page its fields run on
 // and what earlier fields set for later ones.
 type Request struct {
-	Page    *engine.Page
-	Timeout time.Duration     // changed by preferences(timeout:)
-	Exports map[string]string // values stored by @export(as:)
+	Page      *engine.Page
+	Timeout   time.Duration     // changed by preferences(timeout:)
+	Exports   map[string]string // values stored by @export(as:)
+	Endpoints Endpoints         // what reconnect answers
+
+	// Recording holds what the page requested since the request began; nil
+	// for requests without a page.
+	Recording *engine.Recording
+
+	mu sync.Mutex // guards Exports, which sibling fields may set at once
 }
 
-type requestKey struct{}
+// Endpoints are the session's own URLs.
+type Endpoints struct {
+	BrowserQL string // the session's BrowserQL URL
+	Connect   string // the session's CDP WebSocket URL
+}
+
+type (
+	requestKey   struct{}
+	endpointsKey struct{}
+)
 
 // WithRequest puts the request state where the resolvers find it.
 func WithRequest(ctx context.Context, r *Request) context.Context {
 	if r.Timeout == 0 {
 		r.Timeout = DefaultTimeout
 	}
+	if r.Exports == nil {
+		r.Exports = map[string]string{}
+	}
 	return context.WithValue(ctx, requestKey{}, r)
+}
+
+// WithEndpoints tells Handler.Serve the session's URLs, which reconnect
+// answers; the REST layer sets it on the HTTP request's context.
+func WithEndpoints(ctx context.Context, e Endpoints) context.Context {
+	return context.WithValue(ctx, endpointsKey{}, e)
+}
+
+func endpointsFrom(ctx context.Context) Endpoints {
+	e, _ := ctx.Value(endpointsKey{}).(Endpoints)
+	return e
 }
 
 func request(ctx context.Context) *Request {
@@ -34,15 +65,53 @@ func request(ctx context.Context) *Request {
 	return r
 }
 
+// begin starts what lives as long as the request: recording the page's
+// network traffic.
+func (r *Request) begin() error {
+	if r.Page == nil {
+		return nil
+	}
+	rec, err := r.Page.Record()
+	if err != nil {
+		return sessionql.Errorf(sessionql.CodeBrowserDisconnect, "The browser did not answer: %v.", err)
+	}
+	r.Recording = rec
+	return nil
+}
+
+// end undoes what only lasts for the request: the recording, and blocking
+// by reject.
+func (r *Request) end() {
+	if r.Page == nil {
+		return
+	}
+	if r.Recording != nil {
+		r.Recording.Close()
+	}
+	r.Page.Unblock()
+}
+
+// export stores a value for ${name} in later arguments.
+func (r *Request) export(name, value string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Exports[name] = value
+}
+
 // stepTimeout is a field's timeout argument in milliseconds, or the request's.
 func stepTimeout(ctx context.Context, ms *float64) (time.Duration, error) {
 	if ms == nil {
 		return request(ctx).Timeout, nil
 	}
-	if *ms <= 0 || *ms > 24*60*60*1000 {
-		return 0, sessionql.Errorf(sessionql.CodeInvalidArgument, "timeout must be between 1 and 86400000 ms, not %v.", *ms)
+	return millis(*ms, "timeout")
+}
+
+// millis reads a positive duration of at most a day in milliseconds.
+func millis(ms float64, name string) (time.Duration, error) {
+	if ms <= 0 || ms > 24*60*60*1000 {
+		return 0, sessionql.Errorf(sessionql.CodeInvalidArgument, "%s must be between 1 and 86400000 ms, not %v.", name, ms)
 	}
-	return time.Duration(*ms * float64(time.Millisecond)), nil
+	return time.Duration(ms * float64(time.Millisecond)), nil
 }
 
 // since is the milliseconds from start, as every result's time field says.

@@ -7,60 +7,511 @@ package graph
 
 import (
 	"context"
+	"encoding/base64"
 	"time"
 
+	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/graph/model"
 )
 
 // Goto is the resolver for the goto field.
 func (r *mutationResolver) Goto(ctx context.Context, url string, waitUntil *model.WaitUntilGoto, timeout *float64) (*model.HTTPResponse, error) {
-	t, err := stepTimeout(ctx, timeout)
+	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	until := engine.Load
-	if waitUntil != nil {
-		until = engine.WaitUntil(*waitUntil)
-	}
-	res, err := request(ctx).Page.Goto(ctx, url, until, t)
+	res, err := c.page.Goto(ctx, url, engine.WaitUntil(value(waitUntil)), c.timeout)
 	if err != nil {
 		return nil, err
 	}
-	return httpResponse(res, start), nil
+	return httpResponse(res, c.start), nil
 }
 
 // Click is the resolver for the click field.
 func (r *mutationResolver) Click(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, timeout *float64) (*model.ClickResponse, error) {
-	t, err := stepTimeout(ctx, timeout)
+	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	box, err := request(ctx).Page.Click(ctx, selector, engine.LocateOptions{Visible: *visible, Scroll: *scroll, Wait: *wait}, t)
+	box, err := c.page.Click(ctx, selector, engine.LocateOptions{Visible: *visible, Scroll: *scroll, Wait: *wait}, c.timeout)
 	if err != nil {
 		return nil, err
 	}
-	return &model.ClickResponse{Selector: selector, X: box.X, Y: box.Y, Time: since(start)}, nil
+	return &model.ClickResponse{Selector: selector, X: box.X, Y: box.Y, Time: c.time()}, nil
 }
 
 // Evaluate is the resolver for the evaluate field.
 func (r *mutationResolver) Evaluate(ctx context.Context, content *string, url *string, timeout *float64) (*model.EvaluateResponse, error) {
-	t, err := stepTimeout(ctx, timeout)
+	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
+	v, err := evaluate(ctx, c, content, url)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EvaluateResponse{Value: v, Time: c.time()}, nil
+}
+
+// Type is the resolver for the type field.
+func (r *mutationResolver) Type(ctx context.Context, selector string, text string, delay []int, timeout *float64) (*model.TypeResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	d, err := delayRange(delay)
+	if err != nil {
+		return nil, err
+	}
+	box, err := c.page.Type(ctx, selector, text, d, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.TypeResponse{Selector: selector, Text: text, X: box.X, Y: box.Y, Time: c.time()}, nil
+}
+
+// Text is the resolver for the text field.
+func (r *mutationResolver) Text(ctx context.Context, selector *string, timeout *float64) (*model.TextResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	text, err := c.page.Text(ctx, value(selector), c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.TextResponse{Text: text, Time: c.time()}, nil
+}
+
+// HTML is the resolver for the html field.
+func (r *mutationResolver) HTML(ctx context.Context, selector *string, timeout *float64) (*model.HTMLResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	html, err := c.page.HTML(ctx, value(selector), c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.HTMLResponse{HTML: html, Time: c.time()}, nil
+}
+
+// Title is the resolver for the title field.
+func (r *mutationResolver) Title(ctx context.Context) (*model.TitleResponse, error) {
+	c, err := newCall(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	title, err := c.page.Title(ctx, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.TitleResponse{Title: title, Time: c.time()}, nil
+}
+
+// URL is the resolver for the url field.
+func (r *mutationResolver) URL(ctx context.Context) (*model.URLResponse, error) {
+	c, err := newCall(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	url, err := c.page.URL(ctx, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.URLResponse{URL: url, Time: c.time()}, nil
+}
+
+// WaitForSelector is the resolver for the waitForSelector field.
+func (r *mutationResolver) WaitForSelector(ctx context.Context, selector string, visible *bool, timeout *float64) (*model.WaitForSelectorResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	box, err := c.page.WaitForSelector(ctx, selector, value(visible), c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.WaitForSelectorResponse{Selector: selector, X: box.X, Y: box.Y, Width: box.Width, Height: box.Height, Time: c.time()}, nil
+}
+
+// WaitForTimeout is the resolver for the waitForTimeout field.
+func (r *mutationResolver) WaitForTimeout(ctx context.Context, time float64) (*model.TimeResponse, error) {
+	c, err := newCall(ctx, &time)
+	if err != nil {
+		return nil, err
+	}
+	if err := pause(ctx, c.timeout); err != nil {
+		return nil, err
+	}
+	return &model.TimeResponse{Time: c.time()}, nil
+}
+
+// WaitForNavigation is the resolver for the waitForNavigation field.
+func (r *mutationResolver) WaitForNavigation(ctx context.Context, waitUntil *model.WaitUntilGoto, timeout *float64) (*model.HTTPResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.page.WaitForNavigation(ctx, engine.WaitUntil(value(waitUntil)), c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return httpResponse(res, c.start), nil
+}
+
+// WaitForRequest is the resolver for the waitForRequest field.
+func (r *mutationResolver) WaitForRequest(ctx context.Context, url *string, method *model.Method, timeout *float64) (*model.WaitForRequestResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	f := engine.Filter{}
+	if url != nil {
+		f.URLs = []string{*url}
+	}
+	if method != nil {
+		f.Methods = []string{string(*method)}
+	}
+	x, err := request(ctx).Recording.WaitForRequest(ctx, f, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.WaitForRequestResponse{URL: x.URL, Method: x.Method, Time: c.time()}, nil
+}
+
+// WaitForResponse is the resolver for the waitForResponse field.
+func (r *mutationResolver) WaitForResponse(ctx context.Context, url *string, statuses []int, timeout *float64) (*model.WaitForResponseResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	f := engine.Filter{Statuses: statuses}
+	if url != nil {
+		f.URLs = []string{*url}
+	}
+	x, err := request(ctx).Recording.WaitForResponse(ctx, f, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.WaitForResponseResponse{URL: x.URL, Status: x.Response.Status, Time: c.time()}, nil
+}
+
+// Reload is the resolver for the reload field.
+func (r *mutationResolver) Reload(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error) {
+	return history(ctx, (*engine.Page).Reload, waitUntil, timeout)
+}
+
+// Back is the resolver for the back field.
+func (r *mutationResolver) Back(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error) {
+	return history(ctx, (*engine.Page).Back, waitUntil, timeout)
+}
+
+// Forward is the resolver for the forward field.
+func (r *mutationResolver) Forward(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error) {
+	return history(ctx, (*engine.Page).Forward, waitUntil, timeout)
+}
+
+// Content is the resolver for the content field.
+func (r *mutationResolver) Content(ctx context.Context, html string) (*model.TimeResponse, error) {
+	c, err := newCall(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.page.SetContent(ctx, html, c.timeout); err != nil {
+		return nil, err
+	}
+	return &model.TimeResponse{Time: c.time()}, nil
+}
+
+// Hover is the resolver for the hover field.
+func (r *mutationResolver) Hover(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	if selector == nil {
+		if x == nil || y == nil {
+			return nil, sessionql.Errorf(sessionql.CodeInvalidArgument, "hover needs a selector, or both x and y.")
+		}
+		return pointer(nil, *x, *y, c), c.page.HoverPoint(ctx, *x, *y, c.timeout)
+	}
+	box, err := c.page.Hover(ctx, *selector, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return pointer(selector, box.X, box.Y, c), nil
+}
+
+// Scroll is the resolver for the scroll field.
+func (r *mutationResolver) Scroll(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	if selector == nil {
+		sx, sy, err := c.page.ScrollTo(ctx, x, y, c.timeout)
+		if err != nil {
+			return nil, err
+		}
+		return pointer(nil, sx, sy, c), nil
+	}
+	box, err := c.page.ScrollIntoView(ctx, *selector, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return pointer(selector, box.X, box.Y, c), nil
+}
+
+// Checkbox is the resolver for the checkbox field.
+func (r *mutationResolver) Checkbox(ctx context.Context, selector string, checked bool, timeout *float64) (*model.PointerResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	box, err := c.page.Checkbox(ctx, selector, checked, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return pointer(&selector, box.X, box.Y, c), nil
+}
+
+// Select is the resolver for the select field.
+func (r *mutationResolver) Select(ctx context.Context, selector string, value []string, timeout *float64) (*model.SelectResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	selected, box, err := c.page.Select(ctx, selector, value, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SelectResponse{Selector: selector, Value: selected, X: box.X, Y: box.Y, Time: c.time()}, nil
+}
+
+// QuerySelector is the resolver for the querySelector field.
+func (r *mutationResolver) QuerySelector(ctx context.Context, selector string, timeout *float64) (*model.QuerySelectorResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	el, err := c.page.QuerySelector(ctx, selector, c.timeout)
+	if err != nil || el == nil {
+		return nil, err
+	}
+	info := elementInfo(*el, c)
+	return &info, nil
+}
+
+// QuerySelectorAll is the resolver for the querySelectorAll field.
+func (r *mutationResolver) QuerySelectorAll(ctx context.Context, selector string, timeout *float64) ([]model.QuerySelectorResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	els, err := c.page.QuerySelectorAll(ctx, selector, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.QuerySelectorResponse, len(els))
+	for i, el := range els {
+		out[i] = elementInfo(el, c)
+	}
+	return out, nil
+}
+
+// MapSelector is the resolver for the mapSelector field.
+func (r *mutationResolver) MapSelector(ctx context.Context, selector string, timeout *float64) ([]model.MapSelectorResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	items, err := c.page.MapSelector(ctx, selector, mapPlan(ctx), c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return mapItems(items), nil
+}
+
+// Screenshot is the resolver for the screenshot field.
+func (r *mutationResolver) Screenshot(ctx context.Context, typeArg *model.ScreenshotType, quality *int, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, timeout *float64) (*model.ScreenshotResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	o, err := screenshotOptions(typeArg, quality, fullPage, selector, clip, omitBackground)
+	if err != nil {
+		return nil, err
+	}
+	img, err := c.page.Screenshot(ctx, o, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ScreenshotResponse{Base64: base64.StdEncoding.EncodeToString(img), Format: o.Format, Time: c.time()}, nil
+}
+
+// PDF is the resolver for the pdf field.
+func (r *mutationResolver) PDF(ctx context.Context, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) (*model.PDFResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := c.page.PDF(ctx, engine.PDFOptions{
+		Format: string(value(format)), Width: value(width), Height: value(height), Landscape: value(landscape),
+		MarginTop: value(marginTop), MarginBottom: value(marginBottom), MarginLeft: value(marginLeft), MarginRight: value(marginRight),
+		PrintBackground: value(printBackground), DisplayHeaderFooter: value(displayHeaderFooter), PreferCSSPageSize: value(preferCSSPageSize),
+		Scale: value(scale), HeaderTemplate: value(headerTemplate), FooterTemplate: value(footerTemplate), PageRanges: value(pageRanges),
+	}, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PDFResponse{Base64: base64.StdEncoding.EncodeToString(doc), Size: len(doc), Time: c.time()}, nil
+}
+
+// Cookies is the resolver for the cookies field.
+func (r *mutationResolver) Cookies(ctx context.Context, cookies []model.CookieInput) (*model.CookieResponse, error) {
+	c, err := newCall(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	jar, err := c.page.Cookies(ctx, cookieInputs(cookies), c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CookieResponse{Cookies: cookieList(jar), Time: c.time()}, nil
+}
+
+// SetExtraHTTPHeaders is the resolver for the setExtraHTTPHeaders field.
+func (r *mutationResolver) SetExtraHTTPHeaders(ctx context.Context, headers []model.HeaderInput) (*model.TimeResponse, error) {
+	c, err := newCall(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	h := make([]engine.Header, len(headers))
+	for i, x := range headers {
+		h[i] = engine.Header{Name: x.Name, Value: x.Value}
+	}
+	if err := c.page.SetExtraHTTPHeaders(ctx, h, c.timeout); err != nil {
+		return nil, err
+	}
+	return &model.TimeResponse{Time: c.time()}, nil
+}
+
+// UserAgent is the resolver for the userAgent field.
+func (r *mutationResolver) UserAgent(ctx context.Context, userAgent string) (*model.UserAgentResponse, error) {
+	c, err := newCall(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.page.SetUserAgent(ctx, userAgent, c.timeout); err != nil {
+		return nil, err
+	}
+	return &model.UserAgentResponse{UserAgent: userAgent, Time: c.time()}, nil
+}
+
+// Viewport is the resolver for the viewport field.
+func (r *mutationResolver) Viewport(ctx context.Context, width int, height int, deviceScaleFactor *float64, mobile *bool) (*model.ViewportResponse, error) {
+	c, err := newCall(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	v := engine.Viewport{Width: width, Height: height, DeviceScaleFactor: value(deviceScaleFactor), Mobile: value(mobile)}
+	if err := c.page.SetViewport(ctx, v, c.timeout); err != nil {
+		return nil, err
+	}
+	return &model.ViewportResponse{Width: width, Height: height, DeviceScaleFactor: v.DeviceScaleFactor, Mobile: v.Mobile, Time: c.time()}, nil
+}
+
+// JavaScriptEnabled is the resolver for the javaScriptEnabled field.
+func (r *mutationResolver) JavaScriptEnabled(ctx context.Context, enabled *bool) (*model.JavaScriptResponse, error) {
+	c, err := newCall(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if enabled != nil {
+		if err := c.page.SetJavaScriptEnabled(ctx, *enabled, c.timeout); err != nil {
+			return nil, err
+		}
+	}
+	return &model.JavaScriptResponse{Enabled: c.page.JavaScriptEnabled(), Time: c.time()}, nil
+}
+
+// Reject is the resolver for the reject field.
+func (r *mutationResolver) Reject(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, enabled *bool) (*model.RejectResponse, error) {
+	c, err := newCall(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !value(enabled) {
+		c.page.Unblock()
+	} else if err := c.page.Block(ctx, filter(url, typeArg, method, nil, operator), c.timeout); err != nil {
+		return nil, err
+	}
+	return &model.RejectResponse{Enabled: c.page.Blocking(), Time: c.time()}, nil
+}
+
+// Request is the resolver for the request field.
+func (r *mutationResolver) Request(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkRequest, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	xs, err := request(ctx).Recording.Requests(ctx, filter(url, typeArg, method, nil, operator), value(wait), c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return networkRequests(xs), nil
+}
+
+// Response is the resolver for the response field.
+func (r *mutationResolver) Response(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	xs, err := request(ctx).Recording.Responses(ctx, filter(url, typeArg, method, status, operator), value(wait), c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return networkResponses(ctx, c, xs), nil
+}
+
+// If is the resolver for the if field. gqlgen does not call it for a field
+// of type Mutation; gateConditions does, before the nested fields run.
+func (r *mutationResolver) If(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error) {
+	holds, err := condition(ctx, selector, visible, request, response)
+	return ran(holds, err)
+}
+
+// Ifnot is the resolver for the ifnot field; see If.
+func (r *mutationResolver) Ifnot(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error) {
+	holds, err := condition(ctx, selector, visible, request, response)
+	return ran(!holds, err)
+}
+
+// Preferences is the resolver for the preferences field.
+func (r *mutationResolver) Preferences(ctx context.Context, timeout *float64) (*model.PreferencesResponse, error) {
 	start := time.Now()
-	script, err := scriptSource(content, url)
-	if err != nil {
-		return nil, err
+	req := request(ctx)
+	if timeout != nil {
+		t, err := millis(*timeout, "timeout")
+		if err != nil {
+			return nil, err
+		}
+		req.Timeout = t
 	}
-	value, err := request(ctx).Page.Evaluate(ctx, script, t)
-	if err != nil {
-		return nil, err
+	return &model.PreferencesResponse{Timeout: float64(req.Timeout.Milliseconds()), Time: since(start)}, nil
+}
+
+// Reconnect is the resolver for the reconnect field.
+func (r *mutationResolver) Reconnect(ctx context.Context, timeout *float64) (*model.ReconnectionResponse, error) {
+	start := time.Now()
+	e := request(ctx).Endpoints
+	if e.BrowserQL == "" || e.Connect == "" {
+		return nil, sessionql.Errorf(sessionql.CodeInternal, "The server did not tell this request the session's endpoints.")
 	}
-	return &model.EvaluateResponse{Value: value, Time: since(start)}, nil
+	return &model.ReconnectionResponse{BrowserQLEndpoint: e.BrowserQL, BrowserWSEndpoint: e.Connect, Time: since(start)}, nil
 }
 
 // Version is the resolver for the version field.

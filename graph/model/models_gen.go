@@ -9,6 +9,14 @@ import (
 	"strconv"
 )
 
+// An attribute of an element.
+type Attribute struct {
+	// The attribute's name.
+	Name string `json:"name"`
+	// The attribute's value; null when the element has no such attribute.
+	Value *string `json:"value,omitempty"`
+}
+
 // The result of a click.
 type ClickResponse struct {
 	// The selector that was clicked.
@@ -21,10 +29,72 @@ type ClickResponse struct {
 	Time float64 `json:"time"`
 }
 
+// A cookie.
+type Cookie struct {
+	// The cookie's name.
+	Name string `json:"name"`
+	// The cookie's value.
+	Value string `json:"value"`
+	// The cookie's domain.
+	Domain string `json:"domain"`
+	// The cookie's path.
+	Path string `json:"path"`
+	// When it expires, in seconds since the Unix epoch; -1 for a session cookie.
+	Expires float64 `json:"expires"`
+	// The size of name and value in bytes.
+	Size int `json:"size"`
+	// Hidden from scripts.
+	HTTPOnly bool `json:"httpOnly"`
+	// Sent over HTTPS only.
+	Secure bool `json:"secure"`
+	// Ends with the browsing session.
+	Session bool `json:"session"`
+	// The SameSite attribute, when set.
+	SameSite *CookieSameSite `json:"sameSite,omitempty"`
+}
+
+// A cookie to set.
+type CookieInput struct {
+	// The cookie's name.
+	Name string `json:"name"`
+	// The cookie's value.
+	Value string `json:"value"`
+	// The URL the cookie is for; sets domain, path and secure from it.
+	URL *string `json:"url,omitempty"`
+	// The cookie's domain.
+	Domain *string `json:"domain,omitempty"`
+	// The cookie's path.
+	Path *string `json:"path,omitempty"`
+	// Send the cookie over HTTPS only.
+	Secure *bool `json:"secure,omitempty"`
+	// Hide the cookie from scripts.
+	HTTPOnly *bool `json:"httpOnly,omitempty"`
+	// The cookie's SameSite attribute.
+	SameSite *CookieSameSite `json:"sameSite,omitempty"`
+	// When the cookie expires, in seconds since the Unix epoch; absent: a session cookie.
+	Expires *float64 `json:"expires,omitempty"`
+}
+
+// The page's cookies.
+type CookieResponse struct {
+	// The cookies the page's URL sends.
+	Cookies []Cookie `json:"cookies"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
 // The result of a script.
 type EvaluateResponse struct {
 	// The script's result: a string as it is, any other value JSON-encoded, null for undefined or null.
 	Value *string `json:"value,omitempty"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// HTML of the document or an element.
+type HTMLResponse struct {
+	// The HTML.
+	HTML string `json:"html"`
 	// Milliseconds the step took.
 	Time float64 `json:"time"`
 }
@@ -41,12 +111,722 @@ type HTTPResponse struct {
 	Time float64 `json:"time"`
 }
 
+// An HTTP header.
+type Header struct {
+	// The header's name.
+	Name string `json:"name"`
+	// The header's value.
+	Value string `json:"value"`
+}
+
+// An HTTP header to send.
+type HeaderInput struct {
+	// The header's name.
+	Name string `json:"name"`
+	// The header's value.
+	Value string `json:"value"`
+}
+
+// Whether the page's JavaScript runs.
+type JavaScriptResponse struct {
+	// True when scripts of pages run.
+	Enabled bool `json:"enabled"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
 // The steps that run on the session's page, in document order.
 type Mutation struct {
 }
 
+// A request the page made.
+type NetworkRequest struct {
+	// The request's URL.
+	URL string `json:"url"`
+	// The request's method.
+	Method string `json:"method"`
+	// The resource type, as ResourceType names it.
+	Type string `json:"type"`
+	// The request's headers.
+	Headers []Header `json:"headers"`
+	// The request's body, when it had one.
+	PostData *string `json:"postData,omitempty"`
+}
+
+// A PDF.
+type PDFResponse struct {
+	// The PDF, base64-encoded.
+	Base64 string `json:"base64"`
+	// The PDF's size in bytes.
+	Size int `json:"size"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// Where the pointer or the scroll ended.
+type PointerResponse struct {
+	// The selector, when one was given.
+	Selector *string `json:"selector,omitempty"`
+	// For an element, the x coordinate of its centre in the viewport; for scroll to a point, the horizontal scroll position; for hover to a point, x.
+	X float64 `json:"x"`
+	// The y counterpart of x.
+	Y float64 `json:"y"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The preferences now in force.
+type PreferencesResponse struct {
+	// The default timeout in milliseconds.
+	Timeout float64 `json:"timeout"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
 // Queries exist only because GraphQL requires them; all work is done by mutations.
 type Query struct {
+}
+
+// An element, as the DOM describes it.
+type QuerySelectorResponse struct {
+	// The id attribute.
+	ID string `json:"id"`
+	// The class attribute.
+	ClassName string `json:"className"`
+	// The tag name in lower case.
+	LocalName string `json:"localName"`
+	// The visible text.
+	InnerText string `json:"innerText"`
+	// The HTML inside the element.
+	InnerHTML string `json:"innerHTML"`
+	// The HTML of the element itself.
+	OuterHTML string `json:"outerHTML"`
+	// How many child elements it has.
+	ChildElementCount int `json:"childElementCount"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The session's endpoints.
+type ReconnectionResponse struct {
+	// The URL of this session's BrowserQL endpoint.
+	BrowserQLEndpoint string `json:"browserQLEndpoint"`
+	// The URL of this session's CDP WebSocket, for Puppeteer, Playwright or chromedp.
+	BrowserWSEndpoint string `json:"browserWSEndpoint"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// Whether blocking is on.
+type RejectResponse struct {
+	// True while matching requests are blocked.
+	Enabled bool `json:"enabled"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// A condition on the requests the page made since this request started.
+type RequestCondition struct {
+	// URL globs; `*` matches any run of characters.
+	URL []string `json:"url,omitempty"`
+	// Resource types.
+	Type []ResourceType `json:"type,omitempty"`
+	// HTTP methods.
+	Method []Method `json:"method,omitempty"`
+	// How the lists combine.
+	Operator *OperatorType `json:"operator,omitempty"`
+}
+
+// A condition on the responses the page received since this request started.
+type ResponseCondition struct {
+	// URL globs; `*` matches any run of characters.
+	URL []string `json:"url,omitempty"`
+	// Resource types.
+	Type []ResourceType `json:"type,omitempty"`
+	// HTTP methods of the requests.
+	Method []Method `json:"method,omitempty"`
+	// HTTP statuses.
+	Status []int `json:"status,omitempty"`
+	// How the lists combine.
+	Operator *OperatorType `json:"operator,omitempty"`
+}
+
+// A region of the document to capture.
+type ScreenshotClip struct {
+	// The left edge, in CSS pixels of the document.
+	X float64 `json:"x"`
+	// The top edge, in CSS pixels of the document.
+	Y float64 `json:"y"`
+	// The width in CSS pixels.
+	Width float64 `json:"width"`
+	// The height in CSS pixels.
+	Height float64 `json:"height"`
+	// The scale of the image.
+	Scale *float64 `json:"scale,omitempty"`
+}
+
+// A screenshot.
+type ScreenshotResponse struct {
+	// The image, base64-encoded.
+	Base64 string `json:"base64"`
+	// The image format: png, jpeg or webp.
+	Format string `json:"format"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The result of a select.
+type SelectResponse struct {
+	// The selector of the select element.
+	Selector string `json:"selector"`
+	// The values now selected.
+	Value []string `json:"value"`
+	// The x coordinate of the element's centre, in CSS pixels of the viewport.
+	X float64 `json:"x"`
+	// The y coordinate of the element's centre.
+	Y float64 `json:"y"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// Text of the page or an element.
+type TextResponse struct {
+	// The visible text (innerText).
+	Text string `json:"text"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The result of a step that returns nothing else.
+type TimeResponse struct {
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The page's title.
+type TitleResponse struct {
+	// The title.
+	Title string `json:"title"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The result of typing.
+type TypeResponse struct {
+	// The selector of the field.
+	Selector string `json:"selector"`
+	// The text typed.
+	Text string `json:"text"`
+	// The x coordinate of the click that focused the field, in CSS pixels of the viewport.
+	X float64 `json:"x"`
+	// The y coordinate of that click.
+	Y float64 `json:"y"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The page's URL.
+type URLResponse struct {
+	// The URL.
+	URL string `json:"url"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The user agent now in use.
+type UserAgentResponse struct {
+	// The user agent string.
+	UserAgent string `json:"userAgent"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The viewport now in use.
+type ViewportResponse struct {
+	// The width in CSS pixels.
+	Width int `json:"width"`
+	// The height in CSS pixels.
+	Height int `json:"height"`
+	// Device pixels per CSS pixel.
+	DeviceScaleFactor float64 `json:"deviceScaleFactor"`
+	// Whether a mobile device is emulated.
+	Mobile bool `json:"mobile"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The request a waitForRequest found.
+type WaitForRequestResponse struct {
+	// The request's URL.
+	URL string `json:"url"`
+	// The request's method.
+	Method string `json:"method"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The response a waitForResponse found.
+type WaitForResponseResponse struct {
+	// The response's URL.
+	URL string `json:"url"`
+	// The HTTP status.
+	Status int `json:"status"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The element a waitForSelector found.
+type WaitForSelectorResponse struct {
+	// The selector waited for.
+	Selector string `json:"selector"`
+	// The x coordinate of the element's centre, in CSS pixels of the viewport.
+	X float64 `json:"x"`
+	// The y coordinate of the element's centre.
+	Y float64 `json:"y"`
+	// The element's width in CSS pixels.
+	Width float64 `json:"width"`
+	// The element's height in CSS pixels.
+	Height float64 `json:"height"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The SameSite attribute of a cookie.
+type CookieSameSite string
+
+const (
+	CookieSameSiteStrict CookieSameSite = "Strict"
+	CookieSameSiteLax    CookieSameSite = "Lax"
+	CookieSameSiteNone   CookieSameSite = "None"
+)
+
+var AllCookieSameSite = []CookieSameSite{
+	CookieSameSiteStrict,
+	CookieSameSiteLax,
+	CookieSameSiteNone,
+}
+
+func (e CookieSameSite) IsValid() bool {
+	switch e {
+	case CookieSameSiteStrict, CookieSameSiteLax, CookieSameSiteNone:
+		return true
+	}
+	return false
+}
+
+func (e CookieSameSite) String() string {
+	return string(e)
+}
+
+func (e *CookieSameSite) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CookieSameSite(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CookieSameSite", str)
+	}
+	return nil
+}
+
+func (e CookieSameSite) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CookieSameSite) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CookieSameSite) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// HTTP methods.
+type Method string
+
+const (
+	MethodGet     Method = "GET"
+	MethodHead    Method = "HEAD"
+	MethodPost    Method = "POST"
+	MethodPut     Method = "PUT"
+	MethodDelete  Method = "DELETE"
+	MethodConnect Method = "CONNECT"
+	MethodOptions Method = "OPTIONS"
+	MethodTrace   Method = "TRACE"
+	MethodPatch   Method = "PATCH"
+)
+
+var AllMethod = []Method{
+	MethodGet,
+	MethodHead,
+	MethodPost,
+	MethodPut,
+	MethodDelete,
+	MethodConnect,
+	MethodOptions,
+	MethodTrace,
+	MethodPatch,
+}
+
+func (e Method) IsValid() bool {
+	switch e {
+	case MethodGet, MethodHead, MethodPost, MethodPut, MethodDelete, MethodConnect, MethodOptions, MethodTrace, MethodPatch:
+		return true
+	}
+	return false
+}
+
+func (e Method) String() string {
+	return string(e)
+}
+
+func (e *Method) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Method(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Method", str)
+	}
+	return nil
+}
+
+func (e Method) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Method) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Method) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How the lists of a network filter combine.
+type OperatorType string
+
+const (
+	// Every given list must match.
+	OperatorTypeAnd OperatorType = "and"
+	// Any given list may match.
+	OperatorTypeOr OperatorType = "or"
+)
+
+var AllOperatorType = []OperatorType{
+	OperatorTypeAnd,
+	OperatorTypeOr,
+}
+
+func (e OperatorType) IsValid() bool {
+	switch e {
+	case OperatorTypeAnd, OperatorTypeOr:
+		return true
+	}
+	return false
+}
+
+func (e OperatorType) String() string {
+	return string(e)
+}
+
+func (e *OperatorType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OperatorType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OperatorType", str)
+	}
+	return nil
+}
+
+func (e OperatorType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OperatorType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OperatorType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Paper sizes of a PDF.
+type PDFFormat string
+
+const (
+	// 8.5 × 11 in
+	PDFFormatLetter PDFFormat = "letter"
+	// 8.5 × 14 in
+	PDFFormatLegal PDFFormat = "legal"
+	// 11 × 17 in
+	PDFFormatTabloid PDFFormat = "tabloid"
+	// 17 × 11 in
+	PDFFormatLedger PDFFormat = "ledger"
+	// 841 × 1189 mm
+	PDFFormatA0 PDFFormat = "a0"
+	// 594 × 841 mm
+	PDFFormatA1 PDFFormat = "a1"
+	// 420 × 594 mm
+	PDFFormatA2 PDFFormat = "a2"
+	// 297 × 420 mm
+	PDFFormatA3 PDFFormat = "a3"
+	// 210 × 297 mm
+	PDFFormatA4 PDFFormat = "a4"
+	// 148 × 210 mm
+	PDFFormatA5 PDFFormat = "a5"
+	// 105 × 148 mm
+	PDFFormatA6 PDFFormat = "a6"
+)
+
+var AllPDFFormat = []PDFFormat{
+	PDFFormatLetter,
+	PDFFormatLegal,
+	PDFFormatTabloid,
+	PDFFormatLedger,
+	PDFFormatA0,
+	PDFFormatA1,
+	PDFFormatA2,
+	PDFFormatA3,
+	PDFFormatA4,
+	PDFFormatA5,
+	PDFFormatA6,
+}
+
+func (e PDFFormat) IsValid() bool {
+	switch e {
+	case PDFFormatLetter, PDFFormatLegal, PDFFormatTabloid, PDFFormatLedger, PDFFormatA0, PDFFormatA1, PDFFormatA2, PDFFormatA3, PDFFormatA4, PDFFormatA5, PDFFormatA6:
+		return true
+	}
+	return false
+}
+
+func (e PDFFormat) String() string {
+	return string(e)
+}
+
+func (e *PDFFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PDFFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PDFFormat", str)
+	}
+	return nil
+}
+
+func (e PDFFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PDFFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PDFFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of resources a page loads, as the browser classifies them.
+type ResourceType string
+
+const (
+	// A document of a frame.
+	ResourceTypeDocument ResourceType = "document"
+	// A stylesheet.
+	ResourceTypeStylesheet ResourceType = "stylesheet"
+	// An image.
+	ResourceTypeImage ResourceType = "image"
+	// Audio or video.
+	ResourceTypeMedia ResourceType = "media"
+	// A font.
+	ResourceTypeFont ResourceType = "font"
+	// A script.
+	ResourceTypeScript ResourceType = "script"
+	// A text track.
+	ResourceTypeTexttrack ResourceType = "texttrack"
+	// An XMLHttpRequest.
+	ResourceTypeXhr ResourceType = "xhr"
+	// A fetch() call.
+	ResourceTypeFetch ResourceType = "fetch"
+	// A prefetch.
+	ResourceTypePrefetch ResourceType = "prefetch"
+	// An EventSource.
+	ResourceTypeEventsource ResourceType = "eventsource"
+	// A WebSocket.
+	ResourceTypeWebsocket ResourceType = "websocket"
+	// A web app manifest.
+	ResourceTypeManifest ResourceType = "manifest"
+	// A signed exchange.
+	ResourceTypeSignedexchange ResourceType = "signedexchange"
+	// A ping.
+	ResourceTypePing ResourceType = "ping"
+	// A CSP violation report.
+	ResourceTypeCspviolationreport ResourceType = "cspviolationreport"
+	// A CORS preflight.
+	ResourceTypePreflight ResourceType = "preflight"
+	// Anything else.
+	ResourceTypeOther ResourceType = "other"
+)
+
+var AllResourceType = []ResourceType{
+	ResourceTypeDocument,
+	ResourceTypeStylesheet,
+	ResourceTypeImage,
+	ResourceTypeMedia,
+	ResourceTypeFont,
+	ResourceTypeScript,
+	ResourceTypeTexttrack,
+	ResourceTypeXhr,
+	ResourceTypeFetch,
+	ResourceTypePrefetch,
+	ResourceTypeEventsource,
+	ResourceTypeWebsocket,
+	ResourceTypeManifest,
+	ResourceTypeSignedexchange,
+	ResourceTypePing,
+	ResourceTypeCspviolationreport,
+	ResourceTypePreflight,
+	ResourceTypeOther,
+}
+
+func (e ResourceType) IsValid() bool {
+	switch e {
+	case ResourceTypeDocument, ResourceTypeStylesheet, ResourceTypeImage, ResourceTypeMedia, ResourceTypeFont, ResourceTypeScript, ResourceTypeTexttrack, ResourceTypeXhr, ResourceTypeFetch, ResourceTypePrefetch, ResourceTypeEventsource, ResourceTypeWebsocket, ResourceTypeManifest, ResourceTypeSignedexchange, ResourceTypePing, ResourceTypeCspviolationreport, ResourceTypePreflight, ResourceTypeOther:
+		return true
+	}
+	return false
+}
+
+func (e ResourceType) String() string {
+	return string(e)
+}
+
+func (e *ResourceType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ResourceType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ResourceType", str)
+	}
+	return nil
+}
+
+func (e ResourceType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ResourceType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ResourceType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The formats of a screenshot.
+type ScreenshotType string
+
+const (
+	// PNG, lossless.
+	ScreenshotTypePng ScreenshotType = "png"
+	// JPEG; `quality` applies.
+	ScreenshotTypeJpeg ScreenshotType = "jpeg"
+	// WebP; `quality` applies.
+	ScreenshotTypeWebp ScreenshotType = "webp"
+)
+
+var AllScreenshotType = []ScreenshotType{
+	ScreenshotTypePng,
+	ScreenshotTypeJpeg,
+	ScreenshotTypeWebp,
+}
+
+func (e ScreenshotType) IsValid() bool {
+	switch e {
+	case ScreenshotTypePng, ScreenshotTypeJpeg, ScreenshotTypeWebp:
+		return true
+	}
+	return false
+}
+
+func (e ScreenshotType) String() string {
+	return string(e)
+}
+
+func (e *ScreenshotType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ScreenshotType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ScreenshotType", str)
+	}
+	return nil
+}
+
+func (e ScreenshotType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ScreenshotType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ScreenshotType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // When a navigation counts as done.
@@ -120,6 +900,70 @@ func (e *WaitUntilGoto) UnmarshalJSON(b []byte) error {
 }
 
 func (e WaitUntilGoto) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// When a history navigation (reload, back, forward) counts as done. A page restored from the back-forward cache is done at once.
+type WaitUntilHistory string
+
+const (
+	// The new document was committed.
+	WaitUntilHistoryCommit WaitUntilHistory = "commit"
+	// The DOMContentLoaded event fired.
+	WaitUntilHistoryDomContentLoaded WaitUntilHistory = "domContentLoaded"
+	// The load event fired.
+	WaitUntilHistoryLoad WaitUntilHistory = "load"
+	// No request was in flight for 500 ms.
+	WaitUntilHistoryNetworkIdle WaitUntilHistory = "networkIdle"
+)
+
+var AllWaitUntilHistory = []WaitUntilHistory{
+	WaitUntilHistoryCommit,
+	WaitUntilHistoryDomContentLoaded,
+	WaitUntilHistoryLoad,
+	WaitUntilHistoryNetworkIdle,
+}
+
+func (e WaitUntilHistory) IsValid() bool {
+	switch e {
+	case WaitUntilHistoryCommit, WaitUntilHistoryDomContentLoaded, WaitUntilHistoryLoad, WaitUntilHistoryNetworkIdle:
+		return true
+	}
+	return false
+}
+
+func (e WaitUntilHistory) String() string {
+	return string(e)
+}
+
+func (e *WaitUntilHistory) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WaitUntilHistory(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WaitUntilHistory", str)
+	}
+	return nil
+}
+
+func (e WaitUntilHistory) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WaitUntilHistory) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WaitUntilHistory) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

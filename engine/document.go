@@ -1,0 +1,74 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/sessionql/sessionql"
+)
+
+var (
+	textScript = elementScript(`(el) => el.innerText ?? el.textContent`)
+	htmlScript = elementScript(`(el) => el.outerHTML`)
+)
+
+const (
+	pageTextScript = `function() { return (document.body ?? document.documentElement)?.innerText ?? ''; }`
+	pageHTMLScript = `function() {
+  const d = document.doctype;
+  return (d ? new XMLSerializer().serializeToString(d) : '') + (document.documentElement?.outerHTML ?? '');
+}`
+	titleScript = `function() { return document.title; }`
+	urlScript   = `function() { return location.href; }`
+)
+
+// Text is the visible text of the element, waited for, or of the page when
+// selector is empty.
+func (p *Page) Text(req context.Context, selector string, timeout time.Duration) (string, error) {
+	return p.elementOrPage(req, selector, textScript, pageTextScript, timeout, "reading the text of ")
+}
+
+// HTML is the outer HTML of the element, waited for, or of the document
+// when selector is empty.
+func (p *Page) HTML(req context.Context, selector string, timeout time.Duration) (string, error) {
+	return p.elementOrPage(req, selector, htmlScript, pageHTMLScript, timeout, "reading the HTML of ")
+}
+
+// Title is the page's title.
+func (p *Page) Title(req context.Context, timeout time.Duration) (string, error) {
+	return p.pageString(req, titleScript, timeout, "reading the title")
+}
+
+// URL is the page's URL.
+func (p *Page) URL(req context.Context, timeout time.Duration) (string, error) {
+	return p.pageString(req, urlScript, timeout, "reading the URL")
+}
+
+func (p *Page) elementOrPage(req context.Context, selector, elScript, pageScript string, timeout time.Duration, what string) (string, error) {
+	if selector == "" {
+		return p.pageString(req, pageScript, timeout, what+"the page")
+	}
+	var s string
+	err := p.onElement(req, selector, LocateOptions{Wait: true}, timeout, what+selector, func(ctx context.Context, el *element) error {
+		return p.callOnElement(ctx, el, elScript, &s, nil)
+	})
+	return s, err
+}
+
+func (p *Page) pageString(req context.Context, script string, timeout time.Duration, what string) (string, error) {
+	ctx, cancel := p.step(req, timeout)
+	defer cancel()
+	var s string
+	err := p.callInWorld(ctx, script, &s)
+	return s, stepError(ctx, err, sessionql.CodeEvaluationFailed, what, timeout)
+}
+
+// SetContent replaces the document of the main frame with the HTML.
+func (p *Page) SetContent(req context.Context, html string, timeout time.Duration) error {
+	ctx, cancel := p.step(req, timeout)
+	defer cancel()
+	_, err := chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: p.frameID(), HTML: html})
+	return stepError(ctx, err, sessionql.CodeEvaluationFailed, "setting the page's content", timeout)
+}

@@ -1,0 +1,209 @@
+package engine
+
+import (
+	"context"
+	"sync"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// navLogSize bounds how many navigations the log remembers.
+const navLogSize = 32
+
+// navigation is the log of the main frame's navigations in the order they
+// started, with their responses and lifecycle events. It lives as long as
+// the tab, so a step can wait for a navigation that began before it ran.
+type navigation struct {
+	frame   cdp.FrameID
+	mu      sync.Mutex
+	entries []*navEntry   // the latest navLogSize navigations, oldest first
+	seq     int           // navigations seen so far
+	claimed int           // the seq of the last navigation a step returned
+	changed chan struct{} // closed and replaced on every change
+}
+
+// navEntry is one navigation of the main frame.
+type navEntry struct {
+	seq      int
+	loader   cdp.LoaderID // empty for same-document and back-forward cache navigations
+	url      string
+	response *network.Response
+	reached  map[string]bool // lifecycle events, and "commit"
+	instant  bool            // complete as soon as it happened
+}
+
+// navigations returns the tab's navigation log, starting it on first use.
+func (p *Page) navigations() (*navigation, error) {
+	p.steps.mu.Lock()
+	defer p.steps.mu.Unlock()
+	if p.steps.nav != nil {
+		return p.steps.nav, nil
+	}
+	n := &navigation{frame: p.frameID(), changed: make(chan struct{})}
+	if err := chromedp.Listen(p.ctx, n.observe); err != nil {
+		return nil, err
+	}
+	p.steps.nav = n
+	return n, nil
+}
+
+func (n *navigation) observe(ev any) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !n.record(ev) {
+		return
+	}
+	close(n.changed)
+	n.changed = make(chan struct{})
+}
+
+// record notes one event and tells whether it changed the log.
+func (n *navigation) record(ev any) bool {
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		if ev.Type != network.ResourceTypeDocument || ev.FrameID != n.frame || string(ev.RequestID) != string(ev.LoaderID) {
+			return false
+		}
+		n.entry(ev.LoaderID).url = ev.Request.URL
+	case *network.EventResponseReceived:
+		if ev.Type != network.ResourceTypeDocument || ev.FrameID != n.frame {
+			return false
+		}
+		n.entry(ev.LoaderID).response = ev.Response
+	case *page.EventLifecycleEvent:
+		if ev.FrameID != n.frame {
+			return false
+		}
+		n.entry(ev.LoaderID).reached[ev.Name] = true
+	case *page.EventFrameNavigated:
+		return ev.Frame.ID == n.frame && n.navigated(ev)
+	case *page.EventNavigatedWithinDocument:
+		if ev.FrameID != n.frame {
+			return false
+		}
+		n.add("", ev.URL).instant = true
+	default:
+		return false
+	}
+	return true
+}
+
+func (n *navigation) navigated(ev *page.EventFrameNavigated) bool {
+	if ev.Type == page.NavigationTypeBackForwardCacheRestore {
+		n.add("", ev.Frame.URL).instant = true
+		return true
+	}
+	e := n.entry(ev.Frame.LoaderID)
+	e.reached["commit"], e.url = true, ev.Frame.URL
+	return true
+}
+
+// entry returns the navigation of a loader, adding it when it is new.
+func (n *navigation) entry(loader cdp.LoaderID) *navEntry {
+	for _, e := range n.entries {
+		if e.loader == loader && loader != "" {
+			return e
+		}
+	}
+	return n.add(loader, "")
+}
+
+func (n *navigation) add(loader cdp.LoaderID, url string) *navEntry {
+	n.seq++
+	e := &navEntry{seq: n.seq, loader: loader, url: url, reached: map[string]bool{}}
+	n.entries = append(n.entries, e)
+	if len(n.entries) > navLogSize {
+		n.entries = n.entries[1:]
+	}
+	return e
+}
+
+// done tells whether the navigation reached the moment.
+func (e *navEntry) done(until WaitUntil) bool {
+	if e.instant {
+		return true
+	}
+	name, ok := lifecycleNames[until]
+	if !ok {
+		name = lifecycleNames[Load]
+	}
+	return e.reached[name]
+}
+
+// committed tells whether the navigation replaced the document; one that
+// never does (a download, a 204) is passed over when a later one exists.
+func (e *navEntry) committed() bool { return e.instant || e.reached["commit"] || e.reached["init"] }
+
+// pick chooses the navigation to wait for from the log, under its lock.
+type pick func(n *navigation) *navEntry
+
+// byLoader picks the navigation of a loader.
+func (n *navigation) byLoader(loader cdp.LoaderID) pick {
+	return func(n *navigation) *navEntry {
+		for _, e := range n.entries {
+			if e.loader == loader {
+				return e
+			}
+		}
+		return nil
+	}
+}
+
+// after picks the first navigation that started after seq and committed, or
+// else the latest one.
+func (n *navigation) after(seq int) pick {
+	return func(n *navigation) *navEntry {
+		var last *navEntry
+		for _, e := range n.entries {
+			if e.seq <= seq {
+				continue
+			}
+			if e.committed() {
+				return e
+			}
+			last = e
+		}
+		return last
+	}
+}
+
+// wait blocks until the picked navigation reached the moment, and claims it
+// so that waitForNavigation looks past it.
+func (n *navigation) wait(ctx context.Context, pick pick, until WaitUntil) (*navEntry, error) {
+	for {
+		n.mu.Lock()
+		e, changed := pick(n), n.changed
+		if e != nil && e.done(until) {
+			n.claimed = max(n.claimed, e.seq)
+			n.mu.Unlock()
+			return e, nil
+		}
+		n.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// mark returns the count of navigations so far, and with claim also treats
+// them as seen by waitForNavigation.
+func (n *navigation) mark(claim bool) int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if claim {
+		n.claimed = n.seq
+	}
+	return n.seq
+}
+
+// lastClaimed is the seq after which waitForNavigation looks.
+func (n *navigation) lastClaimed() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.claimed
+}

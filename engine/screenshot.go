@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/sessionql/sessionql"
+)
+
+// ScreenshotOptions say what a screenshot captures and how it encodes it.
+// At most one of Selector, Clip and FullPage applies, in that order;
+// otherwise the viewport is captured.
+type ScreenshotOptions struct {
+	Format         string // png, jpeg or webp
+	Quality        *int   // 0 to 100, for jpeg and webp
+	FullPage       bool
+	Selector       string
+	Clip           *Clip // in CSS pixels of the document
+	OmitBackground bool  // a transparent default background (png, webp)
+}
+
+// Clip is a region of the document.
+type Clip struct{ X, Y, Width, Height, Scale float64 }
+
+// pageOffsetScript is the document position of the viewport's corner.
+const pageOffsetScript = `function() { return [visualViewport.pageLeft, visualViewport.pageTop]; }`
+
+// Screenshot captures the page as the options say and returns the encoded
+// image.
+func (p *Page) Screenshot(req context.Context, o ScreenshotOptions, timeout time.Duration) ([]byte, error) {
+	ctx, cancel := p.step(req, timeout)
+	defer cancel()
+	params := page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormat(o.Format)}
+	if o.Quality != nil && o.Format != "png" {
+		params.Quality = new(int64(*o.Quality))
+	}
+	clip, err := p.screenshotClip(ctx, o)
+	if err != nil {
+		return nil, stepError(ctx, err, sessionql.CodeSelectorNotFound, "finding what to capture", timeout)
+	}
+	if clip != nil {
+		params.Clip, params.CaptureBeyondViewport = clip, new(true)
+	}
+	if o.OmitBackground {
+		restore, err := p.transparentBackground(ctx)
+		if err != nil {
+			return nil, stepError(ctx, err, sessionql.CodeEvaluationFailed, "clearing the background", timeout)
+		}
+		defer restore()
+	}
+	res, err := chromedp.Call(ctx, page.CaptureScreenshot, params)
+	return res.Data, stepError(ctx, err, sessionql.CodeEvaluationFailed, "taking a screenshot", timeout)
+}
+
+// screenshotClip is the region to capture, in CSS pixels of the document;
+// nil for the viewport.
+func (p *Page) screenshotClip(ctx context.Context, o ScreenshotOptions) (*page.Viewport, error) {
+	switch {
+	case o.Selector != "":
+		return p.elementClip(ctx, o.Selector)
+	case o.Clip != nil:
+		c := o.Clip
+		return &page.Viewport{X: c.X, Y: c.Y, Width: c.Width, Height: c.Height, Scale: c.Scale}, nil
+	case o.FullPage:
+		m, err := chromedp.Call(ctx, page.GetLayoutMetrics, cdp.Empty{})
+		if err != nil {
+			return nil, err
+		}
+		return &page.Viewport{Width: m.CSSContentSize.Width, Height: m.CSSContentSize.Height, Scale: 1}, nil
+	}
+	return nil, nil
+}
+
+// elementClip scrolls the element into view and returns its box in the
+// document.
+func (p *Page) elementClip(ctx context.Context, selector string) (*page.Viewport, error) {
+	el, err := p.locate(ctx, selector, LocateOptions{Scroll: true, Wait: true, Visible: true})
+	if err != nil {
+		return nil, err
+	}
+	var off [2]float64
+	if err := p.callInWorld(ctx, pageOffsetScript, &off); err != nil {
+		return nil, err
+	}
+	b := el.box
+	return &page.Viewport{X: b.X - b.Width/2 + off[0], Y: b.Y - b.Height/2 + off[1], Width: b.Width, Height: b.Height, Scale: 1}, nil
+}
+
+// transparentBackground makes the default background transparent until
+// the returned func restores it.
+func (p *Page) transparentBackground(ctx context.Context) (func(), error) {
+	_, err := chromedp.Call(ctx, emulation.SetDefaultBackgroundColorOverride, emulation.SetDefaultBackgroundColorOverrideParams{Color: &cdp.RGBA{}})
+	return func() {
+		chromedp.Call(ctx, emulation.SetDefaultBackgroundColorOverride, emulation.SetDefaultBackgroundColorOverrideParams{})
+	}, err
+}

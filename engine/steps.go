@@ -1,0 +1,11 @@
+package engine
+
+import "sync"
+
+// stepState is what BrowserQL steps keep about a tab between calls.
+type stepState struct {
+	mu         sync.Mutex
+	nav        *navigation // started on first use
+	blocker    *blocker    // non-nil while reject blocks requests
+	jsDisabled bool        // set by SetJavaScriptEnabled
+}
