@@ -23,9 +23,7 @@ func TestPlaygroundRunsATypedQuery(t *testing.T) {
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(s.BrowserQL),
 		chromedp.WaitVisible(chromedp.CSS(".graphiql-query-editor .CodeMirror")),
-		chromedp.Click(chromedp.CSS(".graphiql-query-editor .CodeMirror-code")),
-		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		chromedp.KeyEvent("\b"),
+		chromedp.Evaluate[chromedp.Void](`(() => { const cm = document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror; cm.focus(); cm.execCommand("selectAll"); })()`),
 		typeText(query),
 		chromedp.Click(chromedp.CSS(".graphiql-execute-button")),
 	)
