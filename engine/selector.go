@@ -16,7 +16,8 @@ type selectorSpec struct {
 }
 
 // parseSelector reads "css" or "< [frame-url-glob] css". The first word after
-// "<" is a glob when it has a "/" or a "*" at both ends, which CSS cannot.
+// "<" is a glob when it has a "/" or "?", or a "*" next to a letter or digit,
+// none of which CSS selectors have outside brackets and quotes.
 func parseSelector(s string) (selectorSpec, error) {
 	rest, deep := strings.CutPrefix(strings.TrimSpace(s), "<")
 	if !deep {
@@ -37,7 +38,19 @@ func isGlob(word string) bool {
 	if strings.ContainsAny(word, `[]"'`) {
 		return false
 	}
-	return strings.Contains(word, "/") || (len(word) > 2 && strings.HasPrefix(word, "*") && strings.HasSuffix(word, "*"))
+	if strings.ContainsAny(word, "/?") {
+		return true
+	}
+	for i := range len(word) {
+		if word[i] == '*' && (i > 0 && isAlnum(word[i-1]) || i+1 < len(word) && isAlnum(word[i+1])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // globRegexp compiles a URL glob in which "*" matches any run of characters
@@ -51,4 +64,6 @@ func globRegexp(glob string) *regexp.Regexp {
 }
 
 // matchesFrame tells whether a frame at url is searched.
-func (s selectorSpec) matchesFrame(url string) bool { return s.frame == nil || s.frame.MatchString(url) }
+func (s selectorSpec) matchesFrame(url string) bool {
+	return s.frame == nil || s.frame.MatchString(url)
+}

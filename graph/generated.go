@@ -1577,8 +1577,8 @@ Selectors are CSS. A selector that starts with ` + "`" + `<` + "`" + ` is a deep
 looks inside open shadow roots and inside iframes, same-origin or not. A frame
 URL glob may follow the ` + "`" + `<` + "`" + `, as in ` + "`" + `< *example.com/frame* button.ok` + "`" + `; then
 only frames whose URL matches are searched (` + "`" + `*` + "`" + ` matches any run of
-characters). The glob is told from the CSS by a ` + "`" + `/` + "`" + ` in it, or by a ` + "`" + `*` + "`" + ` at both
-of its ends.
+characters). The glob is told from the CSS by a ` + "`" + `/` + "`" + ` or ` + "`" + `?` + "`" + ` in it, or by a ` + "`" + `*` + "`" + `
+next to a letter or digit, which CSS selectors do not have.
 
 Every waiting field takes ` + "`" + `timeout` + "`" + ` in milliseconds; it defaults to the
 request's timeout, 30000 unless ` + "`" + `preferences(timeout:)` + "`" + ` changed it.

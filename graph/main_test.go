@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sessionql/sessionql/engine"
@@ -63,7 +64,9 @@ func bqlServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(WithEndpoints(r.Context(), testEndpoints(srv.URL)))
 		err := h.Serve(w, r, func(*http.Request) (*engine.Page, func(), error) { return page, func() {}, nil })
 		if err != nil {
 			t.Errorf("acquire: %v", err)
@@ -75,6 +78,11 @@ func bqlServer(t *testing.T) *httptest.Server {
 		page.CloseTab()
 	})
 	return srv
+}
+
+// testEndpoints are the session URLs the test server claims, for reconnect.
+func testEndpoints(base string) Endpoints {
+	return Endpoints{BrowserQL: base + "/bql", Connect: "ws" + strings.TrimPrefix(base, "http") + "/connect"}
 }
 
 // gqlResult is a GraphQL response as a client reads it.

@@ -10,7 +10,7 @@ type MapSelectorResponse struct {
 	InnerHTML *string `json:"innerHTML,omitempty"`
 	OuterHTML *string `json:"outerHTML,omitempty"`
 
-	Attributes map[string]*string                  `json:"-"` // by attribute name
+	Attributes map[string]*string               `json:"-"` // by attribute name
 	Children   map[string][]MapSelectorResponse `json:"-"` // by nested selector
 }
 

@@ -15,13 +15,16 @@ func Testdata() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "testdata")
 }
 
-// ServePages serves testdata/pages on a local server for the test's life.
+// ServePages serves testdata/pages on a local server for the test's life,
+// with the paths of pageHandlers. Pages reach a second origin (a cross-site
+// iframe) through the other name of the loopback address: localhost for
+// 127.0.0.1 and back.
 func ServePages(t testing.TB) *httptest.Server {
 	dir := filepath.Join(Testdata(), "pages")
 	if _, err := os.Stat(dir); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	srv := httptest.NewServer(pageHandlers(http.FileServer(http.Dir(dir))))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -1,0 +1,57 @@
+package testutil
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// pageHandlers answers the few test paths that need a server: they echo
+// requests, set cookies, answer slowly or redirect. Everything else is a file
+// of testdata/pages.
+func pageHandlers(files http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", files)
+	mux.HandleFunc("/echo", echo)
+	mux.HandleFunc("/set-cookies", setCookies)
+	mux.HandleFunc("/slow", slow)
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Query().Get("to"), http.StatusFound)
+	})
+	return mux
+}
+
+// echo answers with the request as JSON: method, headers, query and body.
+func echo(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	headers := map[string]string{}
+	for name := range r.Header {
+		headers[name] = r.Header.Get(name)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Echo", "yes")
+	json.NewEncoder(w).Encode(map[string]any{"method": r.Method, "headers": headers, "query": r.URL.RawQuery, "body": string(body)})
+}
+
+// setCookies sets a session cookie and an HttpOnly one.
+func setCookies(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: "session", Value: "abc123", Path: "/"})
+	http.SetCookie(w, &http.Cookie{Name: "secret", Value: "s3", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	io.WriteString(w, "<!doctype html><title>Cookies</title><p id=cookies></p><script>document.getElementById('cookies').textContent = document.cookie</script>")
+}
+
+// slow answers after ?ms= milliseconds (at most 10 s), or when the client
+// goes.
+func slow(w http.ResponseWriter, r *http.Request) {
+	ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
+	select {
+	case <-time.After(time.Duration(min(ms, 10000)) * time.Millisecond):
+	case <-r.Context().Done():
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	io.WriteString(w, "<!doctype html><title>Slow</title><p id=slow>slow "+strconv.Itoa(ms)+"</p>")
+}
