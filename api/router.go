@@ -6,7 +6,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/sessionql/sessionql/api/playground"
 	"github.com/sessionql/sessionql/graph"
 	"github.com/sessionql/sessionql/sessions"
@@ -31,14 +30,15 @@ type API struct {
 // httptest.NewServer.
 func NewRouter(cfg Config, svc *sessions.Service, bql *graph.Handler) http.Handler {
 	a := &API{cfg: cfg, sessions: svc, bql: bql}
+	m := newMetrics(svc, bql)
 	r := chi.NewRouter()
-	r.Use(recoverer, middleware.CleanPath)
+	r.Use(m.observe, recoverer, middleware.CleanPath)
 	r.Handle(playground.AssetsPath+"*", playground.Assets())
 	r.Group(func(r chi.Router) {
 		r.Use(auth(cfg.Token), limitBody)
 		r.Get("/healthz", a.health)
 		r.Get("/pressure", a.pressure)
-		r.Handle("/metrics", promhttp.Handler())
+		r.Handle("/metrics", m.handler())
 		r.Post("/session", a.create)
 		r.Post("/sessions", a.create)
 		r.Get("/sessions", a.list)

@@ -9,11 +9,13 @@ import (
 )
 
 // entry is one session in memory: its record and, while live, its browser.
-// turn serialises BrowserQL requests; mu guards the rest.
+// turn serialises BrowserQL requests. wake is held while a browser starts or
+// closes on the profile, so two browsers never share it; it is a channel so
+// that waiting for it can give up with the request. mu guards the rest.
 type entry struct {
-	id     string
-	turn   chan struct{}
-	waking sync.Mutex // held while a browser starts or closes on the profile
+	id   string
+	turn chan struct{}
+	wake chan struct{}
 
 	mu       sync.Mutex
 	sess     *Session
@@ -22,17 +24,20 @@ type entry struct {
 	users    int // running requests and connected CDP clients
 	lastUsed time.Time
 	stopped  bool
+
+	saving sync.Mutex // serialises checkpoints; guards saved
+	saved  savedState
 }
 
 func newEntry(sess *Session) *entry {
-	return &entry{id: sess.ID, turn: make(chan struct{}, 1), sess: sess, lastUsed: time.Now()}
+	return &entry{id: sess.ID, turn: make(chan struct{}, 1), wake: make(chan struct{}, 1), sess: sess, lastUsed: time.Now()}
 }
 
 func (e *entry) snapshot() (*Session, Status, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.stopped {
-		return nil, "", errStopped
+		return nil, "", errStoppedNotFound(e.id)
 	}
 	return e.sess.clone(), e.status(), nil
 }
@@ -58,6 +63,28 @@ func (e *entry) idleSince(t time.Time) bool {
 	return e.browser != nil && e.users == 0 && e.lastUsed.Before(t)
 }
 
+// lockWake waits for the profile to be free, or for ctx to end.
+func (e *entry) lockWake(ctx context.Context) error {
+	select {
+	case e.wake <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// tryLockWake takes the profile only if nobody holds it.
+func (e *entry) tryLockWake() bool {
+	select {
+	case e.wake <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (e *entry) unlockWake() { <-e.wake }
+
 // takeTurn waits until no other BrowserQL request runs on the session.
 func (e *entry) takeTurn(ctx context.Context) error {
 	select {
@@ -70,6 +97,34 @@ func (e *entry) takeTurn(ctx context.Context) error {
 
 func (e *entry) endTurn() { <-e.turn }
 
+// join counts a user of a browser that already runs; ok is false when none
+// runs.
+func (e *entry) join() (page *engine.Page, b *engine.Browser, ok bool, err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stopped {
+		return nil, nil, false, errStoppedNotFound(e.id)
+	}
+	if e.browser == nil {
+		return nil, nil, false, nil
+	}
+	e.users++
+	return e.page, e.browser, true, nil
+}
+
+// attach makes a started browser the session's, with its first user; it
+// fails when the session was stopped meanwhile.
+func (e *entry) attach(b *engine.Browser, page *engine.Page) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stopped {
+		return false
+	}
+	e.browser, e.page = b, page
+	e.users++
+	return true
+}
+
 // done marks the end of one use.
 func (e *entry) done() {
 	e.mu.Lock()
@@ -78,26 +133,37 @@ func (e *entry) done() {
 	e.mu.Unlock()
 }
 
-// detach forgets the browser if it is still b, and frees its slot; it
-// returns what to close. The caller holds e.mu.
-func (e *entry) detach(b *engine.Browser, slots *slots) (*engine.Browser, *engine.Page) {
-	if e.browser == nil || e.browser != b {
+// detach takes the browser away from the session so it can be closed: only
+// when nobody uses it, unless force. It returns nil when there is none.
+func (e *entry) detach(force bool) (*engine.Browser, *engine.Page) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.browser == nil || e.users > 0 && !force {
 		return nil, nil
 	}
-	page := e.page
+	b, page := e.browser, e.page
 	e.browser, e.page = nil, nil
-	slots.release()
 	return b, page
 }
 
-// stop ends the browser at once; the profile is deleted by the caller.
-func (e *entry) stop(slots *slots) {
+// forget drops b if it is still the session's browser, after it exited by
+// itself, and returns its page to close.
+func (e *entry) forget(b *engine.Browser) *engine.Page {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.browser != b {
+		return nil
+	}
+	page := e.page
+	e.browser, e.page = nil, nil
+	return page
+}
+
+// stop marks the session stopped, so no browser starts for it again, and
+// takes its browser away to be killed.
+func (e *entry) stop() (*engine.Browser, *engine.Page) {
 	e.mu.Lock()
 	e.stopped = true
-	b, page := e.detach(e.browser, slots)
 	e.mu.Unlock()
-	if b != nil {
-		page.Close()
-		b.Kill()
-	}
+	return e.detach(true)
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
+	"sync"
 	"time"
 
 	"github.com/sessionql/sessionql"
@@ -17,7 +19,8 @@ import (
 const startTimeout = 30 * time.Second
 
 // Acquire gives a BrowserQL request the session's page, waking its browser
-// if needed, once no other request runs on it. release ends the request.
+// if needed, once no other request runs on it. release saves the session's
+// state and ends the request; it may be called more than once.
 func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func(), error) {
 	e, err := s.entry(id)
 	if err != nil {
@@ -31,21 +34,29 @@ func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func(),
 		e.endTurn()
 		return nil, nil, err
 	}
-	return page, func() { s.done(e); e.endTurn() }, nil
+	return page, sync.OnceFunc(func() {
+		s.checkpoint(e, page)
+		s.done(e)
+		e.endTurn()
+	}), nil
 }
 
 // Use gives a CDP client the session's browser, waking it if needed; the
-// browser is not hibernated until release is called.
+// browser is not hibernated until release is called, which also saves the
+// session's state.
 func (s *Service) Use(ctx context.Context, id string) (*engine.Browser, func(), error) {
 	e, err := s.entry(id)
 	if err != nil {
 		return nil, nil, err
 	}
-	_, b, err := s.use(ctx, e)
+	page, b, err := s.use(ctx, e)
 	if err != nil {
 		return nil, nil, err
 	}
-	return b, func() { s.done(e) }, nil
+	return b, sync.OnceFunc(func() {
+		s.checkpoint(e, page)
+		s.done(e)
+	}), nil
 }
 
 func (s *Service) done(e *entry) {
@@ -54,69 +65,83 @@ func (s *Service) done(e *entry) {
 }
 
 // use counts one user of the session's browser, starting it when it is not
-// running.
+// running. A slot is taken before the profile is locked, so that a request
+// waiting in the queue holds nothing that others wait for.
 func (s *Service) use(ctx context.Context, e *entry) (*engine.Page, *engine.Browser, error) {
-	e.waking.Lock()
-	defer e.waking.Unlock()
 	if page, b, ok, err := e.join(); ok || err != nil {
 		return page, b, err
 	}
-	if err := s.slots.acquire(ctx, func() bool { return s.evict(e) }); err != nil {
+	if err := s.slots.acquire(ctx, s.evict); err != nil {
 		return nil, nil, err
 	}
-	b, page, err := s.launch(e)
-	if err != nil {
+	page, b, launched, err := s.wake(ctx, e)
+	if !launched {
 		s.slots.release()
-		return nil, nil, err
 	}
-	e.mu.Lock()
-	if e.stopped {
-		e.mu.Unlock()
-		page.Close()
-		b.Kill()
-		s.slots.release()
-		os.RemoveAll(s.profileDir(e.id))
-		return nil, nil, errStoppedNotFound(e.id)
-	}
-	e.browser, e.page = b, page
-	e.users++
-	e.mu.Unlock()
-	go s.watch(e, b)
-	return page, b, nil
+	return page, b, err
 }
 
-// join counts a user of a browser that already runs.
-func (e *entry) join() (*engine.Page, *engine.Browser, bool, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.stopped {
+// wake starts the session's browser on the slot the caller took, unless
+// another request started it meanwhile. launched says whether the slot now
+// belongs to a new browser.
+func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *engine.Browser, launched bool, err error) {
+	if err := e.lockWake(ctx); err != nil {
+		return nil, nil, false, err
+	}
+	defer e.unlockWake()
+	if page, b, ok, err := e.join(); ok || err != nil {
+		return page, b, false, err
+	}
+	if s.isClosing() {
+		return nil, nil, false, errShuttingDown()
+	}
+	start := time.Now()
+	b, page, err = s.launch(e)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if !e.attach(b, page) {
+		page.Close()
+		b.Kill()
+		os.RemoveAll(s.profileDir(e.id))
 		return nil, nil, false, errStoppedNotFound(e.id)
 	}
-	if e.browser == nil {
-		return nil, nil, false, nil
-	}
-	e.users++
-	return e.page, e.browser, true, nil
+	s.metrics.wake(time.Since(start))
+	s.watchers.Add(1)
+	go s.watch(e, b)
+	return page, b, true, nil
 }
 
 func errStoppedNotFound(id string) error {
 	return sessionql.Errorf(sessionql.CodeSessionNotFound, "Session %s was stopped.", id)
 }
 
-// launch starts the session's browser from its profile and opens its page.
+func errShuttingDown() error {
+	return sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The server is shutting down; try again shortly.")
+}
+
+// launch starts the session's browser from its profile, opens its page and
+// puts back the state saved outside Chromium, before anyone uses the page.
 func (s *Service) launch(e *entry) (*engine.Browser, *engine.Page, error) {
 	e.mu.Lock()
 	sess := e.sess.clone()
 	e.mu.Unlock()
+	if _, err := os.Stat(s.profileDir(sess.ID)); sess.Started && err != nil {
+		return nil, nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The profile of session %s is missing from the data directory, so its browser cannot start with its state; stop the session and create a new one.", sess.ID)
+	}
 	b, err := engine.Launch(s.launchOptions(sess))
 	if err != nil {
 		return nil, nil, err
 	}
 	page, err := b.OpenPage()
 	if err == nil {
-		err = s.firstStart(sess, page)
+		s.restore(e, page)
+		err = s.firstStart(e, sess, page)
 	}
 	if err != nil {
+		if page != nil {
+			page.Close()
+		}
 		b.Kill()
 		return nil, nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser started but could not be used: %v.", err)
 	}
@@ -124,7 +149,7 @@ func (s *Service) launch(e *entry) (*engine.Browser, *engine.Page, error) {
 }
 
 // firstStart visits the startUrl the first time the session's browser runs.
-func (s *Service) firstStart(sess *Session, page *engine.Page) error {
+func (s *Service) firstStart(e *entry, sess *Session, page *engine.Page) error {
 	if sess.Started {
 		return nil
 	}
@@ -133,8 +158,7 @@ func (s *Service) firstStart(sess *Session, page *engine.Page) error {
 			slog.Warn("startUrl did not load", "session", sess.ID, "err", err)
 		}
 	}
-	sess.Started = true
-	return s.store.Put(sess)
+	return s.save(e, func(next *Session) { next.Started = true })
 }
 
 func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
@@ -156,69 +180,82 @@ func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
 	return opts
 }
 
-// watch frees the slot of a browser that exits by itself (a crash); the next
-// use relaunches it from the profile.
+// watch owns a browser's slot: it frees it once the process has exited,
+// whether it was hibernated, killed or crashed. After a crash the next use
+// relaunches the browser from the profile and the saved state.
 func (s *Service) watch(e *entry, b *engine.Browser) {
+	defer s.watchers.Done()
 	<-b.Done()
-	e.mu.Lock()
-	_, page := e.detach(b, s.slots)
-	e.mu.Unlock()
-	if page != nil {
+	if page := e.forget(b); page != nil {
 		slog.Warn("browser exited unexpectedly; the next use relaunches it", "session", e.id)
+		s.metrics.crashes.Inc()
 		page.Close()
 	}
+	s.slots.release()
 }
 
 // hibernate closes an idle browser gracefully, so it flushes its state to
-// the profile, and frees its slot.
-func (s *Service) hibernate(e *entry) bool {
-	e.waking.Lock()
-	defer e.waking.Unlock()
-	return s.hibernateHeld(e)
+// the profile; force closes it even while clients use it, at shutdown.
+func (s *Service) hibernate(e *entry, force bool) bool {
+	e.lockWake(context.Background())
+	defer e.unlockWake()
+	return s.hibernateHeld(e, force)
 }
 
-// hibernateHeld is hibernate for a caller that holds e.waking.
-func (s *Service) hibernateHeld(e *entry) bool {
-	e.mu.Lock()
-	if e.users > 0 {
-		e.mu.Unlock()
-		return false
-	}
-	b, page := e.detach(e.browser, s.slots)
-	e.mu.Unlock()
+// hibernateHeld is hibernate for a caller that holds e.wake. The state is
+// saved while the page is still open; the slot is freed by watch once the
+// process has exited.
+func (s *Service) hibernateHeld(e *entry, force bool) bool {
+	b, page := e.detach(force)
 	if b == nil {
 		return false
 	}
-	page.Close()
-	slogErr("browser did not close cleanly", b.Close(), "session", e.id)
+	s.closeSaving(e, page, func() bool {
+		err := b.Close()
+		slogErr("browser did not close cleanly", err, "session", e.id)
+		return err == nil
+	})
+	s.metrics.hibernations.Inc()
 	return true
 }
 
-// evict hibernates the least recently used idle browser other than the
-// waker's, to make room; it reports whether one was hibernated.
-func (s *Service) evict(waker *entry) bool {
-	s.mu.Lock()
-	entries := s.list()
-	s.mu.Unlock()
-	var lru *entry
-	var lruAt time.Time
-	for _, e := range entries {
-		if e == waker {
+// evict hibernates the least recently used idle browser to make room,
+// trying the next when one is busy; it reports whether one was hibernated.
+func (s *Service) evict() bool {
+	for _, e := range s.idleByAge() {
+		if !e.tryLockWake() {
 			continue
 		}
-		e.mu.Lock()
-		idle := e.browser != nil && e.users == 0
-		at := e.lastUsed
-		e.mu.Unlock()
-		if idle && (lru == nil || at.Before(lruAt)) {
-			lru, lruAt = e, at
+		ok := s.hibernateHeld(e, false)
+		e.unlockWake()
+		if ok {
+			return true
 		}
 	}
-	if lru == nil || !lru.waking.TryLock() {
-		return false
+	return false
+}
+
+// idleByAge lists the live browsers that nobody uses, least recently used
+// first.
+func (s *Service) idleByAge() []*entry {
+	type idle struct {
+		e  *entry
+		at time.Time
 	}
-	defer lru.waking.Unlock()
-	return s.hibernateHeld(lru)
+	var found []idle
+	for _, e := range s.all() {
+		e.mu.Lock()
+		if e.browser != nil && e.users == 0 {
+			found = append(found, idle{e, e.lastUsed})
+		}
+		e.mu.Unlock()
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].at.Before(found[j].at) })
+	out := make([]*entry, len(found))
+	for i, f := range found {
+		out[i] = f.e
+	}
+	return out
 }
 
 func (s *Service) profileDir(id string) string { return filepath.Join(profilesDir(s.cfg), id) }

@@ -1,8 +1,8 @@
 package sessions
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -30,35 +30,33 @@ type Config struct {
 // hibernates or stops them. Open starts it; Close hibernates every live
 // browser and closes the store.
 type Service struct {
-	cfg   Config
-	store *Store
-	slots *slots
+	cfg     Config
+	store   *Store
+	slots   *slots
+	metrics *metrics
 
-	mu      sync.Mutex
-	entries map[string]*entry
-	broken  map[string]bool // unreadable records: they answer a clear error
-	closing bool
+	mu       sync.Mutex
+	entries  map[string]*entry
+	broken   map[string]bool // unreadable records: they answer a clear error
+	creating int             // creates between the limit check and the store write
+	closing  bool
 
-	stop chan struct{}
-	wg   sync.WaitGroup
+	stop     chan struct{}
+	wg       sync.WaitGroup // the tend loop and the endings it started
+	watchers sync.WaitGroup // one per live browser, until its process exits
 }
 
 // Open loads the store, ends browsers that a previous server left behind,
 // and starts the loop that expires and hibernates sessions.
 func Open(cfg Config) (*Service, error) {
-	for _, dir := range []string{cfg.DataDir, profilesDir(cfg), tempRoot(cfg)} {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, err
-		}
+	if err := prepareDirs(cfg); err != nil {
+		return nil, err
 	}
-	killOrphans(profilesDir(cfg))
-	os.RemoveAll(tempRoot(cfg))
-	os.MkdirAll(tempRoot(cfg), 0o700)
 	store, err := OpenStore(filepath.Join(cfg.DataDir, "sessions.db"))
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, store: store, slots: newSlots(cfg), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
+	s := &Service{cfg: cfg, store: store, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
 	if err := s.load(); err != nil {
 		store.Close()
 		return nil, err
@@ -66,6 +64,21 @@ func Open(cfg Config) (*Service, error) {
 	s.wg.Add(1)
 	go s.tend()
 	return s, nil
+}
+
+// prepareDirs creates the data dir, ends orphaned browsers and empties the
+// temporary dir they used.
+func prepareDirs(cfg Config) error {
+	for _, dir := range []string{cfg.DataDir, profilesDir(cfg)} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	killOrphans(profilesDir(cfg))
+	if err := os.RemoveAll(tempRoot(cfg)); err != nil {
+		return err
+	}
+	return os.MkdirAll(tempRoot(cfg), 0o700)
 }
 
 func (s *Service) load() error {
@@ -83,7 +96,8 @@ func (s *Service) load() error {
 }
 
 // Close stops the loop, hibernates every live browser cleanly so its state
-// is flushed to its profile, and closes the store.
+// is flushed to its profile, waits until every browser process has exited,
+// and closes the store. Requests still waiting for a browser are refused.
 func (s *Service) Close() error {
 	s.mu.Lock()
 	if s.closing {
@@ -91,35 +105,58 @@ func (s *Service) Close() error {
 		return nil
 	}
 	s.closing = true
-	entries := s.list()
 	s.mu.Unlock()
 	close(s.stop)
+	s.slots.close()
 	s.wg.Wait()
 	var wg sync.WaitGroup
-	for _, e := range entries {
-		wg.Go(func() { s.hibernate(e) })
+	for _, e := range s.all() {
+		wg.Go(func() { s.hibernate(e, true) })
 	}
 	wg.Wait()
+	s.watchers.Wait()
 	return s.store.Close()
+}
+
+func (s *Service) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
 }
 
 // Create stores a new session; its browser starts on first use.
 func (s *Service) Create(opts Options, ttl time.Duration, metadata json.RawMessage) (*Session, error) {
 	now := time.Now()
 	sess := &Session{ID: newID(), CreatedAt: now, ExpiresAt: now.Add(ttl), TTL: ttl, Options: opts, UserMetadata: metadata}
+	if err := s.reserve(); err != nil {
+		return nil, err
+	}
+	err := s.store.Put(sess)
+	s.mu.Lock()
+	s.creating--
+	if err == nil {
+		s.entries[sess.ID] = newEntry(sess)
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("store session: %w", err)
+	}
+	return sess.clone(), nil
+}
+
+// reserve counts a session about to be stored against MAX_SESSIONS.
+func (s *Service) reserve() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
-		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The server is shutting down; try again shortly.")
+		return errShuttingDown()
 	}
-	if len(s.entries) >= s.cfg.MaxSessions {
-		return nil, tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
+	if len(s.entries)+s.creating >= s.cfg.MaxSessions {
+		s.slots.rejections.add()
+		return tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
 	}
-	if err := s.store.Put(sess); err != nil {
-		return nil, fmt.Errorf("store session: %w", err)
-	}
-	s.entries[sess.ID] = newEntry(sess)
-	return sess.clone(), nil
+	s.creating++
+	return nil
 }
 
 // Get returns a copy of a session and its status.
@@ -133,9 +170,7 @@ func (s *Service) Get(id string) (*Session, Status, error) {
 
 // List returns the sessions that match, newest first.
 func (s *Service) List(f Filter) ([]View, string, error) {
-	s.mu.Lock()
-	entries := s.list()
-	s.mu.Unlock()
+	entries := s.all()
 	views := make([]View, 0, len(entries))
 	for _, e := range entries {
 		sess, status, err := e.snapshot()
@@ -159,44 +194,124 @@ func (s *Service) Update(id string, ttl *time.Duration, metadata *json.RawMessag
 	if err != nil {
 		return nil, "", err
 	}
-	e.mu.Lock()
-	next := e.sess.clone()
-	if ttl != nil {
-		next.TTL, next.ExpiresAt = *ttl, time.Now().Add(*ttl)
-	}
-	if metadata != nil {
-		next.UserMetadata = *metadata
-	}
-	if err := s.store.Put(next); err != nil {
-		e.mu.Unlock()
+	err = s.save(e, func(next *Session) {
+		if ttl != nil {
+			next.TTL, next.ExpiresAt = *ttl, time.Now().Add(*ttl)
+		}
+		if metadata != nil {
+			next.UserMetadata = *metadata
+		}
+	})
+	if err != nil {
 		return nil, "", err
 	}
-	e.sess = next
-	e.mu.Unlock()
 	return e.snapshot()
 }
 
-// Stop ends a session: its browser, its profile and its record.
+// save changes a session's record in the store, then in memory.
+func (s *Service) save(e *entry, change func(*Session)) error {
+	return s.guard(e, func() error {
+		next := e.sess.clone()
+		change(next)
+		if err := s.store.Put(next); err != nil {
+			return err
+		}
+		e.sess = next
+		return nil
+	})
+}
+
+// guard runs a store write for a session unless it was stopped, holding
+// e.mu, so that no write brings back the record of a stopped session.
+func (s *Service) guard(e *entry, write func() error) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stopped {
+		return errStoppedNotFound(e.id)
+	}
+	return write()
+}
+
+// Stop ends a session: its browser, its profile and its record. A session
+// whose record is unreadable is removed too.
 func (s *Service) Stop(id string) error {
+	if s.dropBroken(id) {
+		return nil
+	}
 	e, err := s.entry(id)
 	if err != nil {
 		return err
 	}
-	return s.end(e)
+	if !s.forget(e) {
+		return errStoppedNotFound(id)
+	}
+	return s.finish(e)
 }
 
-func (s *Service) end(e *entry) error {
+// forget removes the session from memory; false if it already was.
+func (s *Service) forget(e *entry) bool {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.entries[e.id] != e {
-		s.mu.Unlock()
-		return nil
+		return false
 	}
 	delete(s.entries, e.id)
-	s.mu.Unlock()
+	return true
+}
+
+// finish ends a forgotten session: no browser may start for it again, its
+// browser is killed, its record deleted, and its profile removed once
+// nothing runs on it.
+func (s *Service) finish(e *entry) error {
+	b, page := e.stop()
 	err := s.store.Delete(e.id)
-	e.stop(s.slots)
-	os.RemoveAll(s.profileDir(e.id))
+	if b != nil {
+		page.Close()
+		b.Kill()
+	}
+	e.lockWake(context.Background())
+	defer e.unlockWake()
+	if rmErr := os.RemoveAll(s.profileDir(e.id)); err == nil {
+		err = rmErr
+	}
 	return err
+}
+
+// endLater forgets an expired session at once and finishes it in the
+// background, so that the caller never waits for a browser to exit.
+func (s *Service) endLater(e *entry) {
+	if !s.forget(e) {
+		return
+	}
+	end := func() { slogErr("could not delete an expired session", s.finish(e), "session", e.id) }
+	s.mu.Lock()
+	closing := s.closing
+	if !closing {
+		s.wg.Add(1)
+	}
+	s.mu.Unlock()
+	if closing { // Close no longer sees the session, nor waits for a goroutine
+		end()
+		return
+	}
+	go func() {
+		defer s.wg.Done()
+		end()
+	}()
+}
+
+// dropBroken deletes an unreadable record; false if id is not one.
+func (s *Service) dropBroken(id string) bool {
+	s.mu.Lock()
+	broken := s.broken[id]
+	delete(s.broken, id)
+	s.mu.Unlock()
+	if !broken {
+		return false
+	}
+	slogErr("could not delete an unreadable session", s.store.Delete(id), "session", id)
+	os.RemoveAll(s.profileDir(id))
+	return true
 }
 
 // entry finds a session that is still alive; an expired one is ended now.
@@ -206,20 +321,22 @@ func (s *Service) entry(id string) (*entry, error) {
 	broken := s.broken[id]
 	s.mu.Unlock()
 	if broken {
-		return nil, sessionql.Errorf(sessionql.CodeSessionNotFound, "Session %s cannot be read from the store; stop it and create a new one.", id)
+		return nil, sessionql.Errorf(sessionql.CodeSessionNotFound, "Session %s is damaged in the store and cannot be read; stop it (DELETE) and create a new one.", id)
 	}
 	if !ok {
 		return nil, sessionql.Errorf(sessionql.CodeSessionNotFound, "No session %q: it never existed, was stopped, or expired.", id)
 	}
 	if e.expired(time.Now()) {
-		go s.end(e)
+		s.endLater(e)
 		return nil, sessionql.Errorf(sessionql.CodeSessionNotFound, "Session %s has expired.", id)
 	}
 	return e, nil
 }
 
-// list returns every entry; the caller holds s.mu.
-func (s *Service) list() []*entry {
+// all returns every entry.
+func (s *Service) all() []*entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	out := make([]*entry, 0, len(s.entries))
 	for _, e := range s.entries {
 		out = append(out, e)
@@ -243,8 +360,6 @@ func (s *Session) clone() *Session {
 	}
 	return &c
 }
-
-var errStopped = errors.New("the session was stopped")
 
 func slogErr(msg string, err error, args ...any) {
 	if err != nil {

@@ -4,15 +4,15 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/sessionql/sessionql"
 )
 
-// slots bounds live browsers. A waker that finds none free first hibernates
-// an idle browser; only when every live browser is busy does it queue, for
-// at most the queue timeout.
+// slots bounds live browser processes. A waker that finds none free first
+// hibernates an idle browser; only when every live browser is busy does it
+// queue, for at most the queue timeout. A slot is held from before a launch
+// until the process has exited.
 type slots struct {
 	mu       sync.Mutex
 	max      int
@@ -21,11 +21,13 @@ type slots struct {
 	waiting  int
 	timeout  time.Duration
 	changed  chan struct{} // closed and replaced when a slot may have freed
-	rejected atomic.Int64
+	closed   chan struct{} // closed at shutdown: nobody waits any more
+
+	rejections rejections
 }
 
 func newSlots(cfg Config) *slots {
-	return &slots{max: cfg.MaxBrowsers, queueMax: cfg.Queue, timeout: cfg.QueueTimeout, changed: make(chan struct{})}
+	return &slots{max: cfg.MaxBrowsers, queueMax: cfg.Queue, timeout: cfg.QueueTimeout, changed: make(chan struct{}), closed: make(chan struct{})}
 }
 
 // acquire takes a slot, calling evict to make room while none is free.
@@ -33,55 +35,64 @@ func (l *slots) acquire(ctx context.Context, evict func() bool) error {
 	deadline := time.NewTimer(l.timeout)
 	defer deadline.Stop()
 	queued := false
-	defer func() {
-		if queued {
-			l.mu.Lock()
-			l.waiting--
-			l.mu.Unlock()
-		}
-	}()
+	defer l.leave(&queued)
 	for {
-		if l.take() || evict() && l.take() {
+		changed, ok := l.take()
+		if ok {
 			return nil
 		}
-		changed, err := l.queue(&queued)
-		if err != nil {
-			return err
+		if !evict() {
+			if err := l.join(&queued); err != nil {
+				return err
+			}
 		}
 		select {
 		case <-changed:
 		case <-deadline.C:
-			l.rejected.Add(1)
+			l.rejections.add()
 			return tooMany(fmt.Sprintf("All %d browsers stayed busy for %s; try again later.", l.max, l.timeout), l.max, 0, l.timeout)
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-l.closed:
+			return errShuttingDown()
 		}
 	}
 }
 
-func (l *slots) take() bool {
+// take takes a free slot, or returns what to wait on for one to free; both
+// under one lock, so that no release in between goes unnoticed.
+func (l *slots) take() (<-chan struct{}, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.used < l.max {
 		l.used++
-		return true
+		return nil, true
 	}
-	return false
+	return l.changed, false
 }
 
-// queue joins the queue once and returns what to wait on.
-func (l *slots) queue(queued *bool) (<-chan struct{}, error) {
+// join enters the queue once; a full queue refuses at once.
+func (l *slots) join(queued *bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !*queued {
-		if l.waiting >= l.queueMax {
-			l.rejected.Add(1)
-			return nil, tooMany(fmt.Sprintf("All %d browsers are busy and %d requests already wait; try again later.", l.max, l.waiting), l.max, 0, time.Second)
-		}
-		l.waiting++
-		*queued = true
+	if *queued {
+		return nil
 	}
-	return l.changed, nil
+	if l.waiting >= l.queueMax {
+		l.rejections.add()
+		return tooMany(fmt.Sprintf("All %d browsers are busy and %d requests already wait; try again later.", l.max, l.waiting), l.max, 0, time.Second)
+	}
+	l.waiting++
+	*queued = true
+	return nil
+}
+
+func (l *slots) leave(queued *bool) {
+	if *queued {
+		l.mu.Lock()
+		l.waiting--
+		l.mu.Unlock()
+	}
 }
 
 func (l *slots) release() {
@@ -91,7 +102,8 @@ func (l *slots) release() {
 	l.nudge()
 }
 
-// nudge wakes the waiters to look again, e.g. when a browser became idle.
+// nudge wakes the waiters to look again, e.g. when a browser became idle
+// and can be hibernated for them.
 func (l *slots) nudge() {
 	l.mu.Lock()
 	close(l.changed)
@@ -99,33 +111,14 @@ func (l *slots) nudge() {
 	l.mu.Unlock()
 }
 
-// Pressure is the load of the server, as /pressure reports it.
-type Pressure struct {
-	LiveBrowsers       int  `json:"liveBrowsers"`
-	HibernatedSessions int  `json:"hibernatedSessions"`
-	Sessions           int  `json:"sessions"`
-	Queued             int  `json:"queued"`
-	MaxBrowsers        int  `json:"maxBrowsers"`
-	MaxSessions        int  `json:"maxSessions"`
-	MaxQueue           int  `json:"maxQueue"`
-	Rejected           int  `json:"rejected"`
-	IsAvailable        bool `json:"isAvailable"`
-}
+// close refuses every waiter, at shutdown.
+func (l *slots) close() { close(l.closed) }
 
-// Pressure reports live browsers, sessions, the queue and the limits.
-func (s *Service) Pressure() Pressure {
-	s.mu.Lock()
-	sessions := len(s.entries)
-	s.mu.Unlock()
-	l := s.slots
+// load is the slots' state: used, queued.
+func (l *slots) load() (used, waiting int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return Pressure{
-		LiveBrowsers: l.used, HibernatedSessions: sessions - l.used, Sessions: sessions,
-		Queued: l.waiting, MaxBrowsers: l.max, MaxSessions: s.cfg.MaxSessions, MaxQueue: l.queueMax,
-		Rejected:    int(l.rejected.Load()),
-		IsAvailable: l.waiting < l.queueMax && sessions < s.cfg.MaxSessions,
-	}
+	return l.used, l.waiting
 }
 
 func tooMany(msg string, limit, remaining int, retry time.Duration) error {

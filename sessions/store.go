@@ -10,10 +10,14 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-var bucket = []byte("sessions")
+var (
+	sessionsBucket = []byte("sessions")
+	stateBucket    = []byte("state")
+)
 
-// Store keeps session records on disk in one bbolt file, so sessions outlive
-// server restarts. It is the durable copy; the Service keeps them in memory.
+// Store keeps session records, and the state each session keeps outside
+// Chromium, on disk in one bbolt file, so sessions outlive server restarts.
+// It is the durable copy; the Service keeps records in memory.
 type Store struct{ db *bolt.DB }
 
 // OpenStore opens or creates the store file.
@@ -23,8 +27,12 @@ func OpenStore(path string) (*Store, error) {
 		return nil, fmt.Errorf("open session store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(bucket)
-		return err
+		for _, b := range [][]byte{sessionsBucket, stateBucket} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		db.Close()
@@ -42,15 +50,33 @@ func (s *Store) Put(sess *Session) error {
 	if err != nil {
 		return err
 	}
+	return s.put(sessionsBucket, sess.ID, raw)
+}
+
+// PutState writes the state a session keeps outside Chromium.
+func (s *Store) PutState(id string, raw []byte) error { return s.put(stateBucket, id, raw) }
+
+func (s *Store) put(bucket []byte, id string, raw []byte) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucket).Put([]byte(sess.ID), raw)
+		return tx.Bucket(bucket).Put([]byte(id), raw)
 	})
 }
 
-// Delete removes a session record.
+// State reads a session's saved state; nil when there is none.
+func (s *Store) State(id string) (raw []byte, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(stateBucket).Get([]byte(id)); v != nil {
+			raw = append([]byte(nil), v...)
+		}
+		return nil
+	})
+	return raw, err
+}
+
+// Delete removes a session's record and state.
 func (s *Store) Delete(id string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucket).Delete([]byte(id))
+		return errors.Join(tx.Bucket(sessionsBucket).Delete([]byte(id)), tx.Bucket(stateBucket).Delete([]byte(id)))
 	})
 }
 
@@ -58,10 +84,10 @@ func (s *Store) Delete(id string) error {
 // broken, so one bad entry never stops the server.
 func (s *Store) All() (all []*Session, broken []string, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucket).ForEach(func(k, v []byte) error {
+		return tx.Bucket(sessionsBucket).ForEach(func(k, v []byte) error {
 			var sess Session
 			if err := json.Unmarshal(v, &sess); err != nil || sess.ID != string(k) {
-				slog.Error("session record is unreadable", "id", string(k), "err", errors.Join(err))
+				slog.Error("session record is unreadable", "id", string(k), "err", err)
 				broken = append(broken, string(k))
 				return nil
 			}

@@ -28,24 +28,28 @@ func (s *Service) tend() {
 	}
 }
 
+// tendOnce never waits for a browser: endings and hibernations run in the
+// background, so one slow browser cannot delay another session's expiry.
 func (s *Service) tendOnce(now time.Time) {
-	s.mu.Lock()
-	entries := s.list()
-	s.mu.Unlock()
-	for _, e := range entries {
+	for _, e := range s.all() {
 		switch {
 		case e.expired(now):
-			slogErr("could not delete an expired session", s.end(e), "session", e.id)
-		case e.idleSince(now.Add(-s.cfg.IdleTimeout)):
-			s.hibernate(e)
+			s.endLater(e)
+		case e.idleSince(now.Add(-s.cfg.IdleTimeout)) && e.tryLockWake():
+			s.wg.Go(func() {
+				defer e.unlockWake()
+				s.hibernateHeld(e, false)
+			})
 		}
 	}
 }
 
 // killOrphans ends browsers that a previous server left running on this
-// data dir, e.g. after it was killed with SIGKILL.
+// data dir, e.g. after it was killed with SIGKILL, and waits until they are
+// gone, so that no profile is still locked when a session wakes.
 func killOrphans(profiles string) {
 	marker := "--user-data-dir=" + profiles + string(filepath.Separator)
+	var killed []int
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, d := range dirs {
 		cmd, err := os.ReadFile(filepath.Join(d, "cmdline"))
@@ -55,6 +59,25 @@ func killOrphans(profiles string) {
 		if pid, err := strconv.Atoi(filepath.Base(d)); err == nil {
 			syscall.Kill(-pid, syscall.SIGKILL)
 			syscall.Kill(pid, syscall.SIGKILL)
+			killed = append(killed, pid)
 		}
 	}
+	for deadline := time.Now().Add(5 * time.Second); anyRunning(killed) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// anyRunning reports whether one of pids is a process that has not exited.
+func anyRunning(pids []int) bool {
+	for _, pid := range pids {
+		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(stat)
+		if i := strings.LastIndexByte(s, ')'); i > 0 && i+2 < len(s) && s[i+2] != 'Z' && s[i+2] != 'X' {
+			return true
+		}
+	}
+	return false
 }

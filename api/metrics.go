@@ -1,0 +1,71 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/sessionql/sessionql/graph"
+	"github.com/sessionql/sessionql/sessions"
+)
+
+// metrics is one router's Prometheus registry: the lifecycle's series, the
+// latency of requests and of BrowserQL mutations, and the process's own.
+type metrics struct {
+	registry  *prometheus.Registry
+	requests  *prometheus.HistogramVec
+	mutations *prometheus.HistogramVec
+}
+
+func newMetrics(svc *sessions.Service, bql *graph.Handler) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "sessionql_http_request_duration_seconds", Help: "Time to answer an HTTP request, by route and status.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12),
+		}, []string{"method", "route", "status"}),
+		mutations: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "sessionql_bql_mutation_duration_seconds", Help: "Time to run one top-level BrowserQL mutation field, by field.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12),
+		}, []string{"field"}),
+	}
+	m.registry.MustRegister(svc, m.requests, m.mutations, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if bql != nil {
+		bql.ObserveMutations(func(field string, took time.Duration) {
+			m.mutations.WithLabelValues(field).Observe(took.Seconds())
+		})
+	}
+	return m
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// observe records each request's latency under its route pattern, so that
+// session ids do not make a series each. Upgraded WebSockets are left out:
+// their duration is the client's connection time.
+func (m *metrics) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		status := ww.Status()
+		if status == 0 && r.Header.Get("Upgrade") != "" || status == http.StatusSwitchingProtocols {
+			return
+		}
+		if status == 0 {
+			status = http.StatusOK
+		}
+		route := chi.RouteContext(r.Context()).RoutePattern()
+		if route == "" {
+			route = "unmatched"
+		}
+		m.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+	})
+}

@@ -1,0 +1,118 @@
+package sessions
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+
+	"github.com/sessionql/sessionql/engine"
+)
+
+// savedState is what the store holds of a live session's state outside
+// Chromium, and its bytes, so that a checkpoint that changed nothing writes
+// nothing. It is empty while the session hibernates.
+type savedState struct {
+	state *engine.State
+	raw   []byte
+}
+
+// checkpoint saves the session's cookies and the storage of its tab to the
+// store, so that a write a client was told about survives a crash of the
+// browser or of the server. A failure is logged: the request already ran.
+func (s *Service) checkpoint(e *entry, page *engine.Page) {
+	e.saving.Lock()
+	defer e.saving.Unlock()
+	st, err := page.SaveState(context.Background())
+	if err != nil {
+		slog.Warn("could not save the session's state", "session", e.id, "err", err)
+		return
+	}
+	s.writeState(e, merge(e.saved.state, st))
+}
+
+// closeSaving saves the state a last time, closes the page and the browser,
+// and keeps in the store only what Chromium does not keep itself: after a
+// clean close the profile holds localStorage, but never session cookies or
+// sessionStorage.
+func (s *Service) closeSaving(e *entry, page *engine.Page, closeBrowser func() (clean bool)) {
+	e.saving.Lock()
+	defer e.saving.Unlock()
+	st, err := page.SaveState(context.Background())
+	page.Close()
+	clean := closeBrowser()
+	next := e.saved.state
+	if err == nil {
+		next = merge(next, st)
+	}
+	if clean && next != nil {
+		next = withoutLocal(next)
+	}
+	if next != nil {
+		s.writeState(e, next)
+	}
+	e.saved = savedState{}
+}
+
+// restore puts back the state saved outside Chromium into a browser that
+// just started, before anyone uses its page.
+func (s *Service) restore(e *entry, page *engine.Page) {
+	e.saving.Lock()
+	defer e.saving.Unlock()
+	e.saved = savedState{}
+	raw, err := s.store.State(e.id)
+	if err != nil || raw == nil {
+		slogErr("could not read the session's saved state", err, "session", e.id)
+		return
+	}
+	var st engine.State
+	if err := json.Unmarshal(raw, &st); err != nil {
+		slog.Error("the session's saved state is unreadable; it starts from its profile alone", "session", e.id, "err", err)
+		return
+	}
+	e.saved = savedState{state: &st, raw: raw}
+	slogErr("could not restore the session's saved state", page.RestoreState(context.Background(), &st), "session", e.id)
+}
+
+// writeState stores st unless it is what the store already holds; the
+// caller holds e.saving.
+func (s *Service) writeState(e *entry, st *engine.State) {
+	raw, err := json.Marshal(st)
+	if err != nil || bytes.Equal(raw, e.saved.raw) {
+		e.saved.state = st
+		return
+	}
+	err = s.guard(e, func() error { return s.store.PutState(e.id, raw) })
+	if err != nil {
+		slog.Warn("could not store the session's state", "session", e.id, "err", err)
+		return
+	}
+	e.saved = savedState{state: st, raw: raw}
+}
+
+// merge is base with what next read: next's cookies, and next's storage for
+// the origins it saw; other origins keep what base had.
+func merge(base, next *engine.State) *engine.State {
+	out := &engine.State{Cookies: next.Cookies, Origins: map[string]*engine.Storage{}}
+	if base != nil {
+		for o, st := range base.Origins {
+			out.Origins[o] = st
+		}
+	}
+	for o, st := range next.Origins {
+		out.Origins[o] = st
+	}
+	return out
+}
+
+// withoutLocal keeps the cookies and sessionStorage of st, which a restart
+// of Chromium loses even after a clean close.
+func withoutLocal(st *engine.State) *engine.State {
+	out := &engine.State{Cookies: st.Cookies, Origins: map[string]*engine.Storage{}}
+	for o, storage := range st.Origins {
+		if len(storage.Session) > 0 {
+			out.Origins[o] = &engine.Storage{Session: storage.Session}
+		}
+	}
+	return out
+}
