@@ -23,6 +23,9 @@ type savedState struct {
 func (s *Service) checkpoint(e *entry, page *engine.Page) {
 	e.saving.Lock()
 	defer e.saving.Unlock()
+	if e.isStopped() {
+		return
+	}
 	st, err := page.SaveState(context.Background())
 	if err != nil {
 		slog.Warn("could not save the session's state", "session", e.id, "err", err)

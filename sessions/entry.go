@@ -63,6 +63,12 @@ func (e *entry) idleSince(t time.Time) bool {
 	return e.browser != nil && e.users == 0 && e.lastUsed.Before(t)
 }
 
+func (e *entry) isStopped() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stopped
+}
+
 // lockWake waits for the profile to be free, or for ctx to end.
 func (e *entry) lockWake(ctx context.Context) error {
 	select {

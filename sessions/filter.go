@@ -122,6 +122,21 @@ func ParseQuery(q string) (*MetadataQuery, error) {
 	return &MetadataQuery{Path: path, Value: value}, nil
 }
 
+// String is the query in the form ParseQuery reads, with single quotes.
+func (q *MetadataQuery) String() string {
+	var b strings.Builder
+	b.WriteString("user_metadata")
+	for _, key := range q.Path {
+		b.WriteString("[" + quote(key) + "]")
+	}
+	b.WriteString(":" + quote(q.Value))
+	return b.String()
+}
+
+func quote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
+}
+
 type queryParser struct {
 	src string
 	pos int

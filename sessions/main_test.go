@@ -1,0 +1,77 @@
+package sessions
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sessionql/sessionql/engine"
+	"github.com/sessionql/sessionql/internal/testutil"
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the package when a goroutine outlives the tests.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// testConfig is a small server's configuration on the test's own data dir.
+func testConfig(t testing.TB) Config {
+	return Config{
+		DataDir: filepath.Join(t.TempDir(), "data"), ChromePath: testutil.ChromePath(t), MaxBrowsers: 2, MaxSessions: 100,
+		IdleTimeout: time.Minute, Queue: 10, QueueTimeout: 20 * time.Second, MaxTTL: 24 * time.Hour,
+	}
+}
+
+// open starts a service; at cleanup it closes it and fails the test if a
+// browser outlived it.
+func open(t testing.TB, cfg Config) *Service {
+	t.Helper()
+	s, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+		testutil.NoProcessesLeft(t, cfg.DataDir)
+	})
+	return s
+}
+
+// create makes a plain session with a TTL of an hour.
+func create(t testing.TB, s *Service) *Session {
+	t.Helper()
+	sess, err := s.Create(Options{Headless: true, Browser: "chromium", Viewport: Viewport{Width: 800, Height: 600}}, time.Hour, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
+// run acquires the session's page, runs fn on it and releases it, as one
+// BrowserQL request does.
+func run(t testing.TB, s *Service, id string, fn func(p *engine.Page)) {
+	t.Helper()
+	page, release, err := s.Acquire(context.Background(), id)
+	if err != nil {
+		t.Fatalf("acquire %s: %v", id, err)
+	}
+	defer release()
+	fn(page)
+}
+
+// eval evaluates JavaScript on a page and returns its value.
+func eval(t testing.TB, p *engine.Page, js string) string {
+	t.Helper()
+	v, err := p.Evaluate(context.Background(), js, 10*time.Second)
+	if err != nil {
+		t.Fatalf("evaluate %q: %v", js, err)
+	}
+	if v == nil {
+		return "null"
+	}
+	return *v
+}
