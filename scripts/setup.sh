@@ -30,5 +30,5 @@ ensure_npm() {
 
 ensure_chromium
 if [ "${1:-}" = "--test" ]; then
-  for dir in e2e testdata/detect; do ensure_npm "$dir"; done
+  ensure_npm e2e # puppeteer-core and playwright-core, the CDP test clients
 fi
