@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // ObserveMutations calls observe with the name and duration of every
@@ -12,7 +13,7 @@ import (
 func (h *Handler) ObserveMutations(observe func(field string, took time.Duration)) {
 	h.exec.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		fc := graphql.GetRootFieldContext(ctx)
-		if fc == nil || fc.Object != "Mutation" {
+		if fc == nil || graphql.GetOperationContext(ctx).Operation.Operation != ast.Mutation {
 			return next(ctx)
 		}
 		start := time.Now()
