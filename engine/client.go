@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"sync"
 )
 
@@ -51,7 +50,7 @@ func (c *Client) Send(env envelope) error {
 		if res, ok, closeAfter := c.intercept(env.Method); ok {
 			c.deliver(envelope{ID: env.ID, SessionID: env.SessionID, Result: res})
 			if closeAfter {
-				c.Close()
+				c.end(ErrClientClosed)
 			}
 			return nil
 		}
@@ -80,7 +79,7 @@ func (c *Client) deliver(env envelope) {
 	case c.out <- env:
 	case <-c.done:
 	default:
-		c.end(errors.New("the client did not read its messages and was disconnected"))
+		c.end(ErrSlowClient)
 	}
 }
 
@@ -94,7 +93,7 @@ func (c *Client) Done() <-chan struct{} { return c.done }
 func (c *Client) Err() error { return c.err }
 
 // Close ends the client and detaches its sessions; pages it opened stay.
-func (c *Client) Close() { c.end(errClientClosed) }
+func (c *Client) Close() { c.end(ErrClientClosed) }
 
 func (c *Client) end(err error) {
 	c.once.Do(func() {
@@ -104,14 +103,19 @@ func (c *Client) end(err error) {
 	})
 }
 
-// release forgets a client's sessions and detaches its browser session, which
-// detaches the sessions it attached. It does not wait for the reply, so it is
-// safe on the pipe reader.
+// release forgets a client's sessions and the replies it waits for, and
+// detaches its browser session, which detaches the sessions it attached. It
+// does not wait for the reply, so it is safe on the pipe reader.
 func (m *Mux) release(c *Client) {
 	m.mu.Lock()
 	for s, owner := range m.owners {
 		if owner == c {
 			delete(m.owners, s)
+		}
+	}
+	for id, p := range m.pending {
+		if p.client == c {
+			delete(m.pending, id)
 		}
 	}
 	m.mu.Unlock()

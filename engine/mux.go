@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -111,11 +110,17 @@ func (m *Mux) routeReply(env envelope) {
 	if p.client == nil {
 		return
 	}
-	if p.method == "Target.attachToTarget" && env.Error == nil {
+	if attaches(p.method) && env.Error == nil {
 		m.own(sessionIDOf(env.Result), p.client)
 	}
 	env.ID = p.id
 	p.client.deliver(env)
+}
+
+// attaches reports whether a command's reply names a new session for the
+// client that sent it.
+func attaches(method string) bool {
+	return method == "Target.attachToTarget" || method == "Target.attachToBrowserTarget"
 }
 
 func sessionIDOf(raw json.RawMessage) string {
@@ -126,13 +131,19 @@ func sessionIDOf(raw json.RawMessage) string {
 	return v.SessionID
 }
 
+// own records that session belongs to c, unless c has ended: its release
+// may already have run, and the entry would outlive it.
 func (m *Mux) own(session string, c *Client) {
 	if session == "" {
 		return
 	}
 	m.mu.Lock()
-	m.owners[session] = c
-	m.mu.Unlock()
+	defer m.mu.Unlock()
+	select {
+	case <-c.done:
+	default:
+		m.owners[session] = c
+	}
 }
 
 func (m *Mux) disown(session string) {
@@ -247,5 +258,3 @@ func appendEnvelope(b []byte, env envelope) []byte {
 	}
 	return append(b, '}')
 }
-
-var errClientClosed = errors.New("the client connection is closed")
