@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"strings"
 
@@ -23,12 +25,30 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 		writeError(w, sessionql.Errorf(sessionql.CodeStealthRequired, "BrowserQL runs only on stealth sessions; create the session with \"stealth\": true."))
 		return
 	}
+	if err := readBody(r); err != nil {
+		writeError(w, err)
+		return
+	}
 	err = a.bql.Serve(w, r, func(r *http.Request) (*engine.Page, func(), error) {
 		return a.sessions.Acquire(r.Context(), id)
 	})
 	if err != nil {
 		writeError(w, err)
 	}
+}
+
+// readBody reads the whole body before the query is parsed, so that a body
+// over the limit is a 413 even when it came without a Content-Length.
+func readBody(r *http.Request) error {
+	body, err := io.ReadAll(r.Body)
+	if isTooLarge(err) {
+		return tooLarge()
+	}
+	if err != nil {
+		return invalid("The body could not be read: %v.", err)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return nil
 }
 
 // playground serves GraphiQL bound to the session's own endpoint.

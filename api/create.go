@@ -73,10 +73,11 @@ func validTTL(ms *float64, def float64, maxTTL time.Duration) (time.Duration, er
 	if ms != nil {
 		v = *ms
 	}
-	if math.IsNaN(v) || v <= 0 || v > float64(maxTTL.Milliseconds()) {
+	d := time.Duration(v * float64(time.Millisecond))
+	if math.IsNaN(v) || d <= 0 || v > float64(maxTTL.Milliseconds()) {
 		return 0, invalid("ttl must be a number of milliseconds above 0 and at most %d (the server's max TTL).", maxTTL.Milliseconds())
 	}
-	return time.Duration(v * float64(time.Millisecond)), nil
+	return d, nil
 }
 
 func validMetadata(raw json.RawMessage) error {
