@@ -22,6 +22,8 @@ const (
 }`
 	titleScript = `function() { return document.title; }`
 	urlScript   = `function() { return location.href; }`
+
+	contentTypeScript = `function() { return document.contentType; }`
 )
 
 // Text is the visible text of the element, waited for, or of the page when
@@ -65,10 +67,19 @@ func (p *Page) pageString(req context.Context, script string, timeout time.Durat
 	return s, stepError(ctx, err, sessionql.CodeEvaluationFailed, what, timeout)
 }
 
-// SetContent replaces the document of the main frame with the HTML.
+// SetContent replaces the document of the main frame with the HTML. A
+// document that is not HTML (a JSON or text response) would keep the HTML as
+// text, so the page goes to about:blank first.
 func (p *Page) SetContent(req context.Context, html string, timeout time.Duration) error {
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
-	_, err := chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: p.frameID(), HTML: html})
+	var kind string
+	err := p.callInWorld(ctx, contentTypeScript, &kind)
+	if err == nil && kind != "text/html" {
+		_, err = chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: "about:blank"})
+	}
+	if err == nil {
+		_, err = chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: p.frameID(), HTML: html})
+	}
 	return stepError(ctx, err, sessionql.CodeEvaluationFailed, "setting the page's content", timeout)
 }

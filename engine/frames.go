@@ -220,6 +220,15 @@ func (p *Page) callOnFrameOwner(ctx context.Context, parent frame, child cdp.Fra
 	return decodeResult(res.Result, res.ExceptionDetails, out)
 }
 
-// deepPoll is how often a deep selector searches the frames again while it
-// waits.
-const deepPoll = 50 * time.Millisecond
+// pollInterval is how often a selector is searched for again while the
+// engine polls.
+const pollInterval = 50 * time.Millisecond
+
+// framesFor lists the frames a selector may search: the main frame, or for
+// a deep selector all of them; callers skip those its glob does not match.
+func (p *Page) framesFor(ctx context.Context, sel selectorSpec) ([]frame, error) {
+	if !sel.deep {
+		return []frame{p.mainFrame()}, nil
+	}
+	return p.frames(ctx)
+}

@@ -84,8 +84,8 @@ func (p *Page) locate(ctx context.Context, selector string, o LocateOptions) (*e
 		wait = max(time.Until(dl)-waitMargin, 0)
 	}
 	var el *element
-	if sel.deep {
-		el, err = p.locateDeep(ctx, sel, o, wait)
+	if sel.deep || !p.JavaScriptEnabled() {
+		el, err = p.locatePolling(ctx, sel, o, wait)
 	} else {
 		el, err = p.locateIn(ctx, p.mainFrame(), sel, o, wait)
 	}
@@ -108,14 +108,15 @@ func (p *Page) locateIn(ctx context.Context, f frame, sel selectorSpec, o Locate
 	return &element{frame: f, css: sel.css, pierce: sel.deep, box: Box{X: res.X, Y: res.Y, Width: res.Width, Height: res.Height}}, nil
 }
 
-// locateDeep searches the frames the selector names, main frame first, and
-// moves the box into the tab's viewport.
-func (p *Page) locateDeep(ctx context.Context, sel selectorSpec, o LocateOptions, wait time.Duration) (*element, error) {
+// locatePolling searches the frames a selector names, main frame first,
+// polling from here while it waits: a deep selector spans frames, and with
+// the page's JavaScript off, timers in the page do not fire.
+func (p *Page) locatePolling(ctx context.Context, sel selectorSpec, o LocateOptions, wait time.Duration) (*element, error) {
 	deadline := time.Now().Add(wait)
 	once := o
 	once.Wait = false
 	for {
-		frames, err := p.frames(ctx)
+		frames, err := p.framesFor(ctx, sel)
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +132,7 @@ func (p *Page) locateDeep(ctx context.Context, sel selectorSpec, o LocateOptions
 		if !o.Wait || time.Now().After(deadline) {
 			return nil, nil
 		}
-		if err := sleep(ctx, deepPoll); err != nil {
+		if err := sleep(ctx, pollInterval); err != nil {
 			return nil, err
 		}
 	}

@@ -112,11 +112,9 @@ func (p *Page) eachFrame(req context.Context, selector string, timeout time.Dura
 	if err != nil {
 		return err
 	}
-	frames := []frame{p.mainFrame()}
-	if sel.deep {
-		if frames, err = p.frames(ctx); err != nil {
-			return stepError(ctx, err, sessionql.CodeEvaluationFailed, what, timeout)
-		}
+	frames, err := p.framesFor(ctx, sel)
+	if err != nil {
+		return stepError(ctx, err, sessionql.CodeEvaluationFailed, what, timeout)
 	}
 	for _, f := range frames {
 		if !sel.matchesFrame(f.url) {

@@ -93,7 +93,9 @@ func (p *Page) elementClip(ctx context.Context, selector string) (*page.Viewport
 // transparentBackground makes the default background transparent until
 // the returned func restores it.
 func (p *Page) transparentBackground(ctx context.Context) (func(), error) {
-	_, err := chromedp.Call(ctx, emulation.SetDefaultBackgroundColorOverride, emulation.SetDefaultBackgroundColorOverrideParams{Color: &cdp.RGBA{}})
+	// cdp.RGBA leaves out a zero alpha, which Chromium reads as opaque.
+	clear := map[string]any{"color": map[string]int{"r": 0, "g": 0, "b": 0, "a": 0}}
+	err := p.target().Call(ctx, emulation.CommandSetDefaultBackgroundColorOverride, clear, nil)
 	return func() {
 		chromedp.Call(ctx, emulation.SetDefaultBackgroundColorOverride, emulation.SetDefaultBackgroundColorOverrideParams{})
 	}, err
