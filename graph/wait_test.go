@@ -33,7 +33,7 @@ func TestWaitMutations(t *testing.T) {
 	wantErrors(t, res, map[string]string{"never": "selector_not_found", "missing": "selector_not_found", "badTime": "invalid_argument",
 		"noRequest": "timeout", "noStatus": "timeout", "nothing": "timeout"})
 	box := field[struct {
-		Selector                 string
+		Selector                  string
 		X, Y, Width, Height, Time float64
 	}](t, res, "waitForSelector")
 	if box.Selector != "#late" || box.Width <= 0 || box.Height <= 0 || box.Time <= 0 {
