@@ -48,6 +48,7 @@ func NewRouter(cfg Config, svc *sessions.Service, bql *graph.Handler) http.Handl
 			r.Delete("/", a.stop)
 			r.Post("/bql", a.runBQL)
 			r.Get("/bql", a.playground)
+			r.Get("/connect", a.connect)
 		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {

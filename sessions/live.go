@@ -34,6 +34,11 @@ func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func(),
 		e.endTurn()
 		return nil, nil, err
 	}
+	if page, err = s.ensurePage(e, page); err != nil {
+		s.done(e)
+		e.endTurn()
+		return nil, nil, err
+	}
 	return page, sync.OnceFunc(func() {
 		s.checkpoint(e, page)
 		s.done(e)
@@ -49,12 +54,14 @@ func (s *Service) Use(ctx context.Context, id string) (*engine.Browser, func(), 
 	if err != nil {
 		return nil, nil, err
 	}
-	page, b, err := s.use(ctx, e)
+	_, b, err := s.use(ctx, e)
 	if err != nil {
 		return nil, nil, err
 	}
 	return b, sync.OnceFunc(func() {
-		s.checkpoint(e, page)
+		if page := e.currentPage(); page != nil {
+			s.checkpoint(e, page) // a BrowserQL request may have replaced the page
+		}
 		s.done(e)
 	}), nil
 }

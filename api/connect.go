@@ -1,0 +1,96 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/gorilla/websocket"
+	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/engine"
+)
+
+// upgrader accepts DevTools clients. Compression is off, as in Chromium's
+// own endpoint; the default origin check refuses pages of other sites, like
+// Chromium without --remote-allow-origins.
+var upgrader = websocket.Upgrader{
+	ReadBufferSize:  64 << 10,
+	WriteBufferSize: 64 << 10,
+	Error:           upgradeError,
+}
+
+// connect upgrades to the session's browser-level DevTools WebSocket. Every
+// refusal (unknown session, no browser slot, a browser that cannot start) is
+// answered before the upgrade, in JSON, so that no client waits on a socket
+// that will never speak.
+func (a *API) connect(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if _, _, err := a.sessions.Get(id); err != nil {
+		writeError(w, err)
+		return
+	}
+	if !websocket.IsWebSocketUpgrade(r) {
+		writeError(w, invalid("connect is a WebSocket endpoint for DevTools clients such as Puppeteer and Playwright; open it with a WebSocket upgrade."))
+		return
+	}
+	b, release, err := a.sessions.Use(r.Context(), id)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	defer release()
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // upgradeError has answered
+	}
+	a.relay(ws, b, id)
+}
+
+// relay serves one client until it or the session's browser goes; the
+// session stays.
+func (a *API) relay(ws *websocket.Conn, b *engine.Browser, id string) {
+	conn := newCDPConn(ws, func(err error) (int, string) { return a.closeReason(id, err) })
+	stop := conn.keepAlive()
+	b.Serve(conn)
+	stop()
+	ws.Close()
+}
+
+// closeReason is the close frame that tells a client why its connection
+// ends. A session that is gone says so, whatever ended the client.
+func (a *API) closeReason(id string, err error) (int, string) {
+	if _, _, gone := a.sessions.Get(id); gone != nil {
+		return websocket.CloseGoingAway, closeText(sessionql.ErrorMessage(gone))
+	}
+	switch {
+	case errors.Is(err, engine.ErrClientClosed):
+		return websocket.CloseNormalClosure, "Browser.close ends this connection only; the session and its browser stay until the session is stopped."
+	case errors.Is(err, engine.ErrSlowClient):
+		return websocket.ClosePolicyViolation, "The client did not read its messages and was disconnected."
+	case errors.Is(err, errBinaryFrame):
+		return websocket.CloseUnsupportedData, "DevTools messages are JSON in text frames."
+	case errors.Is(err, engine.ErrClientGone):
+		return websocket.CloseNormalClosure, ""
+	}
+	return websocket.CloseGoingAway, "The session's browser closed; connect again to continue from its profile."
+}
+
+// closeText fits a reason into the 123 bytes a close frame has for it.
+func closeText(s string) string {
+	const max = 123
+	if len(s) <= max {
+		return s
+	}
+	s = s[:max]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// upgradeError answers a failed upgrade in the SPEC's error shape.
+func upgradeError(w http.ResponseWriter, _ *http.Request, status int, reason error) {
+	msg := "The WebSocket upgrade was refused (" + reason.Error() + ")."
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": sessionql.CodeInvalidRequest, "message": msg}})
+}

@@ -1,0 +1,50 @@
+package sessions
+
+import (
+	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/engine"
+)
+
+// ensurePage returns a page whose tab still exists. CDP clients share the
+// browser and may close the engine's tab; then the engine attaches to
+// another tab, opening a blank one when none is left. The caller counts as
+// a user of the session and holds its turn.
+func (s *Service) ensurePage(e *entry, page *engine.Page) (*engine.Page, error) {
+	if page.Alive() {
+		return page, nil
+	}
+	e.mu.Lock()
+	b := e.browser
+	e.mu.Unlock()
+	if b == nil {
+		return nil, errStoppedNotFound(e.id)
+	}
+	fresh, err := b.ReopenPage(page)
+	if err != nil {
+		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The session's tab was closed and no new one could be opened: %v.", err)
+	}
+	if !e.replacePage(b, page, fresh) {
+		fresh.Close()
+		return nil, errStoppedNotFound(e.id)
+	}
+	return fresh, nil
+}
+
+// replacePage makes fresh the page of browser b in place of old, unless the
+// browser was stopped or closed meanwhile.
+func (e *entry) replacePage(b *engine.Browser, old, fresh *engine.Page) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.browser != b || e.page != old {
+		return false
+	}
+	e.page = fresh
+	return true
+}
+
+// currentPage is the session's page while its browser runs, else nil.
+func (e *entry) currentPage() *engine.Page {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.page
+}
