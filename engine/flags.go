@@ -48,6 +48,9 @@ func flags(opts LaunchOptions) []string {
 	} else {
 		f = append(f, "--enable-automation")
 	}
+	if opts.UserAgent != "" {
+		f = append(f, "--user-agent="+opts.UserAgent)
+	}
 	if opts.Lang != "" {
 		f = append(f, "--lang="+opts.Lang)
 	}
@@ -67,7 +70,14 @@ func proxyFlags(opts LaunchOptions) []string {
 	return f
 }
 
-// stealthFlags hide the switches that pages use to tell automation apart.
-func stealthFlags(LaunchOptions) []string {
-	return []string{"--disable-blink-features=AutomationControlled"}
+// stealthFlags hide what pages use to tell automation apart:
+// navigator.webdriver, and headless's 800×600 screen with the window placed
+// off its edge. The rest of a stealth browser's identity is set per target;
+// see identityClient.
+func stealthFlags(opts LaunchOptions) []string {
+	f := []string{"--disable-blink-features=AutomationControlled", "--window-position=0,0"}
+	if opts.Headless {
+		f = append(f, fmt.Sprintf("--screen-info={0,0 %dx%d}", opts.Window.Width, opts.Window.Height))
+	}
+	return f
 }

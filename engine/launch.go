@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -25,8 +26,9 @@ type LaunchOptions struct {
 	Args        []string // extra flags, already validated
 	Stealth     bool     // anti-detection flags and page setup
 	Window      Size     // window and screen size
-	Lang        string   // --lang and Accept-Language, empty for the default
-	Timezone    string   // TZ for the browser, empty for the server's
+	Lang        string   // locale: Intl, navigator.language(s), Accept-Language; empty for the default
+	Timezone    string   // TZ for the browser, empty for the server's (stealth: never UTC)
+	UserAgent   string   // user agent string, empty for the browser's own (stealth: without "Headless")
 	Proxy       string   // --proxy-server
 	ProxyBypass []string
 }
@@ -45,6 +47,7 @@ type Browser struct {
 	tempDir string
 	done    chan struct{}
 	exitErr error
+	loops   sync.WaitGroup // the engine's own clients, such as the identity client
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -57,10 +60,29 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 	if err := os.MkdirAll(opts.TempDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create temp dir: %w", err)
 	}
-	b, err := start(opts)
+	b, err := startWithIdentity(opts)
 	if err != nil {
 		os.RemoveAll(opts.TempDir)
 		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
+	}
+	return b, nil
+}
+
+// startWithIdentity starts the browser and, when the session changes what
+// the browser reports about itself, the client that sees to it, before any
+// other client connects.
+func startWithIdentity(opts LaunchOptions) (*Browser, error) {
+	id, err := identityFor(opts)
+	if err != nil {
+		return nil, err
+	}
+	b, err := start(withIdentity(opts, id))
+	if err != nil || id.empty() {
+		return b, err
+	}
+	if err := b.startIdentity(id); err != nil {
+		b.Kill()
+		return nil, fmt.Errorf("give the browser its identity: %w", err)
 	}
 	return b, nil
 }
@@ -113,6 +135,7 @@ func browserEnv(opts LaunchOptions) []string {
 func (b *Browser) wait() {
 	b.exitErr = b.cmd.Wait()
 	b.mux.close(errors.New("the browser process exited"))
+	b.loops.Wait()
 	b.killGroup()
 	os.RemoveAll(b.tempDir)
 	close(b.done)

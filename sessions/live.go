@@ -180,6 +180,7 @@ func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
 		Window:     engine.Size{Width: o.Viewport.Width, Height: o.Viewport.Height},
 		Lang:       o.Locale,
 		Timezone:   o.Timezone,
+		UserAgent:  o.UserAgent,
 	}
 	if o.Proxy != nil {
 		opts.Proxy, opts.ProxyBypass = o.Proxy.Server, o.Proxy.Bypass

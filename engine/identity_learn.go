@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// learnTimeout bounds reading the user agent in the short-lived browser.
+const learnTimeout = 20 * time.Second
+
+// secureBlankURL is where the engine reads the user agent: 127.0.0.1 is a
+// secure context, as navigator.userAgentData needs, and the engine serves
+// the document itself, so nothing listens there.
+const secureBlankURL = "http://127.0.0.1/"
+
+// learned caches, per Chromium binary, the user agent its pages see.
+var learned = struct {
+	sync.Mutex
+	byPath map[string]uaOverride
+}{byPath: map[string]uaOverride{}}
+
+// browserUA returns the user agent and client hints that pages of the binary
+// at execPath see, learned once per server process from a short-lived
+// browser: only the same build gives the exact GREASE brand and full
+// version. dir is a folder for the short-lived browser's files, removed
+// after; its path is no longer than a launch's temp dir, as Chromium's
+// socket paths under it must stay short.
+func browserUA(execPath, dir string) (uaOverride, error) {
+	learned.Lock()
+	defer learned.Unlock()
+	if u, ok := learned.byPath[execPath]; ok {
+		return u, nil
+	}
+	u, err := learnUA(execPath, dir)
+	if err != nil {
+		return uaOverride{}, fmt.Errorf("learn the browser's user agent: %w", err)
+	}
+	learned.byPath[execPath] = *u
+	return *u, nil
+}
+
+func learnUA(execPath, dir string) (*uaOverride, error) {
+	b, err := Launch(LaunchOptions{ExecPath: execPath, ProfileDir: filepath.Join(dir, "p"), TempDir: dir, Headless: true})
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	p, err := b.OpenPage()
+	if err != nil {
+		return nil, err
+	}
+	defer p.Close()
+	return p.readUA()
+}
+
+// uaScript gives, as JSON, what a page can learn of the browser's user agent.
+const uaScript = `(async () => JSON.stringify({
+	userAgent: navigator.userAgent,
+	platform: navigator.platform,
+	userAgentMetadata: await navigator.userAgentData.getHighEntropyValues(["architecture", "bitness", "brands",
+		"formFactors", "fullVersionList", "mobile", "model", "platform", "platformVersion", "uaFullVersion", "wow64"]),
+}))()`
+
+// readUA opens a blank document at a secure origin and reads the user agent
+// there; on about:blank, navigator.userAgentData does not exist.
+func (p *Page) readUA() (*uaOverride, error) {
+	ctx, cancel := p.step(context.Background(), learnTimeout)
+	defer cancel()
+	stop, err := p.serveBlank(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	if err := navigateSettled(ctx, secureBlankURL); err != nil {
+		return nil, err
+	}
+	res, err := p.evaluate(ctx, uaScript)
+	if err != nil {
+		return nil, err
+	}
+	if res.ExceptionDetails != nil {
+		return nil, errors.New(exceptionMessage(res.ExceptionDetails))
+	}
+	return decodeUA(resultValue(res.Result))
+}
+
+func decodeUA(raw *string) (*uaOverride, error) {
+	var v struct {
+		uaOverride
+		UserAgentMetadata struct {
+			uaMetadata
+			UAFullVersion string `json:"uaFullVersion"`
+		} `json:"userAgentMetadata"`
+	}
+	if raw == nil || json.Unmarshal([]byte(*raw), &v) != nil || v.UserAgent == "" {
+		return nil, fmt.Errorf("unexpected answer %v", raw)
+	}
+	m := v.UserAgentMetadata.uaMetadata
+	m.FullVersion = v.UserAgentMetadata.UAFullVersion
+	u := v.uaOverride
+	u.UserAgentMetadata = &m
+	return &u, nil
+}

@@ -1,0 +1,52 @@
+package engine
+
+import "path/filepath"
+
+// stealthWindow is the window and screen of a stealth browser when the
+// session names no size: a common desktop screen, never headless's 800×600.
+var stealthWindow = Size{1920, 1080}
+
+// identityFor decides what the browser of a launch reports about itself. A
+// stealth browser shows its own user agent without "Headless" (or the
+// session's, with client hints to match), the session's locale, and a
+// timezone that is not UTC. Any other browser changes only what the session
+// asked for; its timezone comes from TZ alone.
+func identityFor(opts LaunchOptions) (identity, error) {
+	id := identity{locale: opts.Lang}
+	if opts.Stealth {
+		id.timezone = stealthTimezone(opts.Timezone, opts.Lang)
+	}
+	if !opts.Stealth && opts.UserAgent == "" && opts.Lang == "" {
+		return id, nil
+	}
+	own, err := browserUA(opts.ExecPath, filepath.Clean(opts.TempDir)+"u")
+	if err != nil {
+		return identity{}, err
+	}
+	ua := &own
+	if opts.Stealth {
+		ua = ua.withoutHeadless()
+	}
+	if opts.UserAgent != "" {
+		ua = ua.as(opts.UserAgent)
+	}
+	id.ua = ua.withLocale(opts.Lang)
+	return id, nil
+}
+
+// withIdentity completes the launch options with what the identity needs
+// from the command line and the environment: the user agent, which only the
+// flag changes inside service workers, the timezone, which TZ sets in every
+// process, and, for stealth, a real window size.
+func withIdentity(opts LaunchOptions, id identity) LaunchOptions {
+	if id.ua != nil {
+		opts.UserAgent = id.ua.UserAgent
+	}
+	if opts.Stealth {
+		opts.Timezone = id.timezone
+		if opts.Window.Width <= 0 || opts.Window.Height <= 0 {
+			opts.Window = stealthWindow
+		}
+	}
+	return opts
+}
