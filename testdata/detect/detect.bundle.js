@@ -2170,10 +2170,16 @@
       ["page navigator.language", d2.page && d2.page.navigator.language],
       ["page navigator.languages[0]", d2.page && d2.page.navigator.languages[0]],
       ["page Intl locale", d2.page && d2.page.intl.locale],
+      ["iframe navigator.language", d2.iframe && d2.iframe.navigator && d2.iframe.navigator.language],
+      ["iframe Intl locale", d2.iframe && d2.iframe.intl && d2.iframe.intl.locale],
       ["worker navigator.language", d2.worker && d2.worker.navigator && d2.worker.navigator.language],
       ["worker Intl locale", d2.worker && d2.worker.intl && d2.worker.intl.locale],
       ["accept-language[0]", pageH["accept-language"] && pageH["accept-language"].split(",")[0].split(";")[0].trim()]
     ];
+    if (!d2.serviceWorkerSkipped) {
+      locs.push(["serviceWorker navigator.language", d2.serviceWorker && d2.serviceWorker.navigator && d2.serviceWorker.navigator.language]);
+      locs.push(["serviceWorker Intl locale", d2.serviceWorker && d2.serviceWorker.intl && d2.serviceWorker.intl.locale]);
+    }
     if (expected.locale) add("locale == " + expected.locale, locs.every(([, v]) => lc(v) === lc(expected.locale)), locs);
     else add("locale (no ?locale= expectation)", null, locs);
     if (d2.page) {

@@ -354,10 +354,16 @@ function buildChecks(d) {
     ['page navigator.language', d.page && d.page.navigator.language],
     ['page navigator.languages[0]', d.page && d.page.navigator.languages[0]],
     ['page Intl locale', d.page && d.page.intl.locale],
+    ['iframe navigator.language', d.iframe && d.iframe.navigator && d.iframe.navigator.language],
+    ['iframe Intl locale', d.iframe && d.iframe.intl && d.iframe.intl.locale],
     ['worker navigator.language', d.worker && d.worker.navigator && d.worker.navigator.language],
     ['worker Intl locale', d.worker && d.worker.intl && d.worker.intl.locale],
     ['accept-language[0]', pageH['accept-language'] && pageH['accept-language'].split(',')[0].split(';')[0].trim()],
   ];
+  if (!d.serviceWorkerSkipped) {
+    locs.push(['serviceWorker navigator.language', d.serviceWorker && d.serviceWorker.navigator && d.serviceWorker.navigator.language]);
+    locs.push(['serviceWorker Intl locale', d.serviceWorker && d.serviceWorker.intl && d.serviceWorker.intl.locale]);
+  }
   if (expected.locale) add('locale == ' + expected.locale, locs.every(([, v]) => lc(v) === lc(expected.locale)), locs);
   else add('locale (no ?locale= expectation)', null, locs);
 
