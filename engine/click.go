@@ -23,9 +23,15 @@ func (p *Page) Click(req context.Context, selector string, o LocateOptions, time
 // onElement runs one step on the element of a selector: it waits for the
 // element as o says, then calls do, translating errors at the end.
 func (p *Page) onElement(req context.Context, selector string, o LocateOptions, timeout time.Duration, what string, do func(context.Context, *element) error) error {
+	return p.onElementWith(req, selector, o, locateScript, timeout, what, do)
+}
+
+// onElementWith is onElement with a locateThen script, whose value do finds
+// in the element.
+func (p *Page) onElementWith(req context.Context, selector string, o LocateOptions, script string, timeout time.Duration, what string, do func(context.Context, *element) error) error {
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
-	el, err := p.locate(ctx, selector, o)
+	el, err := p.locate(ctx, selector, o, script)
 	if err == nil {
 		err = do(ctx, el)
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/chromedp/cdproto/page"
@@ -10,8 +11,8 @@ import (
 )
 
 var (
-	textScript = elementScript(`(el) => el.innerText ?? el.textContent`)
-	htmlScript = elementScript(`(el) => el.outerHTML`)
+	textScript = locateThen(`(el) => el.innerText ?? el.textContent`)
+	htmlScript = locateThen(`(el) => el.outerHTML`)
 )
 
 const (
@@ -53,8 +54,8 @@ func (p *Page) elementOrPage(req context.Context, selector, elScript, pageScript
 		return p.pageString(req, pageScript, timeout, what+"the page")
 	}
 	var s string
-	err := p.onElement(req, selector, LocateOptions{Wait: true}, timeout, what+selector, func(ctx context.Context, el *element) error {
-		return p.callOnElement(ctx, el, elScript, &s, nil)
+	err := p.onElementWith(req, selector, LocateOptions{Wait: true}, elScript, timeout, what+selector, func(_ context.Context, el *element) error {
+		return json.Unmarshal(el.value, &s)
 	})
 	return s, err
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -29,6 +30,7 @@ type element struct {
 	css    string
 	pierce bool
 	box    Box
+	value  json.RawMessage // what the locateThen script's op gave
 }
 
 // queryJS defines find and findAll for the engine's scripts; with pierce
@@ -49,8 +51,10 @@ const queryJS = `
     pierce ? roots(root).flatMap((r) => [...r.querySelectorAll(css)]) : [...root.querySelectorAll(css)];
 `
 
-// locateScript waits in a frame for a selector and measures the element.
-const locateScript = `async function(css, pierce, o) {` + queryJS + `
+// locateThen builds the script that waits in a frame for a selector,
+// measures the element and returns what op(el) gives, in one call.
+func locateThen(op string) string {
+	return `async function(css, pierce, o) {` + queryJS + `
   const deadline = Date.now() + o.waitMs;
   const shown = (el) => {
     const s = getComputedStyle(el), r = el.getBoundingClientRect();
@@ -61,20 +65,25 @@ const locateScript = `async function(css, pierce, o) {` + queryJS + `
     if (el && (!o.visible || shown(el))) {
       if (o.scroll) el.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});
       const r = el.getBoundingClientRect();
-      return {found: true, x: r.x + r.width / 2, y: r.y + r.height / 2, width: r.width, height: r.height};
+      return {found: true, x: r.x + r.width / 2, y: r.y + r.height / 2, width: r.width, height: r.height, value: await (` + op + `)(el)};
     }
     if (!o.wait || Date.now() > deadline) return {found: false};
     await new Promise((ok) => setTimeout(ok, 20));
   }
 }`
+}
+
+// locateScript only finds and measures.
+var locateScript = locateThen(`() => null`)
 
 // waitMargin leaves room for the answer to arrive before the step's deadline,
 // so a missing element reads as "not found" rather than as a bare timeout.
 const waitMargin = 100 * time.Millisecond
 
 // locate finds the element of a selector, waiting as the options say. A deep
-// selector searches every frame it names, polling while it waits.
-func (p *Page) locate(ctx context.Context, selector string, o LocateOptions) (*element, error) {
+// selector searches every frame it names, polling while it waits. script is
+// locateScript or another locateThen script, whose value the element keeps.
+func (p *Page) locate(ctx context.Context, selector string, o LocateOptions, script string) (*element, error) {
 	sel, err := parseSelector(selector)
 	if err != nil {
 		return nil, err
@@ -85,9 +94,12 @@ func (p *Page) locate(ctx context.Context, selector string, o LocateOptions) (*e
 	}
 	var el *element
 	if sel.deep || !p.JavaScriptEnabled() {
-		el, err = p.locatePolling(ctx, sel, o, wait)
+		el, err = p.locatePolling(ctx, sel, o, wait, script)
 	} else {
-		el, err = p.locateIn(ctx, p.mainFrame(), sel, o, wait)
+		el, err = p.locateIn(ctx, p.mainFrame(), sel, o, wait, script)
+	}
+	if err != nil && o.Wait && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, notFound(selector, o, wait) // on a busy machine the answer came too late
 	}
 	if err != nil || el != nil {
 		return el, invalidSelector(selector, err)
@@ -96,22 +108,23 @@ func (p *Page) locate(ctx context.Context, selector string, o LocateOptions) (*e
 }
 
 // locateIn looks for the selector in one frame; nil when it is not there.
-func (p *Page) locateIn(ctx context.Context, f frame, sel selectorSpec, o LocateOptions, wait time.Duration) (*element, error) {
+func (p *Page) locateIn(ctx context.Context, f frame, sel selectorSpec, o LocateOptions, wait time.Duration, script string) (*element, error) {
 	var res struct {
 		Found               bool
 		X, Y, Width, Height float64
+		Value               json.RawMessage
 	}
 	args := map[string]any{"visible": o.Visible, "scroll": o.Scroll, "wait": o.Wait, "waitMs": wait.Milliseconds()}
-	if err := p.callInFrame(ctx, f, locateScript, &res, sel.css, sel.deep, args); err != nil || !res.Found {
+	if err := p.callInFrame(ctx, f, script, &res, sel.css, sel.deep, args); err != nil || !res.Found {
 		return nil, err
 	}
-	return &element{frame: f, css: sel.css, pierce: sel.deep, box: Box{X: res.X, Y: res.Y, Width: res.Width, Height: res.Height}}, nil
+	return &element{frame: f, css: sel.css, pierce: sel.deep, box: Box{X: res.X, Y: res.Y, Width: res.Width, Height: res.Height}, value: res.Value}, nil
 }
 
 // locatePolling searches the frames a selector names, main frame first,
 // polling from here while it waits: a deep selector spans frames, and with
 // the page's JavaScript off, timers in the page do not fire.
-func (p *Page) locatePolling(ctx context.Context, sel selectorSpec, o LocateOptions, wait time.Duration) (*element, error) {
+func (p *Page) locatePolling(ctx context.Context, sel selectorSpec, o LocateOptions, wait time.Duration, script string) (*element, error) {
 	deadline := time.Now().Add(wait)
 	once := o
 	once.Wait = false
@@ -124,7 +137,7 @@ func (p *Page) locatePolling(ctx context.Context, sel selectorSpec, o LocateOpti
 			if !sel.matchesFrame(f.url) {
 				continue
 			}
-			el, err := p.locateIn(ctx, f, sel, once, 0)
+			el, err := p.locateIn(ctx, f, sel, once, 0, script)
 			if err != nil || el != nil {
 				return p.inViewport(ctx, el, frames, err)
 			}

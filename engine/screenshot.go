@@ -78,7 +78,7 @@ func (p *Page) screenshotClip(ctx context.Context, o ScreenshotOptions) (*page.V
 // elementClip scrolls the element into view and returns its box in the
 // document.
 func (p *Page) elementClip(ctx context.Context, selector string) (*page.Viewport, error) {
-	el, err := p.locate(ctx, selector, LocateOptions{Scroll: true, Wait: true, Visible: true})
+	el, err := p.locate(ctx, selector, LocateOptions{Scroll: true, Wait: true, Visible: true}, locateScript)
 	if err != nil {
 		return nil, err
 	}
