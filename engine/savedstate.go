@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/domstorage"
@@ -30,25 +32,80 @@ type Storage struct {
 
 // SaveState reads the browser's cookies and the localStorage and
 // sessionStorage of every first-party frame in the tab. It enables no
-// domain, so pages see nothing of it.
+// domain, so pages see nothing of it. The reads run side by side, as this
+// runs after every request.
 func (p *Page) SaveState(ctx context.Context) (*State, error) {
 	ctx, cancel := p.step(ctx, stateTimeout)
 	defer cancel()
-	cookies, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{})
-	if err != nil {
+	var cookies storage.GetCookiesResult
+	var cookiesErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		cookies, cookiesErr = chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{})
+	})
+	origins, err := p.readOrigins(ctx)
+	wg.Wait()
+	if err = errors.Join(cookiesErr, err); err != nil {
 		return nil, err
 	}
-	st := &State{Cookies: savedCookieParams(cookies.Cookies), Origins: map[string]*Storage{}}
+	return &State{Cookies: savedCookieParams(cookies.Cookies), Origins: origins}, nil
+}
+
+// readOrigins reads the storage of the tab's first-party origins: the main
+// frame's in the engine's isolated world, side by side with listing the
+// frames, so that the usual page with one origin costs one round trip.
+func (p *Page) readOrigins(ctx context.Context) (map[string]*Storage, error) {
+	var main mainStorage
+	var mainErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { mainErr = p.callInWorld(ctx, readMainStorage, &main) })
 	origins, err := p.firstPartyOrigins(ctx)
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
+	out := make(map[string]*Storage, len(origins))
+	if mainErr == nil && main.Local != nil && main.Session != nil {
+		out[main.Origin] = &Storage{Local: main.Local, Session: main.Session}
+	}
+	return out, p.readOthers(ctx, origins, out)
+}
+
+// mainStorage is what readMainStorage returns.
+type mainStorage struct {
+	Origin         string
+	Local, Session map[string]string
+}
+
+// readMainStorage reads the main frame's storage; an opaque origin has
+// none and answers nulls.
+const readMainStorage = `function () {
+	const read = (s) => { const o = {}; for (let i = 0; i < s.length; i++) { const k = s.key(i); o[k] = s.getItem(k); } return o; };
+	try { return {origin: location.origin, local: read(localStorage), session: read(sessionStorage)}; }
+	catch (e) { return {origin: location.origin, local: null, session: null}; }
+}`
+
+// readOthers reads, through DOMStorage, the origins that out lacks.
+func (p *Page) readOthers(ctx context.Context, origins []string, out map[string]*Storage) error {
+	var missing []string
 	for _, origin := range origins {
-		if st.Origins[origin], err = readSavedStorage(ctx, origin); err != nil {
-			return nil, err
+		if out[origin] == nil {
+			missing = append(missing, origin)
 		}
 	}
-	return st, nil
+	errs := make([]error, len(missing))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i, origin := range missing {
+		wg.Go(func() {
+			s, err := readSavedStorage(ctx, origin)
+			mu.Lock()
+			out[origin], errs[i] = s, err
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // firstPartyOrigins are the web origins of the tab's frames whose storage is
@@ -66,13 +123,19 @@ func (p *Page) firstPartyOrigins(ctx context.Context) ([]string, error) {
 		if seen[o] || !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
 			continue
 		}
-		key, err := chromedp.Call(ctx, storage.GetStorageKey, storage.GetStorageKeyParams{FrameID: f.ID})
-		if err == nil && string(key.StorageKey) == o+"/" {
+		if f.ParentID == "" || firstParty(ctx, f) {
 			seen[o] = true
 			origins = append(origins, o)
 		}
 	}
 	return origins, nil
+}
+
+// firstParty reports whether a frame's storage is its origin's own, not
+// partitioned under the top-level site; the main frame's always is.
+func firstParty(ctx context.Context, f *cdp.Frame) bool {
+	key, err := chromedp.Call(ctx, storage.GetStorageKey, storage.GetStorageKeyParams{FrameID: f.ID})
+	return err == nil && string(key.StorageKey) == f.SecurityOrigin+"/"
 }
 
 func stateFrames(t *page.FrameTree) []*cdp.Frame {
@@ -87,25 +150,27 @@ func stateFrames(t *page.FrameTree) []*cdp.Frame {
 }
 
 func readSavedStorage(ctx context.Context, origin string) (*Storage, error) {
-	s := &Storage{}
-	for _, local := range []bool{true, false} {
-		res, err := chromedp.Call(ctx, domstorage.GetDOMStorageItems, domstorage.GetDOMStorageItemsParams{StorageID: savedStorageID(origin, local)})
-		if err != nil {
-			return nil, err
-		}
-		items := make(map[string]string, len(res.Entries))
-		for _, e := range res.Entries {
-			if len(e) == 2 {
-				items[e[0]] = e[1]
-			}
-		}
-		if local {
-			s.Local = items
-		} else {
-			s.Session = items
+	var local, session map[string]string
+	var localErr, sessionErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { local, localErr = readItems(ctx, savedStorageID(origin, true)) })
+	session, sessionErr = readItems(ctx, savedStorageID(origin, false))
+	wg.Wait()
+	return &Storage{Local: local, Session: session}, errors.Join(localErr, sessionErr)
+}
+
+func readItems(ctx context.Context, id *domstorage.StorageID) (map[string]string, error) {
+	res, err := chromedp.Call(ctx, domstorage.GetDOMStorageItems, domstorage.GetDOMStorageItemsParams{StorageID: id})
+	if err != nil {
+		return nil, err
+	}
+	items := make(map[string]string, len(res.Entries))
+	for _, e := range res.Entries {
+		if len(e) == 2 {
+			items[e[0]] = e[1]
 		}
 	}
-	return s, nil
+	return items, nil
 }
 
 func savedStorageID(origin string, local bool) *domstorage.StorageID {

@@ -63,7 +63,6 @@ func TestStateSurvivesKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw, _ := json.Marshal(st)
-	t.Logf("state: %s", raw)
 	b.Kill()
 
 	_, p2 := launchProfile(t, profile)
@@ -87,5 +86,46 @@ func TestStateSurvivesKill(t *testing.T) {
 	}
 	if got, want := eval(t, p2, readState), `["dark","2","kept=1;tab=1",2]`; got != want {
 		t.Errorf("state after restore = %s, want %s", got, want)
+	}
+}
+
+// BenchmarkSaveState measures reading a tab's cookies and storage, which
+// sessionql does after every BrowserQL request.
+//
+//	go test ./engine -run '^$' -bench SaveState
+func BenchmarkSaveState(b *testing.B) {
+	srv := testutil.ServePages(b)
+	p, err := shared.OpenPage()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.CloseTab()
+	if _, err := p.Goto(context.Background(), srv.URL+"/docs/", Load, 10*time.Second); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := p.SaveState(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestSaveStateSkipsPartitionedFrames saves a page with a same-origin and a
+// cross-site iframe: only the page's own origin is saved, as the cross-site
+// frame's storage is partitioned and a restore could not put it back.
+func TestSaveStateSkipsPartitionedFrames(t *testing.T) {
+	srv := testutil.ServePages(t)
+	p := newPage(t)
+	if _, err := p.Goto(context.Background(), srv.URL+"/frames.html", Load, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	eval(t, p, "localStorage.setItem('top', '1'); return 1")
+	st, err := p.SaveState(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Origins) != 1 || st.Origins[srv.URL] == nil || st.Origins[srv.URL].Local["top"] != "1" {
+		raw, _ := json.Marshal(st.Origins)
+		t.Errorf("saved origins %s; want only %s with top=1", raw, srv.URL)
 	}
 }

@@ -30,10 +30,11 @@ func newSlots(cfg Config) *slots {
 	return &slots{max: cfg.MaxBrowsers, queueMax: cfg.Queue, timeout: cfg.QueueTimeout, changed: make(chan struct{}), closed: make(chan struct{})}
 }
 
-// acquire takes a slot, calling evict to make room while none is free.
+// acquire takes a slot, calling evict to make room while none is free. The
+// queue timeout counts from when the request first had to queue, not while
+// an idle browser closes for it.
 func (l *slots) acquire(ctx context.Context, evict func() bool) error {
-	deadline := time.NewTimer(l.timeout)
-	defer deadline.Stop()
+	var deadline <-chan time.Time
 	queued := false
 	defer l.leave(&queued)
 	for {
@@ -45,10 +46,15 @@ func (l *slots) acquire(ctx context.Context, evict func() bool) error {
 			if err := l.join(&queued); err != nil {
 				return err
 			}
+			if deadline == nil {
+				timer := time.NewTimer(l.timeout)
+				defer timer.Stop()
+				deadline = timer.C
+			}
 		}
 		select {
 		case <-changed:
-		case <-deadline.C:
+		case <-deadline:
 			l.rejections.add()
 			return tooMany(fmt.Sprintf("All %d browsers stayed busy for %s; try again later.", l.max, l.timeout), l.max, 0, l.timeout)
 		case <-ctx.Done():
