@@ -25,7 +25,7 @@ func parseSelector(s string) (selectorSpec, error) {
 	}
 	rest = strings.TrimSpace(rest)
 	sel := selectorSpec{css: rest, deep: true}
-	if word, css, ok := strings.Cut(rest, " "); ok && isGlob(word) {
+	if word, css, _ := strings.Cut(rest, " "); isGlob(word) {
 		sel.frame, sel.css = globRegexp(word), strings.TrimSpace(css)
 	}
 	if sel.css == "" {

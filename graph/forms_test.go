@@ -27,13 +27,17 @@ func TestFormMutations(t *testing.T) {
 		news: checkbox(selector: "#news", checked: false) { selector }
 		notBox: checkbox(selector: "#color", checked: true) { selector }
 		changes: evaluate(content: "changes.join(',')") { value }
+		hover(selector: "#submit") { selector x y time }
+		hovered: evaluate(content: "JSON.stringify(hovered)") { value }
+		away: hover(x: 1, y: 1) { x y }
+		noPoint: hover(x: 1) { x }
 		submit: click(selector: "#submit") { x y }
 		waitForNavigation { status url }
 		query: text(selector: "#query") { text }
 		missing: type(selector: "#gone", text: "x", timeout: 300) { x }
 	}`)
 	wantErrors(t, res, map[string]string{"badValue": "invalid_argument", "tooMany": "invalid_argument", "notSelect": "invalid_argument",
-		"notBox": "invalid_argument", "missing": "selector_not_found"})
+		"notBox": "invalid_argument", "missing": "selector_not_found", "noPoint": "invalid_argument"})
 	typed := field[struct {
 		Selector, Text string
 		X, Y, Time     float64
@@ -62,6 +66,9 @@ func TestFormMutations(t *testing.T) {
 	}
 	if c := evalString(t, res, "changes"); c != "color,tags,agree,news" {
 		t.Errorf("change events = %q; select and checkbox must fire change once per real change", c)
+	}
+	if h := evalString(t, res, "hovered"); h != "[true]" {
+		t.Errorf("the button saw mouseover events %s; want one trusted one", h)
 	}
 	if nav := field[struct {
 		Status int
