@@ -79,23 +79,22 @@ func (p *Page) QuerySelector(req context.Context, selector string, timeout time.
 
 // QuerySelectorAll describes every element that matches at this moment.
 func (p *Page) QuerySelectorAll(req context.Context, selector string, timeout time.Duration) ([]ElementInfo, error) {
-	all := []ElementInfo{}
-	err := p.eachFrame(req, selector, timeout, func(ctx context.Context, f frame, sel selectorSpec) (bool, error) {
-		var found []ElementInfo
-		err := p.callInFrame(ctx, f, querySelectorScript, &found, sel.css, sel.deep, false)
-		all = append(all, found...)
-		return false, err
-	})
-	return all, err
+	return collectAll[ElementInfo](p, req, selector, timeout, querySelectorScript, false)
 }
 
 // MapSelector collects every element that matches at this moment, with
 // what the plan asks of each.
 func (p *Page) MapSelector(req context.Context, selector string, plan MapPlan, timeout time.Duration) ([]MapItem, error) {
-	all := []MapItem{}
+	return collectAll[MapItem](p, req, selector, timeout, mapSelectorScript, plan)
+}
+
+// collectAll runs a script in every frame the selector searches and joins
+// the lists it returns.
+func collectAll[T any](p *Page, req context.Context, selector string, timeout time.Duration, script string, arg any) ([]T, error) {
+	all := []T{}
 	err := p.eachFrame(req, selector, timeout, func(ctx context.Context, f frame, sel selectorSpec) (bool, error) {
-		var found []MapItem
-		err := p.callInFrame(ctx, f, mapSelectorScript, &found, sel.css, sel.deep, plan)
+		var found []T
+		err := p.callInFrame(ctx, f, script, &found, sel.css, sel.deep, arg)
 		all = append(all, found...)
 		return false, err
 	})

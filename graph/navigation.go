@@ -27,10 +27,8 @@ func history(ctx context.Context, step historyStep, waitUntil *model.WaitUntilHi
 
 // pause waits for d or until the request ends.
 func pause(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
