@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -15,8 +16,9 @@ import (
 const cdpNodeTimeout = 3 * time.Minute
 
 // cdpNode runs a script of e2e/ against srv, with a local page to store
-// state on, and fails the test with the script's output unless it exits 0.
-func cdpNode(t *testing.T, srv *server, script string, env ...string) {
+// state on, and returns what it printed; it fails the test with the
+// script's output unless the script exits 0.
+func cdpNode(t testing.TB, srv *server, script string, env ...string) []byte {
 	t.Helper()
 	dir := filepath.Join(testutil.Testdata(), "..", "e2e")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules")); err != nil {
@@ -32,10 +34,13 @@ func cdpNode(t *testing.T, srv *server, script string, env ...string) {
 	cmd := exec.CommandContext(ctx, node, script)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), append(env, "SESSIONQL_URL="+srv.URL, "PAGE_URL="+pages.URL+"/click.html")...)
-	out, err := cmd.CombinedOutput()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("node %s: %v\n%s", script, err, out)
+		t.Fatalf("node %s: %v\n%s%s", script, err, out, stderr.Bytes())
 	}
+	return out
 }
 
 func TestConnectPuppeteerKeepsStateAcrossReconnects(t *testing.T) {

@@ -2,11 +2,10 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 )
 
-// tabTimeout bounds the calls that check for and create the engine's tab.
+// tabTimeout bounds checking that the engine's tab exists.
 const tabTimeout = 5 * time.Second
 
 // Alive reports whether the page's tab still exists. CDP clients share the
@@ -18,36 +17,9 @@ func (p *Page) Alive() bool {
 	return err == nil
 }
 
-// ReopenPage replaces a page whose tab was closed: it detaches the old one,
-// opens a blank tab if the browser has none left, and attaches to a tab.
+// ReopenPage replaces a page whose tab was closed: it detaches the old one
+// and attaches the engine to a new tab.
 func (b *Browser) ReopenPage(old *Page) (*Page, error) {
 	old.Close()
-	if err := b.ensureTab(); err != nil {
-		return nil, err
-	}
 	return b.OpenPage()
-}
-
-// ensureTab opens a blank tab when the browser has no page left, so that
-// OpenPage has one to attach to.
-func (b *Browser) ensureTab() error {
-	ctx, cancel := context.WithTimeout(context.Background(), tabTimeout)
-	defer cancel()
-	raw, err := b.mux.call(ctx, "", "Target.getTargets", nil)
-	if err != nil {
-		return err
-	}
-	var res struct {
-		TargetInfos []struct{ Type string } `json:"targetInfos"`
-	}
-	if err := json.Unmarshal(raw, &res); err != nil {
-		return err
-	}
-	for _, t := range res.TargetInfos {
-		if t.Type == "page" {
-			return nil
-		}
-	}
-	_, err = b.mux.call(ctx, "", "Target.createTarget", map[string]string{"url": "about:blank"})
-	return err
 }
