@@ -2159,14 +2159,23 @@ enum ResourceType {
 
 "HTTP methods."
 enum Method {
+  "GET"
   GET
+  "HEAD"
   HEAD
+  "POST"
   POST
+  "PUT"
   PUT
+  "DELETE"
   DELETE
+  "CONNECT"
   CONNECT
+  "OPTIONS"
   OPTIONS
+  "TRACE"
   TRACE
+  "PATCH"
   PATCH
 }
 
@@ -2180,8 +2189,11 @@ enum OperatorType {
 
 "The SameSite attribute of a cookie."
 enum CookieSameSite {
+  "Sent only with requests from the cookie's own site."
   Strict
+  "Also sent when a user follows a link to the cookie's site."
   Lax
+  "Sent with cross-site requests too; needs secure."
   None
 }
 

@@ -31,4 +31,6 @@ ensure_npm() {
 ensure_chromium
 if [ "${1:-}" = "--test" ]; then
   ensure_npm e2e # puppeteer-core and playwright-core, the CDP test clients
+  ensure_npm examples/puppeteer
+  ensure_npm examples/playwright
 fi

@@ -395,9 +395,12 @@ type WaitForSelectorResponse struct {
 type CookieSameSite string
 
 const (
+	// Sent only with requests from the cookie's own site.
 	CookieSameSiteStrict CookieSameSite = "Strict"
-	CookieSameSiteLax    CookieSameSite = "Lax"
-	CookieSameSiteNone   CookieSameSite = "None"
+	// Also sent when a user follows a link to the cookie's site.
+	CookieSameSiteLax CookieSameSite = "Lax"
+	// Sent with cross-site requests too; needs secure.
+	CookieSameSiteNone CookieSameSite = "None"
 )
 
 var AllCookieSameSite = []CookieSameSite{
@@ -453,15 +456,24 @@ func (e CookieSameSite) MarshalJSON() ([]byte, error) {
 type Method string
 
 const (
-	MethodGet     Method = "GET"
-	MethodHead    Method = "HEAD"
-	MethodPost    Method = "POST"
-	MethodPut     Method = "PUT"
-	MethodDelete  Method = "DELETE"
+	// GET
+	MethodGet Method = "GET"
+	// HEAD
+	MethodHead Method = "HEAD"
+	// POST
+	MethodPost Method = "POST"
+	// PUT
+	MethodPut Method = "PUT"
+	// DELETE
+	MethodDelete Method = "DELETE"
+	// CONNECT
 	MethodConnect Method = "CONNECT"
+	// OPTIONS
 	MethodOptions Method = "OPTIONS"
-	MethodTrace   Method = "TRACE"
-	MethodPatch   Method = "PATCH"
+	// TRACE
+	MethodTrace Method = "TRACE"
+	// PATCH
+	MethodPatch Method = "PATCH"
 )
 
 var AllMethod = []Method{
