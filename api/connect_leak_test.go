@@ -73,6 +73,7 @@ func TestConnectSurvivesBadClients(t *testing.T) {
 	cdpBinary(t, s.Connect)
 	cdpNeverReads(t, s.Connect, base)
 	cdpVanishes(t, s.Connect)
+	cdpBurst(t, s.Connect)
 
 	cdpNoLeaks(t, profile, base)
 	if got := decodeAs[sessionJSON](t, do(t, "GET", srv.URL+"/sessions/"+s.ID, nil)); got.Status != "live" {
@@ -158,4 +159,33 @@ func cdpVanishes(t *testing.T, url string) {
 		}
 	}
 	closer.ws.Close()
+}
+
+// cdpBurst connects 20 clients at once; each sends a command, and half of
+// them drop their TCP connection instead of closing it.
+func cdpBurst(t *testing.T, url string) {
+	errs := make(chan error, 20)
+	for i := range 20 {
+		go func() {
+			ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer ws.Close()
+			ws.WriteJSON(map[string]any{"id": 1, "method": "Browser.getVersion"})
+			if i%2 == 0 {
+				ws.NetConn().Close()
+				errs <- nil
+				return
+			}
+			var reply cdpMessage
+			errs <- ws.ReadJSON(&reply)
+		}()
+	}
+	for range 20 {
+		if err := <-errs; err != nil {
+			t.Errorf("a client of the burst failed: %v", err)
+		}
+	}
 }

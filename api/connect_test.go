@@ -356,3 +356,22 @@ func TestConnectClosingEveryTabKeepsBrowserQLWorking(t *testing.T) {
 		t.Errorf("after every tab was closed: %d %s %+v", st, res.Data, res.Errors)
 	}
 }
+
+func TestConnectWithNoBrowserSlotAnswers429(t *testing.T) {
+	srv := newServer(t, func(c *sessionsConfig, _ *Config) { c.MaxBrowsers, c.Queue = 1, 0 })
+	busy := srv.create(t, map[string]any{})
+	cdpDial(t, busy.Connect, nil).call("", "Browser.getVersion", nil) // a connected client keeps its browser
+	other := srv.create(t, map[string]any{})
+	wantTooMany(t, cdpRefusal(t, other.Connect, nil), 1)
+}
+
+func TestConnectServerShutdownClosesClients(t *testing.T) {
+	srv := newServer(t)
+	s := srv.create(t, map[string]any{})
+	c := cdpDial(t, s.Connect, nil)
+	c.call("", "Browser.getVersion", nil)
+	srv.stop()
+	if ce := c.closed(); ce.Code != websocket.CloseGoingAway || ce.Text == "" {
+		t.Errorf("close frame %d %q; want 1001 with a reason", ce.Code, ce.Text)
+	}
+}
