@@ -203,13 +203,22 @@ func TestAuth(t *testing.T) {
 }
 
 // TestExpiry checks that a session whose TTL ran out behaves as stopped
-// within a second: its browser ended, its profile gone, 404 everywhere.
+// within a second: its browser ended, its profile gone, 404 everywhere. The
+// session is used first, so its browser is live, then given a short TTL.
 func TestExpiry(t *testing.T) {
 	pages := testutil.ServePages(t)
 	srv := newServer(t)
-	s := srv.create(t, map[string]any{"stealth": true, "ttl": 2000})
+	s := srv.create(t, map[string]any{"stealth": true})
 	runOp(t, s.BrowserQL, "SetDarkMode", pages.URL+"/docs")
-	expires, _ := time.Parse(time.RFC3339, s.ExpiresAt)
+	r := do(t, "PATCH", s.Stop, map[string]any{"ttl": 1000})
+	if r.Status != http.StatusOK {
+		t.Fatalf("PATCH ttl: %d %s", r.Status, r.Body)
+	}
+	patched := decodeAs[sessionJSON](t, r)
+	if patched.Status != "live" {
+		t.Fatalf("the session should be live before it expires: %+v", patched)
+	}
+	expires, _ := time.Parse(time.RFC3339, patched.ExpiresAt)
 	time.Sleep(time.Until(expires.Add(time.Second)))
 	checkGone(t, srv, s)
 }
