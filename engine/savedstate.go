@@ -65,7 +65,7 @@ func (p *Page) readOrigins(ctx context.Context) (map[string]*Storage, error) {
 		return nil, err
 	}
 	out := make(map[string]*Storage, len(origins))
-	if mainErr == nil && main.Local != nil && main.Session != nil {
+	if mainErr == nil && webOrigin(main.Origin) && main.Local != nil && main.Session != nil {
 		out[main.Origin] = &Storage{Local: main.Local, Session: main.Session}
 	}
 	return out, p.readOthers(ctx, origins, out)
@@ -120,7 +120,7 @@ func (p *Page) firstPartyOrigins(ctx context.Context) ([]string, error) {
 	seen := map[string]bool{}
 	for _, f := range stateFrames(tree.FrameTree) {
 		o := f.SecurityOrigin
-		if seen[o] || !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
+		if seen[o] || !webOrigin(o) {
 			continue
 		}
 		if f.ParentID == "" || firstParty(ctx, f) {
@@ -129,6 +129,12 @@ func (p *Page) firstPartyOrigins(ctx context.Context) ([]string, error) {
 		}
 	}
 	return origins, nil
+}
+
+// webOrigin reports whether o is an http or https origin, which has storage
+// a restore can reach; opaque origins print as "null".
+func webOrigin(o string) bool {
+	return strings.HasPrefix(o, "http://") || strings.HasPrefix(o, "https://")
 }
 
 // firstParty reports whether a frame's storage is its origin's own, not

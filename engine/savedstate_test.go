@@ -129,3 +129,31 @@ func TestSaveStateSkipsPartitionedFrames(t *testing.T) {
 		t.Errorf("saved origins %s; want only %s with top=1", raw, srv.URL)
 	}
 }
+
+// BenchmarkRestoreState measures putting back a state with cookies and one
+// origin's storage into a tab, as a wake does before the page is used.
+//
+//	go test ./engine -run '^$' -bench RestoreState
+func BenchmarkRestoreState(b *testing.B) {
+	srv := testutil.ServePages(b)
+	p, err := shared.OpenPage()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.CloseTab()
+	if _, err := p.Goto(context.Background(), srv.URL+"/click.html", Load, 10*time.Second); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := p.Evaluate(context.Background(), writeState, 10*time.Second); err != nil {
+		b.Fatal(err)
+	}
+	st, err := p.SaveState(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := p.RestoreState(context.Background(), st); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -64,8 +64,8 @@ func restoreSavedCookies(ctx context.Context, cookies []*network.CookieParam) er
 }
 
 func stateNeedsStorage(st *State) bool {
-	for _, s := range st.Origins {
-		if s.Local != nil || s.Session != nil {
+	for origin, s := range st.Origins {
+		if webOrigin(origin) && (s.Local != nil || s.Session != nil) {
 			return true
 		}
 	}
@@ -81,7 +81,7 @@ func (p *Page) restoreStorage(ctx context.Context, st *State) error {
 	}
 	var errs []error
 	for origin, s := range st.Origins {
-		if s.Local != nil || s.Session != nil {
+		if webOrigin(origin) && (s.Local != nil || s.Session != nil) {
 			errs = append(errs, p.restoreOrigin(ctx, origin, s))
 		}
 	}
@@ -166,9 +166,14 @@ func fulfilBlank(ctx context.Context, paused <-chan *fetch.EventRequestPaused) {
 	}
 }
 
-// blank leaves the tab on about:blank with no history, as after a launch.
+// blankTab leaves the tab on about:blank with no history, as after a
+// launch. The blank document replaces itself, which keeps its renderer,
+// where a navigation by the browser would start a new one.
 func (p *Page) blankTab(ctx context.Context) error {
-	if err := navigateSettled(ctx, "about:blank"); err != nil {
+	if err := p.callInWorld(ctx, "function () { location.replace('about:blank'); }", nil); err != nil {
+		return fmt.Errorf("leave the restored origins: %w", err)
+	}
+	if err := waitMainFrame(ctx, func(f *cdp.Frame) bool { return f.URL == "about:blank" }); err != nil {
 		return fmt.Errorf("leave the restored origins: %w", err)
 	}
 	if _, err := chromedp.Call(ctx, page.ResetNavigationHistory, cdp.Empty{}); err != nil {
@@ -178,23 +183,33 @@ func (p *Page) blankTab(ctx context.Context) error {
 }
 
 // navigateSettled navigates the tab and returns once its main frame shows
-// the new document, polling, as this needs no domain enabled.
+// the new document.
 func navigateSettled(ctx context.Context, url string) error {
 	res, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: url})
 	if err == nil && res.ErrorText != "" {
 		err = errors.New(res.ErrorText)
 	}
-	for err == nil {
-		var tree page.GetFrameTreeResult
-		tree, err = chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
-		if err == nil && tree.FrameTree.Frame.LoaderID == res.LoaderID {
+	if err != nil {
+		return err
+	}
+	return waitMainFrame(ctx, func(f *cdp.Frame) bool { return f.LoaderID == res.LoaderID })
+}
+
+// waitMainFrame polls the tab's main frame until done holds for it; polling
+// needs no domain enabled.
+func waitMainFrame(ctx context.Context, done func(*cdp.Frame) bool) error {
+	for {
+		tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
+		if err != nil {
+			return err
+		}
+		if done(tree.FrameTree.Frame) {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(5 * time.Millisecond):
 		}
 	}
-	return err
 }
