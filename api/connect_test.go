@@ -375,3 +375,13 @@ func TestConnectServerShutdownClosesClients(t *testing.T) {
 		t.Errorf("close frame %d %q; want 1001 with a reason", ce.Code, ce.Text)
 	}
 }
+
+func TestConnectRefusesPagesOfOtherSites(t *testing.T) {
+	srv := newServer(t)
+	s := srv.create(t, map[string]any{})
+	r := cdpRefusal(t, s.Connect, http.Header{"Origin": {"http://evil.example"}})
+	if e := decodeAs[errorJSON](t, r); r.Status != http.StatusForbidden || e.Error.Message == "" {
+		t.Errorf("cross-site upgrade: %d %s; want 403 in the error shape", r.Status, r.Body)
+	}
+	cdpDial(t, s.Connect, http.Header{"Origin": {srv.URL}}).call("", "Browser.getVersion", nil)
+}
