@@ -10,6 +10,7 @@ import (
 	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/api/playground"
 	"github.com/sessionql/sessionql/engine"
+	"github.com/sessionql/sessionql/graph"
 )
 
 // runBQL answers a GraphQL request on the session. The stealth gate comes
@@ -29,6 +30,8 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	connect, bql, _ := a.urls(r, id)
+	r = r.WithContext(graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect}))
 	err = a.bql.Serve(w, r, func(r *http.Request) (*engine.Page, func(), error) {
 		return a.sessions.Acquire(r.Context(), id)
 	})

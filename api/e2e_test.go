@@ -222,3 +222,18 @@ func TestExpiry(t *testing.T) {
 	time.Sleep(time.Until(expires.Add(time.Second)))
 	checkGone(t, srv, s)
 }
+
+// TestReconnectGivesTheSessionsOwnURLs checks that reconnect answers the
+// URLs the REST API gave for the session, token included.
+func TestReconnectGivesTheSessionsOwnURLs(t *testing.T) {
+	srv := newServer(t, func(_ *sessionsConfig, a *Config) { a.Token = "tok" })
+	s := decodeAs[sessionJSON](t, do(t, "POST", srv.URL+"/session?token=tok", map[string]any{"stealth": true}))
+	status, res := bql(t, s.BrowserQL, `mutation { reconnect { browserQLEndpoint browserWSEndpoint } }`, nil)
+	var got struct{ BrowserQLEndpoint, BrowserWSEndpoint string }
+	if err := jsonUnmarshal(res.Data["reconnect"], &got); status != 200 || err != nil {
+		t.Fatalf("%d %+v %v", status, res, err)
+	}
+	if got.BrowserQLEndpoint != s.BrowserQL || got.BrowserWSEndpoint != s.Connect {
+		t.Errorf("reconnect = %+v; want %s and %s", got, s.BrowserQL, s.Connect)
+	}
+}
