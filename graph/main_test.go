@@ -3,53 +3,31 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/internal/testutil"
-	"go.uber.org/goleak"
 )
 
 // shared is the one browser of this test binary; each test gets its own tab.
 var shared *engine.Browser
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "sessionql-graph-test-")
-	if err != nil {
-		panic(err)
-	}
-	code := run(m, dir)
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-func run(m *testing.M, dir string) int {
-	b, err := engine.Launch(engine.LaunchOptions{
-		ExecPath: testutil.ChromePath(&testing.T{}), ProfileDir: filepath.Join(dir, "profile"),
-		TempDir: filepath.Join(dir, "tmp"), Headless: true, Window: engine.Size{Width: 1280, Height: 720},
+	testutil.RunMain(m, "graph", func(dir string) (func(), error) {
+		b, err := engine.Launch(engine.LaunchOptions{
+			ExecPath: testutil.ChromePath(&testing.T{}), ProfileDir: filepath.Join(dir, "profile"),
+			TempDir: filepath.Join(dir, "tmp"), Headless: true, Window: engine.Size{Width: 1280, Height: 720},
+		})
+		if err != nil {
+			return nil, err
+		}
+		shared = b
+		return func() { shared.Close() }, nil
 	})
-	if err != nil {
-		fmt.Println("launch:", err)
-		return 1
-	}
-	shared = b
-	code := m.Run()
-	shared.Close()
-	if left := testutil.Processes(dir); len(left) > 0 {
-		fmt.Println("browser processes outlived the tests:", left)
-		return 1
-	}
-	if err := goleak.Find(); err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	return code
 }
 
 // bqlServer serves BrowserQL over HTTP on a fresh tab of the shared browser,
