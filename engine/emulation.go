@@ -27,8 +27,7 @@ func (p *Page) SetExtraHTTPHeaders(req context.Context, headers []Header, timeou
 // scripts, from now on.
 func (p *Page) SetUserAgent(req context.Context, userAgent string, timeout time.Duration) error {
 	return p.emulate(req, timeout, "setting the user agent", func(ctx context.Context) error {
-		_, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: userAgent})
-		return err
+		return p.setUserAgent(ctx, userAgent)
 	})
 }
 

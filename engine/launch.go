@@ -42,12 +42,13 @@ const closeTimeout = 5 * time.Second
 // Browser is one running Chromium process and the pipe multiplexer that owns
 // its DevTools connection. Close or Kill ends it; Done closes when it exits.
 type Browser struct {
-	cmd     *exec.Cmd
-	mux     *Mux
-	tempDir string
-	done    chan struct{}
-	exitErr error
-	loops   sync.WaitGroup // the engine's own clients, such as the identity client
+	cmd      *exec.Cmd
+	mux      *Mux
+	tempDir  string
+	done     chan struct{}
+	exitErr  error
+	loops    sync.WaitGroup // the engine's own clients, such as the identity client
+	identity identity       // what the browser reports about itself
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -80,6 +81,7 @@ func startWithIdentity(opts LaunchOptions) (*Browser, error) {
 	if err != nil || id.empty() {
 		return b, err
 	}
+	b.identity = id
 	if err := b.startIdentity(id); err != nil {
 		b.Kill()
 		return nil, fmt.Errorf("give the browser its identity: %w", err)

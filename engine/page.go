@@ -26,6 +26,7 @@ type Page struct {
 	mu    sync.Mutex
 	world int64 // the engine's isolated world in the main frame, 0 if unknown
 
+	identity   identity   // what the browser reports about itself; see identity.go
 	frameState frameState // sessions and worlds of the other frames; see frames.go
 	steps      stepState  // what BrowserQL steps keep between calls; see steps.go
 }
@@ -49,7 +50,11 @@ func (b *Browser) OpenPage() (*Page, error) {
 	allocCtx, _ := chromedp.NewAllocatorContext(life, allocator{ctx: life, client: client})
 	tabCtx, _ := chromedp.NewContext(allocCtx, chromedp.WithDetachOnCancel())
 	p := &Page{ctx: tabCtx, cancel: stop, client: client}
-	if err := p.attach(); err != nil {
+	err = p.attach()
+	if err == nil {
+		err = p.adoptIdentity(b.identity)
+	}
+	if err != nil {
 		p.Close()
 		return nil, err
 	}
