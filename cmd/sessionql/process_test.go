@@ -68,12 +68,14 @@ func (b *syncBuffer) String() string {
 
 var listening = regexp.MustCompile(`sessionql listening addr=(\S+)`)
 
-// start runs the server on dataDir and a free port, and returns once it
-// listens. The process is killed at cleanup if the test left it running.
-func start(t *testing.T, dataDir string) *server {
+// start runs the server on dataDir and a free port, with env added to its
+// environment, and returns once it listens. The process is killed at
+// cleanup if the test left it running.
+func start(t testing.TB, dataDir string, env ...string) *server {
 	t.Helper()
 	cmd := exec.Command(binary)
 	cmd.Env = append(os.Environ(), "ADDR=127.0.0.1:0", "DATA_DIR="+dataDir, "MAX_BROWSERS=2", "CHROME_PATH="+testutil.ChromePath(t))
+	cmd.Env = append(cmd.Env, env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +113,7 @@ func (s *server) readLog(r io.Reader, addr chan<- string) {
 }
 
 // wait waits for the process to exit after a signal and returns its error.
-func (s *server) wait(t *testing.T) error {
+func (s *server) wait(t testing.TB) error {
 	t.Helper()
 	select {
 	case err := <-s.exit:
@@ -124,7 +126,7 @@ func (s *server) wait(t *testing.T) error {
 }
 
 // call sends a JSON request and decodes the JSON answer into out.
-func call(t *testing.T, method, url string, body any, out any) int {
+func call(t testing.TB, method, url string, body any, out any) int {
 	t.Helper()
 	st, err := tryCall(method, url, body, out)
 	if err != nil {
@@ -152,7 +154,7 @@ func tryCall(method, url string, body any, out any) (int, error) {
 }
 
 // newSession creates a stealth session and returns its id and BQL URL.
-func newSession(t *testing.T, s *server) (id, bql string) {
+func newSession(t testing.TB, s *server) (id, bql string) {
 	t.Helper()
 	var created struct{ ID, BrowserQL string }
 	if st := call(t, "POST", s.URL+"/session", map[string]any{"stealth": true, "ttl": 600000}, &created); st != 201 {

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sessionql/sessionql/internal/testutil"
+)
+
+// memory reads a process's resident set and proportional set size in KiB;
+// PSS shares the pages a process shares with others between them.
+func memory(pid int) (rss, pss int) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 2 {
+			continue
+		}
+		n, _ := strconv.Atoi(fields[1])
+		switch fields[0] {
+		case "Rss:":
+			rss = n
+		case "Pss:":
+			pss = n
+		}
+	}
+	return rss, pss
+}
+
+// settledRSS waits for the server to be idle, then reads its RSS in MiB.
+func settledRSS(s *server) float64 {
+	time.Sleep(2 * time.Second)
+	rss, _ := memory(s.cmd.Process.Pid)
+	return float64(rss) / 1024
+}
+
+// BenchmarkHibernatedSessionsRSS measures the server's resident memory
+// empty, holding 10 000 hibernated sessions, and after a restart that loads
+// them from the store.
+//
+//	go test ./cmd/sessionql -run '^$' -bench HibernatedSessionsRSS -benchtime 1x
+func BenchmarkHibernatedSessionsRSS(b *testing.B) {
+	const n = 10000
+	for b.Loop() {
+		dataDir := filepath.Join(b.TempDir(), "data")
+		s := start(b, dataDir, "MAX_SESSIONS=20000")
+		empty := settledRSS(s)
+		createMany(b, s, n)
+		full := settledRSS(s)
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		s.wait(b)
+		s = start(b, dataDir, "MAX_SESSIONS=20000")
+		reloaded := settledRSS(s)
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		s.wait(b)
+		b.ReportMetric(empty, "empty-MiB")
+		b.ReportMetric(full, "10k-MiB")
+		b.ReportMetric(reloaded, "10k-restarted-MiB")
+		b.ReportMetric((reloaded-empty)*1024/n, "KiB/session")
+	}
+}
+
+// createMany creates n sessions from 16 clients.
+func createMany(b *testing.B, s *server, n int) {
+	var next sync.WaitGroup
+	jobs := make(chan int)
+	for range 16 {
+		next.Go(func() {
+			for i := range jobs {
+				body := map[string]any{"ttl": 3600000, "stealth": i%2 == 0, "userMetadata": map[string]any{"customer": fmt.Sprint("c-", i), "plan": "pro"}}
+				if st, err := tryCall("POST", s.URL+"/session", body, nil); err != nil || st != http.StatusCreated {
+					b.Errorf("create %d: %d %v", i, st, err)
+				}
+			}
+		})
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	next.Wait()
+}
+
+// BenchmarkLiveBrowserMemory wakes four sessions on a small local page and
+// measures the memory of each one's Chromium processes: PSS, which splits
+// shared pages fairly, and RSS, which counts them once per process.
+//
+//	go test ./cmd/sessionql -run '^$' -bench LiveBrowserMemory -benchtime 1x
+func BenchmarkLiveBrowserMemory(b *testing.B) {
+	const n = 4
+	pages := testutil.ServePages(b)
+	for b.Loop() {
+		dataDir := filepath.Join(b.TempDir(), "data")
+		s := start(b, dataDir, "MAX_BROWSERS=8")
+		var ids []string
+		for range n {
+			id, bql := newSession(b, s)
+			if _, err := tryEvaluate(bql, pages.URL+"/docs/", "document.title"); err != nil {
+				b.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		time.Sleep(2 * time.Second)
+		var rss, pss int
+		for _, id := range ids {
+			for _, p := range testutil.Processes(filepath.Join(dataDir, "profiles", id)) {
+				pid, _ := strconv.Atoi(strings.Fields(p)[0])
+				r, ps := memory(pid)
+				rss, pss = rss+r, pss+ps
+			}
+		}
+		server, _ := memory(s.cmd.Process.Pid)
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		s.wait(b)
+		b.ReportMetric(float64(pss)/1024/n, "PSS-MiB/session")
+		b.ReportMetric(float64(rss)/1024/n, "RSS-MiB/session")
+		b.ReportMetric(float64(server)/1024, "server-MiB")
+	}
+}

@@ -1,0 +1,72 @@
+package sessions
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/sessionql/sessionql/engine"
+	"github.com/sessionql/sessionql/internal/testutil"
+)
+
+// BenchmarkWake measures, in one run, waking a hibernated session (launch
+// from its profile, open the page, restore its saved cookies and storage,
+// evaluate 1) against a raw chromedp launch of Chromium on the same profile
+// (start, attach to the first tab, evaluate 1). The two alternate on the
+// same profile, so machine noise and the profile's size hit both alike.
+//
+//	go test ./sessions -run '^$' -bench Wake -benchtime 20x
+func BenchmarkWake(b *testing.B) {
+	pages := testutil.ServePages(b)
+	s := open(b, testConfig(b))
+	sess := create(b, s)
+	run(b, s, sess.ID, func(p *engine.Page) { // a profile with a history, cookies and storage
+		gotoPage(b, p, pages.URL+"/click.html")
+		eval(b, p, writeAll)
+	})
+	e, _ := s.entry(sess.ID)
+	var wakeTime, rawTime time.Duration
+	for b.Loop() {
+		s.hibernate(e, false)
+		start := time.Now()
+		page, release, err := s.Acquire(context.Background(), sess.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		eval(b, page, "1")
+		wakeTime += time.Since(start)
+		release()
+		s.hibernate(e, false)
+		rawTime += rawLaunch(b, s.profileDir(sess.ID))
+	}
+	b.ReportMetric(float64(wakeTime.Microseconds())/1000/float64(b.N), "wake-ms/op")
+	b.ReportMetric(float64(rawTime.Microseconds())/1000/float64(b.N), "raw-launch-ms/op")
+	b.ReportMetric(float64(wakeTime)/float64(rawTime), "ratio")
+}
+
+// rawLaunch starts Chromium on the profile with chromedp's own launcher,
+// evaluates 1 on its first tab, and returns how long that took; closing is
+// not counted.
+func rawLaunch(b *testing.B, profile string) time.Duration {
+	tmp := b.TempDir()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(testutil.ChromePath(b)), chromedp.UserDataDir(profile), chromedp.WindowSize(800, 600),
+		chromedp.Flag("disable-component-update", true), chromedp.Env("TMPDIR="+tmp))
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	start := time.Now()
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[int]("1"))
+	took := time.Since(start)
+	if err != nil {
+		b.Fatal(err)
+	}
+	chromedp.Cancel(ctx) // a graceful close, as a hibernation does
+	cancel()
+	return took
+}
