@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 )
 
 // Mux owns Chromium's DevTools pipe and shares it between clients. Each
@@ -36,20 +36,37 @@ type pending struct {
 	reply  chan envelope // for the mux's own calls
 }
 
-// envelope is a DevTools message with its payload left raw.
-type envelope struct {
-	ID        int64           `json:"id,omitempty"`
-	SessionID string          `json:"sessionId,omitempty"`
-	Method    string          `json:"method,omitempty"`
-	Params    json.RawMessage `json:"params,omitempty"`
-	Result    json.RawMessage `json:"result,omitempty"`
-	Error     json.RawMessage `json:"error,omitempty"`
-}
-
 func newMux(w io.WriteCloser, r io.ReadCloser) *Mux {
 	m := &Mux{w: w, r: r, pending: map[int64]pending{}, owners: map[string]*Client{}, gone: make(chan struct{})}
+	growPipe(r)
+	growPipe(w)
 	go m.read()
 	return m
+}
+
+// pipeSize is the buffer asked of the kernel for the pipes to and from
+// Chromium (Linux's default limit for an unprivileged process): with the
+// default 64 KiB, a screenshot of megabytes crosses in hundreds of writes,
+// each waking the reader.
+const pipeSize = 1 << 20
+
+// fSetPipeSize is Linux's F_SETPIPE_SZ fcntl.
+const fSetPipeSize = 1031
+
+// growPipe asks for a larger pipe buffer; where it cannot be had, the pipe
+// works as it is.
+func growPipe(pipe any) {
+	sc, ok := pipe.(syscall.Conn)
+	if !ok {
+		return
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return
+	}
+	raw.Control(func(fd uintptr) {
+		syscall.Syscall(syscall.SYS_FCNTL, fd, fSetPipeSize, pipeSize)
+	})
 }
 
 // ready waits until the browser answers on the pipe.
@@ -59,15 +76,15 @@ func (m *Mux) ready(ctx context.Context) error {
 }
 
 func (m *Mux) read() {
-	br := bufio.NewReaderSize(m.r, 1<<16)
+	br := bufio.NewReaderSize(m.r, pipeSize)
 	for {
 		frame, err := br.ReadBytes(0)
 		if err != nil {
 			m.close(fmt.Errorf("read from browser: %w", err))
 			return
 		}
-		var env envelope
-		if err := json.Unmarshal(frame[:len(frame)-1], &env); err != nil {
+		env, err := decodeEnvelope(frame[:len(frame)-1])
+		if err != nil {
 			continue
 		}
 		m.route(env)
@@ -226,35 +243,4 @@ func (m *Mux) close(err error) {
 	for c := range clients {
 		c.end(err)
 	}
-}
-
-// appendEnvelope writes env as JSON without re-validating raw payloads,
-// which may be megabytes of screenshot data.
-func appendEnvelope(b []byte, env envelope) []byte {
-	b = append(b, '{')
-	sep := func() {
-		if len(b) > 1 {
-			b = append(b, ',')
-		}
-	}
-	if env.ID != 0 {
-		b = append(b, `"id":`...)
-		b = strconv.AppendInt(b, env.ID, 10)
-	}
-	for _, f := range []struct{ key, val string }{{"sessionId", env.SessionID}, {"method", env.Method}} {
-		if f.val != "" {
-			sep()
-			b = strconv.AppendQuote(append(b, `"`+f.key+`":`...), f.val)
-		}
-	}
-	for _, f := range []struct {
-		key string
-		val json.RawMessage
-	}{{"params", env.Params}, {"result", env.Result}, {"error", env.Error}} {
-		if len(f.val) > 0 {
-			sep()
-			b = append(append(b, `"`+f.key+`":`...), f.val...)
-		}
-	}
-	return append(b, '}')
 }
