@@ -177,3 +177,29 @@ func browserPid(t *testing.T, profile string) int {
 	t.Fatalf("no browser runs on %s", profile)
 	return 0
 }
+
+// TestBrowserKilledRelaunchesOverCDP writes a cookie and localStorage from a
+// CDP client's own tab; a BrowserQL request on the session returns, and the
+// browser is killed with SIGKILL at once. The next connect relaunches it and
+// a page of the origin reads both: the request saved the client's writes too.
+func TestBrowserKilledRelaunchesOverCDP(t *testing.T) {
+	pages := testutil.ServePages(t)
+	srv := newServer(t)
+	s := srv.create(t, map[string]any{"stealth": true})
+	c := cdpDial(t, s.Connect, nil)
+	tab := c.open(pages.URL + "/click.html")
+	c.eval(tab, `document.cookie = 'cart=12; max-age=600'; localStorage.setItem('cart', '[1,2]')`)
+	if st, res := bql(t, s.BrowserQL, `mutation { evaluate(content: "1") { value } }`, nil); st != 200 || len(res.Errors) > 0 {
+		t.Fatalf("BQL: %d %+v", st, res)
+	}
+	syscall.Kill(browserPid(t, srv.dataDir+"/profiles/"+s.ID), syscall.SIGKILL)
+	c.closed()
+	waitUntil(t, "the session shows hibernated", func() bool {
+		return decodeAs[sessionJSON](t, do(t, "GET", srv.URL+"/sessions/"+s.ID, nil)).Status == "hibernated"
+	})
+	c = cdpDial(t, s.Connect, nil)
+	tab = c.open(pages.URL + "/click.html")
+	if got := string(c.eval(tab, `document.cookie + ' ' + localStorage.getItem('cart')`)); got != `"cart=12 [1,2]"` {
+		t.Errorf("after the kill the page reads %s, want the cookie and the cart", got)
+	}
+}

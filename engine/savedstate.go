@@ -30,25 +30,37 @@ type Storage struct {
 	Session map[string]string `json:"session"`
 }
 
-// SaveState reads the browser's cookies and the localStorage and
-// sessionStorage of every first-party frame in the tab. It enables no
+// SaveState reads the browser's cookies, the localStorage and
+// sessionStorage of every first-party frame in the tab, and the
+// localStorage of the origins in the browser's other tabs. It enables no
 // domain, so pages see nothing of it. The reads run side by side, as this
-// runs after every request.
+// runs after every request. When only the storage could not be read, the
+// state holds the cookies and the error says what is missing.
 func (p *Page) SaveState(ctx context.Context) (*State, error) {
 	ctx, cancel := p.step(ctx, stateTimeout)
 	defer cancel()
 	var cookies storage.GetCookiesResult
-	var cookiesErr error
+	var others map[string]*Storage
+	var cookiesErr, othersErr error
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		cookies, cookiesErr = chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{})
 	})
+	wg.Go(func() { others, othersErr = p.otherTabs(ctx) })
 	origins, err := p.readOrigins(ctx)
 	wg.Wait()
-	if err = errors.Join(cookiesErr, err); err != nil {
-		return nil, err
+	if cookiesErr != nil {
+		return nil, cookiesErr
 	}
-	return &State{Cookies: savedCookieParams(cookies.Cookies), Origins: origins}, nil
+	if origins == nil {
+		origins = map[string]*Storage{}
+	}
+	for o, s := range others {
+		if origins[o] == nil {
+			origins[o] = s
+		}
+	}
+	return &State{Cookies: savedCookieParams(cookies.Cookies), Origins: origins}, errors.Join(err, othersErr)
 }
 
 // readOrigins reads the storage of the tab's first-party origins: the main
@@ -170,13 +182,18 @@ func readItems(ctx context.Context, id *domstorage.StorageID) (map[string]string
 	if err != nil {
 		return nil, err
 	}
-	items := make(map[string]string, len(res.Entries))
-	for _, e := range res.Entries {
+	return itemMap(res.Entries), nil
+}
+
+// itemMap turns DOMStorage's [key, value] pairs into a map.
+func itemMap(entries []domstorage.Item) map[string]string {
+	items := make(map[string]string, len(entries))
+	for _, e := range entries {
 		if len(e) == 2 {
 			items[e[0]] = e[1]
 		}
 	}
-	return items, nil
+	return items
 }
 
 func savedStorageID(origin string, local bool) *domstorage.StorageID {

@@ -27,11 +27,10 @@ func (s *Service) checkpoint(e *entry, page *engine.Page) {
 		return
 	}
 	st, err := page.SaveState(context.Background())
-	if err != nil {
-		slog.Warn("could not save the session's state", "session", e.id, "err", err)
-		return
+	slogErr("could not save all of the session's state", err, "session", e.id)
+	if st != nil {
+		s.writeState(e, merge(e.saved.state, st))
 	}
-	s.writeState(e, merge(e.saved.state, st))
 }
 
 // closeSaving saves the state a last time, closes the page and the browser,
@@ -42,10 +41,11 @@ func (s *Service) closeSaving(e *entry, page *engine.Page, closeBrowser func() (
 	e.saving.Lock()
 	defer e.saving.Unlock()
 	st, err := page.SaveState(context.Background())
+	slogErr("could not save all of the session's state", err, "session", e.id)
 	page.Close()
 	clean := closeBrowser()
 	next := e.saved.state
-	if err == nil {
+	if st != nil {
 		next = merge(next, st)
 	}
 	if clean && next != nil {

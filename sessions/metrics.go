@@ -29,9 +29,10 @@ func newMetrics() *metrics {
 func (m *metrics) wake(d time.Duration) { m.wakes.Observe(d.Seconds()) }
 
 var pressureDescs = struct {
-	live, hibernated, sessions, queued, maxBrowsers, maxSessions, maxQueue, rejected, recent, available *prometheus.Desc
+	live, busy, hibernated, sessions, queued, maxBrowsers, maxSessions, maxQueue, rejected, recent, available *prometheus.Desc
 }{
 	live:        prometheus.NewDesc("sessionql_live_browsers", "Browser processes running now.", nil, nil),
+	busy:        prometheus.NewDesc("sessionql_busy_browsers", "Live browsers with a running request or a CDP client.", nil, nil),
 	hibernated:  prometheus.NewDesc("sessionql_hibernated_sessions", "Sessions whose browser is not running.", nil, nil),
 	sessions:    prometheus.NewDesc("sessionql_sessions", "Sessions in the store.", nil, nil),
 	queued:      prometheus.NewDesc("sessionql_queue_length", "Requests waiting for a browser slot.", nil, nil),
@@ -56,6 +57,7 @@ func (s *Service) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(v))
 	}
 	gauge(d.live, p.LiveBrowsers)
+	gauge(d.busy, p.BusyBrowsers)
 	gauge(d.hibernated, p.HibernatedSessions)
 	gauge(d.sessions, p.Sessions)
 	gauge(d.queued, p.Queued)

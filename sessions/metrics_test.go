@@ -43,7 +43,7 @@ func TestMetricsFollowPressure(t *testing.T) {
 	create(t, s)
 	s.Create(Options{}, 0, nil) // refused: the limit is 1
 	for name, want := range map[string]float64{
-		"sessionql_live_browsers": 0, "sessionql_hibernated_sessions": 1, "sessionql_sessions": 1,
+		"sessionql_live_browsers": 0, "sessionql_busy_browsers": 0, "sessionql_hibernated_sessions": 1, "sessionql_sessions": 1,
 		"sessionql_queue_length": 0, "sessionql_max_browsers": 2, "sessionql_max_sessions": 1, "sessionql_max_queue": 10,
 		"sessionql_rejections_total": 1, "sessionql_recent_rejections": 1, "sessionql_available": 0,
 		"sessionql_wake_duration_seconds": 0, "sessionql_hibernations_total": 0, "sessionql_browser_crashes_total": 0,

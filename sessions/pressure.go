@@ -11,6 +11,7 @@ const recentWindow = time.Minute
 // Pressure is the load of the server, as /pressure reports it.
 type Pressure struct {
 	LiveBrowsers       int  `json:"liveBrowsers"`
+	BusyBrowsers       int  `json:"busyBrowsers"` // live with a running request or a CDP client
 	HibernatedSessions int  `json:"hibernatedSessions"`
 	Sessions           int  `json:"sessions"`
 	Queued             int  `json:"queued"`
@@ -42,7 +43,7 @@ func (s *Service) Pressure() Pressure {
 	used, waiting := s.slots.load()
 	total, recent := s.slots.rejections.counts(time.Now())
 	return Pressure{
-		LiveBrowsers: used, HibernatedSessions: len(entries) - live, Sessions: len(entries),
+		LiveBrowsers: used, BusyBrowsers: live - idle, HibernatedSessions: len(entries) - live, Sessions: len(entries),
 		Queued: waiting, MaxBrowsers: s.cfg.MaxBrowsers, MaxSessions: s.cfg.MaxSessions, MaxQueue: s.cfg.Queue,
 		Rejected: total, RecentRejections: recent,
 		IsAvailable: len(entries) < s.cfg.MaxSessions && (used < s.cfg.MaxBrowsers || idle > 0 || waiting < s.cfg.Queue),
