@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"testing"
+)
+
+// learnedLinux is what Chromium 156 headless on Linux reports.
+var learnedLinux = uaOverride{
+	UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36",
+	Platform:  "Linux x86_64",
+	UserAgentMetadata: &uaMetadata{
+		Brands:          []brandVersion{{"Not:A-Brand", "8"}, {"Chromium", "156"}, {"HeadlessChrome", "156"}},
+		FullVersionList: []brandVersion{{"Not:A-Brand", "8.0.0.0"}, {"Chromium", "156.0.8078.79"}},
+		FullVersion:     "156.0.8078.79", Platform: "Linux", Architecture: "x86", Bitness: "64",
+	},
+}
+
+func TestWithoutHeadless(t *testing.T) {
+	u := learnedLinux.withoutHeadless()
+	if u.UserAgent != "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36" {
+		t.Errorf("user agent %q", u.UserAgent)
+	}
+	if len(u.UserAgentMetadata.Brands) != 2 || u.UserAgentMetadata.Brands[1].Brand != "Chromium" {
+		t.Errorf("brands %v", u.UserAgentMetadata.Brands)
+	}
+	if len(learnedLinux.UserAgentMetadata.Brands) != 3 {
+		t.Error("withoutHeadless changed the learned brands")
+	}
+}
+
+func TestUserAgentOf(t *testing.T) {
+	for _, c := range []struct {
+		ua, navigator, platform, major, full string
+		mobile                               bool
+	}{
+		{"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "Win32", "Windows", "131", "131.0.0.0", false},
+		{"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.6668.71 Safari/537.36", "MacIntel", "macOS", "129", "129.0.6668.71", false},
+		{"Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36", "Linux armv81", "Android", "130", "130.0.0.0", true},
+		{"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36", "Linux x86_64", "Linux", "120", "120.0.0.0", false},
+		{"curl/8.0", "Linux x86_64", "Linux", "156", "156.0.8078.79", false},
+	} {
+		u := learnedLinux.withoutHeadless().as(c.ua)
+		m := u.UserAgentMetadata
+		if u.UserAgent != c.ua || u.Platform != c.navigator || m.Platform != c.platform || m.Mobile != c.mobile {
+			t.Errorf("%s: platform %q/%q mobile %v", c.ua, u.Platform, m.Platform, m.Mobile)
+		}
+		if m.Brands[0].Version != "8" || m.Brands[1].Version != c.major || m.FullVersionList[1].Version != c.full || m.FullVersion != c.full {
+			t.Errorf("%s: brands %v, full versions %v %s", c.ua, m.Brands, m.FullVersionList, m.FullVersion)
+		}
+	}
+}
+
+func TestAcceptLanguage(t *testing.T) {
+	for locale, want := range map[string]string{"de-DE": "de-DE,de", "en": "en", "zh-Hant-TW": "zh-Hant-TW,zh", "": ""} {
+		if got := learnedLinux.withLocale(locale).AcceptLanguage; got != want {
+			t.Errorf("%q: Accept-Language %q, want %q", locale, got, want)
+		}
+	}
+}
+
+func TestStealthTimezone(t *testing.T) {
+	for _, c := range []struct{ tz, serverTZ, locale, want string }{
+		{"Asia/Tokyo", "Europe/Paris", "", "Asia/Tokyo"},
+		{"", "Europe/Paris", "de-DE", "Europe/Paris"},
+		{"", "UTC", "de-DE", "Europe/Berlin"},
+		{"", "Etc/UTC", "", "America/New_York"},
+		{"", ":UTC", "fr", "Europe/Paris"},
+		{"", "Etc/GMT", "xx-ZZ", "America/New_York"},
+		{"", "Europe/London", "", "Europe/London"},
+		{"UTC", "Europe/Paris", "", "UTC"},
+	} {
+		t.Setenv("TZ", c.serverTZ)
+		if got := stealthTimezone(c.tz, c.locale); got != c.want {
+			t.Errorf("session %q, server %q, locale %q: %q, want %q", c.tz, c.serverTZ, c.locale, got, c.want)
+		}
+	}
+}
