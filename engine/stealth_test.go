@@ -2,8 +2,13 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,4 +74,44 @@ func TestPlainBrowserIsDetected(t *testing.T) {
 		t.Fatalf("not detected: %s", d.Summary())
 	}
 	t.Log(d.Summary())
+}
+
+// TestStealthReachesCrossSiteFrames checks a frame of another site, which
+// Chromium runs in a process of its own (a target the identity client
+// attaches to separately): it gets the identity too, and it runs.
+func TestStealthReachesCrossSiteFrames(t *testing.T) {
+	t.Parallel()
+	headers := make(chan http.Header, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		if r.URL.Path == "/child" {
+			headers <- r.Header
+			io.WriteString(w, `<script>const o = Intl.DateTimeFormat().resolvedOptions();
+				parent.postMessage(JSON.stringify({ua: navigator.userAgent, language: navigator.language, webdriver: navigator.webdriver,
+					tz: o.timeZone, locale: o.locale}), "*")</script>`)
+			return
+		}
+		child := strings.Replace(r.Host, "127.0.0.1", "localhost", 1)
+		io.WriteString(w, `<script>window.child = new Promise((ok) => addEventListener("message", (e) => ok(e.data)))</script>
+			<iframe src="http://`+child+`/child"></iframe>`)
+	}))
+	t.Cleanup(srv.Close)
+	_, p := launchOwn(t, LaunchOptions{Stealth: true, Window: Size{1920, 1080}, Lang: "de-DE", Timezone: "Europe/Berlin"})
+	if _, err := p.Goto(context.Background(), srv.URL, Load, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := p.Evaluate(context.Background(), "await window.child", 30*time.Second)
+	if err != nil || raw == nil {
+		t.Fatalf("the frame did not answer: %v", err)
+	}
+	var got struct {
+		UA, Language, TZ, Locale string
+		Webdriver                any
+	}
+	json.Unmarshal([]byte(*raw), &got)
+	h := <-headers
+	if strings.Contains(got.UA+h.Get("User-Agent"), "Headless") || got.Webdriver != false || got.Language != "de-DE" ||
+		got.TZ != "Europe/Berlin" || got.Locale != "de-DE" || !strings.HasPrefix(h.Get("Accept-Language"), "de-DE") {
+		t.Errorf("the cross-site frame shows %+v, headers %v", got, h)
+	}
 }
