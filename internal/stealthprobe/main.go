@@ -52,15 +52,16 @@ type config struct {
 	Env   []string // extra environment (e.g. TZ=...)
 
 	// CDP setup.
-	AutoAttach     bool   // Target.setAutoAttach{autoAttach,waitForDebuggerOnStart,flatten} on browser + every page session
-	UAOverride     bool   // Emulation/Network.setUserAgentOverride with userAgentMetadata, UA without "Headless"
-	UAOnWorkers    bool   // also apply the UA override on worker/service_worker sessions
-	WorkerUAMethod string // CDP method used on worker sessions (default Network.setUserAgentOverride)
-	TZOverride     string // Emulation.setTimezoneOverride on page sessions
-	LocaleOverride string // Emulation.setLocaleOverride on page sessions
-	TZOnWorkers    bool   // also try Emulation.setTimezoneOverride on worker sessions
-	RuntimeEnable  bool   // (negative control) call Runtime.enable on the page
-	InjectJS       string // (negative control) Page.addScriptToEvaluateOnNewDocument source file
+	AutoAttach          bool   // Target.setAutoAttach{autoAttach,waitForDebuggerOnStart,flatten} on browser + every page session
+	UAOverride          bool   // Emulation/Network.setUserAgentOverride with userAgentMetadata, UA without "Headless"
+	UAOnWorkers         bool   // also apply the UA override on worker/service_worker sessions
+	WorkerUAMethod      string // CDP method used on worker sessions (default Network.setUserAgentOverride)
+	TZOverride          string // Emulation.setTimezoneOverride on page sessions
+	LocaleOverride      string // Emulation.setLocaleOverride on page sessions
+	TZOnWorkers         bool   // also try Emulation.setTimezoneOverride/setLocaleOverride on worker sessions
+	NoCDPAcceptLanguage bool   // leave acceptLanguage out of the UA override
+	RuntimeEnable       bool   // (negative control) call Runtime.enable on the page
+	InjectJS            string // (negative control) Page.addScriptToEvaluateOnNewDocument source file
 
 	// Expectations passed to the page as ?tz=&locale=.
 	ExpectTZ, ExpectLocale string
@@ -78,12 +79,11 @@ func configs() []config {
 		Name: "stealth",
 		Flags: []string{
 			"--headless",
-			"--disable-blink-features=AutomationControlled",
-			"--window-size=1920,1080",
-			"--window-position=0,0",
-			"--screen-info={0,0 1920x1080}",
-			"--lang=" + stealthLocale,
-			"--user-agent=@UA@", // replaced by the learned UA without "Headless"
+			"--disable-blink-features=AutomationControlled", // navigator.webdriver=false
+			"--screen-info={0,0 1920x1080}",                 // screen.* (default 800x600)
+			"--window-size=1920,1080",                       // outer/inner size
+			"--window-position=0,0",                         // cosmetic: default 10,10 overflows the screen
+			"--user-agent=@UA@",                             // replaced by the learned UA without "Headless"
 		},
 		Env:         []string{"TZ=" + stealthTZ},
 		AutoAttach:  true,
@@ -118,14 +118,22 @@ func configs() []config {
 		variant("stealth-no-window-position", func(c *config) { dropFlag(c, "--window-position") }),
 		variant("stealth-no-screen-info", func(c *config) { dropFlag(c, "--screen-info") }),
 		variant("stealth-no-window-size-no-screen-info", func(c *config) { dropFlag(c, "--window-size"); dropFlag(c, "--screen-info") }),
-		variant("stealth-no-lang-flag", func(c *config) { dropFlag(c, "--lang") }),
-		variant("stealth-no-lang-flag-no-cdp-locale", func(c *config) { dropFlag(c, "--lang"); c.LocaleOverride = "" }),
+		variant("stealth-locale-via-lang-flag-only", func(c *config) {
+			c.Flags = append(c.Flags, "--lang="+stealthLocale)
+			c.LocaleOverride, c.NoCDPAcceptLanguage = "", true
+		}),
+		variant("stealth-locale-via-accept-lang-flag-only", func(c *config) {
+			c.Flags = append(c.Flags, "--accept-lang="+acceptLanguage(stealthLocale))
+			c.LocaleOverride, c.NoCDPAcceptLanguage = "", true
+		}),
+		variant("stealth-no-cdp-accept-language", func(c *config) { c.NoCDPAcceptLanguage = true }),
+		variant("stealth-no-cdp-locale-override", func(c *config) { c.LocaleOverride = "" }),
 		variant("stealth-no-ua-flag", func(c *config) { dropFlag(c, "--user-agent") }),
 		variant("stealth-no-cdp-ua", func(c *config) { c.UAOverride, c.UAOnWorkers = false, false }),
 		variant("stealth-cdp-ua-pages-only", func(c *config) { c.UAOnWorkers = false }),
 		variant("stealth-worker-ua-via-emulation", func(c *config) { c.WorkerUAMethod = "Emulation.setUserAgentOverride" }),
 		variant("stealth-no-TZ-env", func(c *config) { c.Env = nil }),
-		variant("stealth-no-TZ-env+tz-on-workers", func(c *config) { c.Env = nil; c.TZOnWorkers = true }),
+		variant("stealth-no-TZ-env+tz-locale-on-workers", func(c *config) { c.Env = nil; c.TZOnWorkers = true }),
 		variant("stealth-no-cdp-tz-locale", func(c *config) { c.TZOverride, c.LocaleOverride = "", "" }),
 		variant("stealth-no-autoattach", func(c *config) { c.AutoAttach = false }),
 		// Negative controls.
@@ -421,7 +429,7 @@ func launch(binary string, flags, env []string, verbose bool) (*browser, error) 
 	cmd.ExtraFiles = []*os.File{cmdR, evW}
 	// TMPDIR for Chromium's scratch files; BREAKPAD_DUMP_LOCATION keeps the
 	// crashpad database out of ~/.config/chromium.
-	cmd.Env = append(filterEnv(os.Environ(), "TMPDIR", "TZ", "BREAKPAD_DUMP_LOCATION"),
+	cmd.Env = append(filterEnv(os.Environ(), "TMPDIR", "TZ", "BREAKPAD_DUMP_LOCATION", "LANG", "LC_ALL", "LANGUAGE"),
 		"TMPDIR="+filepath.Join(tmp, "tmp"), "BREAKPAD_DUMP_LOCATION="+filepath.Join(tmp, "crash"))
 	cmd.Env = append(cmd.Env, env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -510,6 +518,7 @@ type attachedEvent struct {
 	SessionID          string     `json:"sessionId"`
 	TargetInfo         targetInfo `json:"targetInfo"`
 	WaitingForDebugger bool       `json:"waitingForDebugger"`
+	parent             string     // session that auto-attached it ("" = browser)
 }
 
 type uaOverride struct {
@@ -544,12 +553,8 @@ func run(ctx context.Context, binary string, srv *server, c config, verbose bool
 		if err != nil {
 			return nil, fmt.Errorf("learn UA: %w", err)
 		}
-		if c.ExpectLocale != "" {
-			// Same shape Chromium derives from --lang (en-US -> "en-US,en").
-			ua.AcceptLanguage = c.ExpectLocale
-			if i := strings.IndexByte(c.ExpectLocale, '-'); i > 0 {
-				ua.AcceptLanguage += "," + c.ExpectLocale[:i]
-			}
+		if c.ExpectLocale != "" && !c.NoCDPAcceptLanguage {
+			ua.AcceptLanguage = acceptLanguage(c.ExpectLocale)
 		}
 		for i, f := range flags {
 			flags[i] = strings.ReplaceAll(f, "@UA@", ua.UserAgent)
@@ -577,7 +582,7 @@ func run(ctx context.Context, binary string, srv *server, c config, verbose bool
 			defer close(done)
 			err := wait(ctx, nil)
 			p, _ := json.Marshal(params)
-			line := fmt.Sprintf("%-14s %s %s", ttype, method, trunc(string(p), 160))
+			line := fmt.Sprintf("%-26s %s %s", ttype, method, trunc(string(p), 160))
 			if err != nil {
 				line += "  => ERROR " + err.Error()
 			}
@@ -593,10 +598,23 @@ func run(ctx context.Context, binary string, srv *server, c config, verbose bool
 	// Configure every target as it gets attached (paused, when auto-attached).
 	pageSession := make(chan string, 1)
 	var pageTarget atomic.Value
+	var kinds sync.Map // sessionId -> target type
+	sessionKind := func(s string) string {
+		if k, ok := kinds.Load(s); ok {
+			return k.(string)
+		}
+		return "?"
+	}
 	configure := func(ev attachedEvent) {
 		s, t := ev.SessionID, ev.TargetInfo.Type
+		if ev.parent != "" {
+			t += "(via " + sessionKind(ev.parent) + ")"
+		} else if c.AutoAttach {
+			t += "(via browser)"
+		}
+		kinds.Store(s, ev.TargetInfo.Type)
 		var dones []<-chan struct{}
-		switch t {
+		switch ev.TargetInfo.Type {
 		case "page", "iframe":
 			if c.UAOverride && ua != nil {
 				dones = append(dones, applyAsync(s, t, "Emulation.setUserAgentOverride", ua))
@@ -610,6 +628,8 @@ func run(ctx context.Context, binary string, srv *server, c config, verbose bool
 			if c.InjectJS != "" {
 				src, err := os.ReadFile(c.InjectJS)
 				if err == nil {
+					// Without Page.enable the script is not injected (observed on 156).
+					dones = append(dones, applyAsync(s, t, "Page.enable", nil))
 					dones = append(dones, applyAsync(s, t, "Page.addScriptToEvaluateOnNewDocument", map[string]any{"source": string(src)}))
 				}
 			}
@@ -627,6 +647,9 @@ func run(ctx context.Context, binary string, srv *server, c config, verbose bool
 			if c.TZOnWorkers && c.TZOverride != "" {
 				dones = append(dones, applyAsync(s, t, "Emulation.setTimezoneOverride", map[string]any{"timezoneId": c.TZOverride}))
 			}
+			if c.TZOnWorkers && c.LocaleOverride != "" {
+				dones = append(dones, applyAsync(s, t, "Emulation.setLocaleOverride", map[string]any{"locale": c.LocaleOverride}))
+			}
 			if c.AutoAttach {
 				dones = append(dones, applyAsync(s, t, "Target.setAutoAttach", autoAttach))
 			}
@@ -637,9 +660,12 @@ func run(ctx context.Context, binary string, srv *server, c config, verbose bool
 		for _, d := range dones {
 			<-d
 		}
-		if t == "page" {
+		if ev.TargetInfo.Type == "page" {
 			if id, _ := pageTarget.Load().(string); id == ev.TargetInfo.TargetID {
-				pageSession <- s
+				select {
+				case pageSession <- s:
+				default:
+				}
 			}
 		}
 	}
@@ -657,13 +683,14 @@ func run(ctx context.Context, binary string, srv *server, c config, verbose bool
 				if verbose {
 					log.Printf("<- [%s] %s %s", short(m.SessionID), m.Method, trunc(string(m.Params), 200))
 				}
-				if m.Method != "Target.attachedToTarget" {
-					continue
+				if m.Method != "Target.attachedToTarget" || !c.AutoAttach {
+					continue // without auto-attach, the only attach is our explicit one
 				}
 				var ev attachedEvent
 				if json.Unmarshal(m.Params, &ev) != nil {
 					continue
 				}
+				ev.parent = m.SessionID
 				if ev.TargetInfo.Type == "page" && m.SessionID == "" {
 					pendMu.Lock()
 					if _, ok := pageTarget.Load().(string); !ok {
@@ -767,6 +794,14 @@ func run(ctx context.Context, binary string, srv *server, c config, verbose bool
 	res.Detect = m
 	res.NavHeaders = srv.navHeaders("/")
 	return res, nil
+}
+
+// acceptLanguage gives the list Chromium derives for a locale: en-US -> "en-US,en".
+func acceptLanguage(locale string) string {
+	if i := strings.IndexByte(locale, '-'); i > 0 {
+		return locale + "," + locale[:i]
+	}
+	return locale
 }
 
 type evalResult struct {
