@@ -23,7 +23,7 @@ type savedState struct {
 func (s *Service) checkpoint(e *entry, page *engine.Page) {
 	e.saving.Lock()
 	defer e.saving.Unlock()
-	if e.isStopped() {
+	if !e.markSaved() {
 		return
 	}
 	st, err := page.SaveState(context.Background())

@@ -23,6 +23,7 @@ type entry struct {
 	page     *engine.Page
 	users    int // running requests and connected CDP clients
 	lastUsed time.Time
+	savedAt  time.Time // the last checkpoint
 	stopped  bool
 
 	saving sync.Mutex // serialises checkpoints; guards saved
@@ -63,10 +64,13 @@ func (e *entry) idleSince(t time.Time) bool {
 	return e.browser != nil && e.users == 0 && e.lastUsed.Before(t)
 }
 
-func (e *entry) isStopped() bool {
+// markSaved notes a checkpoint now; false if the session was stopped and
+// has nothing to save.
+func (e *entry) markSaved() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.stopped
+	e.savedAt = time.Now()
+	return !e.stopped
 }
 
 // lockWake waits for the profile to be free, or for ctx to end.
@@ -90,6 +94,31 @@ func (e *entry) tryLockWake() bool {
 }
 
 func (e *entry) unlockWake() { <-e.wake }
+
+// dueCheckpoint reports whether a CDP client uses the live browser and the
+// last checkpoint is older than t.
+func (e *entry) dueCheckpoint(t time.Time) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.browser != nil && e.users > 0 && e.savedAt.Before(t)
+}
+
+// livePage is the page of the running browser, or nil.
+func (e *entry) livePage() *engine.Page {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.page
+}
+
+// tryTakeTurn takes the turn only if no BrowserQL request holds it.
+func (e *entry) tryTakeTurn() bool {
+	select {
+	case e.turn <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
 
 // takeTurn waits until no other BrowserQL request runs on the session.
 func (e *entry) takeTurn(ctx context.Context) error {

@@ -410,3 +410,33 @@ func TestDamagedSessionsDoNotStopTheServer(t *testing.T) {
 		t.Errorf("pressure: %+v", p)
 	}
 }
+
+// TestCheckpointWhileAClientIsConnected writes state while a CDP client is
+// connected and no BrowserQL request runs: the periodic checkpoint saves
+// it, so a SIGKILL of the browser loses nothing.
+func TestCheckpointWhileAClientIsConnected(t *testing.T) {
+	pages := testutil.ServePages(t)
+	s := open(t, testConfig(t))
+	sess := create(t, s)
+	b, release, err := s.Use(context.Background(), sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := s.entry(sess.ID)
+	page := e.livePage()
+	gotoPage(t, page, pages.URL+"/click.html")
+	eval(t, page, writeAll)
+	waitFor(t, "a checkpoint saves the write", func() bool {
+		raw, _ := s.store.State(sess.ID)
+		return strings.Contains(string(raw), `"theme":"dark"`)
+	})
+	syscall.Kill(b.Pid(), syscall.SIGKILL)
+	<-b.Done()
+	release()
+	run(t, s, sess.ID, func(p *engine.Page) {
+		gotoPage(t, p, pages.URL+"/click.html")
+		if got := eval(t, p, readAll); got != allWritten {
+			t.Errorf("after SIGKILL: %s, want %s", got, allWritten)
+		}
+	})
+}

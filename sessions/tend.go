@@ -13,7 +13,12 @@ import (
 // enforced within this much of the deadline.
 const tendEvery = 200 * time.Millisecond
 
-// tend ends expired sessions and hibernates idle browsers until Close.
+// checkpointEvery is how often the state of a browser that a CDP client
+// uses is saved; BrowserQL requests save it after each request.
+const checkpointEvery = 2 * time.Second
+
+// tend ends expired sessions, hibernates idle browsers and saves the state
+// of browsers that CDP clients use, until Close.
 func (s *Service) tend() {
 	defer s.wg.Done()
 	tick := time.NewTicker(tendEvery)
@@ -39,6 +44,13 @@ func (s *Service) tendOnce(now time.Time) {
 			s.wg.Go(func() {
 				defer e.unlockWake()
 				s.hibernateHeld(e, false)
+			})
+		case e.dueCheckpoint(now.Add(-checkpointEvery)) && e.tryTakeTurn():
+			s.wg.Go(func() {
+				defer e.endTurn()
+				if page := e.livePage(); page != nil {
+					s.checkpoint(e, page)
+				}
 			})
 		}
 	}
