@@ -232,34 +232,24 @@ func stealthNode(t *testing.T, script string, env ...string) {
 	cdpNode(t, newServer(t), script, env...)
 }
 
-// TestStealthViaPuppeteer drives a stealth session with stock Puppeteer:
-// new pages, pages after scripts and input, and the session's own tab pass
-// every check but fpscanner's hasCDP, which Puppeteer's own Runtime.enable
-// causes in the pages it attaches to.
-func TestStealthViaPuppeteer(t *testing.T) {
+// TestStealthViaCDPClients drives stealth sessions with Puppeteer and
+// Playwright: new pages, pages after scripts and input, the session's own
+// tab and a new browser context. Stock clients enable the Runtime domain in
+// the pages they attach to, which fpscanner's hasCDP sees, so that rule
+// alone may fire for them; the Runtime-free forks must pass every check.
+func TestStealthViaCDPClients(t *testing.T) {
 	t.Parallel()
-	stealthNode(t, "stealth-puppeteer.mjs", "ALLOW_RULES=hasCDP")
-}
-
-// TestStealthViaRuntimeFreePuppeteer drives a stealth session with
-// rebrowser-puppeteer-core, which does not enable the Runtime domain: every
-// check passes.
-func TestStealthViaRuntimeFreePuppeteer(t *testing.T) {
-	t.Parallel()
-	stealthNode(t, "stealth-puppeteer.mjs", "PUPPETEER=rebrowser-puppeteer-core")
-}
-
-// TestStealthViaPlaywright drives a stealth session with stock Playwright's
-// connectOverCDP, in the default context and a new one; as with Puppeteer,
-// only hasCDP may fire.
-func TestStealthViaPlaywright(t *testing.T) {
-	t.Parallel()
-	stealthNode(t, "stealth-playwright.mjs", "ALLOW_RULES=hasCDP")
-}
-
-// TestStealthViaRuntimeFreePlaywright drives a stealth session with
-// patchright-core, Playwright without the Runtime domain: every check passes.
-func TestStealthViaRuntimeFreePlaywright(t *testing.T) {
-	t.Parallel()
-	stealthNode(t, "stealth-playwright.mjs", "PLAYWRIGHT=patchright-core")
+	for _, c := range []struct{ name, script, env string }{
+		{"puppeteer", "stealth-puppeteer.mjs", "ALLOW_RULES=hasCDP"},
+		{"rebrowser-puppeteer", "stealth-puppeteer.mjs", "PUPPETEER=rebrowser-puppeteer-core"},
+		{"playwright", "stealth-playwright.mjs", "ALLOW_RULES=hasCDP"},
+		{"patchright", "stealth-playwright.mjs", "PLAYWRIGHT=patchright-core"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			detectSrv := testutil.ServeDetect(t)
+			cdpNode(t, newServer(t), c.script, c.env, "DETECT_URL="+detectSrv.URL("Europe/Berlin", "de-DE"),
+				`SESSION_OPTIONS={"timezone":"Europe/Berlin","locale":"de-DE"}`)
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -180,7 +181,10 @@ func (s *identityClient) post(session string, cmd override, reply chan envelope)
 		s.mu.Unlock()
 	}
 	if err := s.client.Send(env); err != nil && reply != nil {
-		reply <- envelope{Error: json.RawMessage(fmt.Sprintf("%q", err.Error()))}
+		s.mu.Lock()
+		delete(s.waiting, env.ID)
+		s.mu.Unlock()
+		reply <- envelope{Error: json.RawMessage(strconv.Quote(err.Error()))}
 	}
 }
 

@@ -1,12 +1,12 @@
-package engine
+package engine_test
 
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
+	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/internal/testutil"
 )
 
@@ -24,8 +24,8 @@ func BenchmarkLaunchStealthVsPlain(b *testing.B) {
 	b.Cleanup(func() { os.RemoveAll(dir) })
 	launchOnce := func(stealth bool) time.Duration {
 		start := time.Now()
-		br, err := Launch(LaunchOptions{ExecPath: testutil.ChromePath(b), ProfileDir: filepath.Join(dir, "p"), TempDir: filepath.Join(dir, "t"),
-			Headless: true, Stealth: stealth, Window: Size{1920, 1080}})
+		br, err := engine.Launch(engine.LaunchOptions{ExecPath: testutil.ChromePath(b), ProfileDir: filepath.Join(dir, "p"), TempDir: filepath.Join(dir, "t"),
+			Headless: true, Stealth: stealth, Window: engine.Size{Width: 1920, Height: 1080}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -45,14 +45,8 @@ func BenchmarkLaunchStealthVsPlain(b *testing.B) {
 		stealth = append(stealth, launchOnce(true))
 		plain = append(plain, launchOnce(false))
 	}
-	s, p := medianOf(stealth), medianOf(plain)
+	s, p := median(stealth), median(plain)
 	b.ReportMetric(float64(s.Milliseconds()), "stealth-ms/wake")
 	b.ReportMetric(float64(p.Milliseconds()), "plain-ms/wake")
 	b.ReportMetric(float64(s)/float64(p), "ratio")
-}
-
-func medianOf(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
