@@ -74,24 +74,10 @@ func (e *entry) markSaved() bool {
 }
 
 // lockWake waits for the profile to be free, or for ctx to end.
-func (e *entry) lockWake(ctx context.Context) error {
-	select {
-	case e.wake <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (e *entry) lockWake(ctx context.Context) error { return take(ctx, e.wake) }
 
 // tryLockWake takes the profile only if nobody holds it.
-func (e *entry) tryLockWake() bool {
-	select {
-	case e.wake <- struct{}{}:
-		return true
-	default:
-		return false
-	}
-}
+func (e *entry) tryLockWake() bool { return tryTake(e.wake) }
 
 func (e *entry) unlockWake() { <-e.wake }
 
@@ -111,26 +97,32 @@ func (e *entry) livePage() *engine.Page {
 }
 
 // tryTakeTurn takes the turn only if no BrowserQL request holds it.
-func (e *entry) tryTakeTurn() bool {
-	select {
-	case e.turn <- struct{}{}:
-		return true
-	default:
-		return false
-	}
-}
+func (e *entry) tryTakeTurn() bool { return tryTake(e.turn) }
 
 // takeTurn waits until no other BrowserQL request runs on the session.
-func (e *entry) takeTurn(ctx context.Context) error {
+func (e *entry) takeTurn(ctx context.Context) error { return take(ctx, e.turn) }
+
+func (e *entry) endTurn() { <-e.turn }
+
+// take takes a one-slot channel used as a lock, or gives up when ctx ends.
+func take(ctx context.Context, lock chan struct{}) error {
 	select {
-	case e.turn <- struct{}{}:
+	case lock <- struct{}{}:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-func (e *entry) endTurn() { <-e.turn }
+// tryTake takes a one-slot channel lock only if it is free.
+func tryTake(lock chan struct{}) bool {
+	select {
+	case lock <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
 
 // join counts a user of a browser that already runs; ok is false when none
 // runs.

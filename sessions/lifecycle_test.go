@@ -152,15 +152,7 @@ func TestQueueAnswersTooManyRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	queued := make(chan error, 1)
-	go func() {
-		_, rel, err := s.Acquire(context.Background(), waiter.ID)
-		if err == nil {
-			rel()
-		}
-		queued <- err
-	}()
-	waitFor(t, "the second request queues", func() bool { return s.Pressure().Queued == 1 })
+	queued := queue(t, s, waiter.ID)
 	_, _, err = s.Acquire(context.Background(), third.ID)
 	wantLimit(t, err)
 	wantLimit(t, <-queued) // the busy browser stayed busy past the queue timeout
@@ -169,6 +161,22 @@ func TestQueueAnswersTooManyRequests(t *testing.T) {
 	if p := s.Pressure(); p.Rejected != 2 || p.RecentRejections != 2 || p.Queued != 0 {
 		t.Errorf("pressure after two refusals: %+v", p)
 	}
+}
+
+// queue starts a request for id in the background and returns once it waits
+// in the queue; the channel gives its outcome.
+func queue(t testing.TB, s *Service, id string) <-chan error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, release, err := s.Acquire(context.Background(), id)
+		if err == nil {
+			release()
+		}
+		done <- err
+	}()
+	waitFor(t, "the request queues", func() bool { return s.Pressure().Queued == 1 })
+	return done
 }
 
 func wantLimit(t testing.TB, err error) {
@@ -190,15 +198,7 @@ func TestQueuedRequestGetsFreedSlot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() {
-		_, rel, err := s.Acquire(context.Background(), waiter.ID)
-		if err == nil {
-			rel()
-		}
-		done <- err
-	}()
-	waitFor(t, "the second request queues", func() bool { return s.Pressure().Queued == 1 })
+	done := queue(t, s, waiter.ID)
 	release()
 	if err := <-done; err != nil {
 		t.Fatalf("the queued request failed: %v", err)

@@ -260,15 +260,18 @@ func (s *Service) forget(e *entry) bool {
 }
 
 // finish ends a forgotten session: no browser may start for it again, its
-// browser is killed, its record deleted, and its profile removed once
-// nothing runs on it.
+// browser is killed while its record is deleted, and its profile is removed
+// once nothing runs on it.
 func (s *Service) finish(e *entry) error {
-	b, page := e.stop()
-	err := s.store.Delete(e.id)
-	if b != nil {
-		page.Close()
-		b.Kill()
+	var killed sync.WaitGroup
+	if b, page := e.stop(); b != nil {
+		killed.Go(func() {
+			b.Kill()
+			page.Close()
+		})
 	}
+	err := s.store.Delete(e.id)
+	killed.Wait()
 	e.lockWake(context.Background())
 	defer e.unlockWake()
 	if rmErr := os.RemoveAll(s.profileDir(e.id)); err == nil {

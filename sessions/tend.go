@@ -11,7 +11,7 @@ import (
 
 // tendEvery is how often expiry and idleness are checked; expiry is
 // enforced within this much of the deadline.
-const tendEvery = 200 * time.Millisecond
+const tendEvery = 100 * time.Millisecond
 
 // checkpointEvery is how often the state of a browser that a CDP client
 // uses is saved; BrowserQL requests save it after each request.

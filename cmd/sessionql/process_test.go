@@ -125,6 +125,17 @@ func (s *server) wait(t testing.TB) error {
 	}
 }
 
+// shutdown signals the server, wants a clean exit and no browser left on
+// dataDir.
+func (s *server) shutdown(t testing.TB, sig os.Signal, dataDir string) {
+	t.Helper()
+	s.cmd.Process.Signal(sig)
+	if err := s.wait(t); err != nil {
+		t.Errorf("exit after %v: %v; log:\n%s", sig, err, s.log)
+	}
+	testutil.NoProcessesLeft(t, dataDir)
+}
+
 // call sends a JSON request and decodes the JSON answer into out.
 func call(t testing.TB, method, url string, body any, out any) int {
 	t.Helper()
@@ -230,11 +241,7 @@ func TestServerKill9KeepsAcknowledgedWrites(t *testing.T) {
 	if got := evaluate(t, s.URL+"/sessions/"+id+"/bql", pages.URL+"/click.html", read); got != written {
 		t.Errorf("after SIGKILL and restart: %s, want %s", got, written)
 	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	if err := s.wait(t); err != nil {
-		t.Errorf("exit after SIGTERM: %v", err)
-	}
-	testutil.NoProcessesLeft(t, dataDir)
+	s.shutdown(t, syscall.SIGTERM, dataDir)
 }
 
 // TestGracefulShutdown sends SIGTERM while a request runs: the request
@@ -261,22 +268,14 @@ func TestGracefulShutdown(t *testing.T) {
 		slow <- fmt.Sprintf("%s %v", v, err)
 	}()
 	<-started
-	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.shutdown(t, syscall.SIGTERM, dataDir)
 	if v := <-slow; v != "finished <nil>" {
 		t.Errorf("the running request answered %s", v)
 	}
-	if err := s.wait(t); err != nil {
-		t.Errorf("exit after SIGTERM: %v; log:\n%s", err, s.log)
-	}
-	testutil.NoProcessesLeft(t, dataDir)
 
 	s = start(t, dataDir)
 	if got := evaluate(t, s.URL+"/sessions/"+id+"/bql", pages.URL+"/click.html", read); got != written {
 		t.Errorf("after a graceful restart: %s, want %s", got, written)
 	}
-	s.cmd.Process.Signal(syscall.SIGINT)
-	if err := s.wait(t); err != nil {
-		t.Errorf("exit after SIGINT: %v", err)
-	}
-	testutil.NoProcessesLeft(t, dataDir)
+	s.shutdown(t, syscall.SIGINT, dataDir)
 }
