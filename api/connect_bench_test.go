@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/sessionql/sessionql/internal/testutil"
 )
@@ -83,7 +84,8 @@ func cdpDirectChromium(b testing.TB, profile string) string {
 }
 
 // cdpDirectArgs is the session browser's command line with a debugging port
-// instead of the pipe and dir as the profile.
+// instead of the pipe, dir as the profile, and one blank tab to start with,
+// as a Chromium that Puppeteer users launch themselves.
 func cdpDirectArgs(b testing.TB, profile, dir string) []string {
 	for _, p := range testutil.Processes("--user-data-dir=" + profile) {
 		if strings.Contains(p, "--type=") {
@@ -93,17 +95,48 @@ func cdpDirectArgs(b testing.TB, profile, dir string) []string {
 		if err != nil {
 			b.Fatal(err)
 		}
-		args := strings.Split(strings.TrimRight(string(raw), "\x00"), "\x00")
-		for i, a := range args {
+		var args []string
+		for _, a := range strings.Split(strings.TrimRight(string(raw), "\x00"), "\x00") {
 			switch {
 			case a == "--remote-debugging-pipe":
-				args[i] = "--remote-debugging-port=0"
+				a = "--remote-debugging-port=0"
 			case strings.HasPrefix(a, "--user-data-dir="):
-				args[i] = "--user-data-dir=" + dir + "/profile"
+				a = "--user-data-dir=" + dir + "/profile"
+			case a == "--no-startup-window" || a == "about:blank":
+				continue
 			}
+			args = append(args, a)
 		}
-		return args
+		return append(args, "about:blank")
 	}
 	b.Fatalf("no browser runs on %s", profile)
 	return nil
+}
+
+// BenchmarkCDPLargeMessage times a 20 MB reply (Runtime.evaluate of a long
+// string, like a full-page screenshot) through the connect URL and from a
+// Chromium with the same command line reached directly, alternating, and
+// reports both and their ratio.
+//
+//	go test ./api -run '^$' -bench CDPLargeMessage -benchtime 20x
+func BenchmarkCDPLargeMessage(b *testing.B) {
+	srv := newServer(b)
+	s := srv.create(b, map[string]any{"ttl": 3600000})
+	proxied := cdpDial(b, s.Connect, nil)
+	direct := cdpDial(b, cdpDirectChromium(b, srv.dataDir+"/profiles/"+s.ID), nil)
+	clients := []*cdpClient{proxied, direct}
+	tabs := []string{proxied.open("about:blank"), direct.open("about:blank")}
+	var spent [2]time.Duration
+	b.ResetTimer()
+	for n := range b.N {
+		for k := range 2 {
+			i := (n + k) % 2 // alternate which goes first
+			start := time.Now()
+			clients[i].call(tabs[i], "Runtime.evaluate", map[string]any{"expression": "'x'.repeat(20e6)", "returnByValue": true})
+			spent[i] += time.Since(start)
+		}
+	}
+	b.ReportMetric(float64(spent[0].Milliseconds())/float64(b.N), "connect-ms/op")
+	b.ReportMetric(float64(spent[1].Milliseconds())/float64(b.N), "direct-ms/op")
+	b.ReportMetric(float64(spent[0])/float64(spent[1]), "ratio")
 }
