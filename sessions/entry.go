@@ -89,13 +89,6 @@ func (e *entry) dueCheckpoint(t time.Time) bool {
 	return e.browser != nil && e.users > 0 && e.savedAt.Before(t)
 }
 
-// livePage is the page of the running browser, or nil.
-func (e *entry) livePage() *engine.Page {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.page
-}
-
 // tryTakeTurn takes the turn only if no BrowserQL request holds it.
 func (e *entry) tryTakeTurn() bool { return tryTake(e.turn) }
 

@@ -423,7 +423,7 @@ func TestCheckpointWhileAClientIsConnected(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, _ := s.entry(sess.ID)
-	page := e.livePage()
+	page := e.currentPage()
 	gotoPage(t, page, pages.URL+"/click.html")
 	eval(t, page, writeAll)
 	waitFor(t, "a checkpoint saves the write", func() bool {

@@ -2,8 +2,6 @@ package sessions
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -264,24 +262,4 @@ func (s *Service) idleByAge() []*entry {
 		out[i] = f.e
 	}
 	return out
-}
-
-func (s *Service) profileDir(id string) string { return filepath.Join(profilesDir(s.cfg), id) }
-
-func profilesDir(cfg Config) string { return filepath.Join(cfg.DataDir, "profiles") }
-
-// maxTempRoot keeps Chromium's socket paths under TMPDIR within the 108
-// bytes a Unix socket path may have.
-const maxTempRoot = 48
-
-// tempRoot holds the TMPDIR of every launch. It is under the data dir when
-// that path is short, else in the system temp dir under a name derived from
-// the data dir, so that the next start finds and cleans it either way.
-func tempRoot(cfg Config) string {
-	root := filepath.Join(cfg.DataDir, "tmp")
-	if len(root) <= maxTempRoot {
-		return root
-	}
-	sum := sha256.Sum256([]byte(cfg.DataDir))
-	return filepath.Join(os.TempDir(), "sessionql-"+hex.EncodeToString(sum[:6]))
 }

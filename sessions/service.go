@@ -66,21 +66,6 @@ func Open(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// prepareDirs creates the data dir, ends orphaned browsers and empties the
-// temporary dir they used.
-func prepareDirs(cfg Config) error {
-	for _, dir := range []string{cfg.DataDir, profilesDir(cfg)} {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return err
-		}
-	}
-	killOrphans(profilesDir(cfg))
-	if err := os.RemoveAll(tempRoot(cfg)); err != nil {
-		return err
-	}
-	return os.MkdirAll(tempRoot(cfg), 0o700)
-}
-
 func (s *Service) load() error {
 	all, broken, err := s.store.All()
 	if err != nil {
@@ -260,18 +245,20 @@ func (s *Service) forget(e *entry) bool {
 }
 
 // finish ends a forgotten session: no browser may start for it again, its
-// browser is killed while its record is deleted, and its profile is removed
-// once nothing runs on it.
+// browser is killed, its profile removed at once and again once nothing
+// runs on it (a dying browser may still have had a write under way), and
+// its record deleted.
 func (s *Service) finish(e *entry) error {
-	var killed sync.WaitGroup
-	if b, page := e.stop(); b != nil {
-		killed.Go(func() {
-			b.Kill()
-			page.Close()
-		})
+	b, page := e.stop()
+	if b != nil {
+		b.Abort()
 	}
+	os.RemoveAll(s.profileDir(e.id))
 	err := s.store.Delete(e.id)
-	killed.Wait()
+	if b != nil {
+		<-b.Done()
+		page.Close()
+	}
 	e.lockWake(context.Background())
 	defer e.unlockWake()
 	if rmErr := os.RemoveAll(s.profileDir(e.id)); err == nil {

@@ -1,13 +1,6 @@
 package sessions
 
-import (
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
-	"syscall"
-	"time"
-)
+import "time"
 
 // tendEvery is how often expiry and idleness are checked; expiry is
 // enforced within this much of the deadline.
@@ -48,48 +41,10 @@ func (s *Service) tendOnce(now time.Time) {
 		case e.dueCheckpoint(now.Add(-checkpointEvery)) && e.tryTakeTurn():
 			s.wg.Go(func() {
 				defer e.endTurn()
-				if page := e.livePage(); page != nil {
+				if page := e.currentPage(); page != nil {
 					s.checkpoint(e, page)
 				}
 			})
 		}
 	}
-}
-
-// killOrphans ends browsers that a previous server left running on this
-// data dir, e.g. after it was killed with SIGKILL, and waits until they are
-// gone, so that no profile is still locked when a session wakes.
-func killOrphans(profiles string) {
-	marker := "--user-data-dir=" + profiles + string(filepath.Separator)
-	var killed []int
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		cmd, err := os.ReadFile(filepath.Join(d, "cmdline"))
-		if err != nil || !strings.Contains(string(cmd), marker) {
-			continue
-		}
-		if pid, err := strconv.Atoi(filepath.Base(d)); err == nil {
-			syscall.Kill(-pid, syscall.SIGKILL)
-			syscall.Kill(pid, syscall.SIGKILL)
-			killed = append(killed, pid)
-		}
-	}
-	for deadline := time.Now().Add(5 * time.Second); anyRunning(killed) && time.Now().Before(deadline); {
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// anyRunning reports whether one of pids is a process that has not exited.
-func anyRunning(pids []int) bool {
-	for _, pid := range pids {
-		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(stat)
-		if i := strings.LastIndexByte(s, ')'); i > 0 && i+2 < len(s) && s[i+2] != 'Z' && s[i+2] != 'X' {
-			return true
-		}
-	}
-	return false
 }
