@@ -56,7 +56,7 @@ func flags(opts LaunchOptions) []string {
 	}
 	f = append(f, proxyFlags(opts)...)
 	f = append(f, opts.Args...)
-	return append(f, "about:blank")
+	return append(f, "--no-startup-window")
 }
 
 func proxyFlags(opts LaunchOptions) []string {
