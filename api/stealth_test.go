@@ -49,7 +49,7 @@ func verdictOf(t *testing.T, res bqlResult, field string) *testutil.Detection {
 // assertUndetected fails the test unless every check of the page passed.
 func assertUndetected(t *testing.T, d *testutil.Detection) {
 	t.Helper()
-	if !d.Pass || d.Botd.Result.Bot {
+	if !d.Undetected() {
 		t.Fatalf("detected: %s\n%s", d.Summary(), d.Failing())
 	}
 	for _, r := range d.Fpscanner.Fired {

@@ -21,10 +21,7 @@ run(async () => {
   undetected(await detect(first, detectUrl), 'a new page');
 
   const pages = await Promise.all([1, 2, 3].map(() => browser.newPage()));
-  for (const p of pages) {
-    await p.bringToFront(); // input goes to the tab in front, as for a person
-    await busyWork(p, pageUrl);
-  }
+  for (const p of pages) await busyWork(p, pageUrl);
   await pages[0].bringToFront();
   undetected(await detect(pages[0], detectUrl), 'a page after scripts, clicks and typing');
   undetected(await detect(await browser.newPage(), detectUrl), 'a page opened after the others');

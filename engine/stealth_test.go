@@ -60,7 +60,7 @@ func TestStealthBrowserPassesDetection(t *testing.T) {
 	srv := testutil.ServeDetect(t)
 	_, p := launchOwn(t, LaunchOptions{Stealth: true, Window: Size{1920, 1080}, Lang: "de-DE", Timezone: "Europe/Berlin"})
 	d := detect(t, p, srv.URL("Europe/Berlin", "de-DE"))
-	if !d.Pass {
+	if !d.Undetected() {
 		t.Fatalf("detected: %s\n%s", d.Summary(), d.Failing())
 	}
 }
