@@ -65,15 +65,22 @@ func TestStealthBrowserPassesDetection(t *testing.T) {
 	}
 }
 
+// TestPlainBrowserIsDetected shows that the detection page can fail, and
+// that a plain browser still takes the session's locale.
 func TestPlainBrowserIsDetected(t *testing.T) {
 	t.Parallel()
 	srv := testutil.ServeDetect(t)
-	_, p := launchOwn(t, LaunchOptions{Window: Size{1280, 720}})
-	d := detect(t, p, srv.URL("", ""))
-	if d.Pass || !d.Botd.Result.Bot {
+	_, p := launchOwn(t, LaunchOptions{Window: Size{1280, 720}, Lang: "fr-FR"})
+	d := detect(t, p, srv.URL("", "fr-FR"))
+	if d.Undetected() || !d.Botd.Result.Bot {
 		t.Fatalf("not detected: %s", d.Summary())
 	}
-	t.Log(d.Summary())
+	if d.Page.Navigator.Language != "fr-FR" || d.Page.Intl.Locale != "fr-FR" || d.Worker.Navigator.Language != "fr-FR" {
+		t.Errorf("locale: page %+v %+v, worker %+v", d.Page.Navigator, d.Page.Intl, d.Worker.Navigator)
+	}
+	if !strings.Contains(d.Page.Navigator.UserAgent, "HeadlessChrome") {
+		t.Errorf("a plain browser changed its user agent: %s", d.Page.Navigator.UserAgent)
+	}
 }
 
 // TestStealthReachesCrossSiteFrames checks a frame of another site, which
