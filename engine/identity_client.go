@@ -34,8 +34,9 @@ type setupReply struct {
 	reply  chan envelope
 }
 
-// autoAttach pauses every new target until the client has configured it;
-// Chromium starts a target once every client that paused it resumed it.
+// autoAttach pauses every new target until the client has configured it. A
+// page that several clients paused, such as this one and Puppeteer, starts
+// once each of them has resumed it.
 var autoAttach = map[string]bool{"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true}
 
 // startIdentity connects the identity client and configures the targets
