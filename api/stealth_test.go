@@ -233,23 +233,28 @@ func stealthNode(t *testing.T, script string, env ...string) {
 }
 
 // TestStealthViaCDPClients drives stealth sessions with Puppeteer and
-// Playwright: new pages, pages after scripts and input, the session's own
-// tab and a new browser context. Stock clients enable the Runtime domain in
-// the pages they attach to, which fpscanner's hasCDP sees, so that rule
-// alone may fire for them; the Runtime-free forks must pass every check.
+// Playwright: new pages, pages after scripts and input, pages with
+// same-site and cross-site iframes, the session's own tab, a new browser
+// context and a second connection. Stock clients enable the Runtime domain
+// in the pages they attach to; the server's runtime shim answers it (see
+// engine/runtime_shim.go), so they must pass every check, as the
+// Runtime-free forks do.
 func TestStealthViaCDPClients(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ name, script, env string }{
-		{"puppeteer", "stealth-puppeteer.mjs", "ALLOW_RULES=hasCDP"},
-		{"rebrowser-puppeteer", "stealth-puppeteer.mjs", "PUPPETEER=rebrowser-puppeteer-core"},
-		{"playwright", "stealth-playwright.mjs", "ALLOW_RULES=hasCDP"},
-		{"patchright", "stealth-playwright.mjs", "PLAYWRIGHT=patchright-core"},
+	for _, c := range []struct {
+		name, script string
+		env          []string
+	}{
+		{"puppeteer", "stealth-puppeteer.mjs", nil},
+		{"rebrowser-puppeteer", "stealth-puppeteer.mjs", []string{"PUPPETEER=rebrowser-puppeteer-core", "NO_CROSS_FRAME_TYPING=1", "NO_RECONNECT=1"}},
+		{"playwright", "stealth-playwright.mjs", nil},
+		{"patchright", "stealth-playwright.mjs", []string{"PLAYWRIGHT=patchright-core"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			detectSrv := testutil.ServeDetect(t)
-			cdpNode(t, newServer(t), c.script, c.env, "DETECT_URL="+detectSrv.URL("Europe/Berlin", "de-DE"),
-				`SESSION_OPTIONS={"timezone":"Europe/Berlin","locale":"de-DE"}`)
+			env := append(c.env, "DETECT_URL="+detectSrv.URL("Europe/Berlin", "de-DE"), `SESSION_OPTIONS={"timezone":"Europe/Berlin","locale":"de-DE"}`)
+			cdpNode(t, newServer(t), c.script, env...)
 		})
 	}
 }

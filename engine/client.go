@@ -22,19 +22,24 @@ type Client struct {
 	once      sync.Once
 	err       error
 	intercept Intercept
+	shim      *runtimeShim // nil unless the client's Runtime domain is emulated
 }
 
 // Intercept answers a command locally when it returns ok; the command is then
 // not sent to the browser. close asks for the client to end after the reply.
 type Intercept func(method string) (result json.RawMessage, ok, close bool)
 
-// Connect opens a new client with its own browser-level session.
-func (m *Mux) Connect(ctx context.Context, intercept Intercept) (*Client, error) {
+// Connect opens a new client with its own browser-level session; setup runs
+// on the client before any message reaches it.
+func (m *Mux) Connect(ctx context.Context, intercept Intercept, setup ...func(*Client)) (*Client, error) {
 	res, err := m.call(ctx, "", "Target.attachToBrowserTarget", nil)
 	if err != nil {
 		return nil, err
 	}
 	c := &Client{mux: m, session: sessionIDOf(res), out: make(chan envelope, outboxSize), done: make(chan struct{}), intercept: intercept}
+	for _, f := range setup {
+		f(c)
+	}
 	m.own(c.session, c)
 	return c, nil
 }
@@ -61,6 +66,9 @@ func (c *Client) Send(env envelope) error {
 		c.deliver(envelope{ID: env.ID, SessionID: env.SessionID, Error: json.RawMessage(`{"code":-32001,"message":"Session with given id not found."}`)})
 		return nil
 	}
+	if c.shim != nil && c.shim.command(env) {
+		return nil
+	}
 	return c.mux.send(env, pending{client: c, id: env.ID, method: env.Method})
 }
 
@@ -71,7 +79,20 @@ func (c *Client) owns(session string) bool {
 }
 
 // deliver queues a message for the client; it never blocks the pipe reader.
+// With a runtime shim, the shim sees the message first and may add
+// messages of its own before it.
 func (c *Client) deliver(env envelope) {
+	if c.shim != nil {
+		for _, e := range c.shim.inbound(env) {
+			c.push(e)
+		}
+		return
+	}
+	c.push(env)
+}
+
+// push queues a message for the client as it is.
+func (c *Client) push(env envelope) {
 	if env.SessionID == c.session {
 		env.SessionID = ""
 	}

@@ -49,6 +49,7 @@ type Browser struct {
 	exitErr  error
 	loops    sync.WaitGroup // the engine's own clients, such as the identity client
 	identity identity       // what the browser reports about itself
+	stealth  bool           // users' clients get the runtime shim; see runtime_shim.go
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -114,7 +115,7 @@ func start(opts LaunchOptions) (*Browser, error) {
 		chromeOut.Close()
 		return nil, err
 	}
-	b := &Browser{cmd: cmd, tempDir: opts.TempDir, done: make(chan struct{})}
+	b := &Browser{cmd: cmd, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth}
 	b.mux = newMux(chromeIn, chromeOut)
 	go b.wait()
 	if err := b.mux.ready(context.Background()); err != nil {

@@ -36,7 +36,11 @@ const bigFrame = 1 << 20
 // goroutines have ended.
 func (b *Browser) Serve(conn Conn) error {
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
-	c, err := b.mux.Connect(ctx, userIntercept)
+	var setup []func(*Client)
+	if b.stealth {
+		setup = append(setup, installRuntimeShim)
+	}
+	c, err := b.mux.Connect(ctx, userIntercept, setup...)
 	cancel()
 	if err != nil {
 		return err
