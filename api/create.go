@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // IANA zones for timezone validation on any machine
+	"unicode/utf8"
 
 	"github.com/sessionql/sessionql/sessions"
 	"golang.org/x/text/language"
@@ -87,13 +89,12 @@ func validMetadata(raw json.RawMessage) error {
 	if raw[0] != '{' {
 		return invalid("userMetadata must be a JSON object.")
 	}
-	var compact strings.Builder
-	var v map[string]any
-	json.Unmarshal(raw, &v)
-	out, _ := json.Marshal(v)
-	compact.Write(out)
-	if compact.Len() > maxMetadata {
-		return invalid("userMetadata is %d characters when serialised; the limit is %d.", compact.Len(), maxMetadata)
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, raw); err != nil {
+		return invalid("userMetadata must be a JSON object.")
+	}
+	if n := utf8.RuneCount(compact.Bytes()); n > maxMetadata {
+		return invalid("userMetadata is %d characters when serialised; the limit is %d.", n, maxMetadata)
 	}
 	return nil
 }

@@ -223,15 +223,6 @@ func TestStealthAfterHibernation(t *testing.T) {
 	assertUndetected(t, detectBQL(t, s, detectSrv.URL("Europe/Paris", "fr-FR")))
 }
 
-// stealthNode runs a stealth script of e2e/ against a new server, with the
-// detection page expecting the session's timezone and locale.
-func stealthNode(t *testing.T, script string, env ...string) {
-	t.Helper()
-	detectSrv := testutil.ServeDetect(t)
-	env = append(env, "DETECT_URL="+detectSrv.URL("Europe/Berlin", "de-DE"), `SESSION_OPTIONS={"timezone":"Europe/Berlin","locale":"de-DE"}`)
-	cdpNode(t, newServer(t), script, env...)
-}
-
 // TestStealthViaCDPClients drives stealth sessions with Puppeteer and
 // Playwright: new pages, pages after scripts and input, pages with
 // same-site and cross-site iframes, the session's own tab, a new browser

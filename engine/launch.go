@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -174,6 +173,3 @@ func (b *Browser) Kill() {
 func (b *Browser) killGroup() {
 	syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
 }
-
-// ProfileLock is the file Chromium holds in a profile while it runs.
-func ProfileLock(profileDir string) string { return filepath.Join(profileDir, "SingletonLock") }

@@ -20,8 +20,7 @@ type Recording struct {
 	mu        sync.Mutex
 	exchanges []*Exchange
 	byID      map[network.RequestID]*Exchange
-	claimed   map[*Exchange]bool // returned by waitForRequest or waitForResponse
-	changed   chan struct{}      // closed and replaced on every change
+	changed   chan struct{} // closed and replaced on every change
 }
 
 // Exchange is one request of the page and, once it arrived, its response.

@@ -46,7 +46,7 @@ func readTab(ctx context.Context, m *Mux, id target.ID, out map[string]*Storage)
 	var attached target.AttachToTargetResult
 	json.Unmarshal(raw, &attached)
 	s := string(attached.SessionID)
-	defer m.call(context.WithoutCancel(ctx), "", "Target.detachFromTarget", target.DetachFromTargetParams{SessionID: attached.SessionID})
+	defer m.call(context.WithoutCancel(ctx), "", "Target.detachFromTarget", target.DetachFromTargetParams(attached))
 	raw, err = m.call(ctx, s, "Page.getFrameTree", nil)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package graph
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -121,10 +120,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
-}
-
-// IsGraphQLContentType reports whether a POST body is JSON, as GraphQL
-// clients send it.
-func IsGraphQLContentType(ct string) bool {
-	return ct == "" || strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "application/graphql-response+json")
 }
