@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and vet, then the Go tests, which drive a real
+# Runs every test: formatting, vet and staticcheck, then the Go tests, which drive a real
 # Chromium and, through Node, puppeteer-core and playwright-core. Installs
 # what is missing first. Extra arguments go to `go test` (e.g. -run Journey).
 set -euo pipefail
@@ -10,4 +10,5 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:" >&2; echo "$unformatted" >&2; exit 1
 fi
 go vet ./...
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 go test -count=1 -timeout 15m "$@" ./...
