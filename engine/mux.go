@@ -171,22 +171,33 @@ func (m *Mux) disown(session string) {
 
 // send forwards a client's command under a fresh id.
 func (m *Mux) send(env envelope, p pending) error {
+	_, err := m.sendFor(env, p)
+	return err
+}
+
+// sendFor forwards a command under a fresh id and returns that id.
+func (m *Mux) sendFor(env envelope, p pending) (int64, error) {
 	id := m.nextID.Add(1)
 	m.mu.Lock()
 	if m.err != nil {
 		m.mu.Unlock()
-		return m.err
+		return 0, m.err
 	}
 	m.pending[id] = p
 	m.mu.Unlock()
 	env.ID = id
 	if err := m.write(env); err != nil {
-		m.mu.Lock()
-		delete(m.pending, id)
-		m.mu.Unlock()
-		return err
+		m.forget(id)
+		return 0, err
 	}
-	return nil
+	return id, nil
+}
+
+// forget drops the reply to a command nobody waits for any more.
+func (m *Mux) forget(id int64) {
+	m.mu.Lock()
+	delete(m.pending, id)
+	m.mu.Unlock()
 }
 
 func (m *Mux) write(env envelope) error {

@@ -7,8 +7,9 @@ import (
 	"strings"
 
 	"github.com/chromedp/cdproto"
-	"github.com/chromedp/cdproto/cdp"
+	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
 )
 
 // callInWorld calls a function in the engine's isolated world of the main
@@ -26,7 +27,7 @@ func (p *Page) callInFrame(ctx context.Context, f frame, fn string, out any, arg
 		if err != nil {
 			return err
 		}
-		err = callOn(ctx, f.session, world, fn, out, args)
+		err = callOn(ctx, p.direct(f.session), world, fn, out, args)
 		if !isContextLost(err) || ctx.Err() != nil {
 			return err
 		}
@@ -34,26 +35,50 @@ func (p *Page) callInFrame(ctx context.Context, f frame, fn string, out any, arg
 	}
 }
 
-func callOn(ctx context.Context, s cdp.Session, world runtime.ExecutionContextID, fn string, out any, args []any) error {
-	callArgs := make([]*runtime.CallArgument, len(args))
+// callFunctionOn is Runtime.callFunctionOn as the engine sends it: its
+// arguments and its result go by value.
+type callFunctionOn struct {
+	FunctionDeclaration string                     `json:"functionDeclaration"`
+	Arguments           []callArgument             `json:"arguments"`
+	ExecutionContextID  runtime.ExecutionContextID `json:"executionContextId"`
+	ReturnByValue       bool                       `json:"returnByValue"`
+	AwaitPromise        bool                       `json:"awaitPromise"`
+}
+
+type callArgument struct {
+	Value any `json:"value"`
+}
+
+// callResult decodes a script's value straight into the caller's out, in
+// the same pass as the reply; the exception, if any, stays raw for
+// cdproto's decoder.
+type callResult struct {
+	Result struct {
+		Value any `json:"value"`
+	} `json:"result"`
+	ExceptionDetails json.RawMessage `json:"exceptionDetails"`
+}
+
+func callOn(ctx context.Context, s directSession, world runtime.ExecutionContextID, fn string, out any, args []any) error {
+	params := callFunctionOn{FunctionDeclaration: fn, Arguments: make([]callArgument, len(args)), ExecutionContextID: world, ReturnByValue: true, AwaitPromise: true}
 	for i, a := range args {
-		raw, err := json.Marshal(a)
-		if err != nil {
-			return err
-		}
-		callArgs[i] = &runtime.CallArgument{Value: raw}
+		params.Arguments[i].Value = a
 	}
-	res, err := cdp.Call(ctx, s, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
-		FunctionDeclaration: fn,
-		Arguments:           callArgs,
-		ExecutionContextID:  world,
-		ReturnByValue:       new(true),
-		AwaitPromise:        new(true),
-	})
-	if err != nil {
+	var res callResult
+	res.Result.Value = out
+	if out == nil {
+		res.Result.Value = new(json.RawMessage)
+	}
+	err := s.callJSON(ctx, runtime.CommandCallFunctionOn, params, &res)
+	if res.ExceptionDetails == nil {
 		return err
 	}
-	return decodeResult(res.Result, res.ExceptionDetails, out)
+	// A thrown value need not fit out, so the exception comes first.
+	var exc runtime.ExceptionDetails
+	if err := jsonv2.Unmarshal(res.ExceptionDetails, &exc, chromedp.DefaultUnmarshalOptions); err != nil {
+		return err
+	}
+	return &scriptError{exceptionMessage(&exc)}
 }
 
 // decodeResult turns an exception into a scriptError and decodes a JSON
