@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -116,8 +117,16 @@ func (h *Handler) writeErrors(w http.ResponseWriter, r *http.Request, status int
 	writeJSON(w, status, h.exec.DispatchError(r.Context(), errs))
 }
 
+// writeJSON sends v with its length, in one write: a larger answer would
+// otherwise go out in chunks.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		body, _ = json.Marshal(graphql.Response{Errors: gqlerror.List{{Message: "The answer could not be encoded.", Extensions: map[string]any{"code": sessionql.CodeInternal}}}})
+	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	w.Write(body)
 }
