@@ -36,7 +36,7 @@ var twenty = []struct{ kind, arg string }{
 // directly with chromedp; it reports the median of each and their ratio.
 func BenchmarkBQLTwentyMutations(b *testing.B) {
 	pages := testutil.ServePages(b)
-	page, url := benchServer(b)
+	page, _, url := benchServer(b)
 	if _, err := page.Goto(context.Background(), pages.URL+"/list.html", engine.Load, 10*time.Second); err != nil {
 		b.Fatal(err)
 	}
@@ -60,6 +60,69 @@ func BenchmarkBQLTwentyMutations(b *testing.B) {
 	b.ReportMetric(float64(bqlMedian)/float64(directMedian), "bql/direct")
 }
 
+// BenchmarkBQLTwentyBreakdown splits the twenty-field request's cost: over
+// HTTP, the handler called in process, the engine's steps called without
+// GraphQL, and the direct protocol calls, all in one loop; each is reported
+// as a ratio to the direct calls.
+//
+//	go test ./engine -run '^$' -bench BQLTwentyBreakdown -benchtime 300x
+func BenchmarkBQLTwentyBreakdown(b *testing.B) {
+	pages := testutil.ServePages(b)
+	page, h, url := benchServer(b)
+	if _, err := page.Goto(context.Background(), pages.URL+"/list.html", engine.Load, 10*time.Second); err != nil {
+		b.Fatal(err)
+	}
+	ctx, world, err := engine.RawPage(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	query := twentyQuery()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	sides := []struct {
+		name string
+		run  func()
+	}{
+		{"http", func() { postTwenty(b, url, query) }},
+		{"in-process", func() {
+			h.Serve(httptest.NewRecorder(), httptest.NewRequest("POST", "/", bytes.NewReader(body)), func(*http.Request) (*engine.Page, func(), error) { return page, func() {}, nil })
+		}},
+		{"steps", func() { stepsTwenty(b, page) }},
+		{"direct", func() { directTwenty(b, ctx, world) }},
+	}
+	took := make([][]time.Duration, len(sides))
+	for b.Loop() {
+		for i, side := range sides {
+			start := time.Now()
+			side.run()
+			took[i] = append(took[i], time.Since(start))
+		}
+	}
+	direct := float64(median(took[len(sides)-1]))
+	for i, side := range sides[:len(sides)-1] {
+		b.ReportMetric(float64(median(took[i]))/direct, side.name+"/direct")
+	}
+}
+
+// stepsTwenty calls the engine's steps for the twenty fields, as the
+// resolvers do.
+func stepsTwenty(b *testing.B, page *engine.Page) {
+	ctx := context.Background()
+	for _, f := range twenty {
+		var err error
+		switch f.kind {
+		case "text":
+			_, err = page.Text(ctx, f.arg, graph.DefaultTimeout)
+		case "querySelector":
+			_, err = page.QuerySelector(ctx, f.arg, graph.DefaultTimeout)
+		case "evaluate":
+			_, err = page.Evaluate(ctx, f.arg, graph.DefaultTimeout)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // median is robust to the bursts of a busy machine, where a mean is not.
 func median(d []time.Duration) time.Duration {
 	s := slices.Clone(d)
@@ -68,7 +131,7 @@ func median(d []time.Duration) time.Duration {
 }
 
 // benchServer serves BrowserQL on a fresh tab, as the session endpoint does.
-func benchServer(b *testing.B) (*engine.Page, string) {
+func benchServer(b *testing.B) (*engine.Page, *graph.Handler, string) {
 	page, err := engine.SharedBrowser().OpenPage()
 	if err != nil {
 		b.Fatal(err)
@@ -81,7 +144,7 @@ func benchServer(b *testing.B) (*engine.Page, string) {
 		h.Serve(w, r, func(*http.Request) (*engine.Page, func(), error) { return page, func() {}, nil })
 	}))
 	b.Cleanup(func() { srv.Close(); h.Close(); page.CloseTab() })
-	return page, srv.URL
+	return page, h, srv.URL
 }
 
 func twentyQuery() string {
