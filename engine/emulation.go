@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"maps"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -10,16 +12,33 @@ import (
 	"github.com/sessionql/sessionql"
 )
 
+// Settings are the overrides BrowserQL mutations put on the session's tab.
+// They belong to the session, not to one browser process: they are saved
+// with its state and put back when a hibernated session wakes.
+type Settings struct {
+	UserAgent          string            `json:"userAgent,omitempty"`
+	Viewport           *Viewport         `json:"viewport,omitempty"`
+	Headers            map[string]string `json:"headers,omitempty"`
+	JavaScriptDisabled bool              `json:"javaScriptDisabled,omitempty"`
+}
+
+// Viewport is the size of a page's viewport.
+type Viewport struct {
+	Width             int     `json:"width"`
+	Height            int     `json:"height"`
+	DeviceScaleFactor float64 `json:"deviceScaleFactor,omitempty"`
+	Mobile            bool    `json:"mobile,omitempty"`
+}
+
 // SetExtraHTTPHeaders makes the page send these headers with every request
 // from now on, replacing the extra headers set before.
 func (p *Page) SetExtraHTTPHeaders(req context.Context, headers []Header, timeout time.Duration) error {
-	h := network.Headers{}
+	h := map[string]string{}
 	for _, x := range headers {
 		h[x.Name] = x.Value
 	}
 	return p.emulate(req, timeout, "setting extra headers", func(ctx context.Context) error {
-		_, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: h})
-		return err
+		return p.applyHeaders(ctx, h)
 	})
 }
 
@@ -27,15 +46,8 @@ func (p *Page) SetExtraHTTPHeaders(req context.Context, headers []Header, timeou
 // scripts, from now on.
 func (p *Page) SetUserAgent(req context.Context, userAgent string, timeout time.Duration) error {
 	return p.emulate(req, timeout, "setting the user agent", func(ctx context.Context) error {
-		return p.setUserAgent(ctx, userAgent)
+		return p.applyUserAgent(ctx, userAgent)
 	})
-}
-
-// Viewport is the size of a page's viewport.
-type Viewport struct {
-	Width, Height     int
-	DeviceScaleFactor float64
-	Mobile            bool
 }
 
 // SetViewport sets the size of the page's viewport from now on.
@@ -44,10 +56,7 @@ func (p *Page) SetViewport(req context.Context, v Viewport, timeout time.Duratio
 		return failf(sessionql.CodeInvalidArgument, "A viewport needs a positive width and height, not %d×%d.", v.Width, v.Height)
 	}
 	return p.emulate(req, timeout, "setting the viewport", func(ctx context.Context) error {
-		_, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-			Width: int64(v.Width), Height: int64(v.Height), DeviceScaleFactor: v.DeviceScaleFactor, Mobile: v.Mobile,
-		})
-		return err
+		return p.applyViewport(ctx, v)
 	})
 }
 
@@ -55,25 +64,89 @@ func (p *Page) SetViewport(req context.Context, v Viewport, timeout time.Duratio
 // engine's own scripts still run.
 func (p *Page) SetJavaScriptEnabled(req context.Context, enabled bool, timeout time.Duration) error {
 	return p.emulate(req, timeout, "switching JavaScript", func(ctx context.Context) error {
-		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !enabled})
-		if err == nil {
-			p.steps.mu.Lock()
-			p.steps.jsDisabled = !enabled
-			p.steps.mu.Unlock()
-		}
-		return err
+		return p.applyJavaScript(ctx, enabled)
 	})
 }
 
 // JavaScriptEnabled tells whether the page's scripts run.
-func (p *Page) JavaScriptEnabled() bool {
-	p.steps.mu.Lock()
-	defer p.steps.mu.Unlock()
-	return !p.steps.jsDisabled
-}
+func (p *Page) JavaScriptEnabled() bool { return !p.settings().JavaScriptDisabled }
 
 func (p *Page) emulate(req context.Context, timeout time.Duration, what string, do func(context.Context) error) error {
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	return stepError(ctx, do(ctx), sessionql.CodeInvalidArgument, what, timeout)
+}
+
+func (p *Page) applyHeaders(ctx context.Context, h map[string]string) error {
+	headers := network.Headers{}
+	for k, v := range h {
+		headers[k] = v
+	}
+	_, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: headers})
+	return p.remember(err, func(s *Settings) { s.Headers = h })
+}
+
+func (p *Page) applyUserAgent(ctx context.Context, userAgent string) error {
+	return p.remember(p.setUserAgent(ctx, userAgent), func(s *Settings) { s.UserAgent = userAgent })
+}
+
+func (p *Page) applyViewport(ctx context.Context, v Viewport) error {
+	_, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+		Width: int64(v.Width), Height: int64(v.Height), DeviceScaleFactor: v.DeviceScaleFactor, Mobile: v.Mobile,
+	})
+	return p.remember(err, func(s *Settings) { s.Viewport = &v })
+}
+
+func (p *Page) applyJavaScript(ctx context.Context, enabled bool) error {
+	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !enabled})
+	return p.remember(err, func(s *Settings) { s.JavaScriptDisabled = !enabled })
+}
+
+// remember records a setting once the browser took it.
+func (p *Page) remember(err error, set func(*Settings)) error {
+	if err == nil {
+		p.steps.mu.Lock()
+		set(&p.steps.settings)
+		p.steps.mu.Unlock()
+	}
+	return err
+}
+
+// settings is a copy of the tab's settings.
+func (p *Page) settings() Settings {
+	p.steps.mu.Lock()
+	defer p.steps.mu.Unlock()
+	s := p.steps.settings
+	s.Headers = maps.Clone(s.Headers)
+	return s
+}
+
+// savedSettings is what SaveState keeps: nil when nothing was set.
+func (p *Page) savedSettings() *Settings {
+	s := p.settings()
+	if s.UserAgent == "" && s.Viewport == nil && len(s.Headers) == 0 && !s.JavaScriptDisabled {
+		return nil
+	}
+	return &s
+}
+
+// applySettings puts saved settings on a fresh tab.
+func (p *Page) applySettings(ctx context.Context, s *Settings) error {
+	if s == nil {
+		return nil
+	}
+	var errs []error
+	if s.UserAgent != "" {
+		errs = append(errs, p.applyUserAgent(ctx, s.UserAgent))
+	}
+	if s.Viewport != nil {
+		errs = append(errs, p.applyViewport(ctx, *s.Viewport))
+	}
+	if len(s.Headers) > 0 {
+		errs = append(errs, p.applyHeaders(ctx, s.Headers))
+	}
+	if s.JavaScriptDisabled {
+		errs = append(errs, p.applyJavaScript(ctx, false))
+	}
+	return errors.Join(errs...)
 }

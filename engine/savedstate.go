@@ -17,10 +17,12 @@ import (
 // State is what a session keeps outside Chromium, because Chromium writes it
 // to the profile lazily (cookies every 30 s, localStorage after a delay) or
 // not at all (session cookies, sessionStorage): the cookie jar, and the web
-// storage of the origins the tab has shown.
+// storage of the origins the tab has shown; and the tab's settings, which
+// live only as long as the browser.
 type State struct {
-	Cookies []*network.CookieParam `json:"cookies"`
-	Origins map[string]*Storage    `json:"origins,omitempty"`
+	Cookies  []*network.CookieParam `json:"cookies"`
+	Origins  map[string]*Storage    `json:"origins,omitempty"`
+	Settings *Settings              `json:"settings,omitempty"` // what mutations overrode on the tab
 }
 
 // Storage is the web storage of one origin. A nil map was not read and is
@@ -60,7 +62,7 @@ func (p *Page) SaveState(ctx context.Context) (*State, error) {
 			origins[o] = s
 		}
 	}
-	return &State{Cookies: savedCookieParams(cookies.Cookies), Origins: origins}, errors.Join(err, othersErr)
+	return &State{Cookies: savedCookieParams(cookies.Cookies), Origins: origins, Settings: p.savedSettings()}, errors.Join(err, othersErr)
 }
 
 // readOrigins reads the storage of the tab's first-party origins: the main

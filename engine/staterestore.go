@@ -26,7 +26,8 @@ const blankDocument = "<!doctype html><title></title>"
 // RestoreState puts a saved state into a freshly started browser before any
 // client sees it: the cookie jar exactly as saved, then each origin's
 // storage, written from a blank document of that origin that the engine
-// serves itself. The tab ends on about:blank with no history. A failure for
+// serves itself; then the settings mutations made. The tab ends on
+// about:blank with no history. A failure for
 // one origin does not stop the others; all failures are returned together.
 func (p *Page) RestoreState(ctx context.Context, st *State) error {
 	ctx, cancel := p.step(ctx, stateTimeout)
@@ -38,6 +39,7 @@ func (p *Page) RestoreState(ctx context.Context, st *State) error {
 	if stateNeedsStorage(st) {
 		errs = append(errs, p.restoreStorage(ctx, st))
 	}
+	errs = append(errs, p.applySettings(ctx, st.Settings))
 	return errors.Join(errs...)
 }
 

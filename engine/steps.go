@@ -7,5 +7,5 @@ type stepState struct {
 	mu         sync.Mutex
 	nav        *navigation // started on first use
 	blocker    *blocker    // non-nil while reject blocks requests
-	jsDisabled bool        // set by SetJavaScriptEnabled
+	settings   Settings    // what mutations overrode; see emulation.go
 }

@@ -93,10 +93,10 @@ func (s *Service) writeState(e *entry, st *engine.State) {
 	e.saved = savedState{state: st, raw: raw}
 }
 
-// merge is base with what next read: next's cookies, and next's storage for
-// the origins it saw; other origins keep what base had.
+// merge is base with what next read: next's cookies and settings, and
+// next's storage for the origins it saw; other origins keep what base had.
 func merge(base, next *engine.State) *engine.State {
-	out := &engine.State{Cookies: next.Cookies, Origins: map[string]*engine.Storage{}}
+	out := &engine.State{Cookies: next.Cookies, Origins: map[string]*engine.Storage{}, Settings: next.Settings}
 	if base != nil {
 		for o, st := range base.Origins {
 			out.Origins[o] = st
@@ -108,10 +108,10 @@ func merge(base, next *engine.State) *engine.State {
 	return out
 }
 
-// withoutLocal keeps the cookies and sessionStorage of st, which a restart
-// of Chromium loses even after a clean close.
+// withoutLocal keeps the cookies, sessionStorage and settings of st, which a
+// restart of Chromium loses even after a clean close.
 func withoutLocal(st *engine.State) *engine.State {
-	out := &engine.State{Cookies: st.Cookies, Origins: map[string]*engine.Storage{}}
+	out := &engine.State{Cookies: st.Cookies, Origins: map[string]*engine.Storage{}, Settings: st.Settings}
 	for o, storage := range st.Origins {
 		if len(storage.Session) > 0 {
 			out.Origins[o] = &engine.Storage{Session: storage.Session}

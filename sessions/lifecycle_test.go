@@ -90,6 +90,51 @@ func TestHibernationKeepsEverything(t *testing.T) {
 	})
 }
 
+// TestHibernationKeepsSettings sets what the emulation mutations set, lets
+// the browser hibernate and wakes it: the user agent, viewport, extra
+// headers and JavaScript switch are back on the new tab.
+func TestHibernationKeepsSettings(t *testing.T) {
+	pages := testutil.ServePages(t)
+	cfg := testConfig(t)
+	cfg.IdleTimeout = 300 * time.Millisecond
+	s := open(t, cfg)
+	sess := create(t, s)
+	ctx := context.Background()
+	run(t, s, sess.ID, func(p *engine.Page) {
+		for _, err := range []error{
+			p.SetUserAgent(ctx, "SessionQL-Kept/1.0", time.Second),
+			p.SetViewport(ctx, engine.Viewport{Width: 640, Height: 480, DeviceScaleFactor: 2}, time.Second),
+			p.SetExtraHTTPHeaders(ctx, []engine.Header{{Name: "X-Kept", Value: "yes"}}, time.Second),
+			p.SetJavaScriptEnabled(ctx, false, time.Second),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	waitFor(t, "the idle browser hibernates", func() bool { return status(t, s, sess.ID) == Hibernated })
+	run(t, s, sess.ID, func(p *engine.Page) {
+		if p.JavaScriptEnabled() {
+			t.Error("after waking, JavaScript is on again")
+		}
+		gotoPage(t, p, pages.URL+"/echo")
+		var echoed struct{ Headers map[string]string }
+		json.Unmarshal([]byte(eval(t, p, "document.body.innerText")), &echoed)
+		if echoed.Headers["X-Kept"] != "yes" || echoed.Headers["User-Agent"] != "SessionQL-Kept/1.0" {
+			t.Errorf("after waking, the server saw headers %v", echoed.Headers)
+		}
+		if got := eval(t, p, "[navigator.userAgent, innerWidth, innerHeight, devicePixelRatio].join(' ')"); got != "SessionQL-Kept/1.0 640 480 2" {
+			t.Errorf("after waking, the page sees %q", got)
+		}
+		if err := p.SetContent(ctx, "<p id=p>static</p><script>document.getElementById('p').textContent = 'scripted'</script>", time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval(t, p, "document.getElementById('p').textContent"); got != "static" {
+			t.Errorf("after waking, the page's script ran: %q", got)
+		}
+	})
+}
+
 // TestBrowserCrashRelaunchesWithState kills a session's browser with
 // SIGKILL right after a request: the next request relaunches it and sees
 // what the earlier one wrote.
