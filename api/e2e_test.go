@@ -237,3 +237,28 @@ func TestReconnectGivesTheSessionsOwnURLs(t *testing.T) {
 		t.Errorf("reconnect = %+v; want %s and %s", got, s.BrowserQL, s.Connect)
 	}
 }
+
+// TestSessionViewport creates sessions with the default and a chosen
+// viewport: pages see exactly its width, height and scale factor, inside a
+// screen of the same size.
+func TestSessionViewport(t *testing.T) {
+	pages := testutil.ServePages(t)
+	srv := newServer(t)
+	size := `evaluate(content: "[innerWidth, innerHeight, devicePixelRatio, screen.width, screen.height].join(' ')") { value }`
+	for _, c := range []struct {
+		name string
+		body map[string]any
+		want string
+	}{
+		{"stealth default", map[string]any{"stealth": true}, "1920 1080 1 1920 1080"},
+		{"chosen", map[string]any{"stealth": true, "viewport": map[string]any{"width": 1024, "height": 700, "deviceScaleFactor": 2}}, "1024 700 2 1024 700"},
+	} {
+		s := srv.create(t, c.body)
+		_, res := bql(t, s.BrowserQL, `mutation { goto(url: "`+pages.URL+`/list.html") { status } `+size+` }`, nil)
+		var got struct{ Value string }
+		jsonUnmarshal(res.Data["evaluate"], &got)
+		if got.Value != c.want {
+			t.Errorf("%s: the page sees %q, want %q (%v)", c.name, got.Value, c.want, res.Errors)
+		}
+	}
+}

@@ -91,10 +91,24 @@ func (p *Page) applyUserAgent(ctx context.Context, userAgent string) error {
 }
 
 func (p *Page) applyViewport(ctx context.Context, v Viewport) error {
+	return p.remember(emulateViewport(ctx, v), func(s *Settings) { s.Viewport = &v })
+}
+
+// SetSessionViewport gives the tab the session's viewport: pages see
+// exactly its width and height (a window's are smaller by the browser's
+// toolbar), its device scale factor and its mobile flag. It is the
+// session's own option, not an override, so it is not saved with the state.
+func (p *Page) SetSessionViewport(ctx context.Context, v Viewport) error {
+	ctx, cancel := p.step(ctx, openTimeout)
+	defer cancel()
+	return emulateViewport(ctx, v)
+}
+
+func emulateViewport(ctx context.Context, v Viewport) error {
 	_, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
 		Width: int64(v.Width), Height: int64(v.Height), DeviceScaleFactor: v.DeviceScaleFactor, Mobile: v.Mobile,
 	})
-	return p.remember(err, func(s *Settings) { s.Viewport = &v })
+	return err
 }
 
 func (p *Page) applyJavaScript(ctx context.Context, enabled bool) error {

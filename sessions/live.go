@@ -140,6 +140,9 @@ func (s *Service) launch(e *entry) (*engine.Browser, *engine.Page, error) {
 	}
 	page, err := b.OpenPage()
 	if err == nil {
+		err = page.SetSessionViewport(context.Background(), engine.Viewport(sess.Options.Viewport))
+	}
+	if err == nil {
 		s.restore(e, page)
 		err = s.firstStart(e, sess, page)
 	}
