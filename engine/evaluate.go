@@ -6,9 +6,8 @@ import (
 	"strings"
 	"time"
 
-	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql"
 )
 
@@ -20,43 +19,26 @@ func (p *Page) Evaluate(req context.Context, content string, timeout time.Durati
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	expr := strings.TrimRight(strings.TrimSpace(content), "; \t\r\n")
-	res, exc, err := p.evaluate(ctx, "(async () => (\n"+expr+"\n))()")
-	if err == nil && isCompileError(exc) {
-		res, exc, err = p.evaluate(ctx, "(async () => {\n"+content+"\n})()")
+	res, err := p.evaluate(ctx, "(async () => (\n"+expr+"\n))()")
+	if err == nil && isCompileError(res.ExceptionDetails) {
+		res, err = p.evaluate(ctx, "(async () => {\n"+content+"\n})()")
 	}
 	if err != nil {
 		return nil, stepError(ctx, err, sessionql.CodeEvaluationFailed, "evaluating the script", timeout)
 	}
-	if exc != nil {
-		return nil, failf(sessionql.CodeEvaluationFailed, "The script threw: %s", exceptionMessage(exc))
+	if res.ExceptionDetails != nil {
+		return nil, failf(sessionql.CodeEvaluationFailed, "The script threw: %s", exceptionMessage(res.ExceptionDetails))
 	}
-	return resultValue(res), nil
+	return resultValue(res.Result), nil
 }
 
-// evaluated is Runtime.evaluate's answer with the value left raw; an
-// exception is decoded only when there is one.
-type evaluated struct {
-	Result struct {
-		Type                string          `json:"type"`
-		Subtype             string          `json:"subtype"`
-		Value               json.RawMessage `json:"value"`
-		UnserializableValue string          `json:"unserializableValue"`
-	} `json:"result"`
-	Exception json.RawMessage `json:"exceptionDetails"`
-}
-
-func (p *Page) evaluate(ctx context.Context, expr string) (res evaluated, exc *runtime.ExceptionDetails, err error) {
-	params := struct {
-		Expression    string `json:"expression"`
-		ReturnByValue bool   `json:"returnByValue"`
-		AwaitPromise  bool   `json:"awaitPromise"`
-		UserGesture   bool   `json:"userGesture"`
-	}{expr, true, true, true}
-	if err := p.direct(p.target()).callJSON(ctx, runtime.CommandEvaluate, params, &res); err != nil || res.Exception == nil {
-		return res, nil, err
-	}
-	exc = new(runtime.ExceptionDetails)
-	return res, exc, jsonv2.Unmarshal(res.Exception, exc, chromedp.DefaultUnmarshalOptions)
+func (p *Page) evaluate(ctx context.Context, expr string) (runtime.EvaluateResult, error) {
+	return cdp.Call(ctx, p.direct(p.target()), runtime.Evaluate, runtime.EvaluateParams{
+		Expression:    expr,
+		ReturnByValue: new(true),
+		AwaitPromise:  new(true),
+		UserGesture:   new(true),
+	})
 }
 
 // isCompileError tells a script that does not parse as an expression from
@@ -75,23 +57,23 @@ func exceptionMessage(d *runtime.ExceptionDetails) string {
 	return strings.TrimPrefix(d.Text, "Uncaught (in promise) ")
 }
 
-func resultValue(r evaluated) *string {
-	v := r.Result
-	if v.Type == "undefined" || v.Subtype == "null" {
+func resultValue(r *runtime.RemoteObject) *string {
+	if r == nil || r.Type == runtime.RemoteObjectTypeUndefined || r.Subtype == runtime.RemoteObjectSubtypeNull {
 		return nil
 	}
-	if v.UnserializableValue != "" {
-		return &v.UnserializableValue
+	if r.UnserializableValue != "" {
+		s := string(r.UnserializableValue)
+		return &s
 	}
-	if v.Type == "string" {
+	if r.Type == runtime.RemoteObjectTypeString {
 		var s string
-		if json.Unmarshal(v.Value, &s) == nil {
+		if json.Unmarshal(r.Value, &s) == nil {
 			return &s
 		}
 	}
-	if len(v.Value) == 0 {
+	if len(r.Value) == 0 {
 		return nil
 	}
-	s := string(v.Value)
+	s := string(r.Value)
 	return &s
 }

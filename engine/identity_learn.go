@@ -79,14 +79,14 @@ func (p *Page) readUA() (*uaOverride, error) {
 	if err := navigateSettled(ctx, secureBlankURL); err != nil {
 		return nil, err
 	}
-	res, exc, err := p.evaluate(ctx, uaScript)
+	res, err := p.evaluate(ctx, uaScript)
 	if err != nil {
 		return nil, err
 	}
-	if exc != nil {
-		return nil, errors.New(exceptionMessage(exc))
+	if res.ExceptionDetails != nil {
+		return nil, errors.New(exceptionMessage(res.ExceptionDetails))
 	}
-	return decodeUA(resultValue(res))
+	return decodeUA(resultValue(res.Result))
 }
 
 func decodeUA(raw *string) (*uaOverride, error) {
