@@ -5,40 +5,24 @@ import (
 	"encoding/json"
 
 	"github.com/chromedp/cdproto"
-	"github.com/chromedp/cdproto/cdp"
 	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
 // directSession sends a target's commands straight to the pipe and takes
 // each reply straight from the pipe reader: one hand-off per command instead
 // of chromedp's queue, event loop and listener. Events still arrive through
-// chromedp, so only commands whose replies nothing orders against events
-// (running scripts) take this way.
+// chromedp, so a reply can overtake events Chromium sent before it: only
+// scripts that read the page, and so cause none, take this way.
 type directSession struct {
-	client *Client
-	*chromedp.Target
+	client  *Client
+	session string
 }
 
-var _ cdp.Session = directSession{}
-
-// direct is the fast way to run scripts in a target the engine attached to.
+// direct is the fast way to read a target the engine attached to.
 func (p *Page) direct(t *chromedp.Target) directSession {
-	return directSession{client: p.client, Target: t}
-}
-
-// Call sends a command with cdproto's types and decodes its reply as
-// chromedp would.
-func (d directSession) Call(ctx context.Context, method string, params, result any) error {
-	raw, err := jsonv2.Marshal(params, chromedp.DefaultMarshalOptions)
-	if err != nil {
-		return err
-	}
-	reply, err := d.send(ctx, method, raw)
-	if err != nil || result == nil {
-		return err
-	}
-	return jsonv2.Unmarshal(reply, result, chromedp.DefaultUnmarshalOptions)
+	return directSession{client: p.client, session: string(t.SessionID)}
 }
 
 // callJSON sends a command with the engine's own types, which encoding/json
@@ -58,7 +42,7 @@ func (d directSession) callJSON(ctx context.Context, method string, params, resu
 // send runs one command on the target's session; an error reply is a
 // *cdproto.Error, as chromedp returns it.
 func (d directSession) send(ctx context.Context, method string, params json.RawMessage) (json.RawMessage, error) {
-	env, err := d.client.call(ctx, envelope{SessionID: string(d.SessionID), Method: method, Params: params})
+	env, err := d.client.call(ctx, envelope{SessionID: d.session, Method: method, Params: params})
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +54,52 @@ func (d directSession) send(ctx context.Context, method string, params json.RawM
 		return nil, e
 	}
 	return env.Result, nil
+}
+
+// callFunctionOn is Runtime.callFunctionOn as the engine sends it: its
+// arguments and its result go by value.
+type callFunctionOn struct {
+	FunctionDeclaration string                     `json:"functionDeclaration"`
+	Arguments           []callArgument             `json:"arguments"`
+	ExecutionContextID  runtime.ExecutionContextID `json:"executionContextId"`
+	ReturnByValue       bool                       `json:"returnByValue"`
+	AwaitPromise        bool                       `json:"awaitPromise"`
+}
+
+type callArgument struct {
+	Value any `json:"value"`
+}
+
+// callResult decodes a script's value straight into the caller's out, in
+// the same pass as the reply; the exception, if any, stays raw for
+// cdproto's decoder.
+type callResult struct {
+	Result struct {
+		Value any `json:"value"`
+	} `json:"result"`
+	ExceptionDetails json.RawMessage `json:"exceptionDetails"`
+}
+
+func readOn(ctx context.Context, s directSession, world runtime.ExecutionContextID, fn string, out any, args []any) error {
+	params := callFunctionOn{FunctionDeclaration: fn, Arguments: make([]callArgument, len(args)), ExecutionContextID: world, ReturnByValue: true, AwaitPromise: true}
+	for i, a := range args {
+		params.Arguments[i].Value = a
+	}
+	var res callResult
+	res.Result.Value = out
+	if out == nil {
+		res.Result.Value = new(json.RawMessage)
+	}
+	err := s.callJSON(ctx, runtime.CommandCallFunctionOn, params, &res)
+	if res.ExceptionDetails == nil {
+		return err
+	}
+	// A thrown value need not fit out, so the exception comes first.
+	var exc runtime.ExceptionDetails
+	if err := jsonv2.Unmarshal(res.ExceptionDetails, &exc, chromedp.DefaultUnmarshalOptions); err != nil {
+		return err
+	}
+	return &scriptError{exceptionMessage(&exc)}
 }
 
 // call sends one command on one of the client's sessions and waits for its

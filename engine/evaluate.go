@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql"
 )
 
@@ -33,7 +33,7 @@ func (p *Page) Evaluate(req context.Context, content string, timeout time.Durati
 }
 
 func (p *Page) evaluate(ctx context.Context, expr string) (runtime.EvaluateResult, error) {
-	return cdp.Call(ctx, p.direct(p.target()), runtime.Evaluate, runtime.EvaluateParams{
+	return chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{
 		Expression:    expr,
 		ReturnByValue: new(true),
 		AwaitPromise:  new(true),

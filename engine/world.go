@@ -7,9 +7,8 @@ import (
 	"strings"
 
 	"github.com/chromedp/cdproto"
-	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/chromedp"
 )
 
 // callInWorld calls a function in the engine's isolated world of the main
@@ -18,16 +17,40 @@ func (p *Page) callInWorld(ctx context.Context, fn string, out any, args ...any)
 	return p.callInFrame(ctx, p.mainFrame(), fn, out, args...)
 }
 
-// callInFrame calls a function in the engine's isolated world of a frame. A
-// world lost to a navigation is made again and the call retried.
+// callInFrame calls a function in the engine's isolated world of a frame
+// through chromedp, whose reply comes after every event Chromium sent before
+// it: a step that follows sees what the script caused, such as a navigation
+// or a history entry.
 func (p *Page) callInFrame(ctx context.Context, f frame, fn string, out any, args ...any) error {
+	return p.inWorld(ctx, f, func(world runtime.ExecutionContextID) error {
+		return callOn(ctx, f.session, world, fn, out, args)
+	})
+}
+
+// readInWorld is readInFrame in the main frame.
+func (p *Page) readInWorld(ctx context.Context, fn string, out any, args ...any) error {
+	return p.readInFrame(ctx, p.mainFrame(), fn, out, args...)
+}
+
+// readInFrame is callInFrame for scripts that only read the page and so
+// cause no event a later step could miss: the command goes straight to the
+// pipe and its reply straight back (see direct.go).
+func (p *Page) readInFrame(ctx context.Context, f frame, fn string, out any, args ...any) error {
+	return p.inWorld(ctx, f, func(world runtime.ExecutionContextID) error {
+		return readOn(ctx, p.direct(f.session), world, fn, out, args)
+	})
+}
+
+// inWorld runs call with the frame's isolated world. A world lost to a
+// navigation is made again and the call retried.
+func (p *Page) inWorld(ctx context.Context, f frame, call func(runtime.ExecutionContextID) error) error {
 	fresh := false
 	for {
 		world, err := p.frameWorld(ctx, f, fresh)
 		if err != nil {
 			return err
 		}
-		err = callOn(ctx, p.direct(f.session), world, fn, out, args)
+		err = call(world)
 		if !isContextLost(err) || ctx.Err() != nil {
 			return err
 		}
@@ -35,50 +58,26 @@ func (p *Page) callInFrame(ctx context.Context, f frame, fn string, out any, arg
 	}
 }
 
-// callFunctionOn is Runtime.callFunctionOn as the engine sends it: its
-// arguments and its result go by value.
-type callFunctionOn struct {
-	FunctionDeclaration string                     `json:"functionDeclaration"`
-	Arguments           []callArgument             `json:"arguments"`
-	ExecutionContextID  runtime.ExecutionContextID `json:"executionContextId"`
-	ReturnByValue       bool                       `json:"returnByValue"`
-	AwaitPromise        bool                       `json:"awaitPromise"`
-}
-
-type callArgument struct {
-	Value any `json:"value"`
-}
-
-// callResult decodes a script's value straight into the caller's out, in
-// the same pass as the reply; the exception, if any, stays raw for
-// cdproto's decoder.
-type callResult struct {
-	Result struct {
-		Value any `json:"value"`
-	} `json:"result"`
-	ExceptionDetails json.RawMessage `json:"exceptionDetails"`
-}
-
-func callOn(ctx context.Context, s directSession, world runtime.ExecutionContextID, fn string, out any, args []any) error {
-	params := callFunctionOn{FunctionDeclaration: fn, Arguments: make([]callArgument, len(args)), ExecutionContextID: world, ReturnByValue: true, AwaitPromise: true}
+func callOn(ctx context.Context, s cdp.Session, world runtime.ExecutionContextID, fn string, out any, args []any) error {
+	callArgs := make([]*runtime.CallArgument, len(args))
 	for i, a := range args {
-		params.Arguments[i].Value = a
+		raw, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		callArgs[i] = &runtime.CallArgument{Value: raw}
 	}
-	var res callResult
-	res.Result.Value = out
-	if out == nil {
-		res.Result.Value = new(json.RawMessage)
-	}
-	err := s.callJSON(ctx, runtime.CommandCallFunctionOn, params, &res)
-	if res.ExceptionDetails == nil {
+	res, err := cdp.Call(ctx, s, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
+		FunctionDeclaration: fn,
+		Arguments:           callArgs,
+		ExecutionContextID:  world,
+		ReturnByValue:       new(true),
+		AwaitPromise:        new(true),
+	})
+	if err != nil {
 		return err
 	}
-	// A thrown value need not fit out, so the exception comes first.
-	var exc runtime.ExceptionDetails
-	if err := jsonv2.Unmarshal(res.ExceptionDetails, &exc, chromedp.DefaultUnmarshalOptions); err != nil {
-		return err
-	}
-	return &scriptError{exceptionMessage(&exc)}
+	return decodeResult(res.Result, res.ExceptionDetails, out)
 }
 
 // decodeResult turns an exception into a scriptError and decodes a JSON
