@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql"
@@ -19,26 +20,43 @@ func (p *Page) Evaluate(req context.Context, content string, timeout time.Durati
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	expr := strings.TrimRight(strings.TrimSpace(content), "; \t\r\n")
-	res, err := p.evaluate(ctx, "(async () => (\n"+expr+"\n))()")
-	if err == nil && isCompileError(res.ExceptionDetails) {
-		res, err = p.evaluate(ctx, "(async () => {\n"+content+"\n})()")
+	res, exc, err := p.evaluate(ctx, "(async () => (\n"+expr+"\n))()")
+	if err == nil && isCompileError(exc) {
+		res, exc, err = p.evaluate(ctx, "(async () => {\n"+content+"\n})()")
 	}
 	if err != nil {
 		return nil, stepError(ctx, err, sessionql.CodeEvaluationFailed, "evaluating the script", timeout)
 	}
-	if res.ExceptionDetails != nil {
-		return nil, failf(sessionql.CodeEvaluationFailed, "The script threw: %s", exceptionMessage(res.ExceptionDetails))
+	if exc != nil {
+		return nil, failf(sessionql.CodeEvaluationFailed, "The script threw: %s", exceptionMessage(exc))
 	}
-	return resultValue(res.Result), nil
+	return resultValue(res), nil
 }
 
-func (p *Page) evaluate(ctx context.Context, expr string) (runtime.EvaluateResult, error) {
-	return chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{
-		Expression:    expr,
-		ReturnByValue: new(true),
-		AwaitPromise:  new(true),
-		UserGesture:   new(true),
-	})
+// evaluated is Runtime.evaluate's answer with the value left raw; an
+// exception is decoded only when there is one.
+type evaluated struct {
+	Result struct {
+		Type                string          `json:"type"`
+		Subtype             string          `json:"subtype"`
+		Value               json.RawMessage `json:"value"`
+		UnserializableValue string          `json:"unserializableValue"`
+	} `json:"result"`
+	Exception json.RawMessage `json:"exceptionDetails"`
+}
+
+func (p *Page) evaluate(ctx context.Context, expr string) (res evaluated, exc *runtime.ExceptionDetails, err error) {
+	params := struct {
+		Expression    string `json:"expression"`
+		ReturnByValue bool   `json:"returnByValue"`
+		AwaitPromise  bool   `json:"awaitPromise"`
+		UserGesture   bool   `json:"userGesture"`
+	}{expr, true, true, true}
+	if err := p.direct(p.target()).callJSON(ctx, runtime.CommandEvaluate, params, &res); err != nil || res.Exception == nil {
+		return res, nil, err
+	}
+	exc = new(runtime.ExceptionDetails)
+	return res, exc, jsonv2.Unmarshal(res.Exception, exc, chromedp.DefaultUnmarshalOptions)
 }
 
 // isCompileError tells a script that does not parse as an expression from
@@ -57,23 +75,23 @@ func exceptionMessage(d *runtime.ExceptionDetails) string {
 	return strings.TrimPrefix(d.Text, "Uncaught (in promise) ")
 }
 
-func resultValue(r *runtime.RemoteObject) *string {
-	if r == nil || r.Type == runtime.RemoteObjectTypeUndefined || r.Subtype == runtime.RemoteObjectSubtypeNull {
+func resultValue(r evaluated) *string {
+	v := r.Result
+	if v.Type == "undefined" || v.Subtype == "null" {
 		return nil
 	}
-	if r.UnserializableValue != "" {
-		s := string(r.UnserializableValue)
-		return &s
+	if v.UnserializableValue != "" {
+		return &v.UnserializableValue
 	}
-	if r.Type == runtime.RemoteObjectTypeString {
+	if v.Type == "string" {
 		var s string
-		if json.Unmarshal(r.Value, &s) == nil {
+		if json.Unmarshal(v.Value, &s) == nil {
 			return &s
 		}
 	}
-	if len(r.Value) == 0 {
+	if len(v.Value) == 0 {
 		return nil
 	}
-	s := string(r.Value)
+	s := string(v.Value)
 	return &s
 }

@@ -79,14 +79,14 @@ func (p *Page) readUA() (*uaOverride, error) {
 	if err := navigateSettled(ctx, secureBlankURL); err != nil {
 		return nil, err
 	}
-	res, err := p.evaluate(ctx, uaScript)
+	res, exc, err := p.evaluate(ctx, uaScript)
 	if err != nil {
 		return nil, err
 	}
-	if res.ExceptionDetails != nil {
-		return nil, errors.New(exceptionMessage(res.ExceptionDetails))
+	if exc != nil {
+		return nil, errors.New(exceptionMessage(exc))
 	}
-	return decodeUA(resultValue(res.Result))
+	return decodeUA(resultValue(res))
 }
 
 func decodeUA(raw *string) (*uaOverride, error) {
