@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 )
 
 // outboxSize bounds the messages queued for a client that does not read; a
@@ -23,6 +24,7 @@ type Client struct {
 	err       error
 	intercept Intercept
 	shim      *runtimeShim // nil unless the client's Runtime domain is emulated
+	events    atomic.Int64 // events queued for the client so far; see directSession
 }
 
 // Intercept answers a command locally when it returns ok; the command is then
@@ -95,6 +97,9 @@ func (c *Client) deliver(env envelope) {
 func (c *Client) push(env envelope) {
 	if env.SessionID == c.session {
 		env.SessionID = ""
+	}
+	if env.Method != "" {
+		c.events.Add(1)
 	}
 	select {
 	case c.out <- env:

@@ -53,7 +53,7 @@ func (p *Page) setCookies(ctx context.Context, set []CookieInput) error {
 		return nil
 	}
 	var pageURL string
-	if err := p.readInWorld(ctx, urlScript, &pageURL); err != nil {
+	if err := p.callInWorld(ctx, urlScript, &pageURL); err != nil {
 		return err
 	}
 	params := make([]*network.CookieParam, len(set))

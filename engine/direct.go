@@ -12,17 +12,26 @@ import (
 
 // directSession sends a target's commands straight to the pipe and takes
 // each reply straight from the pipe reader: one hand-off per command instead
-// of chromedp's queue, event loop and listener. Events still arrive through
-// chromedp, so a reply can overtake events Chromium sent before it: only
-// scripts that read the page, and so cause none, take this way.
+// of chromedp's queue, event loop and listener.
+//
+// Events still arrive through chromedp, so a reply could overtake the
+// events Chromium sent before it, such as the navigation a script started.
+// When any event reached the client while a command ran, the command ends
+// with a sync: a command the mux answers itself, queued behind those events,
+// so chromedp has handled them once its answer comes back. A script that
+// caused nothing, the usual case, costs no more than its round trip.
 type directSession struct {
-	client  *Client
-	session string
+	client *Client
+	target *chromedp.Target
 }
 
-// direct is the fast way to read a target the engine attached to.
+// syncMethod is the engine's own command that orders a direct reply after
+// the events before it; see directSession.
+const syncMethod = "SessionQL.sync"
+
+// direct is the fast way to run scripts in a target the engine attached to.
 func (p *Page) direct(t *chromedp.Target) directSession {
-	return directSession{client: p.client, session: string(t.SessionID)}
+	return directSession{client: p.client, target: t}
 }
 
 // callJSON sends a command with the engine's own types, which encoding/json
@@ -42,9 +51,15 @@ func (d directSession) callJSON(ctx context.Context, method string, params, resu
 // send runs one command on the target's session; an error reply is a
 // *cdproto.Error, as chromedp returns it.
 func (d directSession) send(ctx context.Context, method string, params json.RawMessage) (json.RawMessage, error) {
-	env, err := d.client.call(ctx, envelope{SessionID: d.session, Method: method, Params: params})
+	before := d.client.events.Load()
+	env, err := d.client.call(ctx, envelope{SessionID: string(d.target.SessionID), Method: method, Params: params})
 	if err != nil {
 		return nil, err
+	}
+	if d.client.events.Load() != before {
+		if err := d.target.Call(ctx, syncMethod, nil, nil); err != nil {
+			return nil, err
+		}
 	}
 	if env.Error != nil {
 		e := new(cdproto.Error)
@@ -80,7 +95,7 @@ type callResult struct {
 	ExceptionDetails json.RawMessage `json:"exceptionDetails"`
 }
 
-func readOn(ctx context.Context, s directSession, world runtime.ExecutionContextID, fn string, out any, args []any) error {
+func callOn(ctx context.Context, s directSession, world runtime.ExecutionContextID, fn string, out any, args []any) error {
 	params := callFunctionOn{FunctionDeclaration: fn, Arguments: make([]callArgument, len(args)), ExecutionContextID: world, ReturnByValue: true, AwaitPromise: true}
 	for i, a := range args {
 		params.Arguments[i].Value = a

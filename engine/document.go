@@ -64,7 +64,7 @@ func (p *Page) pageString(req context.Context, script string, timeout time.Durat
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	var s string
-	err := p.readInWorld(ctx, script, &s)
+	err := p.callInWorld(ctx, script, &s)
 	return s, stepError(ctx, err, sessionql.CodeEvaluationFailed, what, timeout)
 }
 
@@ -75,7 +75,7 @@ func (p *Page) SetContent(req context.Context, html string, timeout time.Duratio
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	var kind string
-	err := p.readInWorld(ctx, contentTypeScript, &kind)
+	err := p.callInWorld(ctx, contentTypeScript, &kind)
 	if err == nil && kind != "text/html" {
 		_, err = chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: "about:blank"})
 	}

@@ -115,11 +115,7 @@ func (p *Page) locateIn(ctx context.Context, f frame, sel selectorSpec, o Locate
 		Value               json.RawMessage
 	}
 	args := map[string]any{"visible": o.Visible, "scroll": o.Scroll, "wait": o.Wait, "waitMs": wait.Milliseconds()}
-	call := p.callInFrame
-	if !o.Scroll {
-		call = p.readInFrame // finding an element without scrolling to it only reads
-	}
-	if err := call(ctx, f, script, &res, sel.css, sel.deep, args); err != nil || !res.Found {
+	if err := p.callInFrame(ctx, f, script, &res, sel.css, sel.deep, args); err != nil || !res.Found {
 		return nil, err
 	}
 	return &element{frame: f, css: sel.css, pierce: sel.deep, box: Box{X: res.X, Y: res.Y, Width: res.Width, Height: res.Height}, value: res.Value}, nil

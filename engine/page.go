@@ -33,8 +33,9 @@ type Page struct {
 
 // engineIntercept keeps the Runtime domain off on the engine's targets, so
 // pages cannot see protocol side effects; the engine never needs its events.
+// It also answers syncMethod, the engine's own, without the browser.
 func engineIntercept(method string) (json.RawMessage, bool, bool) {
-	if method == "Runtime.enable" {
+	if method == "Runtime.enable" || method == syncMethod {
 		return json.RawMessage(`{}`), true, false
 	}
 	return nil, false, false

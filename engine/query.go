@@ -68,7 +68,7 @@ const mapSelectorScript = `async function(css, pierce, plan) {` + queryJS + `
 func (p *Page) QuerySelector(req context.Context, selector string, timeout time.Duration) (*ElementInfo, error) {
 	var found []ElementInfo
 	err := p.eachFrame(req, selector, timeout, func(ctx context.Context, f frame, sel selectorSpec) (bool, error) {
-		err := p.readInFrame(ctx, f, querySelectorScript, &found, sel.css, sel.deep, true)
+		err := p.callInFrame(ctx, f, querySelectorScript, &found, sel.css, sel.deep, true)
 		return len(found) > 0, err
 	})
 	if err != nil || len(found) == 0 {
@@ -94,7 +94,7 @@ func collectAll[T any](p *Page, req context.Context, selector string, timeout ti
 	all := []T{}
 	err := p.eachFrame(req, selector, timeout, func(ctx context.Context, f frame, sel selectorSpec) (bool, error) {
 		var found []T
-		err := p.readInFrame(ctx, f, script, &found, sel.css, sel.deep, arg)
+		err := p.callInFrame(ctx, f, script, &found, sel.css, sel.deep, arg)
 		all = append(all, found...)
 		return false, err
 	})

@@ -72,7 +72,7 @@ func (p *Page) readOrigins(ctx context.Context) (map[string]*Storage, error) {
 	var main mainStorage
 	var mainErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { mainErr = p.readInWorld(ctx, readMainStorage, &main) })
+	wg.Go(func() { mainErr = p.callInWorld(ctx, readMainStorage, &main) })
 	origins, err := p.firstPartyOrigins(ctx)
 	wg.Wait()
 	if err != nil {

@@ -83,7 +83,7 @@ func (p *Page) elementClip(ctx context.Context, selector string) (*page.Viewport
 		return nil, err
 	}
 	var off [2]float64
-	if err := p.readInWorld(ctx, pageOffsetScript, &off); err != nil {
+	if err := p.callInWorld(ctx, pageOffsetScript, &off); err != nil {
 		return nil, err
 	}
 	b := el.box

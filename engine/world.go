@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/chromedp/cdproto"
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
 )
 
@@ -17,27 +16,11 @@ func (p *Page) callInWorld(ctx context.Context, fn string, out any, args ...any)
 	return p.callInFrame(ctx, p.mainFrame(), fn, out, args...)
 }
 
-// callInFrame calls a function in the engine's isolated world of a frame
-// through chromedp, whose reply comes after every event Chromium sent before
-// it: a step that follows sees what the script caused, such as a navigation
-// or a history entry.
+// callInFrame calls a function in the engine's isolated world of a frame,
+// on the direct session.
 func (p *Page) callInFrame(ctx context.Context, f frame, fn string, out any, args ...any) error {
 	return p.inWorld(ctx, f, func(world runtime.ExecutionContextID) error {
-		return callOn(ctx, f.session, world, fn, out, args)
-	})
-}
-
-// readInWorld is readInFrame in the main frame.
-func (p *Page) readInWorld(ctx context.Context, fn string, out any, args ...any) error {
-	return p.readInFrame(ctx, p.mainFrame(), fn, out, args...)
-}
-
-// readInFrame is callInFrame for scripts that only read the page and so
-// cause no event a later step could miss: the command goes straight to the
-// pipe and its reply straight back (see direct.go).
-func (p *Page) readInFrame(ctx context.Context, f frame, fn string, out any, args ...any) error {
-	return p.inWorld(ctx, f, func(world runtime.ExecutionContextID) error {
-		return readOn(ctx, p.direct(f.session), world, fn, out, args)
+		return callOn(ctx, p.direct(f.session), world, fn, out, args)
 	})
 }
 
@@ -56,28 +39,6 @@ func (p *Page) inWorld(ctx context.Context, f frame, call func(runtime.Execution
 		}
 		fresh = true
 	}
-}
-
-func callOn(ctx context.Context, s cdp.Session, world runtime.ExecutionContextID, fn string, out any, args []any) error {
-	callArgs := make([]*runtime.CallArgument, len(args))
-	for i, a := range args {
-		raw, err := json.Marshal(a)
-		if err != nil {
-			return err
-		}
-		callArgs[i] = &runtime.CallArgument{Value: raw}
-	}
-	res, err := cdp.Call(ctx, s, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
-		FunctionDeclaration: fn,
-		Arguments:           callArgs,
-		ExecutionContextID:  world,
-		ReturnByValue:       new(true),
-		AwaitPromise:        new(true),
-	})
-	if err != nil {
-		return err
-	}
-	return decodeResult(res.Result, res.ExceptionDetails, out)
 }
 
 // decodeResult turns an exception into a scriptError and decodes a JSON
