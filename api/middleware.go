@@ -3,10 +3,12 @@ package api
 import (
 	"crypto/subtle"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/sessionql/sessionql"
 )
@@ -39,10 +41,23 @@ func validToken(r *http.Request, token string) bool {
 	return subtle.ConstantTimeCompare([]byte(given), []byte(token)) == 1
 }
 
+// drainLimit is how much of a declared oversized body the server still
+// reads, and throws away, before it answers 413: a client still sending
+// when the server closes the connection gets a reset, which can destroy the
+// answer before the client reads it. Past this, the server answers at once.
+const drainLimit = 8 << 20
+
+// drainTimeout bounds that reading, against a client that trickles.
+const drainTimeout = 5 * time.Second
+
 // limitBody caps request bodies so that one client cannot exhaust memory.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBody {
+			if r.ContentLength <= drainLimit {
+				http.NewResponseController(w).SetReadDeadline(time.Now().Add(drainTimeout))
+				io.Copy(io.Discard, r.Body)
+			}
 			writeError(w, tooLarge())
 			return
 		}
