@@ -35,15 +35,8 @@ var twenty = []struct{ kind, arg string }{
 // over HTTP and, in the same iteration, the same protocol commands sent
 // directly with chromedp; it reports the median of each and their ratio.
 func BenchmarkBQLTwentyMutations(b *testing.B) {
-	pages := testutil.ServePages(b)
 	page, _, url := benchServer(b)
-	if _, err := page.Goto(context.Background(), pages.URL+"/list.html", engine.Load, 10*time.Second); err != nil {
-		b.Fatal(err)
-	}
-	ctx, world, err := engine.RawPage(page)
-	if err != nil {
-		b.Fatal(err)
-	}
+	ctx, world := onTwentyPage(b, page)
 	query := twentyQuery()
 	var viaBQL, direct []time.Duration
 	for b.Loop() {
@@ -65,17 +58,10 @@ func BenchmarkBQLTwentyMutations(b *testing.B) {
 // GraphQL, and the direct protocol calls, all in one loop; each is reported
 // as a ratio to the direct calls.
 //
-//	go test ./engine -run '^$' -bench BQLTwentyBreakdown -benchtime 300x
+//	go test ./engine -run '^$' -bench BQLTwentyBreakdown -benchtime 400x -count 3
 func BenchmarkBQLTwentyBreakdown(b *testing.B) {
-	pages := testutil.ServePages(b)
 	page, h, url := benchServer(b)
-	if _, err := page.Goto(context.Background(), pages.URL+"/list.html", engine.Load, 10*time.Second); err != nil {
-		b.Fatal(err)
-	}
-	ctx, world, err := engine.RawPage(page)
-	if err != nil {
-		b.Fatal(err)
-	}
+	ctx, world := onTwentyPage(b, page)
 	query := twentyQuery()
 	body, _ := json.Marshal(map[string]string{"query": query})
 	sides := []struct {
@@ -121,6 +107,20 @@ func stepsTwenty(b *testing.B, page *engine.Page) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// onTwentyPage loads the page the twenty fields read and returns its
+// chromedp context and the engine's world in it, for the direct calls.
+func onTwentyPage(b *testing.B, page *engine.Page) (context.Context, runtime.ExecutionContextID) {
+	pages := testutil.ServePages(b)
+	if _, err := page.Goto(context.Background(), pages.URL+"/list.html", engine.Load, 10*time.Second); err != nil {
+		b.Fatal(err)
+	}
+	ctx, world, err := engine.RawPage(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ctx, world
 }
 
 // median is robust to the bursts of a busy machine, where a mean is not.
