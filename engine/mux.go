@@ -219,7 +219,8 @@ func (m *Mux) call(ctx context.Context, session, method string, params any) (jso
 		env.Params = raw
 	}
 	reply := make(chan envelope, 1)
-	if err := m.send(env, pending{method: method, reply: reply}); err != nil {
+	id, err := m.sendFor(env, pending{method: method, reply: reply})
+	if err != nil {
 		return nil, err
 	}
 	select {
@@ -231,6 +232,7 @@ func (m *Mux) call(ctx context.Context, session, method string, params any) (jso
 	case <-m.gone:
 		return nil, m.err
 	case <-ctx.Done():
+		m.forget(id)
 		return nil, ctx.Err()
 	}
 }

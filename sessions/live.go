@@ -140,7 +140,7 @@ func (s *Service) launch(e *entry) (*engine.Browser, *engine.Page, error) {
 	}
 	page, err := b.OpenPage()
 	if err == nil {
-		err = page.SetSessionViewport(context.Background(), engine.Viewport(sess.Options.Viewport))
+		err = page.SetSessionViewport(context.Background(), sess.Options.Viewport)
 	}
 	if err == nil {
 		s.restore(e, page)

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/sessionql/sessionql/engine"
 )
 
 // Session is a persistent browser identity: what the store keeps.
@@ -44,13 +46,8 @@ type Proxy struct {
 	Bypass   []string `json:"bypass,omitempty"`
 }
 
-// Viewport is the page's size in CSS pixels.
-type Viewport struct {
-	Width             int     `json:"width"`
-	Height            int     `json:"height"`
-	DeviceScaleFactor float64 `json:"deviceScaleFactor,omitempty"`
-	Mobile            bool    `json:"mobile,omitempty"`
-}
+// Viewport is the page's size in CSS pixels, as the engine applies it.
+type Viewport = engine.Viewport
 
 // Status says whether a session's browser runs.
 type Status string
