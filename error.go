@@ -19,6 +19,9 @@ const (
 	CodeTooManyRequests    = "too_many_requests"
 	CodeBrowserUnavailable = "browser_unavailable"
 	CodeInternal           = "internal"
+	CodeStoreUnavailable   = "store_unavailable"
+	CodeStateTooLarge      = "state_too_large"
+	CodeAnswerTooLarge     = "answer_too_large"
 
 	CodeTimeout           = "timeout"
 	CodeSelectorNotFound  = "selector_not_found"
