@@ -26,6 +26,7 @@ const (
 	CodeStoreUnavailable   = "store_unavailable"
 	CodeStateTooLarge      = "state_too_large"
 	CodeAnswerTooLarge     = "answer_too_large"
+	CodeSessionStopped     = "session_stopped" // the session was stopped while the request ran
 
 	CodeTimeout           = "timeout"
 	CodeSelectorNotFound  = "selector_not_found"
