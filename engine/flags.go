@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"os"
 	"strings"
 )
 
@@ -34,7 +33,7 @@ var baseFlags = []string{
 func flags(opts LaunchOptions) []string {
 	f := append([]string{}, baseFlags...)
 	f = append(f, "--user-data-dir="+opts.ProfileDir)
-	if os.Geteuid() == 0 {
+	if !opts.sandbox {
 		f = append(f, "--no-sandbox")
 	}
 	if opts.Headless {

@@ -51,6 +51,9 @@ func (p *Page) Goto(req context.Context, url string, until WaitUntil, timeout ti
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	what := "navigating to " + url
+	if err := checkURL(url, p.allowFileURLs); err != nil {
+		return nil, failf(sessionql.CodeNavigationFailed, "Navigating to %s was refused: %v.", url, err)
+	}
 	n, err := p.navigations()
 	if err != nil {
 		return nil, stepError(ctx, err, sessionql.CodeNavigationFailed, what, timeout)

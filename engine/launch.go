@@ -30,6 +30,16 @@ type LaunchOptions struct {
 	UserAgent   string   // user agent string, empty for the browser's own (stealth: without "Headless")
 	Proxy       string   // --proxy-server
 	ProxyBypass []string
+
+	DownloadDir   string // every download lands here; default: "downloads" in TempDir
+	UploadDir     string // the only folder users may hand files to pages from; empty for none
+	AllowFileURLs bool   // ALLOW_FILE_URLS: sessions may open file: and the browser's own URLs
+	BrowserUser   string // the user Chromium runs as when the server is root; see user.go
+	BlockPrivate  bool   // BLOCK_PRIVATE_NETWORKS: see egress.go
+
+	run     *runAs // the resolved BrowserUser, nil to run as the server's user
+	sandbox bool   // whether Chromium's sandbox is on for this start
+	egress  string // the address of the egress proxy when BlockPrivate is on
 }
 
 // Size is a width and a height in CSS pixels.
@@ -49,20 +59,26 @@ type Browser struct {
 	loops    sync.WaitGroup // the engine's own clients, such as the identity client
 	identity identity       // what the browser reports about itself
 	stealth  bool           // users' clients get the runtime shim; see runtime_shim.go
+	policy   *userPolicy    // what users' commands may do; see cdppolicy.go
+	closers  []func()       // what the launch started beside the process, such as the egress proxy
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
 // ever open. The process gets its own process group and a parent-death
 // signal, so that it cannot outlive the server.
 func Launch(opts LaunchOptions) (*Browser, error) {
-	if err := os.MkdirAll(opts.ProfileDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create profile dir: %w", err)
-	}
-	if err := os.MkdirAll(opts.TempDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create temp dir: %w", err)
-	}
-	b, err := startWithIdentity(opts)
+	opts, err := prepare(opts)
 	if err != nil {
+		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
+	}
+	b, err := startSandboxed(opts)
+	if err == nil {
+		err = b.sendDownloads()
+	}
+	if err != nil {
+		if b != nil {
+			b.Kill()
+		}
 		os.RemoveAll(opts.TempDir)
 		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
 	}
@@ -103,7 +119,7 @@ func start(opts LaunchOptions) (*Browser, error) {
 	cmd := exec.Command(opts.ExecPath, flags(opts)...)
 	cmd.ExtraFiles = []*os.File{toChrome, fromChrome} // fd 3 is read by Chrome, fd 4 written
 	cmd.Env = browserEnv(opts)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: opts.run.credential()}
 	stderr := &tail{}
 	cmd.Stderr = stderr
 	err = cmd.Start()
@@ -114,7 +130,8 @@ func start(opts LaunchOptions) (*Browser, error) {
 		chromeOut.Close()
 		return nil, err
 	}
-	b := &Browser{cmd: cmd, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth}
+	b := &Browser{cmd: cmd, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth, policy: newUserPolicy(opts)}
+	b.policy.history = b.navigationHistory
 	b.mux = newMux(chromeIn, chromeOut)
 	go b.wait()
 	if err := b.mux.ready(context.Background()); err != nil {
@@ -124,21 +141,14 @@ func start(opts LaunchOptions) (*Browser, error) {
 	return b, nil
 }
 
-// browserEnv gives Chromium its own TMPDIR, so the folders it leaves per
-// launch land where the server cleans, and the session's timezone.
-func browserEnv(opts LaunchOptions) []string {
-	env := append(os.Environ(), "TMPDIR="+opts.TempDir)
-	if opts.Timezone != "" {
-		env = append(env, "TZ="+opts.Timezone)
-	}
-	return env
-}
-
 func (b *Browser) wait() {
 	b.exitErr = b.cmd.Wait()
 	b.mux.close(errors.New("the browser process exited"))
 	b.loops.Wait()
 	b.killGroup()
+	for _, f := range b.closers {
+		f()
+	}
 	os.RemoveAll(b.tempDir)
 	close(b.done)
 }

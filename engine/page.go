@@ -26,9 +26,10 @@ type Page struct {
 	mu    sync.Mutex
 	world int64 // the engine's isolated world in the main frame, 0 if unknown
 
-	identity   identity   // what the browser reports about itself; see identity.go
-	frameState frameState // sessions and worlds of the other frames; see frames.go
-	steps      stepState  // what BrowserQL steps keep between calls; see steps.go
+	identity      identity   // what the browser reports about itself; see identity.go
+	allowFileURLs bool       // the operator's ALLOW_FILE_URLS; see urlpolicy.go
+	frameState    frameState // sessions and worlds of the other frames; see frames.go
+	steps         stepState  // what BrowserQL steps keep between calls; see steps.go
 }
 
 // engineIntercept keeps the Runtime domain off on the engine's targets, so
@@ -50,7 +51,7 @@ func (b *Browser) OpenPage() (*Page, error) {
 	life, stop := context.WithCancel(context.Background())
 	allocCtx, _ := chromedp.NewAllocatorContext(life, allocator{ctx: life, client: client})
 	tabCtx, _ := chromedp.NewContext(allocCtx, chromedp.WithDetachOnCancel())
-	p := &Page{ctx: tabCtx, cancel: stop, client: client}
+	p := &Page{ctx: tabCtx, cancel: stop, client: client, allowFileURLs: b.policy.allowFileURLs}
 	err = p.attach()
 	if err == nil {
 		err = p.adoptIdentity(b.identity)

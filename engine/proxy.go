@@ -48,7 +48,7 @@ func (b *Browser) Serve(conn Conn) error {
 	read, wrote := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(read)
-		relayIn(conn, c)
+		relayIn(conn, c, b.policy)
 	}()
 	go func() {
 		defer close(wrote)
@@ -61,6 +61,7 @@ func (b *Browser) Serve(conn Conn) error {
 	conn.CloseWith(c.err)
 	<-wrote
 	<-read
+	b.sendDownloads()
 	return c.err
 }
 
@@ -73,10 +74,10 @@ func userIntercept(method string) (json.RawMessage, bool, bool) {
 	return nil, false, false
 }
 
-// relayIn forwards the user's commands until the connection fails; it keeps
-// reading after the client ended, so that the user's answer to the close
-// frame is read.
-func relayIn(conn Conn, c *Client) {
+// relayIn forwards the user's commands, as the policy lets them through,
+// until the connection fails; it keeps reading after the client ended, so
+// that the user's answer to the close frame is read.
+func relayIn(conn Conn, c *Client, policy *userPolicy) {
 	for {
 		frame, err := conn.ReadMessage()
 		if err != nil {
@@ -84,6 +85,9 @@ func relayIn(conn Conn, c *Client) {
 			return
 		}
 		env, refusal := parseCommand(frame)
+		if refusal == nil {
+			env, refusal = policy.filter(env)
+		}
 		if refusal != nil {
 			c.deliver(*refusal)
 			continue

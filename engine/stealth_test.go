@@ -20,6 +20,9 @@ import (
 func launchOwn(t *testing.T, opts LaunchOptions) (b *Browser, p *Page) {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "sq-") // Chromium's socket paths must stay short
+	if err == nil {
+		err = os.Chmod(dir, 0o711) // the browser user passes through it
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

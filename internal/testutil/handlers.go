@@ -17,6 +17,7 @@ func pageHandlers(files http.Handler) http.Handler {
 	mux.HandleFunc("/echo", echo)
 	mux.HandleFunc("/set-cookies", setCookies)
 	mux.HandleFunc("/slow", slow)
+	mux.HandleFunc("/download", download)
 	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, r.URL.Query().Get("to"), http.StatusFound)
 	})
@@ -54,4 +55,11 @@ func slow(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	io.WriteString(w, "<!doctype html><title>Slow</title><p id=slow>slow "+strconv.Itoa(ms)+"</p>")
+}
+
+// download answers a small text file as an attachment named ?name=.
+func download(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+r.URL.Query().Get("name")+`"`)
+	io.WriteString(w, "downloaded "+r.URL.Query().Get("name")+"\n")
 }

@@ -3,6 +3,7 @@ package testutil
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -14,6 +15,9 @@ import (
 // mentions the folder or a goroutine outlives the tests.
 func RunMain(m *testing.M, name string, start func(dir string) (stop func(), err error)) {
 	dir, err := os.MkdirTemp("", "sessionql-"+name+"-test-")
+	if err == nil {
+		err = os.Chmod(dir, 0o711)
+	}
 	if err != nil {
 		panic(err)
 	}
@@ -39,4 +43,18 @@ func runMain(m *testing.M, dir string, start func(string) (func(), error)) int {
 		return 1
 	}
 	return code
+}
+
+// DataDir is a fresh temporary folder for a test, which the unprivileged
+// user that browsers run as may pass through: t.TempDir makes it and its
+// parent mode 0700.
+func DataDir(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o711); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
