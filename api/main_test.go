@@ -41,7 +41,7 @@ type serverOption func(*sessions.Config, *Config)
 // the test if a Chromium process is left.
 func newServer(t testing.TB, opts ...serverOption) *server {
 	t.Helper()
-	dir := t.TempDir()
+	dir := testutil.DataDir(t)
 	cfg := sessions.Config{
 		DataDir: filepath.Join(dir, "data"), ChromePath: testutil.ChromePath(t), MaxBrowsers: 4, MaxSessions: 1000,
 		IdleTimeout: time.Minute, Queue: 10, QueueTimeout: 30 * time.Second, MaxTTL: 90 * 24 * time.Hour,
@@ -69,6 +69,7 @@ func (s *server) start(t testing.TB) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bql.MaxAnswerBytes = s.cfg.MaxAnswerBytes
 	s.svc, s.bql = svc, bql
 	s.Server = httptest.NewServer(NewRouter(s.api, svc, bql))
 }

@@ -24,7 +24,7 @@ func BenchmarkStealthVsPlain(b *testing.B) {
 	srv := newServer(b)
 	ungated := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get("id")
-		srv.bql.Serve(w, r, func(r *http.Request) (*engine.Page, func(), error) { return srv.svc.Acquire(r.Context(), id) })
+		srv.bql.Serve(w, r, func(r *http.Request) (*engine.Page, func() error, error) { return srv.svc.Acquire(r.Context(), id) })
 	}))
 	b.Cleanup(ungated.Close)
 	window := map[string]any{"width": 1920, "height": 1080}

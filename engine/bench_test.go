@@ -70,7 +70,7 @@ func BenchmarkBQLTwentyBreakdown(b *testing.B) {
 	}{
 		{"http", func() { postTwenty(b, url, query) }},
 		{"in-process", func() {
-			h.Serve(httptest.NewRecorder(), httptest.NewRequest("POST", "/", bytes.NewReader(body)), func(*http.Request) (*engine.Page, func(), error) { return page, func() {}, nil })
+			h.Serve(httptest.NewRecorder(), httptest.NewRequest("POST", "/", bytes.NewReader(body)), func(*http.Request) (*engine.Page, func() error, error) { return page, func() error { return nil }, nil })
 		}},
 		{"steps", func() { stepsTwenty(b, page) }},
 		{"direct", func() { directTwenty(b, ctx, world) }},
@@ -141,7 +141,7 @@ func benchServer(b *testing.B) (*engine.Page, *graph.Handler, string) {
 		b.Fatal(err)
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.Serve(w, r, func(*http.Request) (*engine.Page, func(), error) { return page, func() {}, nil })
+		h.Serve(w, r, func(*http.Request) (*engine.Page, func() error, error) { return page, func() error { return nil }, nil })
 	}))
 	b.Cleanup(func() { srv.Close(); h.Close(); page.CloseTab() })
 	return page, h, srv.URL

@@ -25,7 +25,11 @@ type Client struct {
 	intercept Intercept
 	shim      *runtimeShim // nil unless the client's Runtime domain is emulated
 	events    atomic.Int64 // events queued for the client so far; see directSession
+	engine    bool         // the engine's own client: its replies are bounded by MAX_ANSWER_BYTES
 }
+
+// asEngine marks a client as the engine's own; see readFrame.
+func asEngine(c *Client) { c.engine = true }
 
 // Intercept answers a command locally when it returns ok; the command is then
 // not sent to the browser. close asks for the client to end after the reply.

@@ -20,12 +20,17 @@ func stepError(ctx context.Context, err error, code, what string, timeout time.D
 		return nil
 	case errors.As(err, &app):
 		return err
+	case stopReason(ctx) != nil:
+		return stopReason(ctx)
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return sessionql.Errorf(sessionql.CodeTimeout, "Timed out after %dms %s.", timeout.Milliseconds(), what)
 	case errors.Is(err, context.Canceled):
 		return sessionql.Errorf(sessionql.CodeBrowserDisconnect, "The request ended while %s.", what)
 	}
 	var cdpErr *cdproto.Error
+	if errors.As(err, &cdpErr) && cdpErr.Code == codeAnswerTooLarge {
+		return sessionql.Errorf(sessionql.CodeAnswerTooLarge, "The answer of %s was not read: %s.", what, cdpErr.Message)
+	}
 	if errors.As(err, &cdpErr) {
 		return sessionql.Errorf(code, "The browser refused %s: %s.", what, cdpErr.Message)
 	}

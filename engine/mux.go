@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // Mux owns Chromium's DevTools pipe and shares it between clients. Each
@@ -26,6 +27,10 @@ type Mux struct {
 	owners  map[string]*Client // session id → the client it belongs to
 	err     error              // set once the pipe is gone
 	gone    chan struct{}
+
+	maxAnswer int // the largest reply read for the engine's own commands; see readFrame
+
+	heard atomic.Int64 // when the browser last sent anything, in Unix nanoseconds; see quiet
 }
 
 // pending is where the reply to one forwarded or internal command goes.
@@ -36,8 +41,12 @@ type pending struct {
 	reply  chan envelope // for the mux's own calls
 }
 
-func newMux(w io.WriteCloser, r io.ReadCloser) *Mux {
-	m := &Mux{w: w, r: r, pending: map[int64]pending{}, owners: map[string]*Client{}, gone: make(chan struct{})}
+func newMux(w io.WriteCloser, r io.ReadCloser, maxAnswer int) *Mux {
+	if maxAnswer <= 0 {
+		maxAnswer = DefaultMaxAnswerBytes
+	}
+	m := &Mux{w: w, r: r, pending: map[int64]pending{}, owners: map[string]*Client{}, gone: make(chan struct{}), maxAnswer: maxAnswer}
+	m.heard.Store(time.Now().UnixNano())
 	growPipe(r)
 	growPipe(w)
 	go m.read()
@@ -75,15 +84,25 @@ func (m *Mux) ready(ctx context.Context) error {
 	return err
 }
 
+// quiet is how long the browser has sent nothing on the pipe: a browser
+// that talks is not wedged, so only a quiet one needs a health ping.
+func (m *Mux) quiet() time.Duration {
+	return time.Since(time.Unix(0, m.heard.Load()))
+}
+
 func (m *Mux) read() {
 	br := bufio.NewReaderSize(m.r, pipeSize)
 	for {
-		frame, err := br.ReadBytes(0)
+		frame, ok, err := readFrame(br, m.replyLimit)
 		if err != nil {
 			m.close(fmt.Errorf("read from browser: %w", err))
 			return
 		}
-		env, err := decodeEnvelope(frame[:len(frame)-1])
+		m.heard.Store(time.Now().UnixNano())
+		if !ok {
+			continue
+		}
+		env, err := decodeEnvelope(frame)
 		if err != nil {
 			continue
 		}

@@ -43,6 +43,9 @@ func (p *Page) Screenshot(req context.Context, o ScreenshotOptions, timeout time
 		return nil, stepError(ctx, err, sessionql.CodeSelectorNotFound, "finding what to capture", timeout)
 	}
 	if clip != nil {
+		if err := checkArea(clip); err != nil {
+			return nil, err
+		}
 		params.Clip, params.CaptureBeyondViewport = clip, new(true)
 	}
 	if o.OmitBackground {
@@ -53,7 +56,25 @@ func (p *Page) Screenshot(req context.Context, o ScreenshotOptions, timeout time
 		defer restore()
 	}
 	res, err := chromedp.Call(ctx, page.CaptureScreenshot, params)
+	if err == nil && len(res.Data) == 0 {
+		return nil, failf(sessionql.CodeEvaluationFailed, "The browser returned an empty image; the region may be too large for it to paint, so capture a smaller clip or an element.")
+	}
 	return res.Data, stepError(ctx, err, sessionql.CodeEvaluationFailed, "taking a screenshot", timeout)
+}
+
+// MaxScreenshotPixels bounds the area one screenshot may capture: a full
+// page of 200 000 px would make Chromium paint gigabytes and answer an
+// empty image.
+const MaxScreenshotPixels = 50_000_000
+
+// checkArea refuses a capture larger than MaxScreenshotPixels.
+func checkArea(clip *page.Viewport) error {
+	scale := max(clip.Scale, 1)
+	area := clip.Width * clip.Height * scale * scale
+	if area <= MaxScreenshotPixels {
+		return nil
+	}
+	return failf(sessionql.CodeAnswerTooLarge, "The screenshot would be %.0f×%.0f CSS pixels (%.0f in all), over the limit of %d; capture a clip or an element instead of the full page.", clip.Width*scale, clip.Height*scale, area, MaxScreenshotPixels)
 }
 
 // screenshotClip is the region to capture, in CSS pixels of the document;

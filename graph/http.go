@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -20,11 +21,17 @@ const cacheBytes = 32 << 20
 
 // Acquire gives a request the session's page once its query is valid, and a
 // release to call when the request is done.
-type Acquire func(r *http.Request) (*engine.Page, func(), error)
+// release says whether what the request did was saved; see Serve.
+type Acquire func(r *http.Request) (page *engine.Page, release func() error, err error)
 
 // Handler serves BrowserQL requests. It parses and validates a query before
 // it takes the session's page, so a broken query never wakes a browser.
 type Handler struct {
+	// MaxAnswerBytes bounds one answer (MAX_ANSWER_BYTES); zero means
+	// engine.DefaultMaxAnswerBytes. Each field's reply from the browser is
+	// bounded by the engine.
+	MaxAnswerBytes int
+
 	exec    *executor.Executor
 	queries *cache[*ast.QueryDocument]
 	apq     *cache[string]
@@ -82,8 +89,10 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 	if err != nil {
 		return err
 	}
-	release = sync.OnceFunc(release)
+	release = sync.OnceValue(release)
 	defer release()
+	ctx, unbind := page.Bind(ctx) // a stopped session ends the request's waits at once
+	defer unbind()
 	req := &Request{Page: page, Endpoints: endpointsFrom(ctx)}
 	if err := req.begin(); err != nil {
 		return err
@@ -93,17 +102,38 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 	ctx = WithRequest(ctx, req)
 	responses, ctx := h.exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
-	end()     // what the request set up on the page ends before the next request can take it
-	release() // the session saves its state before the client hears of the result
-	writeJSON(w, http.StatusOK, resp)
+	end() // what the request set up on the page ends before the next request can take it
+	// The session saves its state before the client hears of the result; an
+	// answer the store could not make durable is not sent as a success.
+	if err := release(); err != nil {
+		return err
+	}
+	h.writeAnswer(w, resp)
 	return nil
+}
+
+// writeAnswer sends a request's answer, or an answer_too_large error in its
+// place when the fields' results together are over MAX_ANSWER_BYTES: the
+// steps ran and were saved, but the server does not send what it bounds.
+func (h *Handler) writeAnswer(w http.ResponseWriter, resp *graphql.Response) {
+	limit := h.MaxAnswerBytes
+	if limit <= 0 {
+		limit = engine.DefaultMaxAnswerBytes
+	}
+	body, err := json.Marshal(resp)
+	if err != nil || len(body) <= limit {
+		writeEncoded(w, http.StatusOK, body, err)
+		return
+	}
+	msg := fmt.Sprintf("The answer is %d bytes, over the server's limit of %d (MAX_ANSWER_BYTES); the steps ran, so ask for less in one request (a selector, a clip, fewer fields).", len(body), limit)
+	writeJSON(w, http.StatusOK, graphql.Response{Errors: gqlerror.List{{Message: msg, Extensions: map[string]any{"code": sessionql.CodeAnswerTooLarge}}}})
 }
 
 // acquireFor takes the page only for mutations: a query (such as the
 // playground's introspection) needs no browser.
-func (h *Handler) acquireFor(r *http.Request, opCtx *graphql.OperationContext, acquire Acquire) (*engine.Page, func(), error) {
+func (h *Handler) acquireFor(r *http.Request, opCtx *graphql.OperationContext, acquire Acquire) (*engine.Page, func() error, error) {
 	if opCtx.Operation.Operation != ast.Mutation {
-		return nil, func() {}, nil
+		return nil, func() error { return nil }, nil
 	}
 	return acquire(r)
 }
@@ -121,6 +151,12 @@ func (h *Handler) writeErrors(w http.ResponseWriter, r *http.Request, status int
 // otherwise go out in chunks.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
+	writeEncoded(w, status, body, err)
+}
+
+// writeEncoded sends an encoded answer, or an internal error when encoding
+// failed.
+func writeEncoded(w http.ResponseWriter, status int, body []byte, err error) {
 	if err != nil {
 		status = http.StatusInternalServerError
 		body, _ = json.Marshal(graphql.Response{Errors: gqlerror.List{{Message: "The answer could not be encoded.", Extensions: map[string]any{"code": sessionql.CodeInternal}}}})

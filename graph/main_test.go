@@ -45,7 +45,7 @@ func bqlServer(t *testing.T) *httptest.Server {
 	var srv *httptest.Server
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(WithEndpoints(r.Context(), testEndpoints(srv.URL)))
-		err := h.Serve(w, r, func(*http.Request) (*engine.Page, func(), error) { return page, func() {}, nil })
+		err := h.Serve(w, r, func(*http.Request) (*engine.Page, func() error, error) { return page, func() error { return nil }, nil })
 		if err != nil {
 			t.Errorf("acquire: %v", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 
+	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/engine"
 )
 
@@ -19,18 +20,21 @@ type savedState struct {
 
 // checkpoint saves the session's cookies and the storage of its tab to the
 // store, so that a write a client was told about survives a crash of the
-// browser or of the server. A failure is logged: the request already ran.
-func (s *Service) checkpoint(e *entry, page *engine.Page) {
+// browser or of the server. A state the browser could not give is logged;
+// a state that could not be stored is the error, since a request must not
+// be acknowledged as durable when it is not.
+func (s *Service) checkpoint(e *entry, page *engine.Page) error {
 	e.saving.Lock()
 	defer e.saving.Unlock()
 	if !e.markSaved() {
-		return
+		return nil
 	}
 	st, err := page.SaveState(context.Background())
 	slogErr("could not save all of the session's state", err, "session", e.id)
-	if st != nil {
-		s.writeState(e, merge(e.saved.state, st))
+	if st == nil {
+		return nil
 	}
+	return s.writeState(e, merge(e.saved.state, st))
 }
 
 // closeSaving saves the state a last time, closes the page and the browser,
@@ -52,7 +56,7 @@ func (s *Service) closeSaving(e *entry, page *engine.Page, closeBrowser func() (
 		next = withoutLocal(next)
 	}
 	if next != nil {
-		s.writeState(e, next)
+		slogErr("could not store the session's state at close", s.writeState(e, next), "session", e.id)
 	}
 	e.saved = savedState{}
 }
@@ -78,19 +82,38 @@ func (s *Service) restore(e *entry, page *engine.Page) {
 }
 
 // writeState stores st unless it is what the store already holds; the
-// caller holds e.saving.
-func (s *Service) writeState(e *entry, st *engine.State) {
+// caller holds e.saving. A state over MAX_STATE_BYTES is not stored, and
+// neither is one the store refused: the store keeps the last state that
+// fitted, and the error says why.
+func (s *Service) writeState(e *entry, st *engine.State) error {
 	raw, err := json.Marshal(st)
 	if err != nil || bytes.Equal(raw, e.saved.raw) {
 		e.saved.state = st
-		return
+		return nil
+	}
+	if len(raw) > s.cfg.MaxStateBytes {
+		return stateTooLarge(len(raw), s.cfg.MaxStateBytes)
 	}
 	err = s.guard(e, func() error { return s.store.PutState(e.id, raw) })
+	if sessionql.ErrorCode(err) == sessionql.CodeSessionNotFound {
+		return nil // stopped meanwhile: there is nothing left to keep
+	}
 	if err != nil {
-		slog.Warn("could not store the session's state", "session", e.id, "err", err)
-		return
+		slog.Error("could not store the session's state", "session", e.id, "err", err)
+		return storeUnavailable("the session's state")
 	}
 	e.saved = savedState{state: st, raw: raw}
+	return nil
+}
+
+// storeUnavailable is the answer when the store refused a write: nothing
+// was acknowledged, and the same request may be tried again.
+func storeUnavailable(what string) error {
+	return sessionql.Errorf(sessionql.CodeStoreUnavailable, "The server could not store %s (the server log says why, e.g. a full disk), so this request is not acknowledged as saved; try again shortly.", what)
+}
+
+func stateTooLarge(size, limit int) error {
+	return sessionql.Errorf(sessionql.CodeStateTooLarge, "The session's cookies and storage come to %d bytes, over the server's limit of %d (MAX_STATE_BYTES), so this request's changes are not saved; clear some storage (e.g. localStorage.clear()) and try again.", size, limit)
 }
 
 // merge is base with what next read: next's cookies and settings, and

@@ -42,9 +42,10 @@ func (s *Service) tendOnce(now time.Time) {
 			s.wg.Go(func() {
 				defer e.endTurn()
 				if page := e.currentPage(); page != nil {
-					s.checkpoint(e, page)
+					slogErr("could not checkpoint a session with clients", s.checkpoint(e, page), "session", e.id)
 				}
 			})
 		}
+		s.pingQuiet(e)
 	}
 }

@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"encoding/json"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+)
+
+// DefaultMaxTabs is MAX_TABS when none is set: pages one session's browser
+// may have open at once.
+const DefaultMaxTabs = 32
+
+// tabLimit is the engine's own client that keeps a browser within its
+// number of tabs: it watches page targets (discovery, which pages cannot
+// see) and closes each page opened past the limit, such as the two hundredth
+// window.open of a runaway script.
+type tabLimit struct {
+	client  *Client
+	max     int
+	session string // the profile's name, which is the session's id
+	closed  atomic.Int64
+
+	mu    sync.Mutex
+	pages map[string]bool // open page targets
+}
+
+// startTabLimit connects the client and turns discovery on; its loop ends
+// when the browser does.
+func (b *Browser) startTabLimit(opts LaunchOptions) error {
+	ctx, cancel := opts.readyContext()
+	defer cancel()
+	max := opts.MaxTabs
+	if max <= 0 {
+		max = DefaultMaxTabs
+	}
+	c, err := b.mux.Connect(ctx, nil, asEngine)
+	if err != nil {
+		return err
+	}
+	b.tabs = &tabLimit{client: c, max: max, session: filepath.Base(opts.ProfileDir), pages: map[string]bool{}}
+	b.loops.Go(b.tabs.run)
+	_, err = c.call(ctx, envelope{SessionID: c.session, Method: "Target.setDiscoverTargets", Params: json.RawMessage(`{"discover":true}`)})
+	return err
+}
+
+func (t *tabLimit) run() {
+	for {
+		select {
+		case env := <-t.client.Messages():
+			t.handle(env)
+		case <-t.client.Done():
+			return
+		}
+	}
+}
+
+// targetEvent is what Target.targetCreated and targetDestroyed say.
+type targetEvent struct {
+	TargetID   string `json:"targetId"`
+	TargetInfo struct {
+		TargetID string `json:"targetId"`
+		Type     string `json:"type"`
+	} `json:"targetInfo"`
+}
+
+func (t *tabLimit) handle(env envelope) {
+	var ev targetEvent
+	if json.Unmarshal(env.Params, &ev) != nil {
+		return
+	}
+	switch env.Method {
+	case "Target.targetCreated":
+		if ev.TargetInfo.Type == "page" && t.admit(ev.TargetInfo.TargetID) {
+			return
+		}
+		if ev.TargetInfo.Type == "page" {
+			t.close(ev.TargetInfo.TargetID)
+		}
+	case "Target.targetDestroyed":
+		t.mu.Lock()
+		delete(t.pages, ev.TargetID)
+		t.mu.Unlock()
+	}
+}
+
+// admit counts a new page; false when it is one too many.
+func (t *tabLimit) admit(id string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.pages) >= t.max {
+		return false
+	}
+	t.pages[id] = true
+	return true
+}
+
+// close closes a page opened past the limit, without waiting for the
+// reply: the loop must keep reading.
+func (t *tabLimit) close(id string) {
+	if n := t.closed.Add(1); n == 1 || n%100 == 0 {
+		slog.Warn("a session opened more tabs than MAX_TABS allows; the newest was closed", "session", t.session, "max", t.max, "closed", n)
+	}
+	params, _ := json.Marshal(map[string]string{"targetId": id})
+	t.client.mux.send(envelope{SessionID: t.client.session, Method: "Target.closeTarget", Params: params}, pending{method: "Target.closeTarget"})
+}
+
+// TabsClosed is how many pages the browser closed for going past MAX_TABS.
+func (b *Browser) TabsClosed() int64 {
+	if b.tabs == nil {
+		return 0
+	}
+	return b.tabs.closed.Load()
+}
