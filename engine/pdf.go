@@ -42,6 +42,9 @@ func (p *Page) PDF(req context.Context, o PDFOptions, timeout time.Duration) ([]
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	res, err := chromedp.Call(ctx, page.PrintToPDF, params)
+	if err == nil && len(res.Data) == 0 {
+		return nil, failf(sessionql.CodeEvaluationFailed, "The browser returned an empty PDF.")
+	}
 	return res.Data, stepError(ctx, err, sessionql.CodeInvalidArgument, "printing to PDF", timeout)
 }
 
