@@ -238,7 +238,7 @@ func connectCases() []badRequest {
 		{name: "upgrade with POST", method: "POST", path: "/sessions/{S}/connect", header: ws, status: 400, code: "invalid_request"},
 		{name: "upgrade of an unknown version", method: "GET", path: "/sessions/{S}/connect", header: with(ws, "Sec-WebSocket-Version", "8"), status: 400, code: "invalid_request"},
 		{name: "upgrade without a key", method: "GET", path: "/sessions/{S}/connect", header: with(ws, "Sec-WebSocket-Key", ""), status: 400, code: "invalid_request"},
-		{name: "upgrade from another site's page", method: "GET", path: "/sessions/{S}/connect", header: with(ws, "Origin", "http://evil.example"), status: 403, code: "invalid_request"},
+		{name: "upgrade from another site's page", method: "GET", path: "/sessions/{S}/connect", header: with(ws, "Origin", "http://evil.example"), status: 403, code: "forbidden_origin"},
 	}
 }
 

@@ -30,7 +30,7 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	connect, bql, _ := a.urls(r, id)
+	connect, bql, _ := a.urls(r, sess)
 	r = r.WithContext(graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect}))
 	err = a.bql.Serve(w, r, func(r *http.Request) (*engine.Page, func(), error) {
 		return a.sessions.Acquire(r.Context(), id)
@@ -47,6 +47,9 @@ func readBody(r *http.Request) error {
 	if isTooLarge(err) {
 		return tooLarge()
 	}
+	if isTimeout(err) {
+		return slowBody()
+	}
 	if err != nil {
 		return invalid("The body could not be read: %v.", err)
 	}
@@ -57,7 +60,8 @@ func readBody(r *http.Request) error {
 // playground serves GraphiQL bound to the session's own endpoint.
 func (a *API) playground(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	if _, _, err := a.sessions.Get(id); err != nil {
+	sess, _, err := a.sessions.Get(id)
+	if err != nil {
 		writeError(w, err)
 		return
 	}
@@ -65,6 +69,6 @@ func (a *API) playground(w http.ResponseWriter, r *http.Request) {
 		writeError(w, invalid("GET serves the playground to browsers (Accept: text/html); send queries with POST."))
 		return
 	}
-	_, bql, _ := a.urls(r, id)
+	_, bql, _ := a.urls(r, sess)
 	playground.Page(w, bql)
 }

@@ -11,13 +11,16 @@ import (
 	"github.com/sessionql/sessionql/engine"
 )
 
-// upgrader accepts DevTools clients. Compression is off, as in Chromium's
-// own endpoint; the default origin check refuses pages of other sites, like
-// Chromium without --remote-allow-origins.
-var upgrader = websocket.Upgrader{
-	ReadBufferSize:  64 << 10,
-	WriteBufferSize: 64 << 10,
-	Error:           upgradeError,
+// newUpgrader accepts DevTools clients. Compression is off, as in
+// Chromium's own endpoint; pages of other sites than the server's own and
+// CORS_ORIGINS are refused, like Chromium without --remote-allow-origins.
+func newUpgrader(originAllowed func(*http.Request) bool) websocket.Upgrader {
+	return websocket.Upgrader{
+		ReadBufferSize:  64 << 10,
+		WriteBufferSize: 64 << 10,
+		Error:           upgradeError,
+		CheckOrigin:     originAllowed,
+	}
 }
 
 // connect upgrades to the session's browser-level DevTools WebSocket. Every
@@ -40,7 +43,7 @@ func (a *API) connect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	ws, err := upgrader.Upgrade(w, r, nil)
+	ws, err := a.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // upgradeError has answered
 	}

@@ -20,6 +20,9 @@ func decode(r *http.Request, v any) error {
 		if isTooLarge(err) {
 			return tooLarge()
 		}
+		if isTimeout(err) {
+			return slowBody()
+		}
 		return invalid("The body must hold exactly one JSON object.")
 	}
 	return nil
@@ -31,6 +34,8 @@ func decodeError(err error) error {
 	switch {
 	case isTooLarge(err):
 		return tooLarge()
+	case isTimeout(err):
+		return slowBody()
 	case errors.Is(err, io.EOF):
 		return invalid("The body is empty; send a JSON object.")
 	case errors.As(err, &typeErr):

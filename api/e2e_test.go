@@ -174,8 +174,8 @@ func TestAuth(t *testing.T) {
 	}
 	s := decodeAs[sessionJSON](t, r)
 	for _, u := range []string{s.Connect, s.BrowserQL, s.Stop} {
-		if !strings.HasSuffix(u, q) {
-			t.Errorf("%s does not embed the token", u)
+		if strings.Contains(u, q) || !strings.Contains(u, "?token=sq_s_") {
+			t.Errorf("%s should embed the session's credential, not the server token", u)
 		}
 	}
 	base := srv.URL + "/sessions/" + s.ID

@@ -24,6 +24,10 @@ var statuses = map[string]int{
 	sessionql.CodePayloadTooLarge:    http.StatusRequestEntityTooLarge,
 	sessionql.CodeTooManyRequests:    http.StatusTooManyRequests,
 	sessionql.CodeBrowserUnavailable: http.StatusServiceUnavailable,
+	sessionql.CodeForbiddenOrigin:    http.StatusForbidden,
+	sessionql.CodeInvalidHost:        http.StatusMisdirectedRequest,
+	sessionql.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
+	sessionql.CodeRequestTimeout:     http.StatusRequestTimeout,
 }
 
 // writeError answers with the SPEC's error shape and the matching status.

@@ -47,8 +47,9 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
-// observe records each request's latency under its route pattern, so that
-// session ids do not make a series each. Upgraded WebSockets are left out:
+// observe records each request's latency under its route pattern and a
+// known method, so that neither session ids nor made-up paths and methods
+// make a series each. Upgraded WebSockets are left out:
 // their duration is the client's connection time.
 func (m *metrics) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -62,10 +63,32 @@ func (m *metrics) observe(next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		route := chi.RouteContext(r.Context()).RoutePattern()
-		if route == "" {
-			route = "unmatched"
-		}
-		m.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+		m.requests.WithLabelValues(methodLabel(r.Method), routeLabel(r, status), strconv.Itoa(status)).Observe(time.Since(start).Seconds())
 	})
+}
+
+// methodLabel keeps the method label to a fixed set, so that made-up
+// methods do not make a series each.
+func methodLabel(method string) string {
+	switch method {
+	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS":
+		return method
+	}
+	return "OTHER"
+}
+
+// routeLabel is the route pattern that answered; refusals before a route
+// ran (no such route, no token, a foreign Host or Origin) share one label
+// each, whatever path they asked for.
+func routeLabel(r *http.Request, status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return "unauthorized"
+	case http.StatusMisdirectedRequest, http.StatusForbidden:
+		return "refused"
+	}
+	if route := chi.RouteContext(r.Context()).RoutePattern(); route != "" {
+		return route
+	}
+	return "unmatched"
 }

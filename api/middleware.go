@@ -1,13 +1,12 @@
 package api
 
 import (
-	"crypto/subtle"
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/sessionql/sessionql"
@@ -15,31 +14,6 @@ import (
 
 // maxBody bounds every request body; larger ones get 413.
 const maxBody = 1 << 20
-
-// auth refuses every request without the token, given as ?token= or as
-// Authorization: Bearer. An empty token turns auth off.
-func auth(token string) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		if token == "" {
-			return next
-		}
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !validToken(r, token) {
-				writeError(w, sessionql.Errorf(sessionql.CodeUnauthorized, "A valid token is required: pass ?token= or an Authorization: Bearer header."))
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
-func validToken(r *http.Request, token string) bool {
-	given := r.URL.Query().Get("token")
-	if h := r.Header.Get("Authorization"); given == "" && strings.HasPrefix(h, "Bearer ") {
-		given = strings.TrimPrefix(h, "Bearer ")
-	}
-	return subtle.ConstantTimeCompare([]byte(given), []byte(token)) == 1
-}
 
 // drainLimit is how much of a declared oversized body the server still
 // reads, and throws away, before it answers 413: a client still sending
@@ -50,8 +24,16 @@ const drainLimit = 8 << 20
 // drainTimeout bounds that reading, against a client that trickles.
 const drainTimeout = 5 * time.Second
 
-// limitBody caps request bodies so that one client cannot exhaust memory.
-func limitBody(next http.Handler) http.Handler {
+// defaultBodyTimeout is how long a client may take to send a request body
+// when Config.BodyTimeout is not set.
+const defaultBodyTimeout = 30 * time.Second
+
+// limitBody caps request bodies so that one client cannot exhaust memory,
+// and gives the body a read deadline so that one client cannot hold a
+// connection by trickling it. The deadline is lifted once the body is read:
+// http.Server.ReadTimeout would instead end a long BrowserQL request, whose
+// context the server cancels when its background read fails.
+func (a *API) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBody {
 			if r.ContentLength <= drainLimit {
@@ -61,9 +43,53 @@ func limitBody(next http.Handler) http.Handler {
 			writeError(w, tooLarge())
 			return
 		}
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = a.deadlineBody(w, r.Body)
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// deadlineBody sets the connection's read deadline for the body and lifts
+// it when the body has been read to its end.
+func (a *API) deadlineBody(w http.ResponseWriter, body io.ReadCloser) io.ReadCloser {
+	timeout := a.cfg.BodyTimeout
+	if timeout <= 0 {
+		timeout = defaultBodyTimeout
+	}
+	rc := http.NewResponseController(w)
+	if rc.SetReadDeadline(time.Now().Add(timeout)) != nil {
+		return body
+	}
+	return &deadlineReader{ReadCloser: body, lift: func() { rc.SetReadDeadline(time.Time{}) }}
+}
+
+// deadlineReader lifts the read deadline at the end of the body.
+type deadlineReader struct {
+	io.ReadCloser
+	lift   func()
+	lifted bool
+}
+
+func (d *deadlineReader) Read(p []byte) (int, error) {
+	n, err := d.ReadCloser.Read(p)
+	if err == io.EOF && !d.lifted {
+		d.lifted = true
+		d.lift()
+	}
+	return n, err
+}
+
+// slowBody is the answer to a body that did not arrive within its deadline.
+func slowBody() error {
+	return sessionql.Errorf(sessionql.CodeRequestTimeout, "The request body did not arrive in time; send it at once.")
+}
+
+// isTimeout reports whether a body read failed on its deadline.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 func tooLarge() error {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/gorilla/websocket"
 	"github.com/sessionql/sessionql/api/playground"
 	"github.com/sessionql/sessionql/graph"
 	"github.com/sessionql/sessionql/sessions"
@@ -16,40 +17,46 @@ type Config struct {
 	Token        string
 	PublicURL    string // empty: from each request's Host and scheme
 	MaxTTL       time.Duration
-	ChromeStable string // path of Google Chrome, empty when not installed
+	ChromeStable string        // path of Google Chrome, empty when not installed
+	CORSOrigins  []string      // origins whose pages may call the API
+	BodyTimeout  time.Duration // how long a request body may take; 0: 30s
 }
 
 // API holds the transport's dependencies.
 type API struct {
 	cfg      Config
+	creds    *credentials // nil when auth is off
 	sessions *sessions.Service
 	bql      *graph.Handler
+	upgrader websocket.Upgrader
 }
 
 // NewRouter builds every route in one place, so tests can mount it on
 // httptest.NewServer.
 func NewRouter(cfg Config, svc *sessions.Service, bql *graph.Handler) http.Handler {
-	a := &API{cfg: cfg, sessions: svc, bql: bql}
+	a := &API{cfg: cfg, creds: newCredentials(cfg.Token), sessions: svc, bql: bql}
+	a.upgrader = newUpgrader(a.originAllowed)
 	m := newMetrics(svc, bql)
 	r := chi.NewRouter()
-	r.Use(m.observe, recoverer, middleware.CleanPath)
+	r.Use(m.observe, recoverer, a.checkHost, a.checkOrigin, a.corsHandler(), middleware.CleanPath)
 	r.Handle(playground.AssetsPath+"*", playground.Assets())
 	r.Group(func(r chi.Router) {
-		r.Use(auth(cfg.Token), limitBody)
+		r.Use(a.requireServer, a.limitBody)
 		r.Get("/healthz", a.health)
 		r.Get("/pressure", a.pressure)
 		r.Handle("/metrics", m.handler())
-		r.Post("/session", a.create)
-		r.Post("/sessions", a.create)
+		r.With(jsonOnly).Post("/session", a.create)
+		r.With(jsonOnly).Post("/sessions", a.create)
 		r.Get("/sessions", a.list)
-		r.Route("/sessions/{id}", func(r chi.Router) {
-			r.Get("/", a.get)
-			r.Patch("/", a.update)
-			r.Delete("/", a.stop)
-			r.Post("/bql", a.runBQL)
-			r.Get("/bql", a.playground)
-			r.Get("/connect", a.connect)
-		})
+	})
+	r.Route("/sessions/{id}", func(r chi.Router) {
+		r.Use(a.requireSession, a.limitBody)
+		r.Get("/", a.get)
+		r.With(jsonOnly).Patch("/", a.update)
+		r.Delete("/", a.stop)
+		r.With(jsonOnly).Post("/bql", a.runBQL)
+		r.Get("/bql", a.playground)
+		r.Get("/connect", a.connect)
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, invalid("There is no endpoint %s %s.", r.Method, r.URL.Path))

@@ -97,6 +97,7 @@ func listFilter(r *http.Request) (sessions.Filter, error) {
 type updateRequest struct {
 	TTL          *float64         `json:"ttl"`
 	UserMetadata *json.RawMessage `json:"userMetadata"`
+	RotateToken  bool             `json:"rotateToken"`
 }
 
 func (a *API) update(w http.ResponseWriter, r *http.Request) {
@@ -110,7 +111,7 @@ func (a *API) update(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	sess, status, err := a.sessions.Update(chi.URLParam(r, "id"), ttl, meta)
+	sess, status, err := a.apply(chi.URLParam(r, "id"), ttl, meta, req.RotateToken)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -118,9 +119,23 @@ func (a *API) update(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a.view(r, sess, status))
 }
 
+// apply makes a PATCH's changes; rotateToken replaces the session's
+// credential, so that the URLs it answers carry the new one.
+func (a *API) apply(id string, ttl *time.Duration, meta *json.RawMessage, rotate bool) (*sessions.Session, sessions.Status, error) {
+	if ttl != nil || meta != nil {
+		if _, _, err := a.sessions.Update(id, ttl, meta); err != nil {
+			return nil, "", err
+		}
+	}
+	if rotate {
+		return a.sessions.RotateToken(id)
+	}
+	return a.sessions.Get(id)
+}
+
 func (u *updateRequest) changes(cfg Config) (*time.Duration, *json.RawMessage, error) {
-	if u.TTL == nil && u.UserMetadata == nil {
-		return nil, nil, invalid("PATCH needs ttl and/or userMetadata.")
+	if u.TTL == nil && u.UserMetadata == nil && !u.RotateToken {
+		return nil, nil, invalid("PATCH needs ttl, userMetadata and/or rotateToken.")
 	}
 	var ttl *time.Duration
 	if u.TTL != nil {

@@ -58,18 +58,19 @@ func (a *API) view(r *http.Request, s *sessions.Session, status sessions.Status)
 	if o.Proxy != nil {
 		v.Proxy = &proxyView{Server: o.Proxy.Server, Username: o.Proxy.Username, Bypass: o.Proxy.Bypass}
 	}
-	v.Connect, v.BrowserQL, v.Stop = a.urls(r, s.ID)
+	v.Connect, v.BrowserQL, v.Stop = a.urls(r, s)
 	return v
 }
 
-// urls are the session's absolute URLs, with the token when auth is on, so
-// clients can use them as they are.
-func (a *API) urls(r *http.Request, id string) (connect, bql, stop string) {
+// urls are the session's absolute URLs, with the session's own credential
+// when auth is on, so clients can use them as they are and hand them on
+// without handing on the server token.
+func (a *API) urls(r *http.Request, s *sessions.Session) (connect, bql, stop string) {
 	base := a.publicURL(r)
-	path := "/sessions/" + url.PathEscape(id)
+	path := "/sessions/" + url.PathEscape(s.ID)
 	q := ""
-	if a.cfg.Token != "" {
-		q = "?token=" + url.QueryEscape(a.cfg.Token)
+	if a.creds != nil {
+		q = "?token=" + url.QueryEscape(a.creds.mint(s.ID, s.TokenGen))
 	}
 	ws := "ws" + strings.TrimPrefix(base, "http")
 	return ws + path + "/connect" + q, base + path + "/bql" + q, base + path + q

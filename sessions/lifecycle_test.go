@@ -426,7 +426,7 @@ func TestDamagedSessionsDoNotStopTheServer(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	store, err := OpenStore(cfg.DataDir + "/sessions.db")
+	store, err := OpenStore(cfg.DataDir+"/sessions.db", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

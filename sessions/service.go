@@ -24,6 +24,9 @@ type Config struct {
 	Queue        int
 	QueueTimeout time.Duration
 	MaxTTL       time.Duration
+	// StateKey, 32 bytes, encrypts the state kept outside Chromium in the
+	// store; nil keeps it in clear.
+	StateKey []byte
 }
 
 // Service holds every session, wakes their browsers on demand and
@@ -52,7 +55,7 @@ func Open(cfg Config) (*Service, error) {
 	if err := prepareDirs(cfg); err != nil {
 		return nil, err
 	}
-	store, err := OpenStore(filepath.Join(cfg.DataDir, "sessions.db"))
+	store, err := OpenStore(filepath.Join(cfg.DataDir, "sessions.db"), cfg.StateKey)
 	if err != nil {
 		return nil, err
 	}
@@ -188,6 +191,19 @@ func (s *Service) Update(id string, ttl *time.Duration, metadata *json.RawMessag
 		}
 	})
 	if err != nil {
+		return nil, "", err
+	}
+	return e.snapshot()
+}
+
+// RotateToken bumps the session's token generation, so that the credential
+// its URLs carried is refused from now on.
+func (s *Service) RotateToken(id string) (*Session, Status, error) {
+	e, err := s.entry(id)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.save(e, func(next *Session) { next.TokenGen++ }); err != nil {
 		return nil, "", err
 	}
 	return e.snapshot()

@@ -20,7 +20,8 @@ type Session struct {
 	TTL          time.Duration   `json:"ttl"`
 	Options      Options         `json:"options"`
 	UserMetadata json.RawMessage `json:"userMetadata,omitempty"`
-	Started      bool            `json:"started"` // the browser ran at least once
+	Started      bool            `json:"started"`            // the browser ran at least once
+	TokenGen     int             `json:"tokenGen,omitempty"` // bumped to invalidate the session's credential
 }
 
 // Options are fixed when a session is created.

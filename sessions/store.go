@@ -3,9 +3,7 @@ package sessions
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -17,14 +15,28 @@ var (
 
 // Store keeps session records, and the state each session keeps outside
 // Chromium, on disk in one bbolt file, so sessions outlive server restarts.
-// It is the durable copy; the Service keeps records in memory.
-type Store struct{ db *bolt.DB }
+// It is the durable copy; the Service keeps records in memory. With a
+// state key, the saved state (cookies, storage) is encrypted.
+type Store struct {
+	db   *bolt.DB
+	seal *sealer // nil: state in clear
+}
 
-// OpenStore opens or creates the store file.
-func OpenStore(path string) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+// OpenStore opens or creates the store file, checks every page of it, and
+// refuses a damaged file with a *DamagedError instead of panicking later.
+// A non-nil stateKey (32 bytes) encrypts saved state.
+func OpenStore(path string, stateKey []byte) (*Store, error) {
+	seal, err := newSealer(stateKey)
 	if err != nil {
-		return nil, fmt.Errorf("open session store %s: %w", path, err)
+		return nil, err
+	}
+	db, err := openBolt(path, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBolt(path, db); err != nil {
+		db.Close()
+		return nil, err
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{sessionsBucket, stateBucket} {
@@ -38,7 +50,7 @@ func OpenStore(path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, seal: seal}, nil
 }
 
 // Close closes the file.
@@ -53,8 +65,17 @@ func (s *Store) Put(sess *Session) error {
 	return s.put(sessionsBucket, sess.ID, raw)
 }
 
-// PutState writes the state a session keeps outside Chromium.
-func (s *Store) PutState(id string, raw []byte) error { return s.put(stateBucket, id, raw) }
+// PutState writes the state a session keeps outside Chromium, encrypted
+// when the store has a state key.
+func (s *Store) PutState(id string, raw []byte) error {
+	if s.seal != nil {
+		var err error
+		if raw, err = s.seal.seal(id, raw); err != nil {
+			return err
+		}
+	}
+	return s.put(stateBucket, id, raw)
+}
 
 func (s *Store) put(bucket []byte, id string, raw []byte) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
@@ -62,7 +83,8 @@ func (s *Store) put(bucket []byte, id string, raw []byte) error {
 	})
 }
 
-// State reads a session's saved state; nil when there is none.
+// State reads a session's saved state; nil when there is none. State
+// written in clear before a key was set is still read.
 func (s *Store) State(id string) (raw []byte, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(stateBucket).Get([]byte(id)); v != nil {
@@ -70,7 +92,10 @@ func (s *Store) State(id string) (raw []byte, err error) {
 		}
 		return nil
 	})
-	return raw, err
+	if err != nil || !sealed(raw) {
+		return raw, err
+	}
+	return s.seal.open(id, raw)
 }
 
 // Delete removes a session's record and state.

@@ -18,7 +18,11 @@ type config struct {
 	Addr, Token, DataDir, Chrome, PublicURL string
 	MaxBrowsers, MaxSessions, Queue         int
 	IdleTimeout, QueueTimeout, MaxTTL       time.Duration
+	BodyTimeout                             time.Duration
 	Insecure                                bool
+	CORSOrigins                             []string
+	StateKey                                []byte
+	corsOrigins, stateKey                   string // as given
 }
 
 func parseConfig(args []string, getenv func(string) string) (config, error) {
@@ -32,6 +36,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	str(&c.DataDir, "data-dir", "DATA_DIR", "./data", "session store and profiles")
 	str(&c.Chrome, "chrome", "CHROME_PATH", "", "Chromium binary (default: found on PATH)")
 	str(&c.PublicURL, "public-url", "PUBLIC_URL", "", "URL clients reach the server at (default: from each request)")
+	str(&c.corsOrigins, "cors-origins", "CORS_ORIGINS", "", "comma-separated origins whose pages may call the API")
+	str(&c.stateKey, "state-key", "STATE_KEY", "", "32-byte key (base64 or hex) that encrypts saved cookies and storage")
 	ints := map[string]*int{}
 	for _, f := range []struct {
 		p         *int
@@ -56,6 +62,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		{&c.IdleTimeout, "idle-timeout", "IDLE_TIMEOUT", time.Minute, "hibernate a browser idle this long"},
 		{&c.QueueTimeout, "queue-timeout", "QUEUE_TIMEOUT", 30 * time.Second, "how long a request waits for a slot"},
 		{&c.MaxTTL, "max-ttl", "MAX_TTL", 90 * 24 * time.Hour, "longest session TTL"},
+		{&c.BodyTimeout, "body-timeout", "BODY_TIMEOUT", 30 * time.Second, "how long a client may take to send a request body"},
 	} {
 		fs.DurationVar(f.p, f.name, f.def, f.usage+" ($"+f.env+")")
 		durs[f.env] = f.p
@@ -95,8 +102,11 @@ func envDefaults(getenv func(string) string, ints map[string]*int, durs map[stri
 }
 
 func (c *config) validate() error {
-	if c.MaxBrowsers < 1 || c.MaxSessions < 1 || c.Queue < 0 || c.IdleTimeout <= 0 || c.QueueTimeout <= 0 || c.MaxTTL <= 0 {
+	if c.MaxBrowsers < 1 || c.MaxSessions < 1 || c.Queue < 0 || c.IdleTimeout <= 0 || c.QueueTimeout <= 0 || c.MaxTTL <= 0 || c.BodyTimeout <= 0 {
 		return errors.New("max-browsers and max-sessions must be at least 1, queue at least 0, and the durations positive")
+	}
+	if err := c.validateSecurity(); err != nil {
+		return err
 	}
 	if c.Token == "" && !c.Insecure && !loopback(c.Addr) {
 		return fmt.Errorf("refusing to listen on %s without a token: set --token, or --insecure if you mean it", c.Addr)

@@ -38,6 +38,9 @@ func main() {
 // run starts the server and serves until ctx ends. ready, if not nil,
 // receives the address once the server listens.
 func run(ctx context.Context, args []string, getenv func(string) string, ready chan<- string) error {
+	if len(args) > 0 && args[0] == "check" {
+		return check(args[1:], getenv, os.Stdout)
+	}
 	cfg, err := parseConfig(args, getenv)
 	if err != nil {
 		return err
@@ -49,6 +52,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, ready c
 	svc, err := sessions.Open(sessions.Config{
 		DataDir: dataDir, ChromePath: cfg.Chrome, MaxBrowsers: cfg.MaxBrowsers, MaxSessions: cfg.MaxSessions,
 		IdleTimeout: cfg.IdleTimeout, Queue: cfg.Queue, QueueTimeout: cfg.QueueTimeout, MaxTTL: cfg.MaxTTL,
+		StateKey: cfg.StateKey,
 	})
 	if err != nil {
 		return err
@@ -59,7 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, ready c
 		return err
 	}
 	defer bql.Close()
-	router := api.NewRouter(api.Config{Token: cfg.Token, PublicURL: cfg.PublicURL, MaxTTL: cfg.MaxTTL, ChromeStable: findChromeStable()}, svc, bql)
+	router := api.NewRouter(api.Config{Token: cfg.Token, PublicURL: cfg.PublicURL, MaxTTL: cfg.MaxTTL, ChromeStable: findChromeStable(),
+		CORSOrigins: cfg.CORSOrigins, BodyTimeout: cfg.BodyTimeout}, svc, bql)
 	return serve(ctx, cfg.Addr, router, ready)
 }
 
@@ -70,7 +75,7 @@ func serve(ctx context.Context, addr string, h http.Handler, ready chan<- string
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	slog.Info("sessionql listening", "addr", ln.Addr().String(), "version", version)
 	if ready != nil {
 		ready <- ln.Addr().String()

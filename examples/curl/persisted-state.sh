@@ -17,7 +17,7 @@ trap 'kill $page_server' EXIT
 sleep 0.5
 docs="http://127.0.0.1:$port/docs/"
 
-session=$(curl -sf "${auth[@]}" -XPOST "$server/session" -d '{"ttl": 300000, "stealth": true}')
+session=$(curl -sf "${auth[@]}" -XPOST "$server/session" -H 'Content-Type: application/json' -d '{"ttl": 300000, "stealth": true}')
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 bql=$(echo "$session" | field '["browserQL"]')
 stop=$(echo "$session" | field '["stop"]')
