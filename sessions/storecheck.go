@@ -40,6 +40,9 @@ func openBolt(path string, readOnly bool) (db *bolt.DB, err error) {
 	if errors.Is(err, bolt.ErrInvalid) || errors.Is(err, bolt.ErrChecksum) || errors.Is(err, bolt.ErrVersionMismatch) {
 		return nil, &DamagedError{Path: path, Problems: []string{err.Error()}}
 	}
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("the session store %s is in use by another process (a running server?); stop it first", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open session store %s: %w", path, err)
 	}
