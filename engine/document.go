@@ -60,21 +60,30 @@ func (p *Page) elementOrPage(req context.Context, selector, elScript, pageScript
 	return s, err
 }
 
-func (p *Page) pageString(req context.Context, script string, timeout time.Duration, what string) (string, error) {
+func (p *Page) pageString(req context.Context, script string, timeout time.Duration, what string, args ...any) (string, error) {
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	var s string
-	err := p.callInWorld(ctx, script, &s)
+	err := p.callInWorld(ctx, script, &s, args...)
 	return s, stepError(ctx, err, sessionql.CodeEvaluationFailed, what, timeout)
 }
 
-// SetContent replaces the document of the main frame with the HTML. A
-// document that is not HTML (a JSON or text response) would keep the HTML as
-// text, so the page goes to about:blank first.
+// SetContent replaces the document of the main frame with the HTML, as
+// LoadContent does without waiting.
 func (p *Page) SetContent(req context.Context, html string, timeout time.Duration) error {
+	_, err := p.LoadContent(req, html, Commit, timeout)
+	return err
+}
+
+// LoadContent replaces the document of the main frame with the HTML and
+// waits until its readyState reaches the moment until names (load and
+// networkIdle: complete; domContentLoaded: interactive; commit: at once). A
+// document that is not HTML (a JSON or text response) would keep the HTML as
+// text, so the page goes to about:blank first. It returns the page's URL.
+func (p *Page) LoadContent(req context.Context, html string, until WaitUntil, timeout time.Duration) (string, error) {
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
-	var kind string
+	var kind, url string
 	err := p.callInWorld(ctx, contentTypeScript, &kind)
 	if err == nil && kind != "text/html" {
 		_, err = chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: "about:blank"})
@@ -82,5 +91,18 @@ func (p *Page) SetContent(req context.Context, html string, timeout time.Duratio
 	if err == nil {
 		_, err = chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: p.frameID(), HTML: html})
 	}
-	return stepError(ctx, err, sessionql.CodeEvaluationFailed, "setting the page's content", timeout)
+	if err == nil && until != Commit {
+		err = p.callInWorld(ctx, readyStateScript, nil, until == DOMContentLoaded)
+	}
+	if err == nil {
+		err = p.callInWorld(ctx, urlScript, &url)
+	}
+	return url, stepError(ctx, err, sessionql.CodeEvaluationFailed, "setting the page's content", timeout)
 }
+
+// readyStateScript waits until the document is complete, or only
+// interactive when its argument says so.
+const readyStateScript = `async function(interactive) {
+  const ready = () => document.readyState === 'complete' || (interactive && document.readyState === 'interactive');
+  while (!ready()) await new Promise((ok) => setTimeout(ok, 20));
+}`

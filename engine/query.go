@@ -82,10 +82,17 @@ func (p *Page) QuerySelectorAll(req context.Context, selector string, timeout ti
 	return collectAll[ElementInfo](p, req, selector, timeout, querySelectorScript, false)
 }
 
-// MapSelector collects every element that matches at this moment, with
-// what the plan asks of each.
-func (p *Page) MapSelector(req context.Context, selector string, plan MapPlan, timeout time.Duration) ([]MapItem, error) {
-	return collectAll[MapItem](p, req, selector, timeout, mapSelectorScript, plan)
+// MapSelector collects every element that matches, with what the plan asks
+// of each.
+// With wait, it first waits until at least one element matches.
+func (p *Page) MapSelector(req context.Context, selector string, plan MapPlan, wait bool, timeout time.Duration) ([]MapItem, error) {
+	start := time.Now()
+	if wait {
+		if _, err := p.WaitForSelector(req, selector, false, timeout); err != nil {
+			return nil, err
+		}
+	}
+	return collectAll[MapItem](p, req, selector, max(timeout-time.Since(start), time.Millisecond), mapSelectorScript, plan)
 }
 
 // collectAll runs a script in every frame the selector searches and joins

@@ -3,6 +3,9 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/sessionql/sessionql"
@@ -32,4 +35,15 @@ func setCode(e *gqlerror.Error, code string) {
 		e.Extensions = map[string]any{}
 	}
 	e.Extensions["code"] = code
+}
+
+// recoverPanic turns a panic in a resolver into that field's internal error
+// and logs it, with its stack, through slog; the request goes on.
+func recoverPanic(ctx context.Context, p any) error {
+	field := ""
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		field = fc.Path().String()
+	}
+	slog.ErrorContext(ctx, "bql: a resolver panicked", "field", field, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	return sessionql.Errorf(sessionql.CodeInternal, "The server failed on this field; the failure is logged.")
 }

@@ -42,6 +42,12 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	AttributeResponse struct {
+		Name  func(childComplexity int) int
+		Time  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	ClickResponse struct {
 		Selector func(childComplexity int) int
 		Time     func(childComplexity int) int
@@ -89,6 +95,11 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	InnerTextResponse struct {
+		InnerText func(childComplexity int) int
+		Time      func(childComplexity int) int
+	}
+
 	JavaScriptResponse struct {
 		Enabled func(childComplexity int) int
 		Time    func(childComplexity int) int
@@ -105,21 +116,24 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		Attribute           func(childComplexity int, selector string, name string, visible *bool, timeout *float64) int
 		Back                func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
 		Checkbox            func(childComplexity int, selector string, checked bool, timeout *float64) int
-		Click               func(childComplexity int, selector string, visible *bool, scroll *bool, wait *bool, timeout *float64) int
-		Content             func(childComplexity int, html string) int
+		Click               func(childComplexity int, selector string, visible *bool, scroll *bool, wait *bool, waitForNavigation *bool, timeout *float64) int
+		Content             func(childComplexity int, html string, waitUntil *model.WaitUntilHistory, timeout *float64) int
 		Cookies             func(childComplexity int, cookies []model.CookieInput) int
-		Evaluate            func(childComplexity int, content *string, url *string, timeout *float64) int
+		CurrentURL          func(childComplexity int) int
+		Evaluate            func(childComplexity int, content *string, url *string, expression *string, timeout *float64) int
 		Forward             func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
 		Goto                func(childComplexity int, url string, waitUntil *model.WaitUntilGoto, timeout *float64) int
-		HTML                func(childComplexity int, selector *string, timeout *float64) int
+		HTML                func(childComplexity int, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) int
 		Hover               func(childComplexity int, selector *string, x *float64, y *float64, timeout *float64) int
 		If                  func(childComplexity int, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) int
 		Ifnot               func(childComplexity int, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) int
+		InnerText           func(childComplexity int, selector string, visible *bool, timeout *float64) int
 		JavaScriptEnabled   func(childComplexity int, enabled *bool) int
-		MapSelector         func(childComplexity int, selector string, timeout *float64) int
-		PDF                 func(childComplexity int, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) int
+		MapSelector         func(childComplexity int, selector string, wait *bool, timeout *float64) int
+		PDF                 func(childComplexity int, options *model.PDFOptions, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) int
 		Preferences         func(childComplexity int, timeout *float64) int
 		QuerySelector       func(childComplexity int, selector string, timeout *float64) int
 		QuerySelectorAll    func(childComplexity int, selector string, timeout *float64) int
@@ -132,7 +146,7 @@ type ComplexityRoot struct {
 		Scroll              func(childComplexity int, selector *string, x *float64, y *float64, timeout *float64) int
 		Select              func(childComplexity int, selector string, value []string, timeout *float64) int
 		SetExtraHTTPHeaders func(childComplexity int, headers []model.HeaderInput) int
-		Text                func(childComplexity int, selector *string, timeout *float64) int
+		Text                func(childComplexity int, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) int
 		Title               func(childComplexity int) int
 		Type                func(childComplexity int, selector string, text string, delay []int, timeout *float64) int
 		URL                 func(childComplexity int) int
@@ -140,7 +154,7 @@ type ComplexityRoot struct {
 		Viewport            func(childComplexity int, width int, height int, deviceScaleFactor *float64, mobile *bool) int
 		WaitForNavigation   func(childComplexity int, waitUntil *model.WaitUntilGoto, timeout *float64) int
 		WaitForRequest      func(childComplexity int, url *string, method *model.Method, timeout *float64) int
-		WaitForResponse     func(childComplexity int, url *string, statuses []int, timeout *float64) int
+		WaitForResponse     func(childComplexity int, url *string, statuses []int, codes []int, timeout *float64) int
 		WaitForSelector     func(childComplexity int, selector string, visible *bool, timeout *float64) int
 		WaitForTimeout      func(childComplexity int, time float64) int
 	}
@@ -199,9 +213,11 @@ type ComplexityRoot struct {
 	}
 
 	ReconnectionResponse struct {
-		BrowserQLEndpoint func(childComplexity int) int
-		BrowserWSEndpoint func(childComplexity int) int
-		Time              func(childComplexity int) int
+		BrowserQLEndpoint    func(childComplexity int) int
+		BrowserWSEndpoint    func(childComplexity int) int
+		DevtoolsFrontendURL  func(childComplexity int) int
+		Time                 func(childComplexity int) int
+		WebSocketDebuggerURL func(childComplexity int) int
 	}
 
 	RejectResponse struct {
@@ -291,31 +307,34 @@ type ComplexityRoot struct {
 
 type MutationResolver interface {
 	Goto(ctx context.Context, url string, waitUntil *model.WaitUntilGoto, timeout *float64) (*model.HTTPResponse, error)
-	Click(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, timeout *float64) (*model.ClickResponse, error)
-	Evaluate(ctx context.Context, content *string, url *string, timeout *float64) (*model.EvaluateResponse, error)
+	Click(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, waitForNavigation *bool, timeout *float64) (*model.ClickResponse, error)
+	Evaluate(ctx context.Context, content *string, url *string, expression *string, timeout *float64) (*model.EvaluateResponse, error)
 	Type(ctx context.Context, selector string, text string, delay []int, timeout *float64) (*model.TypeResponse, error)
-	Text(ctx context.Context, selector *string, timeout *float64) (*model.TextResponse, error)
-	HTML(ctx context.Context, selector *string, timeout *float64) (*model.HTMLResponse, error)
+	Text(ctx context.Context, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) (*model.TextResponse, error)
+	HTML(ctx context.Context, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) (*model.HTMLResponse, error)
+	InnerText(ctx context.Context, selector string, visible *bool, timeout *float64) (*model.InnerTextResponse, error)
+	Attribute(ctx context.Context, selector string, name string, visible *bool, timeout *float64) (*model.AttributeResponse, error)
 	Title(ctx context.Context) (*model.TitleResponse, error)
 	URL(ctx context.Context) (*model.URLResponse, error)
+	CurrentURL(ctx context.Context) (*model.URLResponse, error)
 	WaitForSelector(ctx context.Context, selector string, visible *bool, timeout *float64) (*model.WaitForSelectorResponse, error)
 	WaitForTimeout(ctx context.Context, time float64) (*model.TimeResponse, error)
 	WaitForNavigation(ctx context.Context, waitUntil *model.WaitUntilGoto, timeout *float64) (*model.HTTPResponse, error)
 	WaitForRequest(ctx context.Context, url *string, method *model.Method, timeout *float64) (*model.WaitForRequestResponse, error)
-	WaitForResponse(ctx context.Context, url *string, statuses []int, timeout *float64) (*model.WaitForResponseResponse, error)
+	WaitForResponse(ctx context.Context, url *string, statuses []int, codes []int, timeout *float64) (*model.WaitForResponseResponse, error)
 	Reload(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
 	Back(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
 	Forward(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
-	Content(ctx context.Context, html string) (*model.TimeResponse, error)
+	Content(ctx context.Context, html string, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
 	Hover(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error)
 	Scroll(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error)
 	Checkbox(ctx context.Context, selector string, checked bool, timeout *float64) (*model.PointerResponse, error)
 	Select(ctx context.Context, selector string, value []string, timeout *float64) (*model.SelectResponse, error)
 	QuerySelector(ctx context.Context, selector string, timeout *float64) (*model.QuerySelectorResponse, error)
 	QuerySelectorAll(ctx context.Context, selector string, timeout *float64) ([]model.QuerySelectorResponse, error)
-	MapSelector(ctx context.Context, selector string, timeout *float64) ([]model.MapSelectorResponse, error)
+	MapSelector(ctx context.Context, selector string, wait *bool, timeout *float64) ([]model.MapSelectorResponse, error)
 	Screenshot(ctx context.Context, typeArg *model.ScreenshotType, quality *int, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, timeout *float64) (*model.ScreenshotResponse, error)
-	PDF(ctx context.Context, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) (*model.PDFResponse, error)
+	PDF(ctx context.Context, options *model.PDFOptions, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) (*model.PDFResponse, error)
 	Cookies(ctx context.Context, cookies []model.CookieInput) (*model.CookieResponse, error)
 	SetExtraHTTPHeaders(ctx context.Context, headers []model.HeaderInput) (*model.TimeResponse, error)
 	UserAgent(ctx context.Context, userAgent string) (*model.UserAgentResponse, error)
@@ -363,6 +382,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attribute.Value(childComplexity), true
+
+	case "AttributeResponse.name":
+		if e.ComplexityRoot.AttributeResponse.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributeResponse.Name(childComplexity), true
+	case "AttributeResponse.time":
+		if e.ComplexityRoot.AttributeResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributeResponse.Time(childComplexity), true
+	case "AttributeResponse.value":
+		if e.ComplexityRoot.AttributeResponse.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributeResponse.Value(childComplexity), true
 
 	case "ClickResponse.selector":
 		if e.ComplexityRoot.ClickResponse.Selector == nil {
@@ -527,6 +565,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Header.Value(childComplexity), true
 
+	case "InnerTextResponse.innerText":
+		if e.ComplexityRoot.InnerTextResponse.InnerText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InnerTextResponse.InnerText(childComplexity), true
+	case "InnerTextResponse.time":
+		if e.ComplexityRoot.InnerTextResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InnerTextResponse.Time(childComplexity), true
+
 	case "JavaScriptResponse.enabled":
 		if e.ComplexityRoot.JavaScriptResponse.Enabled == nil {
 			break
@@ -593,6 +644,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MapSelectorResponse.OuterHTML(childComplexity), true
 
+	case "Mutation.attribute":
+		if e.ComplexityRoot.Mutation.Attribute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_attribute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Attribute(childComplexity, args["selector"].(string), args["name"].(string), args["visible"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.back":
 		if e.ComplexityRoot.Mutation.Back == nil {
 			break
@@ -625,7 +687,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Click(childComplexity, args["selector"].(string), args["visible"].(*bool), args["scroll"].(*bool), args["wait"].(*bool), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Click(childComplexity, args["selector"].(string), args["visible"].(*bool), args["scroll"].(*bool), args["wait"].(*bool), args["waitForNavigation"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.content":
 		if e.ComplexityRoot.Mutation.Content == nil {
 			break
@@ -636,7 +698,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Content(childComplexity, args["html"].(string)), true
+		return e.ComplexityRoot.Mutation.Content(childComplexity, args["html"].(string), args["waitUntil"].(*model.WaitUntilHistory), args["timeout"].(*float64)), true
 	case "Mutation.cookies":
 		if e.ComplexityRoot.Mutation.Cookies == nil {
 			break
@@ -648,6 +710,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Cookies(childComplexity, args["cookies"].([]model.CookieInput)), true
+	case "Mutation.currentURL":
+		if e.ComplexityRoot.Mutation.CurrentURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.CurrentURL(childComplexity), true
 	case "Mutation.evaluate":
 		if e.ComplexityRoot.Mutation.Evaluate == nil {
 			break
@@ -658,7 +726,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Evaluate(childComplexity, args["content"].(*string), args["url"].(*string), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Evaluate(childComplexity, args["content"].(*string), args["url"].(*string), args["expression"].(*string), args["timeout"].(*float64)), true
 	case "Mutation.forward":
 		if e.ComplexityRoot.Mutation.Forward == nil {
 			break
@@ -691,7 +759,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.HTML(childComplexity, args["selector"].(*string), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.HTML(childComplexity, args["selector"].(*string), args["visible"].(*bool), args["clean"].(*model.CleanInput), args["timeout"].(*float64)), true
 	case "Mutation.hover":
 		if e.ComplexityRoot.Mutation.Hover == nil {
 			break
@@ -725,6 +793,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Ifnot(childComplexity, args["selector"].(*string), args["visible"].(*bool), args["request"].(*model.RequestCondition), args["response"].(*model.ResponseCondition)), true
+	case "Mutation.innerText":
+		if e.ComplexityRoot.Mutation.InnerText == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_innerText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InnerText(childComplexity, args["selector"].(string), args["visible"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.javaScriptEnabled":
 		if e.ComplexityRoot.Mutation.JavaScriptEnabled == nil {
 			break
@@ -746,7 +825,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.MapSelector(childComplexity, args["selector"].(string), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.MapSelector(childComplexity, args["selector"].(string), args["wait"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.pdf":
 		if e.ComplexityRoot.Mutation.PDF == nil {
 			break
@@ -757,7 +836,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PDF(childComplexity, args["format"].(*model.PDFFormat), args["landscape"].(*bool), args["printBackground"].(*bool), args["scale"].(*float64), args["width"].(*string), args["height"].(*string), args["marginTop"].(*string), args["marginBottom"].(*string), args["marginLeft"].(*string), args["marginRight"].(*string), args["displayHeaderFooter"].(*bool), args["headerTemplate"].(*string), args["footerTemplate"].(*string), args["pageRanges"].(*string), args["preferCSSPageSize"].(*bool), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.PDF(childComplexity, args["options"].(*model.PDFOptions), args["format"].(*model.PDFFormat), args["landscape"].(*bool), args["printBackground"].(*bool), args["scale"].(*float64), args["width"].(*string), args["height"].(*string), args["marginTop"].(*string), args["marginBottom"].(*string), args["marginLeft"].(*string), args["marginRight"].(*string), args["displayHeaderFooter"].(*bool), args["headerTemplate"].(*string), args["footerTemplate"].(*string), args["pageRanges"].(*string), args["preferCSSPageSize"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.preferences":
 		if e.ComplexityRoot.Mutation.Preferences == nil {
 			break
@@ -900,7 +979,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Text(childComplexity, args["selector"].(*string), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Text(childComplexity, args["selector"].(*string), args["visible"].(*bool), args["clean"].(*model.CleanInput), args["timeout"].(*float64)), true
 	case "Mutation.title":
 		if e.ComplexityRoot.Mutation.Title == nil {
 			break
@@ -978,7 +1057,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.WaitForResponse(childComplexity, args["url"].(*string), args["statuses"].([]int), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.WaitForResponse(childComplexity, args["url"].(*string), args["statuses"].([]int), args["codes"].([]int), args["timeout"].(*float64)), true
 	case "Mutation.waitForSelector":
 		if e.ComplexityRoot.Mutation.WaitForSelector == nil {
 			break
@@ -1213,12 +1292,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReconnectionResponse.BrowserWSEndpoint(childComplexity), true
+	case "ReconnectionResponse.devtoolsFrontendUrl":
+		if e.ComplexityRoot.ReconnectionResponse.DevtoolsFrontendURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconnectionResponse.DevtoolsFrontendURL(childComplexity), true
 	case "ReconnectionResponse.time":
 		if e.ComplexityRoot.ReconnectionResponse.Time == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ReconnectionResponse.Time(childComplexity), true
+	case "ReconnectionResponse.webSocketDebuggerUrl":
+		if e.ComplexityRoot.ReconnectionResponse.WebSocketDebuggerURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconnectionResponse.WebSocketDebuggerURL(childComplexity), true
 
 	case "RejectResponse.enabled":
 		if e.ComplexityRoot.RejectResponse.Enabled == nil {
@@ -1487,8 +1578,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputCleanInput,
 		ec.unmarshalInputCookieInput,
 		ec.unmarshalInputHeaderInput,
+		ec.unmarshalInputPDFMargin,
+		ec.unmarshalInputPDFOptions,
 		ec.unmarshalInputRequestCondition,
 		ec.unmarshalInputResponseCondition,
 		ec.unmarshalInputScreenshotClip,
@@ -1598,7 +1692,11 @@ directive @export(
   as: String!
 ) on FIELD
 
-"Queries exist only because GraphQL requires them; all work is done by mutations."
+"""
+Queries exist only because GraphQL requires them; all work is done by
+mutations. A ` + "`" + `query` + "`" + ` document that asks for any mutation's field (as some of
+Browserless's documents do) runs as a mutation, in document order.
+"""
 type Query {
   "The sessionql version that serves this endpoint."
   version: String!
@@ -1632,6 +1730,8 @@ type Mutation {
     scroll: Boolean = true
     "Wait for the element to appear; when false it must be there already."
     wait: Boolean = true
+    "Then wait for the navigation the click started to load, as waitForNavigation does."
+    waitForNavigation: Boolean = false
     "How long to wait, in milliseconds."
     timeout: Float
   ): ClickResponse
@@ -1647,6 +1747,12 @@ type Mutation {
     content: String
     "The URL of a script to fetch through the browser and run instead of ` + "`" + `content` + "`" + `."
     url: String
+    """
+    A script to run as a console does, instead of ` + "`" + `content` + "`" + `: its value is the
+    value of its last statement (so ` + "`" + `a(); b(); 'done'` + "`" + ` gives "done"), and a
+    promise is awaited.
+    """
+    expression: String
     "How long the script (and fetching it) may take, in milliseconds."
     timeout: Float
   ): EvaluateResponse
@@ -1670,23 +1776,59 @@ type Mutation {
   text(
     "A CSS or deep selector; waited for."
     selector: String
+    "With selector: wait until the element is visible, not only present."
+    visible: Boolean = false
+    "Tidies the text: with removeRegex (the default) the regexes' matches become one space."
+    clean: CleanInput
     "How long to wait for the element, in milliseconds."
     timeout: Float
   ): TextResponse
 
-  "The HTML of an element (its outerHTML), or of the whole document when no selector is given."
+  """
+  The HTML of an element (its outerHTML), or of the whole document when no
+  selector is given.
+  """
   html(
     "A CSS or deep selector; waited for."
     selector: String
+    "With selector: wait until the element is visible, not only present."
+    visible: Boolean = false
+    "Cleans a copy of the HTML before it is returned; the page itself is left as it is."
+    clean: CleanInput
     "How long to wait for the element, in milliseconds."
     timeout: Float
   ): HTMLResponse
+
+  "The visible text (innerText) of an element, waited for."
+  innerText(
+    "A CSS or deep selector."
+    selector: String!
+    "Wait until the element is visible, not only present."
+    visible: Boolean = false
+    "How long to wait for the element, in milliseconds."
+    timeout: Float
+  ): InnerTextResponse
+
+  "An attribute of an element, waited for."
+  attribute(
+    "A CSS or deep selector."
+    selector: String!
+    "The attribute's name."
+    name: String!
+    "Wait until the element is visible, not only present."
+    visible: Boolean = false
+    "How long to wait for the element, in milliseconds."
+    timeout: Float
+  ): AttributeResponse
 
   "The title of the page."
   title: TitleResponse
 
   "The URL of the page."
   url: URLResponse
+
+  "The URL of the page; the same as url."
+  currentURL: URLResponse
 
   "Waits until an element matches the selector, and measures it."
   waitForSelector(
@@ -1738,6 +1880,8 @@ type Mutation {
     url: String
     "The accepted HTTP statuses. Absent: any status."
     statuses: [Int!]
+    "Browserless's older name of statuses; the two lists join."
+    codes: [Int!]
     "How long to wait, in milliseconds."
     timeout: Float
   ): WaitForResponseResponse
@@ -1766,11 +1910,18 @@ type Mutation {
     timeout: Float
   ): HTTPResponse
 
-  "Replaces the document of the page with the given HTML."
+  """
+  Replaces the document of the page with the given HTML. The answer's status
+  is null: no HTTP response was involved.
+  """
   content(
     "The new document's HTML."
     html: String!
-  ): TimeResponse
+    "When the new document counts as done."
+    waitUntil: WaitUntilHistory = load
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): HTTPResponse
 
   """
   Moves the mouse over an element's centre (scrolling it into view), or to a
@@ -1851,7 +2002,9 @@ type Mutation {
   mapSelector(
     "A CSS or deep selector."
     selector: String!
-    "How long the lookup may take, in milliseconds."
+    "Wait until at least one element matches; when false, an empty list when none does."
+    wait: Boolean = true
+    "How long to wait and look, in milliseconds."
     timeout: Float
   ): [MapSelectorResponse!]
 
@@ -1877,6 +2030,8 @@ type Mutation {
 
   "Prints the page to PDF."
   pdf(
+    "The same settings as one object (Browserless's older form); what it sets wins over the arguments."
+    options: PDFOptions
     "The paper size; ` + "`" + `width` + "`" + ` and ` + "`" + `height` + "`" + ` override it. Default: letter."
     format: PDFFormat
     "Print in landscape orientation."
@@ -2263,6 +2418,10 @@ input ResponseCondition {
   method: [Method!]
   "HTTP statuses."
   status: [Int!]
+  "HTTP statuses, as Browserless names them; joins status."
+  statuses: [Int!]
+  "Browserless's older name of statuses; joins status."
+  codes: [Int!]
   "How the lists combine."
   operator: OperatorType = or
 }
@@ -2450,11 +2609,107 @@ type MapSelectorResponse {
     "The attribute's name."
     name: String!
   ): Attribute!
-  "The elements within this one that match a CSS selector (a leading ` + "`" + `<` + "`" + ` also searches open shadow roots)."
+  """
+  The elements within this one that match a CSS selector (a leading ` + "`" + `<` + "`" + ` also
+  searches open shadow roots). They are collected with their parent, which
+  the outer mapSelector waited for; ` + "`" + `wait` + "`" + ` and ` + "`" + `timeout` + "`" + ` are accepted for
+  Browserless's documents and do not wait again.
+  """
   mapSelector(
     "The selector, relative to this element."
     selector: String!
+    "Accepted for compatibility; see above."
+    wait: Boolean = true
+    "Accepted for compatibility; see above."
+    timeout: Float
   ): [MapSelectorResponse!]!
+}
+
+"The text of an element."
+type InnerTextResponse {
+  "The visible text (innerText)."
+  innerText: String!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"An attribute of an element that the attribute step read."
+type AttributeResponse {
+  "The attribute's name."
+  name: String!
+  "The attribute's value; null when the element has no such attribute."
+  value: String
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"How CleanInput's attributes list is read."
+enum AttributeMode {
+  "Remove only the listed attributes."
+  deny
+  "Keep only the listed attributes."
+  allow
+}
+
+"""
+How html and text clean what they return, as Browserless's CleanInput: nodes
+that carry no text, attributes, and runs of whitespace.
+"""
+input CleanInput {
+  "Remove elements that hold no text (script, style, svg, img, video, iframe …), or those ` + "`" + `selectors` + "`" + ` names."
+  removeNonTextNodes: Boolean = true
+  "Remove attributes: all of them, or as ` + "`" + `attributes` + "`" + ` and ` + "`" + `mode` + "`" + ` say."
+  removeAttributes: Boolean = false
+  "Replace each match of ` + "`" + `regexes` + "`" + `, in order, with one space."
+  removeRegex: Boolean = true
+  "The elements removeNonTextNodes removes, instead of the default list."
+  selectors: [String!]
+  "The attributes removeAttributes removes (or keeps, with mode allow)."
+  attributes: [String]
+  "Whether attributes lists what to remove (deny) or what to keep (allow)."
+  mode: AttributeMode = deny
+  "JavaScript regular expressions without slashes; default: runs of spaces, newlines, returns, tabs and HTML comments."
+  regexes: [String!]
+}
+
+"The settings of pdf as one object, as Browserless's older form takes them."
+input PDFOptions {
+  "The paper size by name, in any case (A4, Letter …)."
+  format: String
+  "Print in landscape orientation."
+  landscape: Boolean
+  "Print background graphics."
+  printBackground: Boolean
+  "The scale of the rendering, from 0.1 to 2."
+  scale: Float
+  "The paper width."
+  width: String
+  "The paper height."
+  height: String
+  "The margins."
+  margin: PDFMargin
+  "Print the header and footer templates."
+  displayHeaderFooter: Boolean
+  "HTML of the header."
+  headerTemplate: String
+  "HTML of the footer."
+  footerTemplate: String
+  "The pages to print."
+  pageRanges: String
+  "Let the page's CSS @page size win."
+  preferCSSPageSize: Boolean
+}
+
+"The margins of a PDF."
+input PDFMargin {
+  "The top margin."
+  top: String
+  "The bottom margin."
+  bottom: String
+  "The left margin."
+  left: String
+  "The right margin."
+  right: String
 }
 
 "An attribute of an element."
@@ -2613,6 +2868,10 @@ type ReconnectionResponse {
   browserQLEndpoint: String!
   "The URL of this session's CDP WebSocket, for Puppeteer, Playwright or chromedp."
   browserWSEndpoint: String!
+  "The URL of a CDP WebSocket for the session; the same as browserWSEndpoint (sessionql has no per-page socket)."
+  webSocketDebuggerUrl: String
+  "Always null: sessionql serves no DevTools frontend."
+  devtoolsFrontendUrl: String
   "Milliseconds the step took."
   time: Float!
 }
@@ -2632,6 +2891,18 @@ func (ec *executionContext) childFields_Attribute(ctx context.Context, field gra
 		return ec.fieldContext_Attribute_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Attribute", field.Name)
+}
+
+func (ec *executionContext) childFields_AttributeResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_AttributeResponse_name(ctx, field)
+	case "value":
+		return ec.fieldContext_AttributeResponse_value(ctx, field)
+	case "time":
+		return ec.fieldContext_AttributeResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttributeResponse", field.Name)
 }
 
 func (ec *executionContext) childFields_ClickResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2728,6 +2999,16 @@ func (ec *executionContext) childFields_Header(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Header", field.Name)
 }
 
+func (ec *executionContext) childFields_InnerTextResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "innerText":
+		return ec.fieldContext_InnerTextResponse_innerText(ctx, field)
+	case "time":
+		return ec.fieldContext_InnerTextResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InnerTextResponse", field.Name)
+}
+
 func (ec *executionContext) childFields_JavaScriptResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "enabled":
@@ -2772,10 +3053,16 @@ func (ec *executionContext) childFields_Mutation(ctx context.Context, field grap
 		return ec.fieldContext_Mutation_text(ctx, field)
 	case "html":
 		return ec.fieldContext_Mutation_html(ctx, field)
+	case "innerText":
+		return ec.fieldContext_Mutation_innerText(ctx, field)
+	case "attribute":
+		return ec.fieldContext_Mutation_attribute(ctx, field)
 	case "title":
 		return ec.fieldContext_Mutation_title(ctx, field)
 	case "url":
 		return ec.fieldContext_Mutation_url(ctx, field)
+	case "currentURL":
+		return ec.fieldContext_Mutation_currentURL(ctx, field)
 	case "waitForSelector":
 		return ec.fieldContext_Mutation_waitForSelector(ctx, field)
 	case "waitForTimeout":
@@ -2944,6 +3231,10 @@ func (ec *executionContext) childFields_ReconnectionResponse(ctx context.Context
 		return ec.fieldContext_ReconnectionResponse_browserQLEndpoint(ctx, field)
 	case "browserWSEndpoint":
 		return ec.fieldContext_ReconnectionResponse_browserWSEndpoint(ctx, field)
+	case "webSocketDebuggerUrl":
+		return ec.fieldContext_ReconnectionResponse_webSocketDebuggerUrl(ctx, field)
+	case "devtoolsFrontendUrl":
+		return ec.fieldContext_ReconnectionResponse_devtoolsFrontendUrl(ctx, field)
 	case "time":
 		return ec.fieldContext_ReconnectionResponse_time(ctx, field)
 	}
@@ -3291,6 +3582,44 @@ func (ec *executionContext) field_MapSelectorResponse_mapSelector_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_attribute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_back_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3378,14 +3707,22 @@ func (ec *executionContext) field_Mutation_click_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["wait"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "waitForNavigation",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["waitForNavigation"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg4
+	args["timeout"] = arg5
 	return args, nil
 }
 
@@ -3400,6 +3737,22 @@ func (ec *executionContext) field_Mutation_content_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["html"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "waitUntil",
+		func(ctx context.Context, v any) (*model.WaitUntilHistory, error) {
+			return ec.unmarshalOWaitUntilHistory2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐWaitUntilHistory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["waitUntil"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg2
 	return args, nil
 }
 
@@ -3436,14 +3789,22 @@ func (ec *executionContext) field_Mutation_evaluate_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["url"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expression",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expression"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg2
+	args["timeout"] = arg3
 	return args, nil
 }
 
@@ -3548,14 +3909,30 @@ func (ec *executionContext) field_Mutation_html_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["selector"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "clean",
+		func(ctx context.Context, v any) (*model.CleanInput, error) {
+			return ec.unmarshalOCleanInput2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCleanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clean"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg1
+	args["timeout"] = arg3
 	return args, nil
 }
 
@@ -3635,6 +4012,36 @@ func (ec *executionContext) field_Mutation_ifnot_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_innerText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_javaScriptEnabled_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3660,148 +4067,164 @@ func (ec *executionContext) field_Mutation_mapSelector_args(ctx context.Context,
 		return nil, err
 	}
 	args["selector"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg1
+	args["timeout"] = arg2
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_pdf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "options",
+		func(ctx context.Context, v any) (*model.PDFOptions, error) {
+			return ec.unmarshalOPDFOptions2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFOptions(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["options"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
 		func(ctx context.Context, v any) (*model.PDFFormat, error) {
 			return ec.unmarshalOPDFFormat2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFFormat(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["format"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "landscape",
+	args["format"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "landscape",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["landscape"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "printBackground",
+	args["landscape"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "printBackground",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["printBackground"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scale",
+	args["printBackground"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "scale",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["scale"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "width",
+	args["scale"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "width",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["width"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "height",
+	args["width"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "height",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["height"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "marginTop",
+	args["height"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "marginTop",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["marginTop"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "marginBottom",
+	args["marginTop"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "marginBottom",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["marginBottom"] = arg7
-	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "marginLeft",
+	args["marginBottom"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "marginLeft",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["marginLeft"] = arg8
-	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "marginRight",
+	args["marginLeft"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "marginRight",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["marginRight"] = arg9
-	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "displayHeaderFooter",
+	args["marginRight"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "displayHeaderFooter",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["displayHeaderFooter"] = arg10
-	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "headerTemplate",
+	args["displayHeaderFooter"] = arg11
+	arg12, err := graphql.ProcessArgField(ctx, rawArgs, "headerTemplate",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["headerTemplate"] = arg11
-	arg12, err := graphql.ProcessArgField(ctx, rawArgs, "footerTemplate",
+	args["headerTemplate"] = arg12
+	arg13, err := graphql.ProcessArgField(ctx, rawArgs, "footerTemplate",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["footerTemplate"] = arg12
-	arg13, err := graphql.ProcessArgField(ctx, rawArgs, "pageRanges",
+	args["footerTemplate"] = arg13
+	arg14, err := graphql.ProcessArgField(ctx, rawArgs, "pageRanges",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["pageRanges"] = arg13
-	arg14, err := graphql.ProcessArgField(ctx, rawArgs, "preferCSSPageSize",
+	args["pageRanges"] = arg14
+	arg15, err := graphql.ProcessArgField(ctx, rawArgs, "preferCSSPageSize",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["preferCSSPageSize"] = arg14
-	arg15, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	args["preferCSSPageSize"] = arg15
+	arg16, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg15
+	args["timeout"] = arg16
 	return args, nil
 }
 
@@ -4216,14 +4639,30 @@ func (ec *executionContext) field_Mutation_text_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["selector"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "clean",
+		func(ctx context.Context, v any) (*model.CleanInput, error) {
+			return ec.unmarshalOCleanInput2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCleanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clean"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg1
+	args["timeout"] = arg3
 	return args, nil
 }
 
@@ -4388,14 +4827,22 @@ func (ec *executionContext) field_Mutation_waitForResponse_args(ctx context.Cont
 		return nil, err
 	}
 	args["statuses"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "codes",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["codes"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg2
+	args["timeout"] = arg3
 	return args, nil
 }
 
@@ -4565,6 +5012,81 @@ func (ec *executionContext) _Attribute_value(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Attribute_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Attribute", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AttributeResponse_name(ctx context.Context, field graphql.CollectedField, obj *model.AttributeResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributeResponse_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributeResponse_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttributeResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AttributeResponse_value(ctx context.Context, field graphql.CollectedField, obj *model.AttributeResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributeResponse_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttributeResponse_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttributeResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AttributeResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.AttributeResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributeResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributeResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttributeResponse", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _ClickResponse_selector(ctx context.Context, field graphql.CollectedField, obj *model.ClickResponse) (ret graphql.Marshaler) {
@@ -5226,6 +5748,56 @@ func (ec *executionContext) fieldContext_Header_value(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Header", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _InnerTextResponse_innerText(ctx context.Context, field graphql.CollectedField, obj *model.InnerTextResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InnerTextResponse_innerText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InnerText, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InnerTextResponse_innerText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InnerTextResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _InnerTextResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.InnerTextResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InnerTextResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InnerTextResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InnerTextResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) _JavaScriptResponse_enabled(ctx context.Context, field graphql.CollectedField, obj *model.JavaScriptResponse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5549,7 +6121,7 @@ func (ec *executionContext) _Mutation_click(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Click(ctx, fc.Args["selector"].(string), fc.Args["visible"].(*bool), fc.Args["scroll"].(*bool), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Click(ctx, fc.Args["selector"].(string), fc.Args["visible"].(*bool), fc.Args["scroll"].(*bool), fc.Args["wait"].(*bool), fc.Args["waitForNavigation"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -5595,7 +6167,7 @@ func (ec *executionContext) _Mutation_evaluate(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Evaluate(ctx, fc.Args["content"].(*string), fc.Args["url"].(*string), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Evaluate(ctx, fc.Args["content"].(*string), fc.Args["url"].(*string), fc.Args["expression"].(*string), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -5687,7 +6259,7 @@ func (ec *executionContext) _Mutation_text(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Text(ctx, fc.Args["selector"].(*string), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Text(ctx, fc.Args["selector"].(*string), fc.Args["visible"].(*bool), fc.Args["clean"].(*model.CleanInput), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -5733,7 +6305,7 @@ func (ec *executionContext) _Mutation_html(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().HTML(ctx, fc.Args["selector"].(*string), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().HTML(ctx, fc.Args["selector"].(*string), fc.Args["visible"].(*bool), fc.Args["clean"].(*model.CleanInput), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -5763,6 +6335,98 @@ func (ec *executionContext) fieldContext_Mutation_html(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_html_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_innerText(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_innerText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InnerText(ctx, fc.Args["selector"].(string), fc.Args["visible"].(*bool), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InnerTextResponse) graphql.Marshaler {
+			return ec.marshalOInnerTextResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐInnerTextResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_innerText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InnerTextResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_innerText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_attribute(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_attribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Attribute(ctx, fc.Args["selector"].(string), fc.Args["name"].(string), fc.Args["visible"].(*bool), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttributeResponse) graphql.Marshaler {
+			return ec.marshalOAttributeResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐAttributeResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_attribute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributeResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_attribute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5825,6 +6489,40 @@ func (ec *executionContext) _Mutation_url(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_URLResponse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_currentURL(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_currentURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().CurrentURL(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.URLResponse) graphql.Marshaler {
+			return ec.marshalOURLResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐURLResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_currentURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
@@ -6031,7 +6729,7 @@ func (ec *executionContext) _Mutation_waitForResponse(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().WaitForResponse(ctx, fc.Args["url"].(*string), fc.Args["statuses"].([]int), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().WaitForResponse(ctx, fc.Args["url"].(*string), fc.Args["statuses"].([]int), fc.Args["codes"].([]int), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -6215,13 +6913,13 @@ func (ec *executionContext) _Mutation_content(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Content(ctx, fc.Args["html"].(string))
+			return ec.Resolvers.Mutation().Content(ctx, fc.Args["html"].(string), fc.Args["waitUntil"].(*model.WaitUntilHistory), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.TimeResponse) graphql.Marshaler {
-			return ec.marshalOTimeResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTimeResponse(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HTTPResponse) graphql.Marshaler {
+			return ec.marshalOHTTPResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHTTPResponse(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6234,7 +6932,7 @@ func (ec *executionContext) fieldContext_Mutation_content(ctx context.Context, f
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TimeResponse(ctx, field)
+			return ec.childFields_HTTPResponse(ctx, field)
 		},
 	}
 	defer func() {
@@ -6537,7 +7235,7 @@ func (ec *executionContext) _Mutation_mapSelector(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().MapSelector(ctx, fc.Args["selector"].(string), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().MapSelector(ctx, fc.Args["selector"].(string), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -6629,7 +7327,7 @@ func (ec *executionContext) _Mutation_pdf(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PDF(ctx, fc.Args["format"].(*model.PDFFormat), fc.Args["landscape"].(*bool), fc.Args["printBackground"].(*bool), fc.Args["scale"].(*float64), fc.Args["width"].(*string), fc.Args["height"].(*string), fc.Args["marginTop"].(*string), fc.Args["marginBottom"].(*string), fc.Args["marginLeft"].(*string), fc.Args["marginRight"].(*string), fc.Args["displayHeaderFooter"].(*bool), fc.Args["headerTemplate"].(*string), fc.Args["footerTemplate"].(*string), fc.Args["pageRanges"].(*string), fc.Args["preferCSSPageSize"].(*bool), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().PDF(ctx, fc.Args["options"].(*model.PDFOptions), fc.Args["format"].(*model.PDFFormat), fc.Args["landscape"].(*bool), fc.Args["printBackground"].(*bool), fc.Args["scale"].(*float64), fc.Args["width"].(*string), fc.Args["height"].(*string), fc.Args["marginTop"].(*string), fc.Args["marginBottom"].(*string), fc.Args["marginLeft"].(*string), fc.Args["marginRight"].(*string), fc.Args["displayHeaderFooter"].(*bool), fc.Args["headerTemplate"].(*string), fc.Args["footerTemplate"].(*string), fc.Args["pageRanges"].(*string), fc.Args["preferCSSPageSize"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -8150,6 +8848,56 @@ func (ec *executionContext) _ReconnectionResponse_browserWSEndpoint(ctx context.
 	)
 }
 func (ec *executionContext) fieldContext_ReconnectionResponse_browserWSEndpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconnectionResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconnectionResponse_webSocketDebuggerUrl(ctx context.Context, field graphql.CollectedField, obj *model.ReconnectionResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconnectionResponse_webSocketDebuggerUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebSocketDebuggerURL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReconnectionResponse_webSocketDebuggerUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconnectionResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconnectionResponse_devtoolsFrontendUrl(ctx context.Context, field graphql.CollectedField, obj *model.ReconnectionResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconnectionResponse_devtoolsFrontendUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DevtoolsFrontendURL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReconnectionResponse_devtoolsFrontendUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReconnectionResponse", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -10338,6 +11086,91 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCleanInput(ctx context.Context, obj any) (model.CleanInput, error) {
+	var it model.CleanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["removeNonTextNodes"]; !present {
+		asMap["removeNonTextNodes"] = true
+	}
+	if _, present := asMap["removeAttributes"]; !present {
+		asMap["removeAttributes"] = false
+	}
+	if _, present := asMap["removeRegex"]; !present {
+		asMap["removeRegex"] = true
+	}
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "deny"
+	}
+
+	fieldsInOrder := [...]string{"removeNonTextNodes", "removeAttributes", "removeRegex", "selectors", "attributes", "mode", "regexes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "removeNonTextNodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeNonTextNodes"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveNonTextNodes = data
+		case "removeAttributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAttributes"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveAttributes = data
+		case "removeRegex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeRegex"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveRegex = data
+		case "selectors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("selectors"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Selectors = data
+		case "attributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributes"))
+			data, err := ec.unmarshalOString2ᚕᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attributes = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOAttributeMode2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐAttributeMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "regexes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regexes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Regexes = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCookieInput(ctx context.Context, obj any) (model.CookieInput, error) {
 	var it model.CookieInput
 	if obj == nil {
@@ -10461,6 +11294,164 @@ func (ec *executionContext) unmarshalInputHeaderInput(ctx context.Context, obj a
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputPDFMargin(ctx context.Context, obj any) (model.PDFMargin, error) {
+	var it model.PDFMargin
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"top", "bottom", "left", "right"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "top":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("top"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Top = data
+		case "bottom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bottom"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bottom = data
+		case "left":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("left"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Left = data
+		case "right":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("right"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Right = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPDFOptions(ctx context.Context, obj any) (model.PDFOptions, error) {
+	var it model.PDFOptions
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"format", "landscape", "printBackground", "scale", "width", "height", "margin", "displayHeaderFooter", "headerTemplate", "footerTemplate", "pageRanges", "preferCSSPageSize"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		case "landscape":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("landscape"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Landscape = data
+		case "printBackground":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("printBackground"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrintBackground = data
+		case "scale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scale"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scale = data
+		case "width":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("width"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Width = data
+		case "height":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("height"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Height = data
+		case "margin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("margin"))
+			data, err := ec.unmarshalOPDFMargin2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFMargin(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Margin = data
+		case "displayHeaderFooter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("displayHeaderFooter"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DisplayHeaderFooter = data
+		case "headerTemplate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headerTemplate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeaderTemplate = data
+		case "footerTemplate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("footerTemplate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FooterTemplate = data
+		case "pageRanges":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pageRanges"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PageRanges = data
+		case "preferCSSPageSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferCSSPageSize"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferCSSPageSize = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRequestCondition(ctx context.Context, obj any) (model.RequestCondition, error) {
 	var it model.RequestCondition
 	if obj == nil {
@@ -10531,7 +11522,7 @@ func (ec *executionContext) unmarshalInputResponseCondition(ctx context.Context,
 		asMap["operator"] = "or"
 	}
 
-	fieldsInOrder := [...]string{"url", "type", "method", "status", "operator"}
+	fieldsInOrder := [...]string{"url", "type", "method", "status", "statuses", "codes", "operator"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10566,6 +11557,20 @@ func (ec *executionContext) unmarshalInputResponseCondition(ctx context.Context,
 				return it, err
 			}
 			it.Status = data
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		case "codes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codes"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Codes = data
 		case "operator":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operator"))
 			data, err := ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
@@ -10668,6 +11673,54 @@ func (ec *executionContext) _Attribute(ctx context.Context, sel ast.SelectionSet
 		case "value":
 			out.Values[i] = ec._Attribute_value(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var attributeResponseImplementors = []string{"AttributeResponse"}
+
+func (ec *executionContext) _AttributeResponse(ctx context.Context, sel ast.SelectionSet, obj *model.AttributeResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attributeResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttributeResponse")
+		case "name":
+			out.Values[i] = ec._AttributeResponse_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._AttributeResponse_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._AttributeResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -11052,6 +12105,49 @@ func (ec *executionContext) _Header(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var innerTextResponseImplementors = []string{"InnerTextResponse"}
+
+func (ec *executionContext) _InnerTextResponse(ctx context.Context, sel ast.SelectionSet, obj *model.InnerTextResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, innerTextResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InnerTextResponse")
+		case "innerText":
+			out.Values[i] = ec._InnerTextResponse_innerText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._InnerTextResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var javaScriptResponseImplementors = []string{"JavaScriptResponse"}
 
 func (ec *executionContext) _JavaScriptResponse(ctx context.Context, sel ast.SelectionSet, obj *model.JavaScriptResponse) graphql.Marshaler {
@@ -11225,6 +12321,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "innerText":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_innerText(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attribute":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_attribute(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "title":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_title(ctx, field)
@@ -11235,6 +12345,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "url":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_url(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentURL":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_currentURL(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -11986,6 +13103,16 @@ func (ec *executionContext) _ReconnectionResponse(ctx context.Context, sel ast.S
 		case "browserWSEndpoint":
 			out.Values[i] = ec._ReconnectionResponse_browserWSEndpoint(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "webSocketDebuggerUrl":
+			out.Values[i] = ec._ReconnectionResponse_webSocketDebuggerUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "devtoolsFrontendUrl":
+			out.Values[i] = ec._ReconnectionResponse_devtoolsFrontendUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "time":
@@ -13393,6 +14520,29 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAttributeMode2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐAttributeMode(ctx context.Context, v any) (*model.AttributeMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AttributeMode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAttributeMode2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐAttributeMode(ctx context.Context, sel ast.SelectionSet, v *model.AttributeMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOAttributeResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐAttributeResponse(ctx context.Context, sel ast.SelectionSet, v *model.AttributeResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttributeResponse(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13421,6 +14571,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOCleanInput2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCleanInput(ctx context.Context, v any) (*model.CleanInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCleanInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOClickResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐClickResponse(ctx context.Context, sel ast.SelectionSet, v *model.ClickResponse) graphql.Marshaler {
@@ -13506,6 +14664,13 @@ func (ec *executionContext) marshalOHTTPResponse2ᚖgithubᚗcomᚋsessionqlᚋs
 		return graphql.Null
 	}
 	return ec._HTTPResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOInnerTextResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐInnerTextResponse(ctx context.Context, sel ast.SelectionSet, v *model.InnerTextResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InnerTextResponse(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
@@ -13716,6 +14881,22 @@ func (ec *executionContext) marshalOPDFFormat2ᚖgithubᚗcomᚋsessionqlᚋsess
 	return v
 }
 
+func (ec *executionContext) unmarshalOPDFMargin2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFMargin(ctx context.Context, v any) (*model.PDFMargin, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPDFMargin(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPDFOptions2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFOptions(ctx context.Context, v any) (*model.PDFOptions, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPDFOptions(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOPDFResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFResponse(ctx context.Context, sel ast.SelectionSet, v *model.PDFResponse) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -13897,6 +15078,35 @@ func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel
 		if e == graphql.Null {
 			return graphql.Null
 		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOString2ᚕᚖstring(ctx context.Context, v any) ([]*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOString2ᚖstring(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕᚖstring(ctx context.Context, sel ast.SelectionSet, v []*string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOString2ᚖstring(ctx, sel, v[i])
 	}
 
 	return ret

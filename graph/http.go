@@ -53,6 +53,7 @@ func NewHandler(version string) (*Handler, error) {
 	h.exec.Use(extension.Introspection{})
 	h.exec.Use(extension.AutomaticPersistedQuery{Cache: h.apq})
 	h.exec.SetErrorPresenter(PresentError)
+	h.exec.SetRecoverFunc(recoverPanic)
 	h.exec.AroundFields(substituteExports)
 	h.exec.AroundRootFields(resolver.gateConditions)
 	return h, nil
@@ -71,14 +72,13 @@ func (h *Handler) Close() {
 // request's context with WithEndpoints for reconnect.
 func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire) error {
 	r = r.WithContext(graphql.StartOperationTrace(r.Context()))
-	var params graphql.RawParams
-	dec := json.NewDecoder(r.Body)
-	dec.UseNumber()
-	if err := dec.Decode(&params); err != nil {
+	params, err := decodeParams(r.Body)
+	if err != nil {
 		h.writeErrors(w, r, http.StatusBadRequest, gqlerror.List{gqlerror.Errorf("The body is not a GraphQL request: %v.", err)})
 		return nil
 	}
 	params.Headers = r.Header
+	params.Query = queryAsMutation(params.Query)
 	ctx := r.Context()
 	opCtx, errs := h.exec.CreateOperationContext(ctx, &params)
 	if errs != nil {

@@ -25,7 +25,7 @@ func requestFilter(c *model.RequestCondition) engine.Filter {
 }
 
 func responseFilter(c *model.ResponseCondition) engine.Filter {
-	return filter(c.URL, c.Type, c.Method, c.Status, c.Operator)
+	return filter(c.URL, c.Type, c.Method, append(append(c.Status, c.Statuses...), c.Codes...), c.Operator)
 }
 
 // resourceType names the browser's resource type as the ResourceType enum

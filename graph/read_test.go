@@ -30,7 +30,7 @@ func TestReadMutations(t *testing.T) {
 			tags: mapSelector(selector: ".tag") { innerText }
 			again: mapSelector(selector: ".tag") { class }
 		}
-		empty: mapSelector(selector: "table") { id }
+		empty: mapSelector(selector: "table", wait: false) { id }
 		badCSS: querySelector(selector: "li[") { id }
 		missing: text(selector: "#nope", timeout: 300) { text }
 		content(html: "<title>Replaced</title><p id=x>New body</p>") { time }

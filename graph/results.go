@@ -54,18 +54,6 @@ func value[T any](p *T) T {
 	return *p
 }
 
-// evaluate runs a script given as content or loaded from url: exactly one
-// of them.
-func evaluate(ctx context.Context, c call, content, url *string) (*string, error) {
-	switch {
-	case content != nil && url == nil:
-		return c.page.Evaluate(ctx, *content, c.timeout)
-	case url != nil && content == nil:
-		return c.page.EvaluateURL(ctx, *url, c.timeout)
-	}
-	return nil, sessionql.Errorf(sessionql.CodeInvalidArgument, "evaluate needs exactly one of content or url.")
-}
-
 // delayRange reads type's delay: [min, max] or one fixed pause, in ms.
 func delayRange(ms []int) (engine.Delay, error) {
 	switch {

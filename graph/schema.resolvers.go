@@ -29,12 +29,16 @@ func (r *mutationResolver) Goto(ctx context.Context, url string, waitUntil *mode
 }
 
 // Click is the resolver for the click field.
-func (r *mutationResolver) Click(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, timeout *float64) (*model.ClickResponse, error) {
+func (r *mutationResolver) Click(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, waitForNavigation *bool, timeout *float64) (*model.ClickResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	box, err := c.page.Click(ctx, selector, engine.LocateOptions{Visible: *visible, Scroll: *scroll, Wait: *wait}, c.timeout)
+	o := engine.LocateOptions{Visible: value(visible), Scroll: valueOr(scroll, true), Wait: valueOr(wait, true)}
+	box, err := c.page.Click(ctx, selector, o, c.timeout)
+	if err == nil && value(waitForNavigation) {
+		_, err = c.page.WaitForNavigation(ctx, engine.Load, max(c.timeout-time.Since(c.start), time.Millisecond))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -42,12 +46,12 @@ func (r *mutationResolver) Click(ctx context.Context, selector string, visible *
 }
 
 // Evaluate is the resolver for the evaluate field.
-func (r *mutationResolver) Evaluate(ctx context.Context, content *string, url *string, timeout *float64) (*model.EvaluateResponse, error) {
+func (r *mutationResolver) Evaluate(ctx context.Context, content *string, url *string, expression *string, timeout *float64) (*model.EvaluateResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	v, err := evaluate(ctx, c, content, url)
+	v, err := evaluate(ctx, c, content, url, expression)
 	if err != nil {
 		return nil, err
 	}
@@ -72,12 +76,12 @@ func (r *mutationResolver) Type(ctx context.Context, selector string, text strin
 }
 
 // Text is the resolver for the text field.
-func (r *mutationResolver) Text(ctx context.Context, selector *string, timeout *float64) (*model.TextResponse, error) {
+func (r *mutationResolver) Text(ctx context.Context, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) (*model.TextResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	text, err := c.page.Text(ctx, value(selector), c.timeout)
+	text, err := c.page.ReadText(ctx, value(selector), readOptions(visible, clean), c.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -85,16 +89,42 @@ func (r *mutationResolver) Text(ctx context.Context, selector *string, timeout *
 }
 
 // HTML is the resolver for the html field.
-func (r *mutationResolver) HTML(ctx context.Context, selector *string, timeout *float64) (*model.HTMLResponse, error) {
+func (r *mutationResolver) HTML(ctx context.Context, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) (*model.HTMLResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	html, err := c.page.HTML(ctx, value(selector), c.timeout)
+	html, err := c.page.ReadHTML(ctx, value(selector), readOptions(visible, clean), c.timeout)
 	if err != nil {
 		return nil, err
 	}
 	return &model.HTMLResponse{HTML: html, Time: c.time()}, nil
+}
+
+// InnerText is the resolver for the innerText field.
+func (r *mutationResolver) InnerText(ctx context.Context, selector string, visible *bool, timeout *float64) (*model.InnerTextResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	text, err := c.page.ReadText(ctx, selector, engine.ReadOptions{Visible: value(visible)}, c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.InnerTextResponse{InnerText: text, Time: c.time()}, nil
+}
+
+// Attribute is the resolver for the attribute field.
+func (r *mutationResolver) Attribute(ctx context.Context, selector string, name string, visible *bool, timeout *float64) (*model.AttributeResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	v, err := c.page.Attribute(ctx, selector, name, value(visible), c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AttributeResponse{Name: name, Value: v, Time: c.time()}, nil
 }
 
 // Title is the resolver for the title field.
@@ -121,6 +151,11 @@ func (r *mutationResolver) URL(ctx context.Context) (*model.URLResponse, error) 
 		return nil, err
 	}
 	return &model.URLResponse{URL: url, Time: c.time()}, nil
+}
+
+// CurrentURL is the resolver for the currentURL field.
+func (r *mutationResolver) CurrentURL(ctx context.Context) (*model.URLResponse, error) {
+	return r.URL(ctx)
 }
 
 // WaitForSelector is the resolver for the waitForSelector field.
@@ -182,12 +217,12 @@ func (r *mutationResolver) WaitForRequest(ctx context.Context, url *string, meth
 }
 
 // WaitForResponse is the resolver for the waitForResponse field.
-func (r *mutationResolver) WaitForResponse(ctx context.Context, url *string, statuses []int, timeout *float64) (*model.WaitForResponseResponse, error) {
+func (r *mutationResolver) WaitForResponse(ctx context.Context, url *string, statuses []int, codes []int, timeout *float64) (*model.WaitForResponseResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	f := engine.Filter{Statuses: statuses}
+	f := engine.Filter{Statuses: append(statuses, codes...)}
 	if url != nil {
 		f.URLs = []string{*url}
 	}
@@ -214,15 +249,16 @@ func (r *mutationResolver) Forward(ctx context.Context, waitUntil *model.WaitUnt
 }
 
 // Content is the resolver for the content field.
-func (r *mutationResolver) Content(ctx context.Context, html string) (*model.TimeResponse, error) {
-	c, err := newCall(ctx, nil)
+func (r *mutationResolver) Content(ctx context.Context, html string, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error) {
+	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.page.SetContent(ctx, html, c.timeout); err != nil {
+	url, err := c.page.LoadContent(ctx, html, engine.WaitUntil(value(waitUntil)), c.timeout)
+	if err != nil {
 		return nil, err
 	}
-	return &model.TimeResponse{Time: c.time()}, nil
+	return &model.HTTPResponse{URL: &url, Time: c.time()}, nil
 }
 
 // Hover is the resolver for the hover field.
@@ -322,12 +358,12 @@ func (r *mutationResolver) QuerySelectorAll(ctx context.Context, selector string
 }
 
 // MapSelector is the resolver for the mapSelector field.
-func (r *mutationResolver) MapSelector(ctx context.Context, selector string, timeout *float64) ([]model.MapSelectorResponse, error) {
+func (r *mutationResolver) MapSelector(ctx context.Context, selector string, wait *bool, timeout *float64) ([]model.MapSelectorResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	items, err := c.page.MapSelector(ctx, selector, mapPlan(ctx), c.timeout)
+	items, err := c.page.MapSelector(ctx, selector, mapPlan(ctx), valueOr(wait, true), c.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -352,17 +388,19 @@ func (r *mutationResolver) Screenshot(ctx context.Context, typeArg *model.Screen
 }
 
 // PDF is the resolver for the pdf field.
-func (r *mutationResolver) PDF(ctx context.Context, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) (*model.PDFResponse, error) {
+func (r *mutationResolver) PDF(ctx context.Context, options *model.PDFOptions, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) (*model.PDFResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := c.page.PDF(ctx, engine.PDFOptions{
+	o := engine.PDFOptions{
 		Format: string(value(format)), Width: value(width), Height: value(height), Landscape: value(landscape),
 		MarginTop: value(marginTop), MarginBottom: value(marginBottom), MarginLeft: value(marginLeft), MarginRight: value(marginRight),
 		PrintBackground: value(printBackground), DisplayHeaderFooter: value(displayHeaderFooter), PreferCSSPageSize: value(preferCSSPageSize),
 		Scale: value(scale), HeaderTemplate: value(headerTemplate), FooterTemplate: value(footerTemplate), PageRanges: value(pageRanges),
-	}, c.timeout)
+	}
+	applyPDFOptions(&o, options)
+	doc, err := c.page.PDF(ctx, o, c.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -511,7 +549,7 @@ func (r *mutationResolver) Reconnect(ctx context.Context, timeout *float64) (*mo
 	if e.BrowserQL == "" || e.Connect == "" {
 		return nil, sessionql.Errorf(sessionql.CodeInternal, "The server did not tell this request the session's endpoints.")
 	}
-	return &model.ReconnectionResponse{BrowserQLEndpoint: e.BrowserQL, BrowserWSEndpoint: e.Connect, Time: since(start)}, nil
+	return &model.ReconnectionResponse{BrowserQLEndpoint: e.BrowserQL, BrowserWSEndpoint: e.Connect, WebSocketDebuggerURL: &e.Connect, Time: since(start)}, nil
 }
 
 // Version is the resolver for the version field.

@@ -17,6 +17,35 @@ type Attribute struct {
 	Value *string `json:"value,omitempty"`
 }
 
+// An attribute of an element that the attribute step read.
+type AttributeResponse struct {
+	// The attribute's name.
+	Name string `json:"name"`
+	// The attribute's value; null when the element has no such attribute.
+	Value *string `json:"value,omitempty"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// How html and text clean what they return, as Browserless's CleanInput: nodes
+// that carry no text, attributes, and runs of whitespace.
+type CleanInput struct {
+	// Remove elements that hold no text (script, style, svg, img, video, iframe …), or those `selectors` names.
+	RemoveNonTextNodes *bool `json:"removeNonTextNodes,omitempty"`
+	// Remove attributes: all of them, or as `attributes` and `mode` say.
+	RemoveAttributes *bool `json:"removeAttributes,omitempty"`
+	// Replace each match of `regexes`, in order, with one space.
+	RemoveRegex *bool `json:"removeRegex,omitempty"`
+	// The elements removeNonTextNodes removes, instead of the default list.
+	Selectors []string `json:"selectors,omitempty"`
+	// The attributes removeAttributes removes (or keeps, with mode allow).
+	Attributes []*string `json:"attributes,omitempty"`
+	// Whether attributes lists what to remove (deny) or what to keep (allow).
+	Mode *AttributeMode `json:"mode,omitempty"`
+	// JavaScript regular expressions without slashes; default: runs of spaces, newlines, returns, tabs and HTML comments.
+	Regexes []string `json:"regexes,omitempty"`
+}
+
 // The result of a click.
 type ClickResponse struct {
 	// The selector that was clicked.
@@ -127,6 +156,14 @@ type HeaderInput struct {
 	Value string `json:"value"`
 }
 
+// The text of an element.
+type InnerTextResponse struct {
+	// The visible text (innerText).
+	InnerText string `json:"innerText"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
 // Whether the page's JavaScript runs.
 type JavaScriptResponse struct {
 	// True when scripts of pages run.
@@ -151,6 +188,46 @@ type NetworkRequest struct {
 	Headers []Header `json:"headers"`
 	// The request's body, when it had one.
 	PostData *string `json:"postData,omitempty"`
+}
+
+// The margins of a PDF.
+type PDFMargin struct {
+	// The top margin.
+	Top *string `json:"top,omitempty"`
+	// The bottom margin.
+	Bottom *string `json:"bottom,omitempty"`
+	// The left margin.
+	Left *string `json:"left,omitempty"`
+	// The right margin.
+	Right *string `json:"right,omitempty"`
+}
+
+// The settings of pdf as one object, as Browserless's older form takes them.
+type PDFOptions struct {
+	// The paper size by name, in any case (A4, Letter …).
+	Format *string `json:"format,omitempty"`
+	// Print in landscape orientation.
+	Landscape *bool `json:"landscape,omitempty"`
+	// Print background graphics.
+	PrintBackground *bool `json:"printBackground,omitempty"`
+	// The scale of the rendering, from 0.1 to 2.
+	Scale *float64 `json:"scale,omitempty"`
+	// The paper width.
+	Width *string `json:"width,omitempty"`
+	// The paper height.
+	Height *string `json:"height,omitempty"`
+	// The margins.
+	Margin *PDFMargin `json:"margin,omitempty"`
+	// Print the header and footer templates.
+	DisplayHeaderFooter *bool `json:"displayHeaderFooter,omitempty"`
+	// HTML of the header.
+	HeaderTemplate *string `json:"headerTemplate,omitempty"`
+	// HTML of the footer.
+	FooterTemplate *string `json:"footerTemplate,omitempty"`
+	// The pages to print.
+	PageRanges *string `json:"pageRanges,omitempty"`
+	// Let the page's CSS @page size win.
+	PreferCSSPageSize *bool `json:"preferCSSPageSize,omitempty"`
 }
 
 // A PDF.
@@ -183,7 +260,9 @@ type PreferencesResponse struct {
 	Time float64 `json:"time"`
 }
 
-// Queries exist only because GraphQL requires them; all work is done by mutations.
+// Queries exist only because GraphQL requires them; all work is done by
+// mutations. A `query` document that asks for any mutation's field (as some of
+// Browserless's documents do) runs as a mutation, in document order.
 type Query struct {
 }
 
@@ -213,6 +292,10 @@ type ReconnectionResponse struct {
 	BrowserQLEndpoint string `json:"browserQLEndpoint"`
 	// The URL of this session's CDP WebSocket, for Puppeteer, Playwright or chromedp.
 	BrowserWSEndpoint string `json:"browserWSEndpoint"`
+	// The URL of a CDP WebSocket for the session; the same as browserWSEndpoint (sessionql has no per-page socket).
+	WebSocketDebuggerURL *string `json:"webSocketDebuggerUrl,omitempty"`
+	// Always null: sessionql serves no DevTools frontend.
+	DevtoolsFrontendURL *string `json:"devtoolsFrontendUrl,omitempty"`
 	// Milliseconds the step took.
 	Time float64 `json:"time"`
 }
@@ -247,6 +330,10 @@ type ResponseCondition struct {
 	Method []Method `json:"method,omitempty"`
 	// HTTP statuses.
 	Status []int `json:"status,omitempty"`
+	// HTTP statuses, as Browserless names them; joins status.
+	Statuses []int `json:"statuses,omitempty"`
+	// Browserless's older name of statuses; joins status.
+	Codes []int `json:"codes,omitempty"`
 	// How the lists combine.
 	Operator *OperatorType `json:"operator,omitempty"`
 }
@@ -389,6 +476,64 @@ type WaitForSelectorResponse struct {
 	Height float64 `json:"height"`
 	// Milliseconds the step took.
 	Time float64 `json:"time"`
+}
+
+// How CleanInput's attributes list is read.
+type AttributeMode string
+
+const (
+	// Remove only the listed attributes.
+	AttributeModeDeny AttributeMode = "deny"
+	// Keep only the listed attributes.
+	AttributeModeAllow AttributeMode = "allow"
+)
+
+var AllAttributeMode = []AttributeMode{
+	AttributeModeDeny,
+	AttributeModeAllow,
+}
+
+func (e AttributeMode) IsValid() bool {
+	switch e {
+	case AttributeModeDeny, AttributeModeAllow:
+		return true
+	}
+	return false
+}
+
+func (e AttributeMode) String() string {
+	return string(e)
+}
+
+func (e *AttributeMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AttributeMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AttributeMode", str)
+	}
+	return nil
+}
+
+func (e AttributeMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AttributeMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AttributeMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The SameSite attribute of a cookie.

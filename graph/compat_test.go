@@ -1,0 +1,168 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sessionql/sessionql/internal/testutil"
+)
+
+// postBody sends a raw request body, as an exported IDE request is sent.
+func postBody(t *testing.T, url, body string) gqlResult {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	res := gqlResult{Status: resp.StatusCode}
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestBrowserlessReadForms runs the read steps as Browserless's reference
+// and examples write them: html and text with clean and visible, the
+// top-level attribute, innerText and currentURL, and mapSelector's wait.
+func TestBrowserlessReadForms(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	res := mutate(t, srv.URL, `mutation {
+		goto(url: "`+pages.URL+`/compat.html") { status }
+		cleaned: html(clean: {removeAttributes: true, removeNonTextNodes: true}) { html }
+		part: html(selector: "#main", clean: {removeAttributes: true, attributes: ["id"], mode: allow, removeRegex: false}) { html }
+		raw: html(selector: "#head") { html }
+		heading: text(selector: "h1") { text }
+		tidy: text(selector: "#main p", clean: {removeRegex: true}) { text }
+		ghost: text(selector: "#ghost") { text }
+		ghostVisible: text(selector: "#ghost", visible: true, timeout: 300) { text }
+		description: attribute(selector: "meta[name='description']", name: "content") { value }
+		noAttr: attribute(selector: "#head", name: "title") { name value }
+		ip: innerText(selector: "h1") { innerText }
+		currentURL { url }
+		links: mapSelector(selector: "a") { text: innerText href: attribute(name: "href") { value } }
+		late: mapSelector(selector: ".late", wait: true) { inner: mapSelector(selector: ".in", wait: true) { innerText } }
+		none: mapSelector(selector: "table", wait: true, timeout: 300) { id }
+	}`)
+	wantErrors(t, res, map[string]string{"ghostVisible": "selector_not_found", "none": "selector_not_found"})
+	cleaned := field[struct{ HTML string }](t, res, "cleaned").HTML
+	for _, gone := range []string{"<script", "<style", "<img", "<svg", "class=", "data-id", "comment", "\n", "\t", "  "} {
+		if strings.Contains(cleaned, gone) {
+			t.Errorf("cleaned html still has %q: %s", gone, cleaned)
+		}
+	}
+	if !strings.Contains(cleaned, "<h1>Hello, compat</h1>") || !strings.HasPrefix(cleaned, "<!DOCTYPE html>") {
+		t.Errorf("cleaned html = %s", cleaned)
+	}
+	part := field[struct{ HTML string }](t, res, "part").HTML
+	if !strings.Contains(part, `<h1 id="head">`) || strings.Contains(part, "class=") || !strings.Contains(part, "\n") {
+		t.Errorf("allow-listed clean = %s", part)
+	}
+	checks := []struct{ name, got, want string }{
+		{"raw", field[struct{ HTML string }](t, res, "raw").HTML, `<h1 id="head" class="title">Hello,   compat</h1>`},
+		{"heading", field[struct{ Text string }](t, res, "heading").Text, "Hello, compat"},
+		{"tidy", field[struct{ Text string }](t, res, "tidy").Text, "One two three"},
+		{"ghost", field[struct{ Text string }](t, res, "ghost").Text, "Hidden text"},
+		{"description", field[struct{ Value string }](t, res, "description").Value, "Pages for Browserless's documented queries"},
+		{"noAttr", string(res.Data["noAttr"]), `{"name":"title","value":null}`},
+		{"ip", field[struct{ InnerText string }](t, res, "ip").InnerText, "Hello, compat"},
+		{"currentURL", field[struct{ URL string }](t, res, "currentURL").URL, pages.URL + "/compat.html"},
+		{"links", string(res.Data["links"]), `[{"text":"Go","href":{"value":"done.html"}}]`},
+		{"late", string(res.Data["late"]), `[{"inner":[{"innerText":"Late"}]}]`},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+}
+
+// TestBrowserlessStepForms runs Browserless's documented forms of the
+// acting steps: content answering an HTTP response, click with
+// waitForNavigation, evaluate(expression:), pdf(options:), waitForResponse
+// and if/ifnot with codes and statuses, reconnect's fields, and a null
+// Boolean where the schema has a default.
+func TestBrowserlessStepForms(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	res := mutate(t, srv.URL, `mutation {
+		content(html: "<h1>Hello, World!</h1>") { status url time }
+		goto(url: "`+pages.URL+`/form.html") { status }
+		waitForResponse(codes: [200]) { status url }
+		wrongCode: waitForResponse(codes: [404], url: "*form.html", timeout: 300) { status }
+		if(response: {codes: [200]}) { seen: title { title } }
+		ifnot(response: {statuses: [200]}) { unseen: title { title } }
+		click(selector: "#submit", visible: null, scroll: null, waitForNavigation: true) { time }
+		title { title }
+		evaluate(
+			expression: """
+				localStorage.setItem('shoppingCart', JSON.stringify({items: [{id: 1}], totalItems: 1}));
+				'state set'
+			"""
+		) { value }
+		pdf(options: { printBackground: true, format: "A4", landscape: true }) { base64 }
+		reconnect(timeout: 60000) { browserQLEndpoint browserWSEndpoint webSocketDebuggerUrl devtoolsFrontendUrl }
+	}`)
+	wantErrors(t, res, map[string]string{"wrongCode": "timeout"})
+	content := field[struct {
+		Status *int
+		URL    string
+	}](t, res, "content")
+	if content.Status != nil || content.URL == "" {
+		t.Errorf("content = %s", res.Data["content"])
+	}
+	if got := field[struct{ URL string }](t, res, "waitForResponse").URL; got != pages.URL+"/form.html" {
+		t.Errorf("waitForResponse(codes: [200]) found %q", got)
+	}
+	if string(res.Data["if"]) != `{"seen":{"title":"Form"}}` || string(res.Data["ifnot"]) != "null" {
+		t.Errorf("if = %s, ifnot = %s", res.Data["if"], res.Data["ifnot"])
+	}
+	if got := field[struct{ Title string }](t, res, "title").Title; got != "Done" {
+		t.Errorf("title after click(waitForNavigation: true) = %q, want Done", got)
+	}
+	if got := evalString(t, res, "evaluate"); got != "state set" {
+		t.Errorf("evaluate(expression:) = %q", got)
+	}
+	doc, _ := base64.StdEncoding.DecodeString(field[struct{ Base64 string }](t, res, "pdf").Base64)
+	box := regexp.MustCompile(`/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]`).FindSubmatch(doc)
+	if box == nil || string(box[1]) < string(box[2]) || !bytes.HasPrefix(box[1], []byte("84")) {
+		t.Errorf("pdf(options: A4 landscape) media box = %q", box)
+	}
+	var re struct{ BrowserWSEndpoint, WebSocketDebuggerURL string }
+	json.Unmarshal(res.Data["reconnect"], &re)
+	if !strings.Contains(string(res.Data["reconnect"]), `"devtoolsFrontendUrl":null`) || re.BrowserWSEndpoint == "" {
+		t.Errorf("reconnect = %s", res.Data["reconnect"])
+	}
+}
+
+// TestBrowserlessDocuments runs documents as Browserless's IDE and docs
+// send them: a query operation of mutations' fields, and "variables": "".
+func TestBrowserlessDocuments(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	query := `query Stealth { goto(url: "` + pages.URL + `/list.html") { status } title { title } }`
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": "", "operationName": "Stealth"})
+	res := postBody(t, srv.URL, string(body))
+	if res.Status != 200 || len(res.Errors) > 0 {
+		t.Fatalf("query document: status %d, errors %+v", res.Status, res.Errors)
+	}
+	if got := field[struct{ Title string }](t, res, "title").Title; got != "List" {
+		t.Errorf("title = %q", got)
+	}
+	vars, _ := json.Marshal(map[string]any{"query": `mutation($u: String!) { goto(url: $u) { status } }`, "variables": `{"u": "` + pages.URL + `/list.html"}`})
+	if res := postBody(t, srv.URL, string(vars)); res.Status != 200 || len(res.Errors) > 0 {
+		t.Errorf("variables as a JSON string: status %d, errors %+v", res.Status, res.Errors)
+	}
+	if res := postBody(t, srv.URL, `{"query": "query { version }", "variables": 5}`); res.Status != 400 {
+		t.Errorf("variables 5: status %d, want 400", res.Status)
+	}
+}
