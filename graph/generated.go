@@ -135,6 +135,7 @@ type ComplexityRoot struct {
 		MapSelector         func(childComplexity int, selector string, wait *bool, timeout *float64) int
 		PDF                 func(childComplexity int, options *model.PDFOptions, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) int
 		Preferences         func(childComplexity int, timeout *float64) int
+		Proxy               func(childComplexity int, server string, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, timeout *float64) int
 		QuerySelector       func(childComplexity int, selector string, timeout *float64) int
 		QuerySelectorAll    func(childComplexity int, selector string, timeout *float64) int
 		Reconnect           func(childComplexity int, timeout *float64) int
@@ -341,6 +342,7 @@ type MutationResolver interface {
 	Viewport(ctx context.Context, width int, height int, deviceScaleFactor *float64, mobile *bool) (*model.ViewportResponse, error)
 	JavaScriptEnabled(ctx context.Context, enabled *bool) (*model.JavaScriptResponse, error)
 	Reject(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, enabled *bool) (*model.RejectResponse, error)
+	Proxy(ctx context.Context, server string, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, timeout *float64) (*model.TimeResponse, error)
 	Request(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkRequest, error)
 	Response(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkResponse, error)
 	If(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error)
@@ -848,6 +850,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Preferences(childComplexity, args["timeout"].(*float64)), true
+	case "Mutation.proxy":
+		if e.ComplexityRoot.Mutation.Proxy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proxy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Proxy(childComplexity, args["server"].(string), args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["operator"].(*model.OperatorType), args["timeout"].(*float64)), true
 	case "Mutation.querySelector":
 		if e.ComplexityRoot.Mutation.QuerySelector == nil {
 			break
@@ -2124,6 +2137,29 @@ type Mutation {
   ): RejectResponse
 
   """
+  Sends the page's requests that match through an upstream proxy while the
+  rest of this request runs; the routing ends with the request, as reject's
+  blocking does. The server itself fetches them through the proxy and
+  answers the page, so the session's own proxy (if any) is not used for
+  them. A later proxy wins where two match; reject wins over both. With no
+  list, every request matches.
+  """
+  proxy(
+    "The proxy: http://, https:// or socks5://, with user:password@ when it asks for them."
+    server: String!
+    "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
+    url: [String!]
+    "Resource types."
+    type: [ResourceType!]
+    "HTTP methods."
+    method: [Method!]
+    "How the lists combine."
+    operator: OperatorType = or
+    "How long turning it on may take, in milliseconds."
+    timeout: Float
+  ): TimeResponse
+
+  """
   The requests the page made since this request started that match, oldest
   first. With ` + "`" + `wait` + "`" + `, waits for the first match when there is none yet.
   """
@@ -3111,6 +3147,8 @@ func (ec *executionContext) childFields_Mutation(ctx context.Context, field grap
 		return ec.fieldContext_Mutation_javaScriptEnabled(ctx, field)
 	case "reject":
 		return ec.fieldContext_Mutation_reject(ctx, field)
+	case "proxy":
+		return ec.fieldContext_Mutation_proxy(ctx, field)
 	case "request":
 		return ec.fieldContext_Mutation_request(ctx, field)
 	case "response":
@@ -4239,6 +4277,60 @@ func (ec *executionContext) field_Mutation_preferences_args(ctx context.Context,
 		return nil, err
 	}
 	args["timeout"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_proxy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "server",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["server"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) ([]model.ResourceType, error) {
+			return ec.unmarshalOResourceType2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "method",
+		func(ctx context.Context, v any) ([]model.Method, error) {
+			return ec.unmarshalOMethod2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethodᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["method"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "operator",
+		func(ctx context.Context, v any) (*model.OperatorType, error) {
+			return ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["operator"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg5
 	return args, nil
 }
 
@@ -7633,6 +7725,52 @@ func (ec *executionContext) fieldContext_Mutation_reject(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_reject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_proxy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_proxy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Proxy(ctx, fc.Args["server"].(string), fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["operator"].(*model.OperatorType), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimeResponse) graphql.Marshaler {
+			return ec.marshalOTimeResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐTimeResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_proxy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_proxy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12520,6 +12658,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "reject":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reject(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "proxy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_proxy(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++

@@ -489,6 +489,18 @@ func (r *mutationResolver) Reject(ctx context.Context, url []string, typeArg []m
 	return &model.RejectResponse{Enabled: c.page.Blocking(), Time: c.time()}, nil
 }
 
+// Proxy is the resolver for the proxy field.
+func (r *mutationResolver) Proxy(ctx context.Context, server string, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, timeout *float64) (*model.TimeResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.page.Proxy(ctx, server, filter(url, typeArg, method, nil, operator), c.timeout); err != nil {
+		return nil, err
+	}
+	return &model.TimeResponse{Time: c.time()}, nil
+}
+
 // Request is the resolver for the request field.
 func (r *mutationResolver) Request(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkRequest, error) {
 	c, err := newCall(ctx, timeout)
