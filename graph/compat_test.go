@@ -166,3 +166,24 @@ func TestBrowserlessDocuments(t *testing.T) {
 		t.Errorf("variables 5: status %d, want 400", res.Status)
 	}
 }
+
+// TestResponseWaitsByDefault is Browserless's documented response example:
+// without wait, response waits for the first match.
+func TestResponseWaitsByDefault(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	res := mutate(t, srv.URL, `mutation {
+		goto(url: "`+pages.URL+`/compat.html", waitUntil: commit) { status }
+		late: response(url: "*pixel.png") { url status }
+		none: response(url: "*nothing*", timeout: 300) { url }
+		now: response(url: "*nothing*", wait: false) { url }
+	}`)
+	wantErrors(t, res, map[string]string{"none": "timeout"})
+	if got := string(res.Data["late"]); got != `[{"url":"`+pages.URL+`/pixel.png","status":200}]` {
+		t.Errorf("late = %s", got)
+	}
+	if got := string(res.Data["now"]); got != "[]" {
+		t.Errorf("now = %s", got)
+	}
+}

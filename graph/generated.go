@@ -2180,7 +2180,8 @@ type Mutation {
 
   """
   The responses the page received since this request started that match,
-  oldest first, with their bodies. With ` + "`" + `wait` + "`" + `, waits for the first match.
+  oldest first, with their bodies. With ` + "`" + `wait` + "`" + ` (the default, as in
+  Browserless), waits for the first match when there is none yet.
   """
   response(
     "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
@@ -2194,7 +2195,7 @@ type Mutation {
     "How the lists combine."
     operator: OperatorType = or
     "Wait for a match when there is none yet."
-    wait: Boolean = false
+    wait: Boolean = true
     "How long to wait, in milliseconds."
     timeout: Float
   ): [NetworkResponse!]

@@ -21,7 +21,7 @@ func TestNetworkMutations(t *testing.T) {
 		none: request(method: [PUT], url: ["*/echo*"], operator: and) { url }
 		late: response(url: ["*/late.json"], wait: true) { url status statusText method type mimeType headers { name value } body base64Encoded }
 		echo: response(url: ["*/echo*"], status: [200], operator: and) { status body headers { name value } }
-		blocked: response(type: [image, stylesheet]) { url }
+		blocked: response(type: [image, stylesheet], wait: false) { url }
 		image: evaluate(content: "document.getElementById('pixel').naturalWidth") { value }
 		failed: request(type: [image, stylesheet]) { url type }
 		stop: reject(enabled: false) { enabled }

@@ -520,7 +520,7 @@ func (r *mutationResolver) Response(ctx context.Context, url []string, typeArg [
 	if err != nil {
 		return nil, err
 	}
-	xs, err := request(ctx).Recording.Responses(ctx, filter(url, typeArg, method, status, operator), value(wait), c.timeout)
+	xs, err := request(ctx).Recording.Responses(ctx, filter(url, typeArg, method, status, operator), valueOr(wait, true), c.timeout)
 	if err != nil {
 		return nil, err
 	}
