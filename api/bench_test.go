@@ -57,7 +57,7 @@ func BenchmarkCoreRequest(b *testing.B) {
 // rawChromedp is a plain chromedp browser with the server's launch flags,
 // warmed with one tab.
 func rawChromedp(b *testing.B) context.Context {
-	dir := b.TempDir()
+	dir := testutil.DataDir(b)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(testutil.ChromePath(b)), chromedp.NoSandbox, chromedp.WindowSize(1920, 1080),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),

@@ -55,7 +55,7 @@ type cdpBenchResult struct {
 // session's browser, but on a debugging port and its own profile, and
 // returns its browser WebSocket URL.
 func cdpDirectChromium(b testing.TB, profile string) string {
-	dir := b.TempDir()
+	dir := testutil.DataDir(b)
 	args := cdpDirectArgs(b, profile, dir)
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), "TMPDIR="+dir)

@@ -55,7 +55,7 @@ func typeText(text string) chromedp.Action[chromedp.Void] {
 // test drives as a user would, closed at the end of the test.
 func userBrowser(t *testing.T) context.Context {
 	t.Helper()
-	dir := t.TempDir()
+	dir := testutil.DataDir(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(testutil.ChromePath(t)), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),

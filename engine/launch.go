@@ -39,7 +39,7 @@ type LaunchOptions struct {
 
 	run     *runAs // the resolved BrowserUser, nil to run as the server's user
 	sandbox bool   // whether Chromium's sandbox is on for this start
-	egress  string // the address of the egress proxy when BlockPrivate is on
+	egress  string // the address of the egress proxy when BlockPrivate is on; see egress.go
 }
 
 // Size is a width and a height in CSS pixels.
@@ -60,7 +60,6 @@ type Browser struct {
 	identity identity       // what the browser reports about itself
 	stealth  bool           // users' clients get the runtime shim; see runtime_shim.go
 	policy   *userPolicy    // what users' commands may do; see cdppolicy.go
-	closers  []func()       // what the launch started beside the process, such as the egress proxy
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -71,13 +70,20 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 	if err != nil {
 		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
 	}
+	opts, closeEgress, err := withEgress(opts)
+	if err != nil {
+		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
+	}
 	b, err := startSandboxed(opts)
 	if err == nil {
+		go func() { <-b.Done(); closeEgress() }() // the egress proxy lives as long as the browser
 		err = b.sendDownloads()
 	}
 	if err != nil {
 		if b != nil {
 			b.Kill()
+		} else {
+			closeEgress()
 		}
 		os.RemoveAll(opts.TempDir)
 		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
@@ -146,9 +152,6 @@ func (b *Browser) wait() {
 	b.mux.close(errors.New("the browser process exited"))
 	b.loops.Wait()
 	b.killGroup()
-	for _, f := range b.closers {
-		f()
-	}
 	os.RemoveAll(b.tempDir)
 	close(b.done)
 }

@@ -176,5 +176,10 @@ func prepare(opts LaunchOptions) (LaunchOptions, error) {
 			return opts, fmt.Errorf("give the browser user the %s dir: %w", d.what, err)
 		}
 	}
+	if opts.UploadDir != "" {
+		if err := os.MkdirAll(opts.UploadDir, 0o755); err != nil {
+			return opts, fmt.Errorf("create uploads dir: %w", err)
+		}
+	}
 	return opts, nil
 }

@@ -19,7 +19,7 @@ import (
 // startServer runs sessionql on a local port for the test.
 func startServer(t *testing.T) string {
 	t.Helper()
-	dataDir := filepath.Join(t.TempDir(), "data")
+	dataDir := filepath.Join(testutil.DataDir(t), "data")
 	svc, err := sessions.Open(sessions.Config{
 		DataDir: dataDir, ChromePath: testutil.ChromePath(t), MaxBrowsers: 2, MaxSessions: 100,
 		IdleTimeout: time.Minute, Queue: 10, QueueTimeout: 30 * time.Second, MaxTTL: time.Hour,

@@ -9,13 +9,20 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/sessionql/sessionql/engine"
 )
 
 // prepareDirs creates the data dir, ends orphaned browsers and empties the
-// temporary dir they used.
+// temporary dir they used. The browser user may pass through the folders
+// that hold each session's own, but not list them; sessions.db stays the
+// server's alone.
 func prepareDirs(cfg Config) error {
-	for _, dir := range []string{cfg.DataDir, profilesDir(cfg)} {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := engine.CheckBrowserUser(cfg.BrowserUser, cfg.DataDir); err != nil {
+		return err
+	}
+	for _, dir := range []string{cfg.DataDir, profilesDir(cfg), filesRoot(cfg)} {
+		if err := passable(dir); err != nil {
 			return err
 		}
 	}
@@ -23,10 +30,35 @@ func prepareDirs(cfg Config) error {
 	if err := os.RemoveAll(tempRoot(cfg)); err != nil {
 		return err
 	}
-	return os.MkdirAll(tempRoot(cfg), 0o700)
+	return passable(tempRoot(cfg))
+}
+
+// passable creates a folder that the browser user may pass through.
+func passable(dir string) error {
+	if err := os.MkdirAll(dir, 0o711); err != nil {
+		return err
+	}
+	return os.Chmod(dir, 0o711)
 }
 
 func (s *Service) profileDir(id string) string { return filepath.Join(profilesDir(s.cfg), id) }
+
+// filesRoot holds each session's files: what its browser downloads and what
+// its users may hand to pages.
+func filesRoot(cfg Config) string { return filepath.Join(cfg.DataDir, "files") }
+
+func (s *Service) downloadsDir(id string) string {
+	return filepath.Join(filesRoot(s.cfg), id, "downloads")
+}
+
+func (s *Service) uploadsDir(id string) string { return filepath.Join(filesRoot(s.cfg), id, "uploads") }
+
+// removeDirs deletes a stopped session's profile and files; it returns the
+// error of the profile's.
+func (s *Service) removeDirs(id string) error {
+	os.RemoveAll(filepath.Join(filesRoot(s.cfg), id))
+	return os.RemoveAll(s.profileDir(id))
+}
 
 func profilesDir(cfg Config) string { return filepath.Join(cfg.DataDir, "profiles") }
 

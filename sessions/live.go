@@ -108,7 +108,7 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 	if !e.attach(b, page) {
 		page.Close()
 		b.Kill()
-		os.RemoveAll(s.profileDir(e.id))
+		s.removeDirs(e.id)
 		return nil, nil, false, errStoppedNotFound(e.id)
 	}
 	s.metrics.wake(time.Since(start))
@@ -182,6 +182,12 @@ func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
 		Lang:       o.Locale,
 		Timezone:   o.Timezone,
 		UserAgent:  o.UserAgent,
+
+		DownloadDir:   s.downloadsDir(sess.ID),
+		UploadDir:     s.uploadsDir(sess.ID),
+		AllowFileURLs: s.cfg.AllowFileURLs,
+		BrowserUser:   s.cfg.BrowserUser,
+		BlockPrivate:  s.cfg.BlockPrivateNetworks,
 	}
 	if o.Proxy != nil {
 		opts.Proxy, opts.ProxyBypass = o.Proxy.Server, o.Proxy.Bypass

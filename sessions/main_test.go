@@ -19,7 +19,7 @@ func TestMain(m *testing.M) {
 // testConfig is a small server's configuration on the test's own data dir.
 func testConfig(t testing.TB) Config {
 	return Config{
-		DataDir: filepath.Join(t.TempDir(), "data"), ChromePath: testutil.ChromePath(t), MaxBrowsers: 2, MaxSessions: 100,
+		DataDir: filepath.Join(testutil.DataDir(t), "data"), ChromePath: testutil.ChromePath(t), MaxBrowsers: 2, MaxSessions: 100,
 		IdleTimeout: time.Minute, Queue: 10, QueueTimeout: 20 * time.Second, MaxTTL: 24 * time.Hour,
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -24,6 +23,11 @@ type Config struct {
 	Queue        int
 	QueueTimeout time.Duration
 	MaxTTL       time.Duration
+	// BrowserUser, AllowFileURLs and BlockPrivateNetworks keep a session's
+	// browser inside its boundary; see engine.LaunchOptions.
+	BrowserUser          string
+	AllowFileURLs        bool
+	BlockPrivateNetworks bool
 	// StateKey, 32 bytes, encrypts the state kept outside Chromium in the
 	// store; nil keeps it in clear.
 	StateKey []byte
@@ -269,7 +273,7 @@ func (s *Service) finish(e *entry) error {
 	if b != nil {
 		b.Abort()
 	}
-	os.RemoveAll(s.profileDir(e.id))
+	s.removeDirs(e.id)
 	err := s.store.Delete(e.id)
 	if b != nil {
 		<-b.Done()
@@ -277,7 +281,7 @@ func (s *Service) finish(e *entry) error {
 	}
 	e.lockWake(context.Background())
 	defer e.unlockWake()
-	if rmErr := os.RemoveAll(s.profileDir(e.id)); err == nil {
+	if rmErr := s.removeDirs(e.id); err == nil {
 		err = rmErr
 	}
 	return err
@@ -316,7 +320,7 @@ func (s *Service) dropBroken(id string) bool {
 		return false
 	}
 	slogErr("could not delete an unreadable session", s.store.Delete(id), "session", id)
-	os.RemoveAll(s.profileDir(id))
+	s.removeDirs(id)
 	return true
 }
 

@@ -56,7 +56,7 @@ func settledRSS(s *server) float64 {
 func BenchmarkHibernatedSessionsRSS(b *testing.B) {
 	const n = 10000
 	for b.Loop() {
-		dataDir := filepath.Join(b.TempDir(), "data")
+		dataDir := filepath.Join(testutil.DataDir(b), "data")
 		s := start(b, dataDir, "MAX_SESSIONS=20000")
 		empty := settledRSS(s)
 		createMany(b, s, n)
@@ -102,7 +102,7 @@ func BenchmarkLiveBrowserMemory(b *testing.B) {
 	const n = 4
 	pages := testutil.ServePages(b)
 	for b.Loop() {
-		dataDir := filepath.Join(b.TempDir(), "data")
+		dataDir := filepath.Join(testutil.DataDir(b), "data")
 		s := start(b, dataDir, "MAX_BROWSERS=8")
 		var ids []string
 		for range n {

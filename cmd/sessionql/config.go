@@ -20,6 +20,8 @@ type config struct {
 	IdleTimeout, QueueTimeout, MaxTTL       time.Duration
 	BodyTimeout                             time.Duration
 	Insecure                                bool
+	BrowserUser                             string // see engine.CheckBrowserUser
+	AllowFileURLs, BlockPrivateNetworks     bool
 	CORSOrigins                             []string
 	StateKey                                []byte
 	corsOrigins, stateKey                   string // as given
@@ -68,6 +70,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		durs[f.env] = f.p
 	}
 	fs.BoolVar(&c.Insecure, "insecure", getenv("INSECURE") == "true", "allow a non-loopback address without a token ($INSECURE)")
+	str(&c.BrowserUser, "browser-user", "BROWSER_USER", engine.DefaultBrowserUser, "user browsers run as when the server runs as root; root opts out")
+	fs.BoolVar(&c.AllowFileURLs, "allow-file-urls", getenv("ALLOW_FILE_URLS") == "true", "let sessions open file:, chrome: and other browser-internal URLs ($ALLOW_FILE_URLS)")
+	fs.BoolVar(&c.BlockPrivateNetworks, "block-private-networks", getenv("BLOCK_PRIVATE_NETWORKS") == "true", "refuse sessions' requests to private, loopback and link-local addresses ($BLOCK_PRIVATE_NETWORKS)")
 	if err := envDefaults(getenv, ints, durs); err != nil {
 		return c, err
 	}

@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, ready c
 	svc, err := sessions.Open(sessions.Config{
 		DataDir: dataDir, ChromePath: cfg.Chrome, MaxBrowsers: cfg.MaxBrowsers, MaxSessions: cfg.MaxSessions,
 		IdleTimeout: cfg.IdleTimeout, Queue: cfg.Queue, QueueTimeout: cfg.QueueTimeout, MaxTTL: cfg.MaxTTL,
-		StateKey: cfg.StateKey,
+		StateKey: cfg.StateKey, BrowserUser: cfg.BrowserUser, AllowFileURLs: cfg.AllowFileURLs, BlockPrivateNetworks: cfg.BlockPrivateNetworks,
 	})
 	if err != nil {
 		return err

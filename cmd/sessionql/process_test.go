@@ -214,7 +214,7 @@ const (
 // killed server is left.
 func TestServerKill9KeepsAcknowledgedWrites(t *testing.T) {
 	pages := testutil.ServePages(t)
-	dataDir := filepath.Join(t.TempDir(), "data")
+	dataDir := filepath.Join(testutil.DataDir(t), "data")
 	s := start(t, dataDir)
 	id, bql := newSession(t, s)
 	if v := evaluate(t, bql, pages.URL+"/click.html", write); v != "written" {
@@ -258,7 +258,7 @@ func TestGracefulShutdown(t *testing.T) {
 		w.Write([]byte("<!doctype html><title>probe</title>"))
 	}))
 	defer probe.Close()
-	dataDir := filepath.Join(t.TempDir(), "data")
+	dataDir := filepath.Join(testutil.DataDir(t), "data")
 	s := start(t, dataDir)
 	id, bql := newSession(t, s)
 	evaluate(t, bql, pages.URL+"/click.html", write)

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sessionql/sessionql/internal/testutil"
 )
 
 // TestDamagedStore damages a leaf page of a real store (one that holds
@@ -18,7 +20,7 @@ import (
 // it is damaged; `check --repair` keeps the damaged file aside and copies
 // the readable records, after which the server starts and lists them.
 func TestDamagedStore(t *testing.T) {
-	dataDir := filepath.Join(t.TempDir(), "data")
+	dataDir := filepath.Join(testutil.DataDir(t), "data")
 	s := start(t, dataDir)
 	var ids []string
 	for range 60 {
