@@ -34,7 +34,10 @@ type element struct {
 }
 
 // queryJS defines find and findAll for the engine's scripts; with pierce
-// they also search open shadow roots.
+// they also search open shadow roots. A selector that is JavaScript, as
+// Browserless allows (one that starts with document., window. or
+// globalThis., or one that is not valid CSS but runs), is evaluated: its
+// value is an element, a list of elements, or nothing.
 const queryJS = `
   const roots = (root) => {
     const out = [root];
@@ -42,13 +45,28 @@ const queryJS = `
       for (const el of out[i].querySelectorAll('*')) if (el.shadowRoot) out.push(el.shadowRoot);
     return out;
   };
-  const find = (root, css, pierce) => {
-    if (!pierce) return root.querySelector(css);
-    for (const r of roots(root)) { const el = r.querySelector(css); if (el) return el; }
+  const byJS = (src) => {
+    const v = (0, eval)(src);
+    if (v instanceof Node) return [v];
+    if (v && typeof v !== 'string' && typeof v[Symbol.iterator] === 'function') return [...v].filter((n) => n instanceof Node);
+    return [];
+  };
+  const select = (root, sel, all) => {
+    if (/^\s*(document|window|globalThis)\s*[.[]/.test(sel)) return byJS(sel);
+    try {
+      return all ? [...root.querySelectorAll(sel)] : [root.querySelector(sel)].filter(Boolean);
+    } catch (e) {
+      if (e?.name !== 'SyntaxError') throw e;
+      try { return byJS(sel); } catch { throw e; }
+    }
+  };
+  const find = (root, sel, pierce) => {
+    if (!pierce) return select(root, sel, false)[0] ?? null;
+    for (const r of roots(root)) { const el = select(r, sel, false)[0]; if (el) return el; }
     return null;
   };
-  const findAll = (root, css, pierce) =>
-    pierce ? roots(root).flatMap((r) => [...r.querySelectorAll(css)]) : [...root.querySelectorAll(css)];
+  const findAll = (root, sel, pierce) =>
+    pierce ? roots(root).flatMap((r) => select(r, sel, true)) : select(root, sel, true);
 `
 
 // locateThen builds the script that waits in a frame for a selector,

@@ -187,3 +187,35 @@ func TestResponseWaitsByDefault(t *testing.T) {
 		t.Errorf("now = %s", got)
 	}
 }
+
+// TestJavaScriptSelectors clicks and reads elements that JavaScript
+// selectors return, as Browserless documents click(selector:
+// "document.querySelector('button')").
+func TestJavaScriptSelectors(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	res := mutate(t, srv.URL, `mutation {
+		goto(url: "`+pages.URL+`/list.html") { status }
+		second: text(selector: "document.querySelectorAll('li.post')[1]") { text }
+		found: text(selector: "[...document.querySelectorAll('a')].find((a) => a.textContent === 'Three')") { text }
+		all: mapSelector(selector: "document.querySelectorAll('.tag')") { innerText }
+		nothing: text(selector: "document.querySelector('#none')", timeout: 300) { text }
+		badCSS: text(selector: "li[", timeout: 300) { text }
+		other: goto(url: "`+pages.URL+`/click.html") { status }
+		click(selector: "document.querySelector('#far')") { time }
+		clicked: evaluate(content: "JSON.stringify(!!window.clicked?.trusted)") { value }
+	}`)
+	wantErrors(t, res, map[string]string{"nothing": "selector_not_found", "badCSS": "invalid_argument"})
+	checks := []struct{ name, got, want string }{
+		{"second", field[struct{ Text string }](t, res, "second").Text, "Twocss"},
+		{"found", field[struct{ Text string }](t, res, "found").Text, "Three"},
+		{"all", string(res.Data["all"]), `[{"innerText":"go"},{"innerText":"web"},{"innerText":"css"}]`},
+		{"clicked", evalString(t, res, "clicked"), "true"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+}
