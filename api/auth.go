@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/subtle"
 	"net/http"
 	"strings"
@@ -40,30 +41,46 @@ func (a *API) requireServer(next http.Handler) http.Handler {
 // requireSession guards one session's routes: the server token opens them,
 // and so does that session's credential of the current generation. A
 // credential proven for this id reaches the handler even when the session
-// is gone, so that its holder learns it expired.
+// is gone, so that its holder learns it expired. The generation used goes
+// into the request's context (see credentialGen).
 func (a *API) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := a.sessionAccess(chi.URLParam(r, "id"), givenToken(r)); err != nil {
+		gen, err := a.sessionAccess(chi.URLParam(r, "id"), givenToken(r))
+		if err != nil {
 			writeError(w, err)
 			return
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), credentialKey{}, gen)))
 	})
 }
 
-func (a *API) sessionAccess(id, given string) error {
+// sessionAccess checks a token for session id; gen is the generation of
+// the session credential used, or -1 for the server token or no auth.
+func (a *API) sessionAccess(id, given string) (gen int, err error) {
 	if a.cfg.Token == "" || a.isServerToken(given) {
-		return nil
+		return -1, nil
 	}
 	gen, ok := a.creds.verify(given, id)
 	if !ok {
-		return unauthorized(given, "session "+id)
+		return 0, unauthorized(given, "session "+id)
 	}
 	sess, _, err := a.sessions.Get(id)
 	if err == nil && sess.TokenGen != gen {
-		return sessionql.Errorf(sessionql.CodeUnauthorized, "This session credential was replaced (PATCH with rotateToken); use the URLs that answer returned, or the server token.")
+		return 0, sessionql.Errorf(sessionql.CodeUnauthorized, "This session credential was replaced (PATCH with rotateToken); use the URLs that answer returned, or the server token.")
 	}
-	return nil
+	return gen, nil
+}
+
+type credentialKey struct{}
+
+// credentialGen is the generation of the session credential a request was
+// let in with, or -1 when it was not a session credential.
+func credentialGen(r *http.Request) int {
+	gen, ok := r.Context().Value(credentialKey{}).(int)
+	if !ok {
+		return -1
+	}
+	return gen
 }
 
 // unauthorized is the refusal of a missing or wrong token; what names the

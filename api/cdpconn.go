@@ -37,6 +37,7 @@ type cdpConn struct {
 
 	mu      sync.Mutex // orders read deadlines between pongs and the close
 	closing bool
+	revoked error // set when the credential the client used was rotated
 }
 
 func newCDPConn(ws *websocket.Conn, reason func(error) (int, string)) *cdpConn {
@@ -52,10 +53,25 @@ func newCDPConn(ws *websocket.Conn, reason func(error) (int, string)) *cdpConn {
 func (c *cdpConn) extendRead() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closing {
+	if c.closing || c.revoked != nil {
 		return nil
 	}
 	return c.ws.SetReadDeadline(time.Now().Add(pongWait))
+}
+
+// revoke ends the client's reading at once with err, so that the relay
+// ends and closes the connection with err's reason.
+func (c *cdpConn) revoke(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.revoked = err
+	c.ws.SetReadDeadline(time.Now())
+}
+
+func (c *cdpConn) revokedErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.revoked
 }
 
 // ReadMessage returns the next text message; a binary frame ends the
@@ -63,6 +79,9 @@ func (c *cdpConn) extendRead() error {
 func (c *cdpConn) ReadMessage() ([]byte, error) {
 	typ, msg, err := c.ws.ReadMessage()
 	if err != nil {
+		if revoked := c.revokedErr(); revoked != nil {
+			return nil, revoked
+		}
 		return nil, err
 	}
 	c.extendRead()

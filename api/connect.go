@@ -47,13 +47,20 @@ func (a *API) connect(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // upgradeError has answered
 	}
-	a.relay(ws, b, id)
+	a.relay(ws, b, id, credentialGen(r))
 }
 
 // relay serves one client until it or the session's browser goes; the
-// session stays.
-func (a *API) relay(ws *websocket.Conn, b *engine.Browser, id string) {
+// session stays. A client let in with a session credential (gen >= 0) is
+// ended when that credential is rotated.
+func (a *API) relay(ws *websocket.Conn, b *engine.Browser, id string, gen int) {
 	conn := newCDPConn(ws, func(err error) (int, string) { return a.closeReason(id, err) })
+	if gen >= 0 {
+		defer a.clients.add(id, conn, gen)()
+		if sess, _, err := a.sessions.Get(id); err == nil && sess.TokenGen != gen {
+			conn.revoke(errRotated) // rotated between the check and now
+		}
+	}
 	stop := conn.keepAlive()
 	b.Serve(conn)
 	stop()
@@ -67,6 +74,8 @@ func (a *API) closeReason(id string, err error) (int, string) {
 		return websocket.CloseGoingAway, closeText(sessionql.ErrorMessage(gone))
 	}
 	switch {
+	case errors.Is(err, errRotated):
+		return websocket.ClosePolicyViolation, "The session's credential was rotated; connect again with the URL the rotation returned."
 	case errors.Is(err, engine.ErrClientClosed):
 		return websocket.CloseNormalClosure, "Browser.close ends this connection only; the session and its browser stay until the session is stopped."
 	case errors.Is(err, engine.ErrSlowClient):

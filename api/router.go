@@ -29,6 +29,7 @@ type API struct {
 	sessions *sessions.Service
 	bql      *graph.Handler
 	upgrader websocket.Upgrader
+	clients  clients // CDP connections opened with a session credential
 }
 
 // NewRouter builds every route in one place, so tests can mount it on

@@ -127,10 +127,14 @@ func (a *API) apply(id string, ttl *time.Duration, meta *json.RawMessage, rotate
 			return nil, "", err
 		}
 	}
-	if rotate {
-		return a.sessions.RotateToken(id)
+	if !rotate {
+		return a.sessions.Get(id)
 	}
-	return a.sessions.Get(id)
+	sess, status, err := a.sessions.RotateToken(id)
+	if err == nil {
+		a.clients.endBefore(id, sess.TokenGen)
+	}
+	return sess, status, err
 }
 
 func (u *updateRequest) changes(cfg Config) (*time.Duration, *json.RawMessage, error) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gorilla/websocket"
 	"github.com/sessionql/sessionql/sessions"
 )
 
@@ -151,14 +152,16 @@ func TestSessionCredential(t *testing.T) {
 }
 
 // TestRotateToken checks that PATCH rotateToken refuses the old credential
-// everywhere it opened, answers new URLs that work, and leaves the server
-// token working; a credential whose generation was changed by hand is
-// refused.
+// everywhere it opened, ends a CDP client connected with it, answers new
+// URLs that work, and leaves the server token (and its clients) working; a
+// credential whose generation was changed by hand is refused.
 func TestRotateToken(t *testing.T) {
 	const serverToken = "server-token"
 	srv := newServer(t, func(_ *sessionsConfig, a *Config) { a.Token = serverToken })
 	s := decodeAs[sessionJSON](t, sendWith(t, "POST", srv.URL+"/session", serverToken, map[string]any{"stealth": true}, nil))
 	old := credentialOf(t, s.Stop)
+	leaked, admin := cdpDial(t, s.Connect, nil), cdpDial(t, strings.Split(s.Connect, "?")[0], http.Header{"Authorization": {"Bearer " + serverToken}})
+	leaked.call("", "Browser.getVersion", nil)
 	r := do(t, "PATCH", s.Stop, map[string]any{"rotateToken": true})
 	if r.Status != 200 {
 		t.Fatalf("rotate: %d %s", r.Status, r.Body)
@@ -177,6 +180,10 @@ func TestRotateToken(t *testing.T) {
 	if refused := cdpRefusal(t, s.Connect, nil); refused.Status != 401 {
 		t.Errorf("old credential on connect: %d", refused.Status)
 	}
+	if ce := leaked.closed(); ce.Code != websocket.ClosePolicyViolation || !strings.Contains(ce.Text, "rotated") {
+		t.Errorf("a client connected with the old credential got %v; want it ended", ce)
+	}
+	admin.call("", "Browser.getVersion", nil)
 	if r := do(t, "GET", rotated.Stop, nil); r.Status != 200 {
 		t.Errorf("new credential: %d %s", r.Status, r.Body)
 	}
