@@ -34,8 +34,10 @@ func (p *Page) Forward(req context.Context, until WaitUntil, timeout time.Durati
 }
 
 // WaitForNavigation waits for the first navigation of the main frame that
-// started after the last one a step waited for, or for the next one.
-func (p *Page) WaitForNavigation(req context.Context, until WaitUntil, timeout time.Duration) (*Response, error) {
+// started after the last one a step waited for, or for the next one. With
+// afterStep (the step before was goto, reload, back or forward) and no
+// newer navigation, it returns that step's navigation once it reached until.
+func (p *Page) WaitForNavigation(req context.Context, until WaitUntil, afterStep bool, timeout time.Duration) (*Response, error) {
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	what := "waiting for a navigation"
@@ -43,10 +45,11 @@ func (p *Page) WaitForNavigation(req context.Context, until WaitUntil, timeout t
 	if err != nil {
 		return nil, stepError(ctx, err, sessionql.CodeNavigationFailed, what, timeout)
 	}
-	e, err := n.wait(ctx, n.after(n.lastClaimed()), until)
+	e, err := n.wait(ctx, n.forWaitForNavigation(afterStep), until)
 	if err != nil {
 		return nil, stepError(ctx, err, sessionql.CodeNavigationFailed, what, timeout)
 	}
+	n.handOver(e)
 	return e.result(""), nil
 }
 

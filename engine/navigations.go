@@ -22,6 +22,7 @@ type navigation struct {
 	entries []*navEntry   // the latest navLogSize navigations, oldest first
 	seq     int           // navigations seen so far
 	claimed int           // the seq of the last navigation a step returned
+	handed  int           // the seq of the last navigation waitForNavigation returned, or of the request's start
 	changed chan struct{} // closed and replaced on every change
 }
 
@@ -196,14 +197,40 @@ func (n *navigation) mark(claim bool) int {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if claim {
-		n.claimed = n.seq
+		n.claimed, n.handed = n.seq, n.seq
 	}
 	return n.seq
 }
 
-// lastClaimed is the seq after which waitForNavigation looks.
-func (n *navigation) lastClaimed() int {
+// forWaitForNavigation picks what waitForNavigation returns: the first
+// navigation that started after the last one a step waited for; or, with
+// afterStep, when none has started and no waitForNavigation returned the
+// step's own navigation yet, that one, as Browserless answers goto followed
+// by waitForNavigation.
+func (n *navigation) forWaitForNavigation(afterStep bool) pick {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return n.claimed
+	next := n.after(n.claimed)
+	if !afterStep || next(n) != nil || n.claimed <= n.handed {
+		return next
+	}
+	var last *navEntry
+	for _, e := range n.entries {
+		if e.seq == n.claimed {
+			last = e
+		}
+	}
+	return func(n *navigation) *navEntry {
+		if e := next(n); e != nil || last == nil {
+			return e
+		}
+		return last
+	}
+}
+
+// handOver notes the navigation waitForNavigation returned.
+func (n *navigation) handOver(e *navEntry) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.handed = max(n.handed, e.seq)
 }

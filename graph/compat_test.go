@@ -219,3 +219,21 @@ func TestJavaScriptSelectors(t *testing.T) {
 		}
 	}
 }
+
+// TestGotoThenWaitForNavigation is Browserless's waitForNavigation
+// example: right after goto it answers goto's navigation; a second one
+// waits for a new navigation.
+func TestGotoThenWaitForNavigation(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	res := mutate(t, srv.URL, `mutation {
+		goto(url: "`+pages.URL+`/list.html", waitUntil: commit) { status }
+		waitForNavigation(waitUntil: load, timeout: 5000) { status url }
+		again: waitForNavigation(waitUntil: load, timeout: 300) { status }
+	}`)
+	wantErrors(t, res, map[string]string{"again": "timeout"})
+	if got := string(res.Data["waitForNavigation"]); got != `{"status":200,"url":"`+pages.URL+`/list.html"}` {
+		t.Errorf("waitForNavigation after goto = %s", got)
+	}
+}

@@ -1862,7 +1862,9 @@ type Mutation {
   """
   Waits for a navigation of the main frame, such as one a click started: the
   first one that began after the last navigation a step waited for (or after
-  the request started), or else the next one.
+  the request started), or else the next one. Right after goto, reload, back
+  or forward, when no other navigation began, it answers that step's
+  navigation once it reached ` + "`" + `waitUntil` + "`" + `, as Browserless does.
   """
   waitForNavigation(
     "When the navigation counts as done."

@@ -55,6 +55,7 @@ func NewHandler(version string) (*Handler, error) {
 	h.exec.SetErrorPresenter(PresentError)
 	h.exec.SetRecoverFunc(recoverPanic)
 	h.exec.AroundFields(substituteExports)
+	h.exec.AroundFields(trackSteps)
 	h.exec.AroundRootFields(resolver.gateConditions)
 	return h, nil
 }

@@ -24,7 +24,8 @@ type Request struct {
 	// for requests without a page.
 	Recording *engine.Recording
 
-	mu sync.Mutex // guards Exports, which sibling fields may set at once
+	mu                sync.Mutex // guards Exports, which sibling fields may set at once, and the step names
+	previous, current string     // the names of the step before this one and of this one
 }
 
 // Endpoints are the session's own URLs.

@@ -37,7 +37,7 @@ func (r *mutationResolver) Click(ctx context.Context, selector string, visible *
 	o := engine.LocateOptions{Visible: value(visible), Scroll: valueOr(scroll, true), Wait: valueOr(wait, true)}
 	box, err := c.page.Click(ctx, selector, o, c.timeout)
 	if err == nil && value(waitForNavigation) {
-		_, err = c.page.WaitForNavigation(ctx, engine.Load, max(c.timeout-time.Since(c.start), time.Millisecond))
+		_, err = c.page.WaitForNavigation(ctx, engine.Load, false, max(c.timeout-time.Since(c.start), time.Millisecond))
 	}
 	if err != nil {
 		return nil, err
@@ -189,7 +189,7 @@ func (r *mutationResolver) WaitForNavigation(ctx context.Context, waitUntil *mod
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.page.WaitForNavigation(ctx, engine.WaitUntil(value(waitUntil)), c.timeout)
+	res, err := c.page.WaitForNavigation(ctx, engine.WaitUntil(value(waitUntil)), afterNavigatingStep(ctx), c.timeout)
 	if err != nil {
 		return nil, err
 	}
