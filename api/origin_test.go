@@ -23,6 +23,8 @@ func TestHostsAndOrigins(t *testing.T) {
 	public := newServer(t, func(_ *sessionsConfig, a *Config) { a.Token = "tok"; a.PublicURL = "https://sq.example.test" })
 	port := open.Listener.Addr().(*net.TCPAddr).Port
 	json := "application/json"
+	s := open.create(t, map[string]any{"stealth": true})
+	one := "/sessions/" + s.ID
 	for _, c := range []struct {
 		name         string
 		srv          *server
@@ -51,6 +53,9 @@ func TestHostsAndOrigins(t *testing.T) {
 		{"text/plain", open, "POST", "/session", "", "", "text/plain;charset=UTF-8", 415, "unsupported_media_type"},
 		{"form", open, "POST", "/session", "", "", "application/x-www-form-urlencoded", 415, "unsupported_media_type"},
 		{"multipart", open, "POST", "/session", "", "", "multipart/form-data; boundary=x", 415, "unsupported_media_type"},
+		{"patch as text", open, "PATCH", one, "", "", "text/plain", 415, "unsupported_media_type"},
+		{"bql as form", open, "POST", one + "/bql", "", "", "application/x-www-form-urlencoded", 415, "unsupported_media_type"},
+		{"bql from another site", open, "POST", one + "/bql", "", "http://evil.example", json, 403, "forbidden_origin"},
 		{"no content type", open, "POST", "/session", "", "", "", 201, ""},
 		{"json with charset", open, "POST", "/session", "", "", "application/json; charset=utf-8", 201, ""},
 	} {
@@ -75,7 +80,6 @@ func TestHostsAndOrigins(t *testing.T) {
 			}
 		})
 	}
-	s := open.create(t, map[string]any{})
 	refused := cdpRefusal(t, s.Connect, http.Header{"Origin": {"http://evil.example"}})
 	if e := decodeAs[errorJSON](t, refused); refused.Status != 403 || e.Error.Code != "forbidden_origin" {
 		t.Errorf("WebSocket upgrade from another site: %d %s", refused.Status, refused.Body)
