@@ -64,5 +64,9 @@ func isContextLost(err error) bool {
 	if !errors.As(err, &cdpErr) {
 		return false
 	}
-	return strings.Contains(cdpErr.Message, "Cannot find context") || strings.Contains(cdpErr.Message, "context was destroyed")
+	// A navigation that replaces the document while a script awaits in it
+	// answers "Inspected target navigated or closed"; the script runs again
+	// in the new document's world.
+	return strings.Contains(cdpErr.Message, "Cannot find context") || strings.Contains(cdpErr.Message, "context was destroyed") ||
+		strings.Contains(cdpErr.Message, "Inspected target navigated")
 }

@@ -237,3 +237,26 @@ func TestGotoThenWaitForNavigation(t *testing.T) {
 		t.Errorf("waitForNavigation after goto = %s", got)
 	}
 }
+
+// TestWaitAcrossNavigation waits for an element of the page a click's form
+// submission loads, without waitForNavigation: the wait moves to the new
+// document. Several rounds, because the old document may or may not be
+// gone when the wait starts.
+func TestWaitAcrossNavigation(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	for i := range 3 {
+		res := mutate(t, srv.URL, `mutation {
+			goto(url: "`+pages.URL+`/form.html") { status }
+			type(selector: "#name", text: "r`+string(rune('0'+i))+`", delay: [0, 0]) { time }
+			click(selector: "#submit") { time }
+			waitForSelector(selector: "#query", timeout: 10000) { selector }
+			text(selector: "#query") { text }
+		}`)
+		wantErrors(t, res, map[string]string{})
+		if got := field[struct{ Text string }](t, res, "text").Text; !strings.Contains(got, "name=r"+string(rune('0'+i))) {
+			t.Errorf("round %d: the next page says %q", i, got)
+		}
+	}
+}
