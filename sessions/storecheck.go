@@ -29,14 +29,26 @@ func (e *DamagedError) Error() string {
 }
 
 // openBolt opens the file; a panic inside bbolt (a damaged meta or
-// freelist page) becomes a *DamagedError.
+// freelist page) becomes a *DamagedError, and the file is unlocked and
+// closed, so that the failed open does not hold the lock (its memory
+// mapping stays until the process ends).
 func openBolt(path string, readOnly bool) (db *bolt.DB, err error) {
+	var file *os.File
+	openFile := func(name string, flag int, perm os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, perm)
+		file = f
+		return f, err
+	}
 	defer func() {
 		if v := recover(); v != nil {
+			if file != nil { // bbolt's mapping keeps the file, so unlock it first
+				unlock(file)
+				file.Close()
+			}
 			db, err = nil, &DamagedError{Path: path, Problems: []string{fmt.Sprint(v)}}
 		}
 	}()
-	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, ReadOnly: readOnly})
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, ReadOnly: readOnly, OpenFile: openFile})
 	if errors.Is(err, bolt.ErrInvalid) || errors.Is(err, bolt.ErrChecksum) || errors.Is(err, bolt.ErrVersionMismatch) {
 		return nil, &DamagedError{Path: path, Problems: []string{err.Error()}}
 	}
