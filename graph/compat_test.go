@@ -260,3 +260,44 @@ func TestWaitAcrossNavigation(t *testing.T) {
 		}
 	}
 }
+
+// TestDialogs opens alert, confirm and prompt: they are dismissed by
+// default, accepted (with text) after dialog(), reported by dialogs, and
+// the steps after them run.
+func TestDialogs(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	res := mutate(t, srv.URL, `mutation {
+		goto(url: "`+pages.URL+`/dialogs.html") { status }
+		alert: click(selector: "#alert") { time }
+		confirm: click(selector: "#confirm") { time }
+		dismissed: evaluate(content: "JSON.stringify([window.afterAlert, window.confirmed])") { value }
+		dialog(accept: true, text: "Ada") { accept text }
+		prompt: click(selector: "#prompt") { time }
+		again: click(selector: "#confirm") { time }
+		accepted: evaluate(content: "JSON.stringify([window.answer, window.confirmed])") { value }
+		dialogs { type message defaultPrompt accepted text }
+		title { title }
+	}`)
+	wantErrors(t, res, map[string]string{})
+	if got := evalString(t, res, "dismissed"); got != "[true,false]" {
+		t.Errorf("after the default dismissal = %s", got)
+	}
+	if got := evalString(t, res, "accepted"); got != `["Ada",true]` {
+		t.Errorf("after dialog(accept: true, text: Ada) = %s", got)
+	}
+	want := `[{"type":"alert","message":"Hello","defaultPrompt":"","accepted":false,"text":""},` +
+		`{"type":"confirm","message":"Sure?","defaultPrompt":"","accepted":false,"text":""},` +
+		`{"type":"prompt","message":"Name?","defaultPrompt":"nobody","accepted":true,"text":"Ada"},` +
+		`{"type":"confirm","message":"Sure?","defaultPrompt":"","accepted":true,"text":""}]`
+	if got := string(res.Data["dialogs"]); got != want {
+		t.Errorf("dialogs = %s", got)
+	}
+	// A dialog opened as a request ends is answered by the next request.
+	mutate(t, srv.URL, `mutation { evaluate(content: "setTimeout(() => alert('late'), 0); 1") { value } }`)
+	res = mutate(t, srv.URL, `mutation { title { title } }`)
+	if got := field[struct{ Title string }](t, res, "title").Title; got != "Dialogs" {
+		t.Errorf("after a late alert, title = %q", got)
+	}
+}

@@ -73,6 +73,21 @@ type ComplexityRoot struct {
 		Time    func(childComplexity int) int
 	}
 
+	Dialog struct {
+		Accepted      func(childComplexity int) int
+		DefaultPrompt func(childComplexity int) int
+		Message       func(childComplexity int) int
+		Text          func(childComplexity int) int
+		Type          func(childComplexity int) int
+		URL           func(childComplexity int) int
+	}
+
+	DialogPolicyResponse struct {
+		Accept func(childComplexity int) int
+		Text   func(childComplexity int) int
+		Time   func(childComplexity int) int
+	}
+
 	EvaluateResponse struct {
 		Time  func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -123,6 +138,8 @@ type ComplexityRoot struct {
 		Content             func(childComplexity int, html string, waitUntil *model.WaitUntilHistory, timeout *float64) int
 		Cookies             func(childComplexity int, cookies []model.CookieInput) int
 		CurrentURL          func(childComplexity int) int
+		Dialog              func(childComplexity int, accept *bool, text *string) int
+		Dialogs             func(childComplexity int) int
 		Evaluate            func(childComplexity int, content *string, url *string, expression *string, timeout *float64) int
 		Forward             func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
 		Goto                func(childComplexity int, url string, waitUntil *model.WaitUntilGoto, timeout *float64) int
@@ -347,6 +364,8 @@ type MutationResolver interface {
 	Response(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkResponse, error)
 	If(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error)
 	Ifnot(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error)
+	Dialog(ctx context.Context, accept *bool, text *string) (*model.DialogPolicyResponse, error)
+	Dialogs(ctx context.Context) ([]model.Dialog, error)
 	Preferences(ctx context.Context, timeout *float64) (*model.PreferencesResponse, error)
 	Reconnect(ctx context.Context, timeout *float64) (*model.ReconnectionResponse, error)
 }
@@ -502,6 +521,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CookieResponse.Time(childComplexity), true
+
+	case "Dialog.accepted":
+		if e.ComplexityRoot.Dialog.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dialog.Accepted(childComplexity), true
+	case "Dialog.defaultPrompt":
+		if e.ComplexityRoot.Dialog.DefaultPrompt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dialog.DefaultPrompt(childComplexity), true
+	case "Dialog.message":
+		if e.ComplexityRoot.Dialog.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dialog.Message(childComplexity), true
+	case "Dialog.text":
+		if e.ComplexityRoot.Dialog.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dialog.Text(childComplexity), true
+	case "Dialog.type":
+		if e.ComplexityRoot.Dialog.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dialog.Type(childComplexity), true
+	case "Dialog.url":
+		if e.ComplexityRoot.Dialog.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dialog.URL(childComplexity), true
+
+	case "DialogPolicyResponse.accept":
+		if e.ComplexityRoot.DialogPolicyResponse.Accept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialogPolicyResponse.Accept(childComplexity), true
+	case "DialogPolicyResponse.text":
+		if e.ComplexityRoot.DialogPolicyResponse.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialogPolicyResponse.Text(childComplexity), true
+	case "DialogPolicyResponse.time":
+		if e.ComplexityRoot.DialogPolicyResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialogPolicyResponse.Time(childComplexity), true
 
 	case "EvaluateResponse.time":
 		if e.ComplexityRoot.EvaluateResponse.Time == nil {
@@ -718,6 +793,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CurrentURL(childComplexity), true
+	case "Mutation.dialog":
+		if e.ComplexityRoot.Mutation.Dialog == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_dialog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Dialog(childComplexity, args["accept"].(*bool), args["text"].(*string)), true
+	case "Mutation.dialogs":
+		if e.ComplexityRoot.Mutation.Dialogs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.Dialogs(childComplexity), true
 	case "Mutation.evaluate":
 		if e.ComplexityRoot.Mutation.Evaluate == nil {
 			break
@@ -2230,6 +2322,22 @@ type Mutation {
     response: ResponseCondition
   ): Mutation
 
+  """
+  Says how the page's dialogs (alert, confirm, prompt, beforeunload) are
+  answered for the rest of this request. Without it each is dismissed after
+  a pause of 250 to 750 ms, as a person would; a dialog never stalls the
+  session. The dialogs field lists them.
+  """
+  dialog(
+    "Accept (OK) rather than dismiss (Cancel)."
+    accept: Boolean = true
+    "What to type into a prompt that is accepted; absent: its default text."
+    text: String
+  ): DialogPolicyResponse
+
+  "The dialogs the page opened since this request started, oldest first, with how each was answered."
+  dialogs: [Dialog!]!
+
   "Changes defaults for the rest of this request."
   preferences(
     "The timeout of waiting fields that do not give one, in milliseconds."
@@ -2893,6 +3001,32 @@ type NetworkResponse {
   base64Encoded: Boolean!
 }
 
+"How the page's dialogs are answered now."
+type DialogPolicyResponse {
+  "Whether dialogs are accepted."
+  accept: Boolean!
+  "The text typed into an accepted prompt; null: its default text."
+  text: String
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"A dialog the page opened."
+type Dialog {
+  "alert, confirm, prompt or beforeunload."
+  type: String!
+  "The dialog's message."
+  message: String!
+  "A prompt's default text."
+  defaultPrompt: String!
+  "The URL of the frame that opened it."
+  url: String!
+  "Whether it was accepted."
+  accepted: Boolean!
+  "What was typed into an accepted prompt."
+  text: String!
+}
+
 "The preferences now in force."
 type PreferencesResponse {
   "The default timeout in milliseconds."
@@ -2992,6 +3126,36 @@ func (ec *executionContext) childFields_CookieResponse(ctx context.Context, fiel
 		return ec.fieldContext_CookieResponse_time(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CookieResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_Dialog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_Dialog_type(ctx, field)
+	case "message":
+		return ec.fieldContext_Dialog_message(ctx, field)
+	case "defaultPrompt":
+		return ec.fieldContext_Dialog_defaultPrompt(ctx, field)
+	case "url":
+		return ec.fieldContext_Dialog_url(ctx, field)
+	case "accepted":
+		return ec.fieldContext_Dialog_accepted(ctx, field)
+	case "text":
+		return ec.fieldContext_Dialog_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dialog", field.Name)
+}
+
+func (ec *executionContext) childFields_DialogPolicyResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accept":
+		return ec.fieldContext_DialogPolicyResponse_accept(ctx, field)
+	case "text":
+		return ec.fieldContext_DialogPolicyResponse_text(ctx, field)
+	case "time":
+		return ec.fieldContext_DialogPolicyResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DialogPolicyResponse", field.Name)
 }
 
 func (ec *executionContext) childFields_EvaluateResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3160,6 +3324,10 @@ func (ec *executionContext) childFields_Mutation(ctx context.Context, field grap
 		return ec.fieldContext_Mutation_if(ctx, field)
 	case "ifnot":
 		return ec.fieldContext_Mutation_ifnot(ctx, field)
+	case "dialog":
+		return ec.fieldContext_Mutation_dialog(ctx, field)
+	case "dialogs":
+		return ec.fieldContext_Mutation_dialogs(ctx, field)
 	case "preferences":
 		return ec.fieldContext_Mutation_preferences(ctx, field)
 	case "reconnect":
@@ -3808,6 +3976,28 @@ func (ec *executionContext) field_Mutation_cookies_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["cookies"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_dialog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accept",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accept"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg1
 	return args, nil
 }
 
@@ -5591,6 +5781,231 @@ func (ec *executionContext) _CookieResponse_time(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CookieResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CookieResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _Dialog_type(ctx context.Context, field graphql.CollectedField, obj *model.Dialog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dialog_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dialog_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dialog", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dialog_message(ctx context.Context, field graphql.CollectedField, obj *model.Dialog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dialog_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dialog_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dialog", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dialog_defaultPrompt(ctx context.Context, field graphql.CollectedField, obj *model.Dialog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dialog_defaultPrompt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultPrompt, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dialog_defaultPrompt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dialog", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dialog_url(ctx context.Context, field graphql.CollectedField, obj *model.Dialog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dialog_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dialog_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dialog", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dialog_accepted(ctx context.Context, field graphql.CollectedField, obj *model.Dialog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dialog_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dialog_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dialog", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Dialog_text(ctx context.Context, field graphql.CollectedField, obj *model.Dialog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dialog_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dialog_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dialog", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DialogPolicyResponse_accept(ctx context.Context, field graphql.CollectedField, obj *model.DialogPolicyResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DialogPolicyResponse_accept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accept, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DialogPolicyResponse_accept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DialogPolicyResponse", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _DialogPolicyResponse_text(ctx context.Context, field graphql.CollectedField, obj *model.DialogPolicyResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DialogPolicyResponse_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DialogPolicyResponse_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DialogPolicyResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DialogPolicyResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.DialogPolicyResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DialogPolicyResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DialogPolicyResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DialogPolicyResponse", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _EvaluateResponse_value(ctx context.Context, field graphql.CollectedField, obj *model.EvaluateResponse) (ret graphql.Marshaler) {
@@ -7948,6 +8363,86 @@ func (ec *executionContext) fieldContext_Mutation_ifnot(ctx context.Context, fie
 	if fc.Args, err = ec.field_Mutation_ifnot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_dialog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_dialog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Dialog(ctx, fc.Args["accept"].(*bool), fc.Args["text"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DialogPolicyResponse) graphql.Marshaler {
+			return ec.marshalODialogPolicyResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐDialogPolicyResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_dialog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DialogPolicyResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_dialog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_dialogs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_dialogs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().Dialogs(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Dialog) graphql.Marshaler {
+			return ec.marshalNDialog2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐDialogᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_dialogs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dialog(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -12064,6 +12559,117 @@ func (ec *executionContext) _CookieResponse(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var dialogImplementors = []string{"Dialog"}
+
+func (ec *executionContext) _Dialog(ctx context.Context, sel ast.SelectionSet, obj *model.Dialog) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dialogImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dialog")
+		case "type":
+			out.Values[i] = ec._Dialog_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Dialog_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultPrompt":
+			out.Values[i] = ec._Dialog_defaultPrompt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._Dialog_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accepted":
+			out.Values[i] = ec._Dialog_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Dialog_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var dialogPolicyResponseImplementors = []string{"DialogPolicyResponse"}
+
+func (ec *executionContext) _DialogPolicyResponse(ctx context.Context, sel ast.SelectionSet, obj *model.DialogPolicyResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dialogPolicyResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DialogPolicyResponse")
+		case "accept":
+			out.Values[i] = ec._DialogPolicyResponse_accept(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._DialogPolicyResponse_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._DialogPolicyResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var evaluateResponseImplementors = []string{"EvaluateResponse"}
 
 func (ec *executionContext) _EvaluateResponse(ctx context.Context, sel ast.SelectionSet, obj *model.EvaluateResponse) graphql.Marshaler {
@@ -12698,6 +13304,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_ifnot(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dialog":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_dialog(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dialogs":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_dialogs(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "preferences":
@@ -14360,6 +14980,26 @@ func (ec *executionContext) unmarshalNCookieInput2githubᚗcomᚋsessionqlᚋses
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNDialog2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐDialog(ctx context.Context, sel ast.SelectionSet, v model.Dialog) graphql.Marshaler {
+	return ec._Dialog(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDialog2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐDialogᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Dialog) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDialog2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐDialog(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14774,6 +15414,13 @@ func (ec *executionContext) marshalOCookieSameSite2ᚖgithubᚗcomᚋsessionql�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalODialogPolicyResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐDialogPolicyResponse(ctx context.Context, sel ast.SelectionSet, v *model.DialogPolicyResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DialogPolicyResponse(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOEvaluateResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐEvaluateResponse(ctx context.Context, sel ast.SelectionSet, v *model.EvaluateResponse) graphql.Marshaler {

@@ -23,6 +23,8 @@ type Request struct {
 	// Recording holds what the page requested since the request began; nil
 	// for requests without a page.
 	Recording *engine.Recording
+	// Dialogs answers the page's dialogs while the request runs.
+	Dialogs *engine.Dialogs
 
 	mu                sync.Mutex // guards Exports, which sibling fields may set at once, and the step names
 	previous, current string     // the names of the step before this one and of this one
@@ -67,7 +69,7 @@ func request(ctx context.Context) *Request {
 }
 
 // begin starts what lives as long as the request: recording the page's
-// network traffic.
+// network traffic and answering its dialogs.
 func (r *Request) begin() error {
 	if r.Page == nil {
 		return nil
@@ -77,17 +79,24 @@ func (r *Request) begin() error {
 		return sessionql.Errorf(sessionql.CodeBrowserDisconnect, "The browser did not answer: %v.", err)
 	}
 	r.Recording = rec
+	if r.Dialogs, err = r.Page.WatchDialogs(); err != nil {
+		rec.Close()
+		return sessionql.Errorf(sessionql.CodeBrowserDisconnect, "The browser did not answer: %v.", err)
+	}
 	return nil
 }
 
-// end undoes what only lasts for the request: the recording, and blocking
-// by reject.
+// end undoes what only lasts for the request: the recording, answering
+// dialogs, and blocking by reject and routing by proxy.
 func (r *Request) end() {
 	if r.Page == nil {
 		return
 	}
 	if r.Recording != nil {
 		r.Recording.Close()
+	}
+	if r.Dialogs != nil {
+		r.Dialogs.Close()
 	}
 	r.Page.Unblock()
 }

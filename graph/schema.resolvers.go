@@ -540,6 +540,24 @@ func (r *mutationResolver) Ifnot(ctx context.Context, selector *string, visible 
 	return ran(!holds, err)
 }
 
+// Dialog is the resolver for the dialog field.
+func (r *mutationResolver) Dialog(ctx context.Context, accept *bool, text *string) (*model.DialogPolicyResponse, error) {
+	start := time.Now()
+	pol := engine.DialogPolicy{Accept: valueOr(accept, true), Text: value(text)}
+	request(ctx).Dialogs.SetPolicy(pol)
+	return &model.DialogPolicyResponse{Accept: pol.Accept, Text: text, Time: since(start)}, nil
+}
+
+// Dialogs is the resolver for the dialogs field.
+func (r *mutationResolver) Dialogs(ctx context.Context) ([]model.Dialog, error) {
+	seen := request(ctx).Dialogs.Seen()
+	out := make([]model.Dialog, len(seen))
+	for i, d := range seen {
+		out[i] = model.Dialog{Type: d.Type, Message: d.Message, DefaultPrompt: d.DefaultPrompt, URL: d.URL, Accepted: d.Accepted, Text: d.Text}
+	}
+	return out, nil
+}
+
 // Preferences is the resolver for the preferences field.
 func (r *mutationResolver) Preferences(ctx context.Context, timeout *float64) (*model.PreferencesResponse, error) {
 	start := time.Now()

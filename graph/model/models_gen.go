@@ -112,6 +112,32 @@ type CookieResponse struct {
 	Time float64 `json:"time"`
 }
 
+// A dialog the page opened.
+type Dialog struct {
+	// alert, confirm, prompt or beforeunload.
+	Type string `json:"type"`
+	// The dialog's message.
+	Message string `json:"message"`
+	// A prompt's default text.
+	DefaultPrompt string `json:"defaultPrompt"`
+	// The URL of the frame that opened it.
+	URL string `json:"url"`
+	// Whether it was accepted.
+	Accepted bool `json:"accepted"`
+	// What was typed into an accepted prompt.
+	Text string `json:"text"`
+}
+
+// How the page's dialogs are answered now.
+type DialogPolicyResponse struct {
+	// Whether dialogs are accepted.
+	Accept bool `json:"accept"`
+	// The text typed into an accepted prompt; null: its default text.
+	Text *string `json:"text,omitempty"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
 // The result of a script.
 type EvaluateResponse struct {
 	// The script's result: a string as it is, any other value JSON-encoded, null for undefined or null.
