@@ -3,6 +3,7 @@ package sessions
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	bolt "go.etcd.io/bbolt"
@@ -78,7 +79,7 @@ func (s *Store) PutState(id string, raw []byte) error {
 }
 
 func (s *Store) put(bucket []byte, id string, raw []byte) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.safely(s.db.Update, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucket).Put([]byte(id), raw)
 	})
 }
@@ -86,7 +87,7 @@ func (s *Store) put(bucket []byte, id string, raw []byte) error {
 // State reads a session's saved state; nil when there is none. State
 // written in clear before a key was set is still read.
 func (s *Store) State(id string) (raw []byte, err error) {
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.safely(s.db.View, func(tx *bolt.Tx) error {
 		if v := tx.Bucket(stateBucket).Get([]byte(id)); v != nil {
 			raw = append([]byte(nil), v...)
 		}
@@ -100,7 +101,7 @@ func (s *Store) State(id string) (raw []byte, err error) {
 
 // Delete removes a session's record and state.
 func (s *Store) Delete(id string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.safely(s.db.Update, func(tx *bolt.Tx) error {
 		return errors.Join(tx.Bucket(sessionsBucket).Delete([]byte(id)), tx.Bucket(stateBucket).Delete([]byte(id)))
 	})
 }
@@ -108,7 +109,7 @@ func (s *Store) Delete(id string) error {
 // All reads every record. A record that does not decode is reported in
 // broken, so one bad entry never stops the server.
 func (s *Store) All() (all []*Session, broken []string, err error) {
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.safely(s.db.View, func(tx *bolt.Tx) error {
 		return tx.Bucket(sessionsBucket).ForEach(func(k, v []byte) error {
 			var sess Session
 			if err := json.Unmarshal(v, &sess); err != nil || sess.ID != string(k) {
@@ -121,4 +122,16 @@ func (s *Store) All() (all []*Session, broken []string, err error) {
 		})
 	})
 	return all, broken, err
+}
+
+// safely runs a transaction; a panic inside bbolt, on a page damaged since
+// the store was checked at open, becomes a *DamagedError instead of ending
+// the server.
+func (s *Store) safely(run func(func(*bolt.Tx) error) error, fn func(*bolt.Tx) error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &DamagedError{Path: s.db.Path(), Problems: []string{fmt.Sprint(v)}}
+		}
+	}()
+	return run(fn)
 }

@@ -99,3 +99,25 @@ func writeStore(t *testing.T, path string, n int) {
 		must(t, s.PutState(id, []byte(`{"cookies":[]}`)))
 	}
 }
+
+// TestStoreDamagedWhileOpen damages a page of an open store, as a failing
+// disk would: reading it answers a *DamagedError instead of a panic.
+func TestStoreDamagedWhileOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sessions.db")
+	writeStore(t, path, 120)
+	s := openStore(t, path, nil)
+	defer s.Close()
+	raw, err := os.ReadFile(path)
+	must(t, err)
+	page := leafHolding(t, raw, "id00050")
+	offset := int64(bytes.Index(raw, page))
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	must(t, err)
+	_, err = f.WriteAt(bytes.Repeat([]byte{0xA5}, 16), offset)
+	f.Close()
+	must(t, err)
+	var damaged *DamagedError
+	if _, _, err := s.All(); !errors.As(err, &damaged) {
+		t.Errorf("reading a damaged page: %v", err)
+	}
+}
