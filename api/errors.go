@@ -24,10 +24,19 @@ var statuses = map[string]int{
 	sessionql.CodePayloadTooLarge:    http.StatusRequestEntityTooLarge,
 	sessionql.CodeTooManyRequests:    http.StatusTooManyRequests,
 	sessionql.CodeBrowserUnavailable: http.StatusServiceUnavailable,
+	sessionql.CodeSessionStopped:     http.StatusConflict,
 	sessionql.CodeForbiddenOrigin:    http.StatusForbidden,
 	sessionql.CodeInvalidHost:        http.StatusMisdirectedRequest,
 	sessionql.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
 	sessionql.CodeRequestTimeout:     http.StatusRequestTimeout,
+	sessionql.CodeStoreUnavailable:   http.StatusServiceUnavailable,
+	sessionql.CodeStateTooLarge:      http.StatusInsufficientStorage,
+}
+
+// retryAfter is when a client may try again after a refusal that passes
+// by itself, such as a store that could not write.
+var retryAfter = map[string]string{
+	sessionql.CodeStoreUnavailable: "5",
 }
 
 // writeError answers with the SPEC's error shape and the matching status.
@@ -44,6 +53,9 @@ func writeError(w http.ResponseWriter, err error) {
 	var limit *sessionql.LimitError
 	if errors.As(err, &limit) {
 		rateLimitHeaders(w.Header(), limit)
+	}
+	if secs, ok := retryAfter[code]; ok {
+		w.Header().Set("Retry-After", secs)
 	}
 	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": sessionql.ErrorMessage(err)}})
 }

@@ -41,6 +41,7 @@ func NewRouter(cfg Config, svc *sessions.Service, bql *graph.Handler) http.Handl
 	r := chi.NewRouter()
 	r.Use(m.observe, recoverer, a.checkHost, a.checkOrigin, a.corsHandler(), middleware.CleanPath)
 	r.Handle(playground.AssetsPath+"*", playground.Assets())
+	r.Get("/readyz", a.ready) // no token: load balancers probe it
 	r.Group(func(r chi.Router) {
 		r.Use(a.requireServer, a.limitBody)
 		r.Get("/healthz", a.health)

@@ -42,10 +42,10 @@ var autoAttach = map[string]bool{"autoAttach": true, "waitForDebuggerOnStart": t
 // startIdentity connects the identity client and configures the targets
 // already open, such as the first tab, before anyone else can use them. The
 // client's loop ends when the browser does.
-func (b *Browser) startIdentity(id identity) error {
-	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+func (b *Browser) startIdentity(opts LaunchOptions, id identity) error {
+	ctx, cancel := opts.readyContext()
 	defer cancel()
-	c, err := b.mux.Connect(ctx, nil)
+	c, err := b.mux.Connect(ctx, nil, asEngine)
 	if err != nil {
 		return err
 	}

@@ -29,14 +29,15 @@ var learned = struct {
 // browser: only the same build gives the exact GREASE brand and full
 // version. dir is a folder for the short-lived browser's files, removed
 // after; its path is no longer than a launch's temp dir, as Chromium's
-// socket paths under it must stay short.
-func browserUA(execPath, dir string) (uaOverride, error) {
+// socket paths under it must stay short. The launch being prepared, ready,
+// bounds the learning, so a binary that never answers fails it in time.
+func browserUA(ready LaunchOptions, execPath, dir string) (uaOverride, error) {
 	learned.Lock()
 	defer learned.Unlock()
 	if u, ok := learned.byPath[execPath]; ok {
 		return u, nil
 	}
-	u, err := learnUA(execPath, dir)
+	u, err := learnUA(ready, execPath, dir)
 	if err != nil {
 		return uaOverride{}, fmt.Errorf("learn the browser's user agent: %w", err)
 	}
@@ -44,13 +45,15 @@ func browserUA(execPath, dir string) (uaOverride, error) {
 	return *u, nil
 }
 
-func learnUA(execPath, dir string) (*uaOverride, error) {
-	b, err := Launch(LaunchOptions{ExecPath: execPath, ProfileDir: filepath.Join(dir, "p"), TempDir: dir, Headless: true})
+func learnUA(ready LaunchOptions, execPath, dir string) (*uaOverride, error) {
+	ctx, cancel := ready.readyContext()
+	defer cancel()
+	b, err := LaunchContext(ctx, LaunchOptions{ExecPath: execPath, ProfileDir: filepath.Join(dir, "p"), TempDir: dir, Headless: true})
 	if err != nil {
 		return nil, err
 	}
 	defer b.Close()
-	p, err := b.OpenPage()
+	p, err := b.OpenPageContext(ctx)
 	if err != nil {
 		return nil, err
 	}

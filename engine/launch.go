@@ -37,9 +37,14 @@ type LaunchOptions struct {
 	BrowserUser   string // the user Chromium runs as when the server is root; see user.go
 	BlockPrivate  bool   // BLOCK_PRIVATE_NETWORKS: see egress.go
 
+	MaxAnswerBytes int // MAX_ANSWER_BYTES: the largest reply the engine reads; 0 for DefaultMaxAnswerBytes
+	MaxTabs        int // MAX_TABS: pages the browser may have open; 0 for DefaultMaxTabs
+
 	run     *runAs // the resolved BrowserUser, nil to run as the server's user
 	sandbox bool   // whether Chromium's sandbox is on for this start
 	egress  string // the address of the egress proxy when BlockPrivate is on; see egress.go
+
+	ready context.Context // bounds the start; see LaunchContext
 }
 
 // Size is a width and a height in CSS pixels.
@@ -60,6 +65,7 @@ type Browser struct {
 	identity identity       // what the browser reports about itself
 	stealth  bool           // users' clients get the runtime shim; see runtime_shim.go
 	policy   *userPolicy    // what users' commands may do; see cdppolicy.go
+	tabs     *tabLimit      // closes pages past MAX_TABS; see tablimit.go
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -78,6 +84,9 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 	if err == nil {
 		go func() { <-b.Done(); closeEgress() }() // the egress proxy lives as long as the browser
 		err = b.sendDownloads()
+	}
+	if err == nil {
+		err = b.startTabLimit(opts)
 	}
 	if err != nil {
 		if b != nil {
@@ -104,7 +113,7 @@ func startWithIdentity(opts LaunchOptions) (*Browser, error) {
 		return b, err
 	}
 	b.identity = id
-	if err := b.startIdentity(id); err != nil {
+	if err := b.startIdentity(opts, id); err != nil {
 		b.Kill()
 		return nil, fmt.Errorf("give the browser its identity: %w", err)
 	}
@@ -138,11 +147,10 @@ func start(opts LaunchOptions) (*Browser, error) {
 	}
 	b := &Browser{cmd: cmd, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth, policy: newUserPolicy(opts)}
 	b.policy.history = b.navigationHistory
-	b.mux = newMux(chromeIn, chromeOut)
+	b.mux = newMux(chromeIn, chromeOut, opts.MaxAnswerBytes)
 	go b.wait()
-	if err := b.mux.ready(context.Background()); err != nil {
-		b.Kill()
-		return nil, fmt.Errorf("%w; the browser said: %s", err, stderr)
+	if err := b.ready(opts, stderr); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -19,9 +20,12 @@ const openTimeout = 20 * time.Second
 // Page is the tab of a live session on which BrowserQL steps run. Its
 // contexts live as long as the browser; every step gets its own deadline.
 type Page struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	client *Client
+	ctx     context.Context
+	cancel  context.CancelCauseFunc // its cause is why the page ended; see Stop
+	client  *Client
+	stuck   atomic.Bool           // a script still ran after a step's deadline; see unstick.go
+	killed  atomic.Int64          // scripts stopped with Runtime.terminateExecution
+	stopErr atomic.Pointer[error] // why Stop ended the page; see stop.go
 
 	mu    sync.Mutex
 	world int64 // the engine's isolated world in the main frame, 0 if unknown
@@ -42,17 +46,32 @@ func engineIntercept(method string) (json.RawMessage, bool, bool) {
 	return nil, false, false
 }
 
-// OpenPage attaches the engine to the browser's first tab.
+// OpenPage is OpenPageContext bounded by openTimeout alone, for tools and
+// tests outside any request.
 func (b *Browser) OpenPage() (*Page, error) {
-	client, err := b.mux.Connect(context.Background(), engineIntercept)
+	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	defer cancel()
+	return b.OpenPageContext(ctx)
+}
+
+// OpenPageContext attaches the engine to the browser's first tab, giving up
+// when ctx ends or after openTimeout.
+func (b *Browser) OpenPageContext(ctx context.Context) (*Page, error) {
+	return b.openPage(ctx, chromedp.WithDetachOnCancel())
+}
+
+// openPage attaches the engine to a tab that opts choose, the first by
+// default. The page's own context lives until Close or Stop, not with ctx.
+func (b *Browser) openPage(ctx context.Context, opts ...chromedp.ContextOption) (*Page, error) {
+	client, err := b.mux.Connect(ctx, engineIntercept, asEngine)
 	if err != nil {
 		return nil, err
 	}
-	life, stop := context.WithCancel(context.Background())
+	life, stop := context.WithCancelCause(context.Background())
 	allocCtx, _ := chromedp.NewAllocatorContext(life, allocator{ctx: life, client: client})
-	tabCtx, _ := chromedp.NewContext(allocCtx, chromedp.WithDetachOnCancel())
+	tabCtx, _ := chromedp.NewContext(allocCtx, opts...)
 	p := &Page{ctx: tabCtx, cancel: stop, client: client, allowFileURLs: b.policy.allowFileURLs}
-	err = p.attach()
+	err = p.attach(ctx)
 	if err == nil {
 		err = p.adoptIdentity(b.identity)
 	}
@@ -64,24 +83,28 @@ func (b *Browser) OpenPage() (*Page, error) {
 }
 
 // attach runs the first chromedp call on the tab's own long-lived context, as
-// chromedp binds the tab to it, and gives up if the browser does not answer.
-func (p *Page) attach() error {
+// chromedp binds the tab to it, and gives up if the browser does not answer
+// within openTimeout or before ctx ends.
+func (p *Page) attach(ctx context.Context) error {
 	done := make(chan error, 1)
 	go func() { done <- chromedp.Do(p.ctx) }()
+	timer := time.NewTimer(openTimeout)
+	defer timer.Stop()
 	select {
 	case err := <-done:
 		return err
-	case <-time.After(openTimeout):
-		p.cancel()
-		<-done
-		return errors.New("the browser did not open its tab in time")
+	case <-timer.C:
+	case <-ctx.Done():
 	}
+	p.cancel(nil)
+	<-done
+	return errors.New("the browser did not open its tab in time")
 }
 
 // Close detaches the engine from the tab; the tab itself stays with the
 // browser.
 func (p *Page) Close() {
-	p.cancel()
+	p.cancel(nil)
 	p.client.Close()
 }
 
@@ -92,11 +115,20 @@ func (p *Page) target() *chromedp.Target { return chromedp.FromContext(p.ctx).Ta
 func (p *Page) frameID() cdp.FrameID { return cdp.FrameID(p.target().TargetID) }
 
 // step derives the context of one step from the request: it ends at the
-// step's timeout, when the request ends, or when the browser goes.
+// step's timeout, when the request ends, or when the browser goes. A step
+// that its context ended may have left a script running; its cancel makes
+// sure the tab answers again before the next step (see unstick).
 func (p *Page) step(req context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(p.ctx, timeout)
+	ctx, cancel := context.WithTimeout(context.WithValue(p.ctx, pageKey{}, p), timeout)
 	stop := context.AfterFunc(req, cancel)
-	return ctx, func() { stop(); cancel() }
+	return ctx, func() {
+		ended := ctx.Err() != nil && p.ctx.Err() == nil
+		stop()
+		cancel()
+		if ended {
+			p.unstick()
+		}
+	}
 }
 
 // isolatedWorld returns the engine's own execution context in the main frame,

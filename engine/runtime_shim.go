@@ -433,7 +433,11 @@ func (s *runtimeShim) mainWorld(ctx context.Context, session, frameID string) (i
 	var w struct{ ExecutionContextID int64 }
 	json.Unmarshal(iso, &w)
 	const group = "sessionql-shim"
-	defer m.call(context.Background(), session, "Runtime.releaseObjectGroup", map[string]any{"objectGroup": group})
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shimTimeout)
+		defer cancel()
+		m.call(ctx, session, "Runtime.releaseObjectGroup", map[string]any{"objectGroup": group})
+	}()
 	raw, err := m.call(ctx, session, "Runtime.evaluate", map[string]any{"expression": "document", "contextId": w.ExecutionContextID, "objectGroup": group})
 	if err != nil {
 		return 0, err

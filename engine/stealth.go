@@ -19,7 +19,7 @@ func identityFor(opts LaunchOptions) (identity, error) {
 	if !opts.Stealth && opts.UserAgent == "" && opts.Lang == "" {
 		return id, nil
 	}
-	own, err := browserUA(opts.ExecPath, filepath.Clean(opts.TempDir)+"u")
+	own, err := browserUA(opts, opts.ExecPath, filepath.Clean(opts.TempDir)+"u")
 	if err != nil {
 		return identity{}, err
 	}

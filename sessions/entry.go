@@ -26,6 +26,10 @@ type entry struct {
 	savedAt  time.Time // the last checkpoint
 	stopped  bool
 
+	pingedAt time.Time       // when a health ping still unanswered was sent; zero when none is; see health.go
+	wedged   *engine.Browser // the browser killed for not answering, until it has exited
+	lost     bool            // the last browser was killed or crashed: the next start is a relaunch
+
 	saving sync.Mutex // serialises checkpoints; guards saved
 	saved  savedState
 }
@@ -167,23 +171,41 @@ func (e *entry) detach(force bool) (*engine.Browser, *engine.Page) {
 }
 
 // forget drops b if it is still the session's browser, after it exited by
-// itself, and returns its page to close.
-func (e *entry) forget(b *engine.Browser) *engine.Page {
+// itself or was killed for not answering (killed), and returns its page to
+// close.
+func (e *entry) forget(b *engine.Browser) (page *engine.Page, killed bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.browser != b {
-		return nil
+	killed = e.wedged == b
+	if e.wedged == b {
+		e.wedged = nil
 	}
-	page := e.page
+	if e.browser != b {
+		return nil, killed
+	}
+	page = e.page
 	e.browser, e.page = nil, nil
-	return page
+	e.lost = true
+	return page, killed
 }
 
 // stop marks the session stopped, so no browser starts for it again, and
-// takes its browser away to be killed.
+// takes its browser away to be killed. Its page is stopped at once, so that
+// a request running on it ends now with session_stopped.
 func (e *entry) stop() (*engine.Browser, *engine.Page) {
 	e.mu.Lock()
 	e.stopped = true
 	e.mu.Unlock()
-	return e.detach(true)
+	b, page := e.detach(true)
+	if page != nil {
+		page.Stop(errSessionStopped(e.id))
+	}
+	return b, page
+}
+
+// isStopped reports whether the session was stopped.
+func (e *entry) isStopped() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stopped
 }

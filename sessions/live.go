@@ -18,8 +18,10 @@ const startTimeout = 30 * time.Second
 
 // Acquire gives a BrowserQL request the session's page, waking its browser
 // if needed, once no other request runs on it. release saves the session's
-// state and ends the request; it may be called more than once.
-func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func(), error) {
+// state and ends the request; it may be called more than once, and says
+// when the state could not be stored, so that the request is not
+// acknowledged as saved.
+func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func() error, error) {
 	e, err := s.entry(id)
 	if err != nil {
 		return nil, nil, err
@@ -32,15 +34,15 @@ func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func(),
 		e.endTurn()
 		return nil, nil, err
 	}
-	if page, err = s.ensurePage(e, page); err != nil {
+	if page, err = s.ensurePage(ctx, e, page); err != nil {
 		s.done(e)
 		e.endTurn()
 		return nil, nil, err
 	}
-	return page, sync.OnceFunc(func() {
-		s.checkpoint(e, page)
-		s.done(e)
-		e.endTurn()
+	return page, sync.OnceValue(func() error {
+		defer e.endTurn()
+		defer s.done(e)
+		return s.finishRequest(e, page)
 	}), nil
 }
 
@@ -58,7 +60,7 @@ func (s *Service) Use(ctx context.Context, id string) (*engine.Browser, func(), 
 	}
 	return b, sync.OnceFunc(func() {
 		if page := e.currentPage(); page != nil {
-			s.checkpoint(e, page) // a BrowserQL request may have replaced the page
+			slogErr("could not checkpoint after a client left", s.checkpoint(e, page), "session", e.id) // a BrowserQL request may have replaced the page
 		}
 		s.done(e)
 	}), nil
@@ -71,10 +73,24 @@ func (s *Service) done(e *entry) {
 
 // use counts one user of the session's browser, starting it when it is not
 // running. A slot is taken before the profile is locked, so that a request
-// waiting in the queue holds nothing that others wait for.
+// waiting in the queue holds nothing that others wait for. A running
+// browser that does not answer is killed and started again.
 func (s *Service) use(ctx context.Context, e *entry) (*engine.Page, *engine.Browser, error) {
-	if page, b, ok, err := e.join(); ok || err != nil {
-		return page, b, err
+	for {
+		page, b, ok, err := e.join()
+		if !ok || err != nil {
+			if err != nil {
+				return nil, nil, err
+			}
+			break
+		}
+		if s.healthy(ctx, e, b) == nil {
+			return page, b, nil
+		}
+		s.done(e)
+		if err := waitExit(ctx, b); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := s.slots.acquire(ctx, s.evict); err != nil {
 		return nil, nil, err
@@ -97,11 +113,11 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 	if page, b, ok, err := e.join(); ok || err != nil {
 		return page, b, false, err
 	}
-	if s.isClosing() {
+	if s.isClosing() || s.life.Err() != nil {
 		return nil, nil, false, errShuttingDown()
 	}
 	start := time.Now()
-	b, page, err = s.launch(e)
+	b, page, err = s.launch(ctx, e)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -112,6 +128,7 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 		return nil, nil, false, errStoppedNotFound(e.id)
 	}
 	s.metrics.wake(time.Since(start))
+	s.noteRelaunch(e)
 	s.watchers.Add(1)
 	go s.watch(e, b)
 	return page, b, true, nil
@@ -127,24 +144,28 @@ func errShuttingDown() error {
 
 // launch starts the session's browser from its profile, opens its page and
 // puts back the state saved outside Chromium, before anyone uses the page.
-func (s *Service) launch(e *entry) (*engine.Browser, *engine.Page, error) {
+// The start is bounded by launchContext; the browser then lives on its own.
+func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engine.Page, error) {
+	ctx, cancel := s.launchContext(ctx)
+	defer cancel()
 	e.mu.Lock()
 	sess := e.sess.clone()
 	e.mu.Unlock()
 	if _, err := os.Stat(s.profileDir(sess.ID)); sess.Started && err != nil {
 		return nil, nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The profile of session %s is missing from the data directory, so its browser cannot start with its state; stop the session and create a new one.", sess.ID)
 	}
-	b, err := engine.Launch(s.launchOptions(sess))
+	b, err := engine.LaunchContext(ctx, s.launchOptions(sess))
+	s.noteLaunch(ctx, err)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, s.launchError(err)
 	}
-	page, err := b.OpenPage()
+	page, err := b.OpenPageContext(ctx)
 	if err == nil {
-		err = page.SetSessionViewport(context.Background(), sess.Options.Viewport)
+		err = page.SetSessionViewport(ctx, sess.Options.Viewport)
 	}
 	if err == nil {
 		s.restore(e, page)
-		err = s.firstStart(e, sess, page)
+		err = s.firstStart(ctx, e, sess, page)
 	}
 	if err != nil {
 		if page != nil {
@@ -157,12 +178,12 @@ func (s *Service) launch(e *entry) (*engine.Browser, *engine.Page, error) {
 }
 
 // firstStart visits the startUrl the first time the session's browser runs.
-func (s *Service) firstStart(e *entry, sess *Session, page *engine.Page) error {
+func (s *Service) firstStart(ctx context.Context, e *entry, sess *Session, page *engine.Page) error {
 	if sess.Started {
 		return nil
 	}
 	if sess.Options.StartURL != "" {
-		if _, err := page.Goto(context.Background(), sess.Options.StartURL, engine.Load, startTimeout); err != nil {
+		if _, err := page.Goto(ctx, sess.Options.StartURL, engine.Load, startTimeout); err != nil {
 			slog.Warn("startUrl did not load", "session", sess.ID, "err", err)
 		}
 	}
@@ -183,6 +204,9 @@ func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
 		Timezone:   o.Timezone,
 		UserAgent:  o.UserAgent,
 
+		MaxAnswerBytes: s.cfg.MaxAnswerBytes,
+		MaxTabs:        s.cfg.MaxTabs,
+
 		DownloadDir:   s.downloadsDir(sess.ID),
 		UploadDir:     s.uploadsDir(sess.ID),
 		AllowFileURLs: s.cfg.AllowFileURLs,
@@ -201,9 +225,11 @@ func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
 func (s *Service) watch(e *entry, b *engine.Browser) {
 	defer s.watchers.Done()
 	<-b.Done()
-	if page := e.forget(b); page != nil {
-		slog.Warn("browser exited unexpectedly; the next use relaunches it", "session", e.id)
-		s.metrics.crashes.Inc()
+	if page, killed := e.forget(b); page != nil {
+		if !killed {
+			slog.Warn("browser exited unexpectedly; the next use relaunches it", "session", e.id)
+			s.metrics.crashes.Inc()
+		}
 		page.Close()
 	}
 	s.slots.release()
@@ -212,7 +238,11 @@ func (s *Service) watch(e *entry, b *engine.Browser) {
 // hibernate closes an idle browser gracefully, so it flushes its state to
 // the profile; force closes it even while clients use it, at shutdown.
 func (s *Service) hibernate(e *entry, force bool) bool {
-	e.lockWake(context.Background())
+	ctx, cancel := s.bounded(lockTimeout)
+	defer cancel()
+	if err := e.lockWake(ctx); err != nil {
+		return false
+	}
 	defer e.unlockWake()
 	return s.hibernateHeld(e, force)
 }
@@ -224,6 +254,9 @@ func (s *Service) hibernateHeld(e *entry, force bool) bool {
 	b, page := e.detach(force)
 	if b == nil {
 		return false
+	}
+	if s.abandonWedged(e, b, page) {
+		return true
 	}
 	s.closeSaving(e, page, func() bool {
 		err := b.Close()

@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -13,6 +14,11 @@ type metrics struct {
 	wakes        prometheus.Histogram
 	hibernations prometheus.Counter
 	crashes      prometheus.Counter
+
+	// Counters that /pressure reports too.
+	wedged     atomic.Int64 // browsers killed for not answering; see health.go
+	relaunched atomic.Int64 // browsers started again after one was killed or crashed
+	terminated atomic.Int64 // scripts stopped after their step's deadline
 }
 
 func newMetrics() *metrics {
@@ -29,10 +35,14 @@ func newMetrics() *metrics {
 func (m *metrics) wake(d time.Duration) { m.wakes.Observe(d.Seconds()) }
 
 var pressureDescs = struct {
-	live, busy, hibernated, sessions, queued, maxBrowsers, maxSessions, maxQueue, rejected, recent, available *prometheus.Desc
+	live, busy, wedged, wedgedTotal, relaunched, terminated, hibernated, sessions, queued, maxBrowsers, maxSessions, maxQueue, rejected, recent, available *prometheus.Desc
 }{
 	live:        prometheus.NewDesc("sessionql_live_browsers", "Browser processes running now.", nil, nil),
 	busy:        prometheus.NewDesc("sessionql_busy_browsers", "Live browsers with a running request or a CDP client.", nil, nil),
+	wedged:      prometheus.NewDesc("sessionql_wedged_browsers", "Live browsers known not to answer, about to be killed.", nil, nil),
+	wedgedTotal: prometheus.NewDesc("sessionql_browsers_wedged_total", "Browsers killed because they did not answer a health ping, or a stuck tab could not be freed.", nil, nil),
+	relaunched:  prometheus.NewDesc("sessionql_browser_relaunches_total", "Browsers started again from their session's saved state after one was killed or crashed.", nil, nil),
+	terminated:  prometheus.NewDesc("sessionql_scripts_terminated_total", "Scripts stopped with Runtime.terminateExecution after their step's timeout.", nil, nil),
 	hibernated:  prometheus.NewDesc("sessionql_hibernated_sessions", "Sessions whose browser is not running.", nil, nil),
 	sessions:    prometheus.NewDesc("sessionql_sessions", "Sessions in the store.", nil, nil),
 	queued:      prometheus.NewDesc("sessionql_queue_length", "Requests waiting for a browser slot.", nil, nil),
@@ -58,6 +68,7 @@ func (s *Service) Collect(ch chan<- prometheus.Metric) {
 	}
 	gauge(d.live, p.LiveBrowsers)
 	gauge(d.busy, p.BusyBrowsers)
+	gauge(d.wedged, p.WedgedBrowsers)
 	gauge(d.hibernated, p.HibernatedSessions)
 	gauge(d.sessions, p.Sessions)
 	gauge(d.queued, p.Queued)
@@ -74,4 +85,10 @@ func (s *Service) Collect(ch chan<- prometheus.Metric) {
 	s.metrics.wakes.Collect(ch)
 	s.metrics.hibernations.Collect(ch)
 	s.metrics.crashes.Collect(ch)
+	counter := func(desc *prometheus.Desc, v int64) {
+		ch <- prometheus.MustNewConstMetric(desc, prometheus.CounterValue, float64(v))
+	}
+	counter(d.wedgedTotal, s.metrics.wedged.Load())
+	counter(d.relaunched, s.metrics.relaunched.Load())
+	counter(d.terminated, s.metrics.terminated.Load())
 }

@@ -11,7 +11,8 @@ const recentWindow = time.Minute
 // Pressure is the load of the server, as /pressure reports it.
 type Pressure struct {
 	LiveBrowsers       int  `json:"liveBrowsers"`
-	BusyBrowsers       int  `json:"busyBrowsers"` // live with a running request or a CDP client
+	BusyBrowsers       int  `json:"busyBrowsers"`   // live with a running request or a CDP client
+	WedgedBrowsers     int  `json:"wedgedBrowsers"` // live but known not to answer: about to be killed
 	HibernatedSessions int  `json:"hibernatedSessions"`
 	Sessions           int  `json:"sessions"`
 	Queued             int  `json:"queued"`
@@ -20,19 +21,28 @@ type Pressure struct {
 	MaxQueue           int  `json:"maxQueue"`
 	Rejected           int  `json:"rejected"`         // since the server started
 	RecentRejections   int  `json:"recentRejections"` // in the last minute
+	Wedged             int  `json:"wedged"`           // browsers killed for not answering, since the server started
+	Relaunched         int  `json:"relaunched"`       // browsers started again after one was killed or crashed
 	IsAvailable        bool `json:"isAvailable"`
 }
 
 // Pressure reports live browsers, sessions, the queue and the limits.
 // isAvailable is true while a new session can be created and a request for
 // a hibernated session gets a browser without being refused: a slot is
-// free, an idle browser can be hibernated for it, or the queue has room.
+// free, an idle browser that answers can be hibernated for it, or the
+// queue has room and some live browser answers. Wedged browsers do not
+// count as room: while they hold every slot, isAvailable is false.
 func (s *Service) Pressure() Pressure {
 	entries := s.all()
-	live, idle := 0, 0
+	now := time.Now()
+	live, idle, wedged := 0, 0, 0
 	for _, e := range entries {
 		e.mu.Lock()
-		if e.browser != nil {
+		switch {
+		case e.wedgedNow(now):
+			live++
+			wedged++
+		case e.browser != nil:
 			live++
 			if e.users == 0 {
 				idle++
@@ -41,12 +51,14 @@ func (s *Service) Pressure() Pressure {
 		e.mu.Unlock()
 	}
 	used, waiting := s.slots.load()
-	total, recent := s.slots.rejections.counts(time.Now())
+	total, recent := s.slots.rejections.counts(now)
+	room := used < s.cfg.MaxBrowsers || idle > 0 || waiting < s.cfg.Queue && wedged < used
 	return Pressure{
-		LiveBrowsers: used, BusyBrowsers: live - idle, HibernatedSessions: len(entries) - live, Sessions: len(entries),
+		LiveBrowsers: used, BusyBrowsers: live - idle - wedged, WedgedBrowsers: wedged, HibernatedSessions: len(entries) - live, Sessions: len(entries),
 		Queued: waiting, MaxBrowsers: s.cfg.MaxBrowsers, MaxSessions: s.cfg.MaxSessions, MaxQueue: s.cfg.Queue,
 		Rejected: total, RecentRejections: recent,
-		IsAvailable: len(entries) < s.cfg.MaxSessions && (used < s.cfg.MaxBrowsers || idle > 0 || waiting < s.cfg.Queue),
+		Wedged: int(s.metrics.wedged.Load()), Relaunched: int(s.metrics.relaunched.Load()),
+		IsAvailable: len(entries) < s.cfg.MaxSessions && room,
 	}
 }
 

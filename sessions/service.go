@@ -28,10 +28,23 @@ type Config struct {
 	BrowserUser          string
 	AllowFileURLs        bool
 	BlockPrivateNetworks bool
-	// StateKey, 32 bytes, encrypts the state kept outside Chromium in the
-	// store; nil keeps it in clear.
+	// LaunchTimeout bounds a browser's start; zero means engine.LaunchTimeout.
+	LaunchTimeout time.Duration
+	// MaxStateBytes bounds the cookies and storage kept per session outside
+	// Chromium; zero means DefaultMaxStateBytes.
+	MaxStateBytes int
+	// MaxAnswerBytes and MaxTabs bound each browser (MAX_ANSWER_BYTES,
+	// MAX_TABS); zero means the engine's defaults.
+	MaxAnswerBytes int
+	MaxTabs        int
+	// StateKey, 32 bytes, encrypts that state in the store; nil keeps it
+	// in clear.
 	StateKey []byte
 }
+
+// DefaultMaxStateBytes is MAX_STATE_BYTES when none is set: twice what
+// Chromium lets one origin keep in localStorage, with room for cookies.
+const DefaultMaxStateBytes = 16 << 20
 
 // Service holds every session, wakes their browsers on demand and
 // hibernates or stops them. Open starts it; Close hibernates every live
@@ -47,8 +60,11 @@ type Service struct {
 	broken   map[string]bool // unreadable records: they answer a clear error
 	creating int             // creates between the limit check and the store write
 	closing  bool
+	launched error // why the last launch failed, nil after one succeeded; see Ready
 
 	stop     chan struct{}
+	life     context.Context // ends at Drain: launches under way give up
+	endLife  context.CancelFunc
 	wg       sync.WaitGroup // the tend loop and the endings it started
 	watchers sync.WaitGroup // one per live browser, until its process exits
 }
@@ -56,6 +72,9 @@ type Service struct {
 // Open loads the store, ends browsers that a previous server left behind,
 // and starts the loop that expires and hibernates sessions.
 func Open(cfg Config) (*Service, error) {
+	if cfg.MaxStateBytes <= 0 {
+		cfg.MaxStateBytes = DefaultMaxStateBytes
+	}
 	if err := prepareDirs(cfg); err != nil {
 		return nil, err
 	}
@@ -64,6 +83,7 @@ func Open(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, store: store, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
+	s.life, s.endLife = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {
 		store.Close()
 		return nil, err
@@ -99,6 +119,7 @@ func (s *Service) Close() error {
 	s.closing = true
 	s.mu.Unlock()
 	close(s.stop)
+	s.Drain()
 	s.slots.close()
 	s.wg.Wait()
 	var wg sync.WaitGroup
@@ -131,7 +152,8 @@ func (s *Service) Create(opts Options, ttl time.Duration, metadata json.RawMessa
 	}
 	s.mu.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("store session: %w", err)
+		slog.Error("could not store a new session", "err", err)
+		return nil, storeUnavailable("the new session, so it was not created")
 	}
 	return sess.clone(), nil
 }
@@ -219,7 +241,8 @@ func (s *Service) save(e *entry, change func(*Session)) error {
 		next := e.sess.clone()
 		change(next)
 		if err := s.store.Put(next); err != nil {
-			return err
+			slog.Error("could not store a session's record", "session", e.id, "err", err)
+			return storeUnavailable("the session's record")
 		}
 		e.sess = next
 		return nil
@@ -279,7 +302,12 @@ func (s *Service) finish(e *entry) error {
 		<-b.Done()
 		page.Close()
 	}
-	e.lockWake(context.Background())
+	ctx, cancel := s.bounded(lockTimeout)
+	defer cancel()
+	if lockErr := e.lockWake(ctx); lockErr != nil {
+		slog.Warn("a start of the stopped session's browser did not end in time; its profile is removed when it does", "session", e.id)
+		return err
+	}
 	defer e.unlockWake()
 	if rmErr := s.removeDirs(e.id); err == nil {
 		err = rmErr

@@ -1,6 +1,9 @@
 package sessions
 
 import (
+	"context"
+	"errors"
+
 	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/engine"
 )
@@ -9,8 +12,10 @@ import (
 // browser and may close the engine's tab; then the engine attaches to
 // another tab, opening a blank one when none is left. The caller counts as
 // a user of the session and holds its turn.
-func (s *Service) ensurePage(e *entry, page *engine.Page) (*engine.Page, error) {
-	if page.Alive() {
+// A browser that does not answer is killed; the error says so.
+func (s *Service) ensurePage(ctx context.Context, e *entry, page *engine.Page) (*engine.Page, error) {
+	alive, err := page.Alive(ctx)
+	if alive {
 		return page, nil
 	}
 	e.mu.Lock()
@@ -19,7 +24,12 @@ func (s *Service) ensurePage(e *entry, page *engine.Page) (*engine.Page, error) 
 	if b == nil {
 		return nil, errStoppedNotFound(e.id)
 	}
-	fresh, err := b.ReopenPage(page)
+	if errors.Is(err, engine.ErrNoAnswer) && ctx.Err() == nil {
+		if err := s.checkAnswers(ctx, e, b); err != nil {
+			return nil, err
+		}
+	}
+	fresh, err := b.ReopenPage(ctx, page)
 	if err != nil {
 		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The session's tab was closed and no new one could be opened: %v.", err)
 	}

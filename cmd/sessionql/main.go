@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, ready c
 		return err
 	}
 	defer svc.Close()
+	defer context.AfterFunc(ctx, svc.Drain)() // a signal ends browser launches under way at once
 	bql, err := graph.NewHandler(version)
 	if err != nil {
 		return err
