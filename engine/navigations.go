@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -22,6 +23,7 @@ type navigation struct {
 	entries []*navEntry   // the latest navLogSize navigations, oldest first
 	seq     int           // navigations seen so far
 	claimed int           // the seq of the last navigation a step returned
+	asked   bool          // the page asked for a navigation that has not started yet
 	handed  int           // the seq of the last navigation waitForNavigation returned, or of the request's start
 	changed chan struct{} // closed and replaced on every change
 }
@@ -34,6 +36,7 @@ type navEntry struct {
 	response *network.Response
 	reached  map[string]bool // lifecycle events, and "commit"
 	instant  bool            // complete as soon as it happened
+	ended    bool            // its document request finished or failed
 }
 
 // navigations returns the tab's navigation log, starting it on first use.
@@ -68,7 +71,12 @@ func (n *navigation) record(ev any) bool {
 		if ev.Type != network.ResourceTypeDocument || ev.FrameID != n.frame || string(ev.RequestID) != string(ev.LoaderID) {
 			return false
 		}
-		n.entry(ev.LoaderID).url = ev.Request.URL
+		n.entry(ev.LoaderID).url, n.asked = ev.Request.URL, false
+	case *page.EventFrameRequestedNavigation:
+		if ev.FrameID != n.frame || ev.Disposition != page.ClientNavigationDispositionCurrentTab {
+			return false
+		}
+		n.asked = true
 	case *network.EventResponseReceived:
 		if ev.Type != network.ResourceTypeDocument || ev.FrameID != n.frame {
 			return false
@@ -79,6 +87,10 @@ func (n *navigation) record(ev any) bool {
 			return false
 		}
 		n.entry(ev.LoaderID).reached[ev.Name] = true
+	case *network.EventLoadingFinished:
+		return n.end(string(ev.RequestID))
+	case *network.EventLoadingFailed:
+		return n.end(string(ev.RequestID))
 	case *page.EventFrameNavigated:
 		return ev.Frame.ID == n.frame && n.navigated(ev)
 	case *page.EventNavigatedWithinDocument:
@@ -86,6 +98,7 @@ func (n *navigation) record(ev any) bool {
 			return false
 		}
 		n.add("", ev.URL).instant = true
+		n.asked = false
 	default:
 		return false
 	}
@@ -93,6 +106,7 @@ func (n *navigation) record(ev any) bool {
 }
 
 func (n *navigation) navigated(ev *page.EventFrameNavigated) bool {
+	n.asked = false
 	if ev.Type == page.NavigationTypeBackForwardCacheRestore {
 		n.add("", ev.Frame.URL).instant = true
 		return true
@@ -100,6 +114,63 @@ func (n *navigation) navigated(ev *page.EventFrameNavigated) bool {
 	e := n.entry(ev.Frame.LoaderID)
 	e.reached["commit"], e.url = true, ev.Frame.URL
 	return true
+}
+
+// end notes that the document request of a navigation (whose request id
+// is its loader id) finished or failed.
+func (n *navigation) end(requestID string) bool {
+	for _, e := range n.entries {
+		if string(e.loader) == requestID && requestID != "" {
+			e.ended = true
+			return true
+		}
+	}
+	return false
+}
+
+// pending tells whether a navigation started and has neither replaced the
+// document nor ended.
+func (n *navigation) pending() bool {
+	if n.asked {
+		return true
+	}
+	for _, e := range n.entries {
+		if e.loader != "" && e.url != "" && !e.committed() && !e.ended {
+			return true
+		}
+	}
+	return false
+}
+
+// Settle waits, up to limit, until no navigation of the main frame is in
+// flight, so that a request that ends with a click submitting a form leaves
+// no navigation for the next request's goto to trip over. A task's round
+// trip through the page first lets a navigation the page has just
+// scheduled (a form submission) be asked for.
+func (p *Page) Settle(limit time.Duration) {
+	n, err := p.navigations()
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, limit)
+	defer cancel()
+	p.callInWorld(ctx, `function() { return new Promise((ok) => setTimeout(ok, 0)); }`, nil)
+	for {
+		n.mu.Lock()
+		busy, changed := n.pending(), n.changed
+		n.mu.Unlock()
+		if !busy {
+			return
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			n.mu.Lock()
+			n.asked = false // a navigation asked for and never begun does not hold up every request
+			n.mu.Unlock()
+			return
+		}
+	}
 }
 
 // entry returns the navigation of a loader, adding it when it is new.

@@ -301,3 +301,22 @@ func TestDialogs(t *testing.T) {
 		t.Errorf("after a late alert, title = %q", got)
 	}
 }
+
+// TestNoNavigationLeftInFlight ends requests with a click that submits a
+// form; the next request's goto must not meet that navigation.
+func TestNoNavigationLeftInFlight(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	for i := range 4 {
+		mutate(t, srv.URL, `mutation {
+			goto(url: "`+pages.URL+`/form.html") { status }
+			click(selector: "#submit") { time }
+		}`)
+		res := mutate(t, srv.URL, `mutation { goto(url: "`+pages.URL+`/list.html") { status } title { title } }`)
+		wantErrors(t, res, map[string]string{})
+		if got := field[struct{ Title string }](t, res, "title").Title; got != "List" {
+			t.Errorf("round %d: title = %q", i, got)
+		}
+	}
+}

@@ -12,6 +12,10 @@ import (
 // DefaultTimeout is how long a waiting field waits unless it says otherwise.
 const DefaultTimeout = 30 * time.Second
 
+// settleLimit bounds how long a request's end waits for a navigation it
+// left in flight to replace the document.
+const settleLimit = 5 * time.Second
+
 // Request is the state of one BrowserQL request: the page its fields run on
 // and what earlier fields set for later ones.
 type Request struct {
@@ -86,8 +90,9 @@ func (r *Request) begin() error {
 	return nil
 }
 
-// end undoes what only lasts for the request: the recording, answering
-// dialogs, and blocking by reject and routing by proxy.
+// end lets a navigation the request started replace the document, then
+// undoes what only lasts for the request: the recording, answering dialogs,
+// and blocking by reject and routing by proxy.
 func (r *Request) end() {
 	if r.Page == nil {
 		return
@@ -95,6 +100,7 @@ func (r *Request) end() {
 	if r.Recording != nil {
 		r.Recording.Close()
 	}
+	r.Page.Settle(settleLimit)
 	if r.Dialogs != nil {
 		r.Dialogs.Close()
 	}
