@@ -20,12 +20,13 @@ const navLogSize = 32
 type navigation struct {
 	frame   cdp.FrameID
 	mu      sync.Mutex
-	entries []*navEntry   // the latest navLogSize navigations, oldest first
-	seq     int           // navigations seen so far
-	claimed int           // the seq of the last navigation a step returned
-	asked   bool          // the page asked for a navigation that has not started yet
-	handed  int           // the seq of the last navigation waitForNavigation returned, or of the request's start
-	changed chan struct{} // closed and replaced on every change
+	entries []*navEntry                  // the latest navLogSize navigations, oldest first
+	seq     int                          // navigations seen so far
+	claimed int                          // the seq of the last navigation a step returned
+	asked   bool                         // the page asked for a navigation that has not started yet
+	byURL   map[string]*network.Response // the latest response of each document URL, for back-forward cache restores
+	handed  int                          // the seq of the last navigation waitForNavigation returned, or of the request's start
+	changed chan struct{}                // closed and replaced on every change
 }
 
 // navEntry is one navigation of the main frame.
@@ -82,6 +83,7 @@ func (n *navigation) record(ev any) bool {
 			return false
 		}
 		n.entry(ev.LoaderID).response = ev.Response
+		n.remember(ev.Response)
 	case *page.EventLifecycleEvent:
 		if ev.FrameID != n.frame {
 			return false
@@ -108,12 +110,22 @@ func (n *navigation) record(ev any) bool {
 func (n *navigation) navigated(ev *page.EventFrameNavigated) bool {
 	n.asked = false
 	if ev.Type == page.NavigationTypeBackForwardCacheRestore {
-		n.add("", ev.Frame.URL).instant = true
+		e := n.add("", ev.Frame.URL)
+		e.instant, e.response = true, n.byURL[ev.Frame.URL] // the document's own response, as when it first loaded
 		return true
 	}
 	e := n.entry(ev.Frame.LoaderID)
 	e.reached["commit"], e.url = true, ev.Frame.URL
 	return true
+}
+
+// remember keeps a document's response for when the back-forward cache
+// restores it, which answers no new one.
+func (n *navigation) remember(r *network.Response) {
+	if n.byURL == nil || len(n.byURL) >= 4*navLogSize {
+		n.byURL = map[string]*network.Response{}
+	}
+	n.byURL[r.URL] = r
 }
 
 // end notes that the document request of a navigation (whose request id

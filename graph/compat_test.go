@@ -320,3 +320,24 @@ func TestNoNavigationLeftInFlight(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryStatusFromCache goes back and forward between two pages that
+// the back-forward cache keeps: status is each document's own.
+func TestHistoryStatusFromCache(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	res := mutate(t, srv.URL, `mutation {
+		one: goto(url: "`+pages.URL+`/list.html") { status }
+		two: goto(url: "`+pages.URL+`/form.html") { status }
+		back { status url }
+		forward { status url }
+	}`)
+	wantErrors(t, res, map[string]string{})
+	if got := string(res.Data["back"]); got != `{"status":200,"url":"`+pages.URL+`/list.html"}` {
+		t.Errorf("back = %s", got)
+	}
+	if got := string(res.Data["forward"]); got != `{"status":200,"url":"`+pages.URL+`/form.html"}` {
+		t.Errorf("forward = %s", got)
+	}
+}
