@@ -3,8 +3,11 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/chromedp/cdproto"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
@@ -202,11 +205,12 @@ func (p *Page) callOnFrameOwner(ctx context.Context, parent frame, child cdp.Fra
 	if err != nil {
 		return err
 	}
-	world, err := p.frameWorld(ctx, parent, false)
-	if err != nil {
-		return err
+	node, err := p.resolveInWorld(ctx, parent, owner.BackendNodeID, false)
+	if isStaleWorld(err) {
+		// The world is the parent's previous document's (a reload or a
+		// navigation since the engine made it): make a new one.
+		node, err = p.resolveInWorld(ctx, parent, owner.BackendNodeID, true)
 	}
-	node, err := cdp.Call(ctx, parent.session, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: owner.BackendNodeID, ExecutionContextID: world})
 	if err != nil {
 		return err
 	}
@@ -218,6 +222,23 @@ func (p *Page) callOnFrameOwner(ctx context.Context, parent frame, child cdp.Fra
 		return err
 	}
 	return decodeResult(res.Result, res.ExceptionDetails, out)
+}
+
+// resolveInWorld resolves a node of a frame in the engine's world there,
+// a fresh one when asked.
+func (p *Page) resolveInWorld(ctx context.Context, f frame, node cdp.BackendNodeID, fresh bool) (dom.ResolveNodeResult, error) {
+	world, err := p.frameWorld(ctx, f, fresh)
+	if err != nil {
+		return dom.ResolveNodeResult{}, err
+	}
+	return cdp.Call(ctx, f.session, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: node, ExecutionContextID: world})
+}
+
+// isStaleWorld tells an error of resolving a node in a world that belongs
+// to an earlier document of the frame.
+func isStaleWorld(err error) bool {
+	var cdpErr *cdproto.Error
+	return isContextLost(err) || errors.As(err, &cdpErr) && strings.Contains(cdpErr.Message, "does not belong to the document")
 }
 
 // pollInterval is how often a selector is searched for again while the

@@ -341,3 +341,24 @@ func TestHistoryStatusFromCache(t *testing.T) {
 		t.Errorf("forward = %s", got)
 	}
 }
+
+// TestDeepSelectorInALaterRequest uses deep selectors with a frame-URL
+// pattern in requests after the one that loaded the page, and after a
+// reload.
+func TestDeepSelectorInALaterRequest(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	mutate(t, srv.URL, `mutation { goto(url: "`+pages.URL+`/frames.html") { status } title { title } }`)
+	for i, q := range []string{
+		`mutation { click(selector: "< *?same #inner") { x } text(selector: "< *frame.html?cross #where") { text } }`,
+		`mutation { text(selector: "< *frame.html?cross #where") { text } click(selector: "< *?cross #inner") { x } }`,
+		`mutation { reload { status } text(selector: "< *frame.html?cross #where") { text } click(selector: "< *?same #inner") { x } }`,
+	} {
+		res := mutate(t, srv.URL, q)
+		wantErrors(t, res, map[string]string{})
+		if got := field[struct{ Text string }](t, res, "text").Text; got != "frame cross" {
+			t.Errorf("request %d: text = %q", i+2, got)
+		}
+	}
+}
