@@ -70,13 +70,14 @@ func (s *Service) healthy(ctx context.Context, e *entry, b *engine.Browser) erro
 	return s.checkAnswers(ctx, e, b)
 }
 
-// killWedged kills a browser that stopped answering, once; watch frees its
-// slot when it has exited, and the next use relaunches the session.
+// killWedged kills a browser of e that stopped answering, once, whether
+// it is still the session's or was taken away to hibernate; watch frees
+// its slot when it has exited, and the next use relaunches the session.
 func (s *Service) killWedged(e *entry, b *engine.Browser) {
 	e.mu.Lock()
-	first := e.browser == b && e.wedged != b
+	first := e.wedged != b
 	if first {
-		e.wedged = b
+		e.wedged, e.lost = b, true
 	}
 	e.mu.Unlock()
 	if !first {
@@ -116,13 +117,8 @@ func (s *Service) abandonWedged(e *entry, b *engine.Browser, page *engine.Page) 
 	if !errors.Is(b.Ping(ctx), engine.ErrNoAnswer) {
 		return false
 	}
-	slog.Warn("browser did not answer when it was to hibernate; killed it", "session", e.id, "pid", b.Pid())
-	s.metrics.wedged.Add(1)
-	e.mu.Lock()
-	e.lost = true
-	e.mu.Unlock()
 	page.Close()
-	b.Abort()
+	s.killWedged(e, b)
 	return true
 }
 
@@ -134,5 +130,40 @@ func (s *Service) noteRelaunch(e *entry) {
 	e.mu.Unlock()
 	if lost {
 		s.metrics.relaunched.Add(1)
+	}
+}
+
+// watchdogEvery is how often a browser that the server waits on (while it
+// saves and closes) is checked; one quiet for that long is pinged.
+const watchdogEvery = 2 * time.Second
+
+// watchdog kills b if it stops answering while the server waits on it for
+// a save or a close, whose own bounds are longer (20 s and 5 s): the wait
+// then ends at once, with the state of the last checkpoint. stop ends the
+// watch and returns once its goroutine has.
+func (s *Service) watchdog(e *entry, b *engine.Browser) (stop func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(s.life))
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		tick := time.NewTicker(watchdogEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-b.Done():
+				return
+			case <-tick.C:
+			}
+			if b.Quiet() >= watchdogEvery && errors.Is(b.Ping(ctx), engine.ErrNoAnswer) && ctx.Err() == nil {
+				s.killWedged(e, b)
+				return
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-exited
 	}
 }

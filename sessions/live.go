@@ -258,9 +258,13 @@ func (s *Service) hibernateHeld(e *entry, force bool) bool {
 	if s.abandonWedged(e, b, page) {
 		return true
 	}
+	defer s.watchdog(e, b)()
 	s.closeSaving(e, page, func() bool {
 		err := b.Close()
 		slogErr("browser did not close cleanly", err, "session", e.id)
+		if err != nil {
+			s.metrics.wedged.Add(1) // killed for not answering in time, as a wedged one
+		}
 		return err == nil
 	})
 	s.metrics.hibernations.Inc()

@@ -24,6 +24,12 @@ func (s *Service) finishRequest(e *entry, page *engine.Page) error {
 	if err != nil {
 		return err
 	}
+	e.mu.Lock()
+	b := e.browser
+	e.mu.Unlock()
+	if b != nil {
+		defer s.watchdog(e, b)()
+	}
 	return s.checkpoint(e, page)
 }
 
