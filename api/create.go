@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // IANA zones for timezone validation on any machine
@@ -30,6 +31,43 @@ type createRequest struct {
 	Timezone     string             `json:"timezone"`
 	Locale       string             `json:"locale"`
 	StartURL     string             `json:"startUrl"`
+
+	isNull bool // the body was JSON null, which is not a set of options
+}
+
+// UnmarshalJSON reads the options object, unknown fields refused, and notes
+// a body of null, which options refuses: a client that sends null most
+// likely meant to send something else.
+func (c *createRequest) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		c.isNull = true
+		return nil
+	}
+	type plain createRequest
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode((*plain)(c))
+}
+
+// createQuery are the query parameters POST /session takes: the API token.
+// Options go in the body, so a parameter such as ?stealth=true would
+// otherwise be silently ignored.
+var createQuery = map[string]bool{"token": true}
+
+// checkCreateQuery refuses query parameters POST /session does not take,
+// naming them.
+func checkCreateQuery(q url.Values) error {
+	var unknown []string
+	for name := range q {
+		if !createQuery[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	return invalid("Unknown query parameter(s) %s: session options go in the JSON body, as in {\"stealth\": true}.", strings.Join(unknown, ", "))
 }
 
 type proxyRequest struct {
@@ -38,6 +76,10 @@ type proxyRequest struct {
 	Password string   `json:"password"`
 	Bypass   []string `json:"bypass"`
 }
+
+// minTTL is the shortest session life: a TTL under it is most likely
+// seconds sent where milliseconds are asked for.
+const minTTL = time.Second
 
 // maxMetadata is the longest userMetadata, serialised.
 const maxMetadata = 512
@@ -54,6 +96,9 @@ var refusedFlags = []string{
 
 // options validates a create request and fills in the defaults.
 func (c *createRequest) options(cfg Config) (sessions.Options, time.Duration, error) {
+	if c.isNull {
+		return sessions.Options{}, 0, invalid("The body must be a JSON object of session options, not null; send {} for the defaults.")
+	}
 	ttl, err := validTTL(c.TTL, 300000, cfg.MaxTTL)
 	if err != nil {
 		return sessions.Options{}, 0, err
@@ -76,8 +121,11 @@ func validTTL(ms *float64, def float64, maxTTL time.Duration) (time.Duration, er
 		v = *ms
 	}
 	d := time.Duration(v * float64(time.Millisecond))
-	if math.IsNaN(v) || d <= 0 || v > float64(maxTTL.Milliseconds()) {
-		return 0, invalid("ttl must be a number of milliseconds above 0 and at most %d (the server's max TTL).", maxTTL.Milliseconds())
+	if math.IsNaN(v) || v > float64(maxTTL.Milliseconds()) {
+		return 0, invalid("ttl must be a number of milliseconds from %d to %d (the server's max TTL).", minTTL.Milliseconds(), maxTTL.Milliseconds())
+	}
+	if d < minTTL {
+		return 0, invalid("ttl is in milliseconds and must be at least %d (1 second); %v ms is too short (for %v seconds, send %v).", minTTL.Milliseconds(), v, v, v*1000)
 	}
 	return d, nil
 }

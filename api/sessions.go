@@ -11,6 +11,10 @@ import (
 )
 
 func (a *API) create(w http.ResponseWriter, r *http.Request) {
+	if err := checkCreateQuery(r.URL.Query()); err != nil {
+		writeError(w, err)
+		return
+	}
 	var req createRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, err)

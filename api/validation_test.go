@@ -54,6 +54,9 @@ func TestCreateRejectsBadInput(t *testing.T) {
 		{`{"locale": "not a locale!"}`, "locale"},
 		{`{"startUrl": "javascript:alert(1)"}`, "startUrl"},
 		{`{"startUrl": "/relative"}`, "startUrl"},
+		{`null`, "not null"},
+		{`{"ttl": 300}`, "ttl is in milliseconds and must be at least 1000"},
+		{`{"ttl": 999.5}`, "for 999.5 seconds, send 999500"},
 	}
 	for _, c := range cases {
 		r := do(t, "POST", srv.URL+"/session", c.body)
@@ -64,6 +67,21 @@ func TestCreateRejectsBadInput(t *testing.T) {
 	}
 	if n := srv.svc.Pressure().Sessions; n != 0 {
 		t.Errorf("%d sessions were created from bad input", n)
+	}
+}
+
+// TestCreateRejectsQueryOptions sends options as query parameters, as
+// Browserless's connect URLs carry them: POST /session takes them in the
+// body only, and says so instead of ignoring them.
+func TestCreateRejectsQueryOptions(t *testing.T) {
+	srv := newServer(t)
+	r := do(t, "POST", srv.URL+"/session?stealth=true&blockAds=true", `{}`)
+	e := decodeAs[errorJSON](t, r)
+	if r.Status != http.StatusBadRequest || e.Error.Code != "invalid_request" || !strings.Contains(e.Error.Message, "blockAds, stealth") {
+		t.Errorf("POST /session?stealth=true&blockAds=true: %d %s", r.Status, r.Body)
+	}
+	if n := srv.svc.Pressure().Sessions; n != 0 {
+		t.Errorf("%d sessions were created", n)
 	}
 }
 
