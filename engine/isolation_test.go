@@ -156,3 +156,53 @@ func TestDownloadsAlwaysLandInTheSessionFolder(t *testing.T) {
 		}
 	}
 }
+
+func TestOldProfilesAreGivenToTheBrowserUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the browser user only applies to a server running as root")
+	}
+	dir := testutil.DataDir(t)
+	profile := filepath.Join(dir, "profile", "Default")
+	if err := os.MkdirAll(profile, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(profile, "Old"), []byte("from a server that ran browsers as root"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prepare(LaunchOptions{ProfileDir: filepath.Dir(profile), TempDir: filepath.Join(dir, "tmp")}); err != nil {
+		t.Fatal(err)
+	}
+	nobody, _ := user.Lookup(DefaultBrowserUser)
+	for _, p := range []string{filepath.Dir(profile), profile, filepath.Join(profile, "Old"), filepath.Join(dir, "tmp")} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if uid := strconv.Itoa(int(info.Sys().(*syscall.Stat_t).Uid)); uid != nobody.Uid {
+			t.Errorf("%s is owned by uid %s, want the browser user's %s", p, uid, nobody.Uid)
+		}
+	}
+}
+
+func TestDataDirMustBeReachableByTheBrowserUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the browser user only applies to a server running as root")
+	}
+	closed := filepath.Join(testutil.DataDir(t), "closed")
+	if err := os.Mkdir(closed, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	err := CheckBrowserUser("", filepath.Join(closed, "data"))
+	if err == nil || !strings.Contains(err.Error(), "chmod o+x "+closed+",") {
+		t.Errorf("a data dir under a 0700 folder: %v; want a refusal naming the folder and chmod o+x", err)
+	}
+	if err := CheckBrowserUser("", filepath.Join(testutil.DataDir(t), "data")); err != nil {
+		t.Errorf("a reachable data dir was refused: %v", err)
+	}
+	if err := CheckBrowserUser("root", filepath.Join(closed, "data")); err != nil {
+		t.Errorf("with BROWSER_USER=root nothing needs to be reachable: %v", err)
+	}
+	if err := CheckBrowserUser("no-such-user-here", filepath.Join(closed, "data")); err == nil {
+		t.Errorf("an unknown browser user was accepted")
+	}
+}
