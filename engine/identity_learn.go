@@ -58,7 +58,7 @@ func learnUA(ready LaunchOptions, execPath, dir string) (*uaOverride, error) {
 		return nil, err
 	}
 	defer p.Close()
-	return p.readUA()
+	return p.readUA(ctx)
 }
 
 // uaScript gives, as JSON, what a page can learn of the browser's user agent.
@@ -71,8 +71,8 @@ const uaScript = `(async () => JSON.stringify({
 
 // readUA opens a blank document at a secure origin and reads the user agent
 // there; on about:blank, navigator.userAgentData does not exist.
-func (p *Page) readUA() (*uaOverride, error) {
-	ctx, cancel := p.step(context.Background(), learnTimeout)
+func (p *Page) readUA(launch context.Context) (*uaOverride, error) {
+	ctx, cancel := p.step(launch, learnTimeout)
 	defer cancel()
 	stop, err := p.serveBlank(ctx)
 	if err != nil {
