@@ -22,9 +22,14 @@ func TestBrowserQLGotoRefusesTheServersFiles(t *testing.T) {
 		}
 	}
 
+	_, res := bql(t, s.BrowserQL, `mutation { evaluate(url: "file:///etc/hostname") { value } }`, nil)
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Message, "ALLOW_FILE_URLS=true") {
+		t.Errorf("evaluate(url: file:…): %+v, want a refusal naming ALLOW_FILE_URLS", res.Errors)
+	}
+
 	open := newServer(t, func(c *sessionsConfig, _ *Config) { c.AllowFileURLs = true })
 	s = open.create(t, map[string]any{"stealth": true})
-	_, res := bql(t, s.BrowserQL, `mutation { goto(url: "file:///etc/hostname") { url } }`, nil)
+	_, res = bql(t, s.BrowserQL, `mutation { goto(url: "file:///etc/hostname") { url } }`, nil)
 	if len(res.Errors) != 0 {
 		t.Errorf("with ALLOW_FILE_URLS a file: URL was refused: %+v", res.Errors)
 	}

@@ -30,6 +30,9 @@ func (p *Page) loadResource(req context.Context, url string, timeout time.Durati
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
 	what := "loading the script " + url
+	if s, _, _ := urlScheme(url); s != "http" && s != "https" && !p.allowFileURLs {
+		return "", failf(sessionql.CodeInvalidArgument, "Loading the script %s was refused: scripts load from http: and https: URLs only; the server's operator can allow others with %s=true.", url, allowFileURLsSetting)
+	}
 	res, err := chromedp.Call(ctx, network.LoadNetworkResource, network.LoadNetworkResourceParams{
 		FrameID: p.frameID(), URL: url, Options: &network.LoadNetworkResourceOptions{IncludeCredentials: true},
 	})
