@@ -29,8 +29,13 @@ var selectScript = elementScript(`(el, values) => {
 // Checkbox clicks a checkbox or radio button when it is not in the wanted
 // state, and checks that the click changed it. It returns the element's box.
 func (p *Page) Checkbox(req context.Context, selector string, checked bool, timeout time.Duration) (Box, error) {
+	return p.CheckboxWith(req, selector, checked, LocateOptions{Scroll: true, Wait: true}, timeout)
+}
+
+// CheckboxWith is Checkbox with the element waited for as o says.
+func (p *Page) CheckboxWith(req context.Context, selector string, checked bool, o LocateOptions, timeout time.Duration) (Box, error) {
 	var box Box
-	err := p.onElement(req, selector, LocateOptions{Scroll: true, Wait: true}, timeout, "checking "+selector, func(ctx context.Context, el *element) error {
+	err := p.onElement(req, selector, o, timeout, "checking "+selector, func(ctx context.Context, el *element) error {
 		box = el.box
 		state, err := p.checked(ctx, el)
 		if err != nil || state == checked {

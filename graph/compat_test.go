@@ -362,3 +362,22 @@ func TestDeepSelectorInALaterRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckboxArguments is Browserless's checkbox example, with the wait,
+// scroll and visible arguments its reference lists.
+func TestCheckboxArguments(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	res := mutate(t, srv.URL, `mutation {
+		goto(url: "`+pages.URL+`/form.html") { status }
+		checkbox(checked: true, selector: "input[type='checkbox']") { time }
+		off: checkbox(selector: "#news", checked: false, wait: false, scroll: true, visible: true) { selector }
+		absent: checkbox(selector: "#nope", checked: true, wait: false) { selector }
+		state: evaluate(content: "JSON.stringify([agree.checked, news.checked])") { value }
+	}`)
+	wantErrors(t, res, map[string]string{"absent": "selector_not_found"})
+	if got := evalString(t, res, "state"); got != "[true,false]" {
+		t.Errorf("checkboxes = %s", got)
+	}
+}

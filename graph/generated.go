@@ -133,7 +133,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		Attribute           func(childComplexity int, selector string, name string, visible *bool, timeout *float64) int
 		Back                func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
-		Checkbox            func(childComplexity int, selector string, checked bool, timeout *float64) int
+		Checkbox            func(childComplexity int, selector string, checked bool, wait *bool, scroll *bool, visible *bool, timeout *float64) int
 		Click               func(childComplexity int, selector string, visible *bool, scroll *bool, wait *bool, waitForNavigation *bool, timeout *float64) int
 		Content             func(childComplexity int, html string, waitUntil *model.WaitUntilHistory, timeout *float64) int
 		Cookies             func(childComplexity int, cookies []model.CookieInput) int
@@ -346,7 +346,7 @@ type MutationResolver interface {
 	Content(ctx context.Context, html string, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
 	Hover(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error)
 	Scroll(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error)
-	Checkbox(ctx context.Context, selector string, checked bool, timeout *float64) (*model.PointerResponse, error)
+	Checkbox(ctx context.Context, selector string, checked bool, wait *bool, scroll *bool, visible *bool, timeout *float64) (*model.PointerResponse, error)
 	Select(ctx context.Context, selector string, value []string, timeout *float64) (*model.SelectResponse, error)
 	QuerySelector(ctx context.Context, selector string, timeout *float64) (*model.QuerySelectorResponse, error)
 	QuerySelectorAll(ctx context.Context, selector string, timeout *float64) ([]model.QuerySelectorResponse, error)
@@ -753,7 +753,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Checkbox(childComplexity, args["selector"].(string), args["checked"].(bool), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Checkbox(childComplexity, args["selector"].(string), args["checked"].(bool), args["wait"].(*bool), args["scroll"].(*bool), args["visible"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.click":
 		if e.ComplexityRoot.Mutation.Click == nil {
 			break
@@ -2069,6 +2069,12 @@ type Mutation {
     selector: String!
     "The state the input should end in."
     checked: Boolean!
+    "Wait for the element to appear; when false it must be there already."
+    wait: Boolean = true
+    "Scroll the element into the middle of the viewport first."
+    scroll: Boolean = true
+    "Wait until the element is visible, not only present."
+    visible: Boolean = false
     "How long to wait for the element, in milliseconds."
     timeout: Float
   ): PointerResponse
@@ -3870,14 +3876,38 @@ func (ec *executionContext) field_Mutation_checkbox_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["checked"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scroll",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scroll"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg2
+	args["timeout"] = arg5
 	return args, nil
 }
 
@@ -7561,7 +7591,7 @@ func (ec *executionContext) _Mutation_checkbox(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Checkbox(ctx, fc.Args["selector"].(string), fc.Args["checked"].(bool), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Checkbox(ctx, fc.Args["selector"].(string), fc.Args["checked"].(bool), fc.Args["wait"].(*bool), fc.Args["scroll"].(*bool), fc.Args["visible"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)

@@ -301,12 +301,13 @@ func (r *mutationResolver) Scroll(ctx context.Context, selector *string, x *floa
 }
 
 // Checkbox is the resolver for the checkbox field.
-func (r *mutationResolver) Checkbox(ctx context.Context, selector string, checked bool, timeout *float64) (*model.PointerResponse, error) {
+func (r *mutationResolver) Checkbox(ctx context.Context, selector string, checked bool, wait *bool, scroll *bool, visible *bool, timeout *float64) (*model.PointerResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	box, err := c.page.Checkbox(ctx, selector, checked, c.timeout)
+	o := engine.LocateOptions{Visible: value(visible), Scroll: valueOr(scroll, true), Wait: valueOr(wait, true)}
+	box, err := c.page.CheckboxWith(ctx, selector, checked, o, c.timeout)
 	if err != nil {
 		return nil, err
 	}
