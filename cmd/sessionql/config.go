@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sessionql/sessionql/engine"
+	"github.com/sessionql/sessionql/sessions"
 )
 
 // config is everything the server is told at start, from flags with
@@ -17,6 +20,7 @@ import (
 type config struct {
 	Addr, Token, DataDir, Chrome, PublicURL string
 	MaxBrowsers, MaxSessions, Queue         int
+	MaxAnswerBytes, MaxStateBytes, MaxTabs  int
 	IdleTimeout, QueueTimeout, MaxTTL       time.Duration
 	BodyTimeout                             time.Duration
 	Insecure                                bool
@@ -50,6 +54,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		{&c.MaxBrowsers, "max-browsers", "MAX_BROWSERS", defaultMaxBrowsers(), "live browsers at once"},
 		{&c.MaxSessions, "max-sessions", "MAX_SESSIONS", 10000, "sessions in the store"},
 		{&c.Queue, "queue", "QUEUE", 100, "requests that may wait for a browser slot"},
+		{&c.MaxAnswerBytes, "max-answer-bytes", "MAX_ANSWER_BYTES", engine.DefaultMaxAnswerBytes, "largest BrowserQL answer, and largest browser reply to one step"},
+		{&c.MaxStateBytes, "max-state-bytes", "MAX_STATE_BYTES", sessions.DefaultMaxStateBytes, "largest cookies and storage kept per session"},
+		{&c.MaxTabs, "max-tabs", "MAX_TABS", engine.DefaultMaxTabs, "tabs one session's browser may have open"},
 	} {
 		fs.IntVar(f.p, f.name, f.def, f.usage+" ($"+f.env+")")
 		ints[f.env] = f.p
@@ -109,6 +116,9 @@ func envDefaults(getenv func(string) string, ints map[string]*int, durs map[stri
 func (c *config) validate() error {
 	if c.MaxBrowsers < 1 || c.MaxSessions < 1 || c.Queue < 0 || c.IdleTimeout <= 0 || c.QueueTimeout <= 0 || c.MaxTTL <= 0 || c.BodyTimeout <= 0 {
 		return errors.New("max-browsers and max-sessions must be at least 1, queue at least 0, and the durations positive")
+	}
+	if c.MaxAnswerBytes < 1<<20 || c.MaxStateBytes < 64<<10 || c.MaxTabs < 1 {
+		return errors.New("max-answer-bytes must be at least 1048576, max-state-bytes at least 65536 and max-tabs at least 1")
 	}
 	if err := c.validateSecurity(); err != nil {
 		return err

@@ -52,7 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, ready c
 	svc, err := sessions.Open(sessions.Config{
 		DataDir: dataDir, ChromePath: cfg.Chrome, MaxBrowsers: cfg.MaxBrowsers, MaxSessions: cfg.MaxSessions,
 		IdleTimeout: cfg.IdleTimeout, Queue: cfg.Queue, QueueTimeout: cfg.QueueTimeout, MaxTTL: cfg.MaxTTL,
-		StateKey: cfg.StateKey, BrowserUser: cfg.BrowserUser, AllowFileURLs: cfg.AllowFileURLs, BlockPrivateNetworks: cfg.BlockPrivateNetworks,
+		StateKey: cfg.StateKey, MaxStateBytes: cfg.MaxStateBytes, MaxAnswerBytes: cfg.MaxAnswerBytes, MaxTabs: cfg.MaxTabs,
+		BrowserUser: cfg.BrowserUser, AllowFileURLs: cfg.AllowFileURLs, BlockPrivateNetworks: cfg.BlockPrivateNetworks,
 	})
 	if err != nil {
 		return err
@@ -63,6 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, ready c
 	if err != nil {
 		return err
 	}
+	bql.MaxAnswerBytes = cfg.MaxAnswerBytes
 	defer bql.Close()
 	router := api.NewRouter(api.Config{Token: cfg.Token, PublicURL: cfg.PublicURL, MaxTTL: cfg.MaxTTL, ChromeStable: findChromeStable(),
 		CORSOrigins: cfg.CORSOrigins, BodyTimeout: cfg.BodyTimeout}, svc, bql)
