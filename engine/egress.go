@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,6 +27,7 @@ type egress struct {
 	srv       *http.Server
 	dialer    *net.Dialer
 	transport *http.Transport
+	upstream  string // host:port of the session's own http proxy, empty for none
 
 	mu      sync.Mutex
 	tunnels map[net.Conn]bool
@@ -73,15 +75,19 @@ func refusePrivate(_, address string, _ syscall.RawConn) error {
 	return nil
 }
 
-// startEgress listens on a loopback port for one browser.
-func startEgress() (*egress, error) {
+// startEgress listens on a loopback port for one browser; upstream is the
+// session's own http proxy (host:port), which it chains through, or empty.
+func startEgress(upstream string) (*egress, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start the egress proxy: %w", err)
 	}
 	d := &net.Dialer{Timeout: 30 * time.Second, Control: refusePrivate}
-	e := &egress{ln: ln, dialer: d, tunnels: map[net.Conn]bool{},
+	e := &egress{ln: ln, dialer: d, tunnels: map[net.Conn]bool{}, upstream: upstream,
 		transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4, IdleConnTimeout: 30 * time.Second}}
+	if upstream != "" {
+		e.transport.Proxy = http.ProxyURL(&url.URL{Scheme: "http", Host: upstream})
+	}
 	e.srv = &http.Server{Handler: e, ReadHeaderTimeout: 30 * time.Second}
 	e.wg.Add(1)
 	go func() {
@@ -123,7 +129,7 @@ func (e *egress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := e.transport.RoundTrip(out)
 	if err != nil {
-		refuseEgress(w, r.URL.Host, err)
+		e.refuse(w, r.URL.Host, err)
 		return
 	}
 	defer resp.Body.Close()
@@ -134,23 +140,27 @@ func (e *egress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.Copy(w, resp.Body)
 }
 
-// refuseEgress answers a request the proxy could not or would not connect.
-func refuseEgress(w http.ResponseWriter, host string, err error) {
+// refuse answers a request the proxy could not or would not connect.
+func (e *egress) refuse(w http.ResponseWriter, host string, err error) {
 	status := http.StatusBadGateway
 	if errors.Is(err, errPrivate) {
 		status = http.StatusForbidden
 	}
-	http.Error(w, fmt.Sprintf("sessionql refused to connect to %s: %v", host, err), status)
+	via := ""
+	if e.upstream != "" {
+		via = " through the session's proxy " + e.upstream
+	}
+	http.Error(w, fmt.Sprintf("sessionql refused to connect to %s%s: %v", host, via, err), status)
 }
 
 // tunnel connects a CONNECT request (HTTPS, WebSockets) and copies both ways
 // until either side ends or the proxy closes.
 func (e *egress) tunnel(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
-	dst, err := e.dialer.DialContext(ctx, "tcp", r.Host)
+	dst, err := e.dial(ctx, r.Host)
 	cancel()
 	if err != nil {
-		refuseEgress(w, r.Host, err)
+		e.refuse(w, r.Host, err)
 		return
 	}
 	hj, ok := w.(http.Hijacker)
@@ -172,6 +182,36 @@ func (e *egress) tunnel(w http.ResponseWriter, r *http.Request) {
 		defer e.wg.Done()
 		e.splice(src, buf, dst)
 	}()
+}
+
+// dial connects to host:port for a tunnel: directly, or through the
+// session's proxy, whose own address is checked like any other.
+func (e *egress) dial(ctx context.Context, hostport string) (net.Conn, error) {
+	if e.upstream == "" {
+		return e.dialer.DialContext(ctx, "tcp", hostport)
+	}
+	conn, err := e.dialer.DialContext(ctx, "tcp", e.upstream)
+	if err != nil {
+		return nil, fmt.Errorf("the session's proxy %s: %w", e.upstream, err)
+	}
+	if d, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(d)
+	}
+	fmt.Fprintf(conn, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", hostport, hostport)
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("the session's proxy %s answered %s", e.upstream, resp.Status)
+	}
+	if err == nil && br.Buffered() > 0 {
+		err = fmt.Errorf("the session's proxy %s sent data before the tunnel was open", e.upstream)
+	}
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	conn.SetDeadline(time.Time{})
+	return conn, nil
 }
 
 // track records a tunnel's connections so Close can end them and counts
@@ -259,21 +299,43 @@ func publicProxy(ctx context.Context, server string) error {
 	return nil
 }
 
-// withEgress starts the egress proxy of a BLOCK_PRIVATE_NETWORKS launch, or
-// checks the session's own proxy; close stops what it started.
+// withEgress starts the egress proxy of a BLOCK_PRIVATE_NETWORKS launch;
+// close stops it. A session's own proxy is chained through when it is an
+// http: one; another kind (socks5:, https:) is only checked once, here, to
+// be at a public address, and then used by the browser directly.
 func withEgress(opts LaunchOptions) (LaunchOptions, func(), error) {
 	if !opts.BlockPrivate {
 		return opts, func() {}, nil
 	}
-	if opts.Proxy != "" {
+	upstream, chain := httpProxy(opts.Proxy)
+	if opts.Proxy != "" && !chain {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		return opts, func() {}, publicProxy(ctx, opts.Proxy)
 	}
-	e, err := startEgress()
+	e, err := startEgress(upstream)
 	if err != nil {
 		return opts, func() {}, err
 	}
 	opts.egress = e.addr()
 	return opts, e.Close, nil
+}
+
+// httpProxy is the host:port of an http: proxy server as --proxy-server
+// takes it ("host:port" or "http://host:port").
+func httpProxy(server string) (string, bool) {
+	if server == "" {
+		return "", false
+	}
+	if !strings.Contains(server, "://") {
+		server = "http://" + server
+	}
+	u, err := url.Parse(server)
+	if err != nil || u.Scheme != "http" || u.Host == "" || strings.Contains(server, ";") || strings.Contains(server, "=") {
+		return "", false
+	}
+	if u.Port() == "" {
+		return net.JoinHostPort(u.Hostname(), "80"), true
+	}
+	return u.Host, true
 }

@@ -57,3 +57,23 @@ func TestBlockPrivateNetworks(t *testing.T) {
 		t.Errorf("without BLOCK_PRIVATE_NETWORKS: %+v, %v; want 200", res, err)
 	}
 }
+
+// TestBlockPrivateNetworksChecksTheSessionsProxy gives a session a proxy on
+// loopback: the egress proxy chains through it and refuses, as the proxy's
+// own address is private.
+func TestBlockPrivateNetworksChecksTheSessionsProxy(t *testing.T) {
+	upstream := testutil.ServePages(t)
+	_, p := launchOwn(t, LaunchOptions{BlockPrivate: true, Proxy: upstream.URL})
+	ctx := context.Background()
+	res, err := p.Goto(ctx, "http://example.com/", Load, 10*time.Second)
+	if err != nil || res.Status != http.StatusForbidden {
+		t.Fatalf("%+v, %v; want the egress proxy's 403", res, err)
+	}
+	text, err := p.Evaluate(ctx, "document.body.innerText", 5*time.Second)
+	if err != nil || !strings.Contains(*text, "session's proxy") || !strings.Contains(*text, "BLOCK_PRIVATE_NETWORKS") {
+		t.Errorf("the page says %v (%v); want the reason, naming the session's proxy and BLOCK_PRIVATE_NETWORKS", deref(text), err)
+	}
+	if _, err := p.Goto(ctx, "https://example.com/", Load, 10*time.Second); err == nil {
+		t.Errorf("an https: page loaded through a private session proxy")
+	}
+}
