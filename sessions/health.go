@@ -50,10 +50,16 @@ func (e *entry) pinged() {
 }
 
 // checkAnswers pings b and kills it when it does not answer; an error says
-// it did not. A ping cut short by ctx proves nothing and kills nothing.
+// it did not. A ping cut short by ctx proves nothing and kills nothing; one
+// that failed because the pipe is gone ends a browser that is of no more
+// use, so that waiting for its exit is short.
 func (s *Service) checkAnswers(ctx context.Context, e *entry, b *engine.Browser) error {
 	err := b.Ping(ctx)
-	if !errors.Is(err, engine.ErrNoAnswer) || ctx.Err() != nil {
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	if !errors.Is(err, engine.ErrNoAnswer) {
+		b.Abort()
 		return err
 	}
 	s.killWedged(e, b)

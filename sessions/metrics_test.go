@@ -47,6 +47,8 @@ func TestMetricsFollowPressure(t *testing.T) {
 		"sessionql_queue_length": 0, "sessionql_max_browsers": 2, "sessionql_max_sessions": 1, "sessionql_max_queue": 10,
 		"sessionql_rejections_total": 1, "sessionql_recent_rejections": 1, "sessionql_available": 0,
 		"sessionql_wake_duration_seconds": 0, "sessionql_hibernations_total": 0, "sessionql_browser_crashes_total": 0,
+		"sessionql_wedged_browsers": 0, "sessionql_browsers_wedged_total": 0, "sessionql_browser_relaunches_total": 0,
+		"sessionql_scripts_terminated_total": 0,
 	} {
 		if got := metricValue(t, s, name); got != want {
 			t.Errorf("%s = %v, want %v", name, got, want)
