@@ -152,7 +152,7 @@ func (c *createRequest) browser(o *sessions.Options, cfg Config) error {
 	case "", "chromium":
 		o.Browser = "chromium"
 	case "chrome":
-		if cfg.ChromeStable == "" {
+		if cfg.ChromeStable == "" && sessions.FindChromeStable() == "" {
 			return invalid("browser \"chrome\" is not installed on this server; use \"chromium\".")
 		}
 		o.Browser = "chrome"

@@ -193,7 +193,7 @@ func (s *Service) firstStart(ctx context.Context, e *entry, sess *Session, page 
 func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
 	o := sess.Options
 	opts := engine.LaunchOptions{
-		ExecPath:   s.cfg.ChromePath,
+		ExecPath:   s.execPath(o),
 		ProfileDir: s.profileDir(sess.ID),
 		TempDir:    filepath.Join(tempRoot(s.cfg), newID()[:8]),
 		Headless:   o.Headless,
