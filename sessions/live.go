@@ -125,7 +125,7 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 		page.Close()
 		b.Kill()
 		s.removeDirs(e.id)
-		return nil, nil, false, errStoppedNotFound(e.id)
+		return nil, nil, false, errSessionStopped(e.id)
 	}
 	s.metrics.wake(time.Since(start))
 	s.noteRelaunch(e)
