@@ -33,12 +33,17 @@ func prepareDirs(cfg Config) error {
 	return passable(tempRoot(cfg))
 }
 
-// passable creates a folder that the browser user may pass through.
+// passable creates a folder that the browser user may pass through, or
+// lets it through one that exists, keeping the rest of its mode.
 func passable(dir string) error {
 	if err := os.MkdirAll(dir, 0o711); err != nil {
 		return err
 	}
-	return os.Chmod(dir, 0o711)
+	info, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	return os.Chmod(dir, info.Mode().Perm()|0o011)
 }
 
 func (s *Service) profileDir(id string) string { return filepath.Join(profilesDir(s.cfg), id) }
