@@ -158,6 +158,10 @@ func TestBrowserlessDocuments(t *testing.T) {
 	if got := field[struct{ Title string }](t, res, "title").Title; got != "List" {
 		t.Errorf("title = %q", got)
 	}
+	short := mutate(t, srv.URL, `{ url { url } title { title } }`)
+	if got := field[struct{ Title string }](t, short, "title").Title; got != "List" {
+		t.Errorf("a shorthand document: title = %q", got)
+	}
 	vars, _ := json.Marshal(map[string]any{"query": `mutation($u: String!) { goto(url: $u) { status } }`, "variables": `{"u": "` + pages.URL + `/list.html"}`})
 	if res := postBody(t, srv.URL, string(vars)); res.Status != 200 || len(res.Errors) > 0 {
 		t.Errorf("variables as a JSON string: status %d, errors %+v", res.Status, res.Errors)
