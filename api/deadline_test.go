@@ -292,3 +292,30 @@ func grepLines(text, words string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestStuckTabIsReplaced: a tab whose main thread is blocked outside
+// JavaScript (a synchronous XHR that the server answers only after 10 s)
+// cannot be interrupted by Runtime.terminateExecution; after the request
+// the session closes that tab and gives the engine a fresh one, so the next
+// request runs at once on about:blank instead of waiting behind it.
+func TestStuckTabIsReplaced(t *testing.T) {
+	srv := newServer(t)
+	pages := testutil.ServePages(t)
+	s := srv.create(t, map[string]any{"stealth": true})
+	stuck := `mutation { goto(url: "` + pages.URL + `/done.html") { status } evaluate(content: "const x = new XMLHttpRequest(); x.open('GET', '/slow?ms=10000', false); x.send(); 1", timeout: 1000) { value } }`
+	within(t, 20*time.Second, "a request whose tab stays blocked", func() {
+		_, res := bql(t, s.BrowserQL, stuck, nil)
+		if len(res.Errors) != 1 || res.Errors[0].Extensions["code"] != "timeout" {
+			t.Errorf("want one timeout, got %+v", res.Errors)
+		}
+	})
+	within(t, 3*time.Second, "the next request", func() {
+		status, res := bql(t, s.BrowserQL, `mutation { evaluate(content: "location.href") { value } }`, nil)
+		if status != 200 || len(res.Errors) != 0 || !strings.Contains(string(res.Data["evaluate"]), "about:blank") {
+			t.Errorf("the next request: %d %s %+v", status, res.Data["evaluate"], res.Errors)
+		}
+	})
+	if p := pressureOf(t, srv); p.Wedged != 0 || p.Relaunched != 0 {
+		t.Errorf("the tab should have been replaced without killing the browser: %+v", p)
+	}
+}
