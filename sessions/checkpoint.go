@@ -5,10 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"time"
 
 	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/engine"
 )
+
+// saveTimeout bounds reading a session's state from its browser: a request
+// waits on it before it is answered, and a browser that does not answer in
+// time is found by the health checks.
+const saveTimeout = 10 * time.Second
 
 // savedState is what the store holds of a live session's state outside
 // Chromium, and its bytes, so that a checkpoint that changed nothing writes
@@ -29,7 +35,9 @@ func (s *Service) checkpoint(e *entry, page *engine.Page) error {
 	if !e.markSaved() {
 		return nil
 	}
-	st, err := page.SaveState(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+	defer cancel()
+	st, err := page.SaveState(ctx)
 	slogErr("could not save all of the session's state", err, "session", e.id)
 	if st == nil {
 		return nil
@@ -44,7 +52,9 @@ func (s *Service) checkpoint(e *entry, page *engine.Page) error {
 func (s *Service) closeSaving(e *entry, page *engine.Page, closeBrowser func() (clean bool)) {
 	e.saving.Lock()
 	defer e.saving.Unlock()
-	st, err := page.SaveState(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+	defer cancel()
+	st, err := page.SaveState(ctx)
 	slogErr("could not save all of the session's state", err, "session", e.id)
 	page.Close()
 	clean := closeBrowser()
@@ -63,7 +73,7 @@ func (s *Service) closeSaving(e *entry, page *engine.Page, closeBrowser func() (
 
 // restore puts back the state saved outside Chromium into a browser that
 // just started, before anyone uses its page.
-func (s *Service) restore(e *entry, page *engine.Page) {
+func (s *Service) restore(ctx context.Context, e *entry, page *engine.Page) {
 	e.saving.Lock()
 	defer e.saving.Unlock()
 	e.saved = savedState{}
@@ -78,7 +88,7 @@ func (s *Service) restore(e *entry, page *engine.Page) {
 		return
 	}
 	e.saved = savedState{state: &st, raw: raw}
-	slogErr("could not restore the session's saved state", page.RestoreState(context.Background(), &st), "session", e.id)
+	slogErr("could not restore the session's saved state", page.RestoreState(ctx, &st), "session", e.id)
 }
 
 // writeState stores st unless it is what the store already holds; the

@@ -164,7 +164,7 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 		err = page.SetSessionViewport(ctx, sess.Options.Viewport)
 	}
 	if err == nil {
-		s.restore(e, page)
+		s.restore(ctx, e, page)
 		err = s.firstStart(ctx, e, sess, page)
 	}
 	if err != nil {
