@@ -39,8 +39,13 @@ type MapItem struct {
 }
 
 // querySelectorScript describes the first or every match in a frame.
-const querySelectorScript = `async function(css, pierce, first) {` + queryJS + `
-  const els = first ? [find(document, css, pierce)].filter(Boolean) : findAll(document, css, pierce);
+const querySelectorScript = `async function(css, pierce, first, visible) {` + queryJS + `
+  const shown = (el) => {
+    const s = getComputedStyle(el), r = el.getBoundingClientRect();
+    return s.visibility !== 'hidden' && s.display !== 'none' && r.width > 0 && r.height > 0;
+  };
+  let els = visible ? findAll(document, css, pierce).filter(shown) : first ? [find(document, css, pierce)].filter(Boolean) : findAll(document, css, pierce);
+  if (first) els = els.slice(0, 1);
   return els.map((el) => ({
     id: el.id, className: el.getAttribute('class') ?? '', localName: el.localName,
     innerText: el.innerText ?? '', innerHTML: el.innerHTML, outerHTML: el.outerHTML,
@@ -66,9 +71,15 @@ const mapSelectorScript = `async function(css, pierce, plan) {` + queryJS + `
 // QuerySelector describes the first element that matches at this moment;
 // nil when none does.
 func (p *Page) QuerySelector(req context.Context, selector string, timeout time.Duration) (*ElementInfo, error) {
+	return p.QuerySelectorVisible(req, selector, false, timeout)
+}
+
+// QuerySelectorVisible is QuerySelector; with visible, only an element that
+// is rendered and not hidden counts.
+func (p *Page) QuerySelectorVisible(req context.Context, selector string, visible bool, timeout time.Duration) (*ElementInfo, error) {
 	var found []ElementInfo
 	err := p.eachFrame(req, selector, timeout, func(ctx context.Context, f frame, sel selectorSpec) (bool, error) {
-		err := p.callInFrame(ctx, f, querySelectorScript, &found, sel.css, sel.deep, true)
+		err := p.callInFrame(ctx, f, querySelectorScript, &found, sel.css, sel.deep, true, visible)
 		return len(found) > 0, err
 	})
 	if err != nil || len(found) == 0 {

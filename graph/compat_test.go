@@ -42,6 +42,8 @@ func TestBrowserlessReadForms(t *testing.T) {
 		heading: text(selector: "h1") { text }
 		tidy: text(selector: "#main p", clean: {removeRegex: true}) { text }
 		ghost: text(selector: "#ghost") { text }
+		visibleP: querySelector(selector: "#ghost, #head", visible: true) { id }
+		hiddenOnly: querySelector(selector: "#ghost", visible: true) { id }
 		ghostVisible: text(selector: "#ghost", visible: true, timeout: 300) { text }
 		description: attribute(selector: "meta[name='description']", name: "content") { value }
 		noAttr: attribute(selector: "#head", name: "title") { name value }
@@ -70,6 +72,8 @@ func TestBrowserlessReadForms(t *testing.T) {
 		{"heading", field[struct{ Text string }](t, res, "heading").Text, "Hello, compat"},
 		{"tidy", field[struct{ Text string }](t, res, "tidy").Text, "One two three"},
 		{"ghost", field[struct{ Text string }](t, res, "ghost").Text, "Hidden text"},
+		{"visibleP", string(res.Data["visibleP"]), `{"id":"head"}`},
+		{"hiddenOnly", string(res.Data["hiddenOnly"]), "null"},
 		{"description", field[struct{ Value string }](t, res, "description").Value, "Pages for Browserless's documented queries"},
 		{"noAttr", string(res.Data["noAttr"]), `{"name":"title","value":null}`},
 		{"ip", field[struct{ InnerText string }](t, res, "ip").InnerText, "Hello, compat"},

@@ -153,7 +153,7 @@ type ComplexityRoot struct {
 		PDF                 func(childComplexity int, options *model.PDFOptions, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) int
 		Preferences         func(childComplexity int, timeout *float64) int
 		Proxy               func(childComplexity int, server string, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, timeout *float64) int
-		QuerySelector       func(childComplexity int, selector string, timeout *float64) int
+		QuerySelector       func(childComplexity int, selector string, visible *bool, timeout *float64) int
 		QuerySelectorAll    func(childComplexity int, selector string, timeout *float64) int
 		Reconnect           func(childComplexity int, timeout *float64) int
 		Reject              func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, enabled *bool) int
@@ -348,7 +348,7 @@ type MutationResolver interface {
 	Scroll(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error)
 	Checkbox(ctx context.Context, selector string, checked bool, wait *bool, scroll *bool, visible *bool, timeout *float64) (*model.PointerResponse, error)
 	Select(ctx context.Context, selector string, value []string, timeout *float64) (*model.SelectResponse, error)
-	QuerySelector(ctx context.Context, selector string, timeout *float64) (*model.QuerySelectorResponse, error)
+	QuerySelector(ctx context.Context, selector string, visible *bool, timeout *float64) (*model.QuerySelectorResponse, error)
 	QuerySelectorAll(ctx context.Context, selector string, timeout *float64) ([]model.QuerySelectorResponse, error)
 	MapSelector(ctx context.Context, selector string, wait *bool, timeout *float64) ([]model.MapSelectorResponse, error)
 	Screenshot(ctx context.Context, typeArg *model.ScreenshotType, quality *int, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, timeout *float64) (*model.ScreenshotResponse, error)
@@ -963,7 +963,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.QuerySelector(childComplexity, args["selector"].(string), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.QuerySelector(childComplexity, args["selector"].(string), args["visible"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.querySelectorAll":
 		if e.ComplexityRoot.Mutation.QuerySelectorAll == nil {
 			break
@@ -2096,6 +2096,8 @@ type Mutation {
   querySelector(
     "A CSS or deep selector."
     selector: String!
+    "Only an element that is rendered and not hidden counts."
+    visible: Boolean = false
     "How long the lookup may take, in milliseconds."
     timeout: Float
   ): QuerySelectorResponse
@@ -4590,14 +4592,22 @@ func (ec *executionContext) field_Mutation_querySelector_args(ctx context.Contex
 		return nil, err
 	}
 	args["selector"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg1
+	args["timeout"] = arg2
 	return args, nil
 }
 
@@ -7683,7 +7693,7 @@ func (ec *executionContext) _Mutation_querySelector(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().QuerySelector(ctx, fc.Args["selector"].(string), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().QuerySelector(ctx, fc.Args["selector"].(string), fc.Args["visible"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)

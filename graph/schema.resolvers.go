@@ -328,12 +328,12 @@ func (r *mutationResolver) Select(ctx context.Context, selector string, value []
 }
 
 // QuerySelector is the resolver for the querySelector field.
-func (r *mutationResolver) QuerySelector(ctx context.Context, selector string, timeout *float64) (*model.QuerySelectorResponse, error) {
+func (r *mutationResolver) QuerySelector(ctx context.Context, selector string, visible *bool, timeout *float64) (*model.QuerySelectorResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	el, err := c.page.QuerySelector(ctx, selector, c.timeout)
+	el, err := c.page.QuerySelectorVisible(ctx, selector, value(visible), c.timeout)
 	if err != nil || el == nil {
 		return nil, err
 	}
