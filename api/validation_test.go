@@ -106,7 +106,7 @@ func TestPatchAndListRejectBadInput(t *testing.T) {
 	srv := newServer(t)
 	s := srv.create(t, map[string]any{"userMetadata": map[string]any{"a": "b"}})
 	for _, c := range []struct{ body, mentions string }{
-		{`{}`, "ttl and/or userMetadata"},
+		{`{}`, "ttl, userMetadata and/or rotateToken"},
 		{`{"ttl": -1}`, "ttl"},
 		{`{"ttl": "soon"}`, "ttl must be a number"},
 		{`{"metadata": {}}`, `"metadata"`},

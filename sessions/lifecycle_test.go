@@ -299,6 +299,11 @@ func TestExpiryEndsLiveAndHibernatedSessions(t *testing.T) {
 		waitFor(t, "its profile is deleted", func() bool { return !exists(s.profileDir(sess.ID)) })
 	}
 	testutil.NoProcessesLeft(t, cfg.DataDir)
+	// The record goes after the profile, once the browser has exited.
+	waitFor(t, "the records are deleted", func() bool {
+		all, _, err := s.store.All()
+		return err == nil && len(all) == 0
+	})
 	all, _, err := s.store.All()
 	if err != nil || len(all) != 0 {
 		t.Errorf("records left after expiry: %d, %v", len(all), err)
