@@ -24,9 +24,7 @@ func (s *Service) finishRequest(e *entry, page *engine.Page) error {
 	if err != nil {
 		return err
 	}
-	e.mu.Lock()
-	b := e.browser
-	e.mu.Unlock()
+	b := e.currentBrowser()
 	if b != nil {
 		defer s.watchdog(e, b)()
 	}
@@ -40,9 +38,7 @@ func (s *Service) settle(e *entry, page *engine.Page) (*engine.Page, error) {
 	if !page.Stuck() {
 		return page, nil
 	}
-	e.mu.Lock()
-	b := e.browser
-	e.mu.Unlock()
+	b := e.currentBrowser()
 	if b == nil {
 		return nil, errStoppedNotFound(e.id)
 	}

@@ -18,9 +18,7 @@ func (s *Service) ensurePage(ctx context.Context, e *entry, page *engine.Page) (
 	if alive {
 		return page, nil
 	}
-	e.mu.Lock()
-	b := e.browser
-	e.mu.Unlock()
+	b := e.currentBrowser()
 	if b == nil {
 		return nil, errStoppedNotFound(e.id)
 	}
@@ -50,6 +48,13 @@ func (e *entry) replacePage(b *engine.Browser, old, fresh *engine.Page) bool {
 	}
 	e.page = fresh
 	return true
+}
+
+// currentBrowser is the session's browser while it runs, else nil.
+func (e *entry) currentBrowser() *engine.Browser {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.browser
 }
 
 // currentPage is the session's page while its browser runs, else nil.
