@@ -17,7 +17,6 @@ var baseFlags = []string{
 	"--no-default-browser-check",
 	"--disable-breakpad",
 	"--disable-crash-reporter",
-	"--disable-crashpad-for-testing", // else crashpad handlers leave the process group and outlive the browser
 	"--disable-domain-reliability",
 	"--disable-client-side-phishing-detection",
 	"--disable-default-apps",
