@@ -25,12 +25,15 @@ const codeAnswerTooLarge = -32099
 // readFrame reads the next NUL-terminated message from Chromium without
 // holding more of it than limitFor allows for whoever asked for it. A larger
 // reply is read past without being kept and comes back as a DevTools error
-// reply with the same id; a larger event is dropped (ok false).
-func readFrame(br *bufio.Reader, limitFor func(id int64) int) (frame []byte, ok bool, err error) {
+// reply with the same id; a larger event is dropped (ok false). heard is
+// told of every part that arrives, so that a browser sending a long
+// message does not look quiet.
+func readFrame(br *bufio.Reader, limitFor func(id int64) int, heard func()) (frame []byte, ok bool, err error) {
 	limit := maxUserFrame
 	checked := false
 	for {
 		chunk, err := br.ReadSlice(0)
+		heard()
 		frame = append(frame, chunk...)
 		if err == nil {
 			return frame[:len(frame)-1], true, nil
@@ -43,7 +46,7 @@ func readFrame(br *bufio.Reader, limitFor func(id int64) int) (frame []byte, ok 
 			limit, checked = limitFor(id), true
 		}
 		if len(frame) > limit {
-			if err := skipFrame(br); err != nil {
+			if err := skipFrame(br, heard); err != nil {
 				return nil, false, err
 			}
 			return tooLargeReply(id, limit), id != 0, nil
@@ -52,9 +55,10 @@ func readFrame(br *bufio.Reader, limitFor func(id int64) int) (frame []byte, ok 
 }
 
 // skipFrame reads up to and including the next NUL, keeping nothing.
-func skipFrame(br *bufio.Reader) error {
+func skipFrame(br *bufio.Reader, heard func()) error {
 	for {
 		_, err := br.ReadSlice(0)
+		heard()
 		if !errors.Is(err, bufio.ErrBufferFull) {
 			return err
 		}

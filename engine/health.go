@@ -2,6 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -10,13 +14,36 @@ import (
 // or its main loop stuck).
 const PingTimeout = 3 * time.Second
 
+// busyGrace is how long a browser that does not answer but keeps working
+// (its process uses the processor, e.g. while it encodes a reply of
+// hundreds of megabytes) is waited for before it counts as wedged.
+const busyGrace = 30 * time.Second
+
+// busyTicks is the processor time, in clock ticks (10 ms), that a browser
+// must have used during an unanswered ping to count as busy rather than
+// wedged; a stopped process uses none.
+const busyTicks = 10
+
 // Quiet is how long the browser has sent nothing on its pipe. A browser
 // that talks is not wedged, so only a quiet one needs a ping.
 func (b *Browser) Quiet() time.Duration { return b.mux.quiet() }
 
-// Ping reports whether the browser answers within PingTimeout (or ctx);
-// a browser that does not is wedged and should be killed.
+// Ping reports whether the browser answers within PingTimeout (or ctx), or
+// keeps working towards an answer for up to busyGrace; a browser that does
+// neither is wedged and should be killed.
 func (b *Browser) Ping(ctx context.Context) error {
+	giveUp := time.Now().Add(busyGrace)
+	for {
+		used := b.cpuTicks()
+		err := b.pingOnce(ctx)
+		busy := b.cpuTicks()-used >= busyTicks
+		if !errors.Is(err, ErrNoAnswer) || ctx.Err() != nil || !busy || time.Now().After(giveUp) {
+			return err
+		}
+	}
+}
+
+func (b *Browser) pingOnce(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, PingTimeout)
 	defer cancel()
 	if err := b.mux.ready(ctx); err != nil {
@@ -26,4 +53,21 @@ func (b *Browser) Ping(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// cpuTicks is the processor time the browser process has used, user and
+// system, in clock ticks; 0 where /proc cannot tell.
+func (b *Browser) cpuTicks() int64 {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(b.Pid()) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(stat)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return utime + stime
 }

@@ -90,15 +90,17 @@ func (m *Mux) quiet() time.Duration {
 	return time.Since(time.Unix(0, m.heard.Load()))
 }
 
+// hear notes that the browser just sent something.
+func (m *Mux) hear() { m.heard.Store(time.Now().UnixNano()) }
+
 func (m *Mux) read() {
 	br := bufio.NewReaderSize(m.r, pipeSize)
 	for {
-		frame, ok, err := readFrame(br, m.replyLimit)
+		frame, ok, err := readFrame(br, m.replyLimit, m.hear)
 		if err != nil {
 			m.close(fmt.Errorf("read from browser: %w", err))
 			return
 		}
-		m.heard.Store(time.Now().UnixNano())
 		if !ok {
 			continue
 		}
