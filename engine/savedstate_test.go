@@ -15,7 +15,7 @@ import (
 func launchProfile(t *testing.T, profile string) (*Browser, *Page) {
 	t.Helper()
 	b, err := Launch(LaunchOptions{
-		ExecPath: testutil.ChromePath(t), ProfileDir: profile, TempDir: filepath.Join(t.TempDir(), "tmp"),
+		ExecPath: testutil.ChromePath(t), ProfileDir: profile, TempDir: filepath.Join(testutil.DataDir(t), "tmp"),
 		Headless: true, Window: Size{1280, 720},
 	})
 	if err != nil {
@@ -52,7 +52,7 @@ func eval(t *testing.T, p *Page, js string) string {
 // the browser with SIGKILL, and finds everything again after a restore.
 func TestStateSurvivesKill(t *testing.T) {
 	srv := testutil.ServePages(t)
-	profile := filepath.Join(t.TempDir(), "profile")
+	profile := filepath.Join(testutil.DataDir(t), "profile")
 	ctx := context.Background()
 	b, p := launchProfile(t, profile)
 	if _, err := p.Goto(ctx, srv.URL+"/click.html", Load, 10*time.Second); err != nil {
