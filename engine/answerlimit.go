@@ -33,7 +33,9 @@ func readFrame(br *bufio.Reader, limitFor func(id int64) int, heard func()) (fra
 	checked := false
 	for {
 		chunk, err := br.ReadSlice(0)
-		heard()
+		if len(chunk) > 0 {
+			heard()
+		}
 		frame = append(frame, chunk...)
 		if err == nil {
 			return frame[:len(frame)-1], true, nil
@@ -57,8 +59,10 @@ func readFrame(br *bufio.Reader, limitFor func(id int64) int, heard func()) (fra
 // skipFrame reads up to and including the next NUL, keeping nothing.
 func skipFrame(br *bufio.Reader, heard func()) error {
 	for {
-		_, err := br.ReadSlice(0)
-		heard()
+		chunk, err := br.ReadSlice(0)
+		if len(chunk) > 0 {
+			heard()
+		}
 		if !errors.Is(err, bufio.ErrBufferFull) {
 			return err
 		}

@@ -70,6 +70,11 @@ func (s *Service) checkAnswers(ctx context.Context, e *entry, b *engine.Browser)
 // that was quiet for useQuiet is pinged, so that a wedged browser is
 // replaced instead of handed out.
 func (s *Service) healthy(ctx context.Context, e *entry, b *engine.Browser) error {
+	select {
+	case <-b.Done():
+		return errors.New("the browser has exited") // its watcher has yet to forget it
+	default:
+	}
 	if b.Quiet() < useQuiet {
 		return nil
 	}
@@ -104,14 +109,21 @@ func (e *entry) wedgedNow(now time.Time) bool {
 	return e.wedged == e.browser || !e.pingedAt.IsZero() && now.Sub(e.pingedAt) > unansweredAfter
 }
 
-// waitExit waits until b has exited, or ctx ends.
-func waitExit(ctx context.Context, b *engine.Browser) error {
+// waitExit waits until b has exited and e no longer holds it, or ctx ends.
+func waitExit(ctx context.Context, e *entry, b *engine.Browser) error {
 	select {
 	case <-b.Done():
-		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	for e.currentBrowser() == b { // its watcher forgets it just after the exit
+		select {
+		case <-time.After(10 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 // abandonWedged kills a browser taken away for hibernation that does not

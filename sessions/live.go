@@ -88,7 +88,7 @@ func (s *Service) use(ctx context.Context, e *entry) (*engine.Page, *engine.Brow
 			return page, b, nil
 		}
 		s.done(e)
-		if err := waitExit(ctx, b); err != nil {
+		if err := waitExit(ctx, e, b); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -118,6 +118,9 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 	}
 	start := time.Now()
 	b, page, err = s.launch(ctx, e)
+	if err != nil && e.isStopped() {
+		return nil, nil, false, errSessionStopped(e.id) // its profile went while it started
+	}
 	if err != nil {
 		return nil, nil, false, err
 	}
