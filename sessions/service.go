@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -131,6 +132,7 @@ func (s *Service) Close() error {
 	}
 	wg.Wait()
 	s.watchers.Wait()
+	slogErr("could not remove the browsers' temp dir", os.RemoveAll(tempRoot(s.cfg)), "dir", tempRoot(s.cfg))
 	return s.store.Close()
 }
 
