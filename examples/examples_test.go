@@ -45,7 +45,7 @@ func startServer(t *testing.T) string {
 func run(t *testing.T, server string, name string, args ...string) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), "SESSIONQL="+server)
+	cmd.Env = append(os.Environ(), "SESSIONQL="+server, "TMPDIR="+t.TempDir()) // what examples save goes with the test
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
