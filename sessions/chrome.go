@@ -25,14 +25,11 @@ func FindChromeStable() string {
 }
 
 // execPath is the binary a session's browser runs: Google Chrome for
-// browser "chrome" (ChromeStablePath, or found as FindChromeStable says),
-// the configured Chromium otherwise.
+// browser "chrome", as FindChromeStable finds it, the configured Chromium
+// otherwise.
 func (s *Service) execPath(o Options) string {
 	if o.Browser != "chrome" {
 		return s.cfg.ChromePath
-	}
-	if s.cfg.ChromeStablePath != "" {
-		return s.cfg.ChromeStablePath
 	}
 	if p := FindChromeStable(); p != "" {
 		return p

@@ -24,9 +24,6 @@ type Config struct {
 	Queue        int
 	QueueTimeout time.Duration
 	MaxTTL       time.Duration
-	// ChromeStablePath is Google Chrome, for sessions with browser
-	// "chrome"; empty: FindChromeStable.
-	ChromeStablePath string
 	// BrowserUser, AllowFileURLs and BlockPrivateNetworks keep a session's
 	// browser inside its boundary; see engine.LaunchOptions.
 	BrowserUser          string

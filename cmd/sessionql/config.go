@@ -156,16 +156,6 @@ func findChrome() string {
 	return ""
 }
 
-// findChromeStable is Google Chrome, for sessions that ask for "chrome".
-func findChromeStable() string {
-	for _, name := range []string{"google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // defaultMaxBrowsers allows one live browser per 512 MiB of memory, within
 // 1 and 64.
 func defaultMaxBrowsers() int {

@@ -66,7 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, ready c
 	}
 	bql.MaxAnswerBytes = cfg.MaxAnswerBytes
 	defer bql.Close()
-	router := api.NewRouter(api.Config{Token: cfg.Token, PublicURL: cfg.PublicURL, MaxTTL: cfg.MaxTTL, ChromeStable: findChromeStable(),
+	router := api.NewRouter(api.Config{Token: cfg.Token, PublicURL: cfg.PublicURL, MaxTTL: cfg.MaxTTL, ChromeStable: sessions.FindChromeStable(),
 		CORSOrigins: cfg.CORSOrigins, BodyTimeout: cfg.BodyTimeout}, svc, bql)
 	return serve(ctx, cfg.Addr, router, ready)
 }
