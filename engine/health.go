@@ -3,9 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"os"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -56,18 +53,5 @@ func (b *Browser) pingOnce(ctx context.Context) error {
 }
 
 // cpuTicks is the processor time the browser process has used, user and
-// system, in clock ticks; 0 where /proc cannot tell.
-func (b *Browser) cpuTicks() int64 {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(b.Pid()) + "/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(stat)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	return utime + stime
-}
+// system, in clock ticks; 0 where the system cannot tell.
+func (b *Browser) cpuTicks() int64 { return b.proc.CPUTicks() }

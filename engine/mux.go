@@ -8,8 +8,9 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/sessionql/sessionql/engine/internal/launcher"
 )
 
 // Mux owns Chromium's DevTools pipe and shares it between clients. Each
@@ -47,35 +48,8 @@ func newMux(w io.WriteCloser, r io.ReadCloser, maxAnswer int) *Mux {
 	}
 	m := &Mux{w: w, r: r, pending: map[int64]pending{}, owners: map[string]*Client{}, gone: make(chan struct{}), maxAnswer: maxAnswer}
 	m.heard.Store(time.Now().UnixNano())
-	growPipe(r)
-	growPipe(w)
 	go m.read()
 	return m
-}
-
-// pipeSize is the buffer asked of the kernel for the pipes to and from
-// Chromium (Linux's default limit for an unprivileged process): with the
-// default 64 KiB, a screenshot of megabytes crosses in hundreds of writes,
-// each waking the reader.
-const pipeSize = 1 << 20
-
-// fSetPipeSize is Linux's F_SETPIPE_SZ fcntl.
-const fSetPipeSize = 1031
-
-// growPipe asks for a larger pipe buffer; where it cannot be had, the pipe
-// works as it is.
-func growPipe(pipe any) {
-	sc, ok := pipe.(syscall.Conn)
-	if !ok {
-		return
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return
-	}
-	raw.Control(func(fd uintptr) {
-		syscall.Syscall(syscall.SYS_FCNTL, fd, fSetPipeSize, pipeSize)
-	})
 }
 
 // ready waits until the browser answers on the pipe.
@@ -94,7 +68,7 @@ func (m *Mux) quiet() time.Duration {
 func (m *Mux) hear() { m.heard.Store(time.Now().UnixNano()) }
 
 func (m *Mux) read() {
-	br := bufio.NewReaderSize(m.r, pipeSize)
+	br := bufio.NewReaderSize(m.r, launcher.PipeSize)
 	for {
 		frame, ok, err := readFrame(br, m.replyLimit, m.hear)
 		if err != nil {

@@ -1,20 +1,25 @@
+//go:build linux
+
 package engine
 
 import (
-	"syscall"
+	"os"
 	"testing"
+
+	"github.com/sessionql/sessionql/engine/internal/launcher"
+	"golang.org/x/sys/unix"
 )
 
 func TestPipesAreGrown(t *testing.T) {
 	for _, pipe := range []any{shared.mux.r, shared.mux.w} {
-		raw, err := pipe.(syscall.Conn).SyscallConn()
+		raw, err := pipe.(*os.File).SyscallConn()
 		if err != nil {
 			t.Fatal(err)
 		}
-		var size uintptr
-		raw.Control(func(fd uintptr) { size, _, _ = syscall.Syscall(syscall.SYS_FCNTL, fd, fSetPipeSize+1, 0) }) // F_GETPIPE_SZ
-		if size < pipeSize {
-			t.Errorf("pipe buffer is %d bytes, want %d", size, pipeSize)
+		var size int
+		raw.Control(func(fd uintptr) { size, _ = unix.FcntlInt(fd, unix.F_GETPIPE_SZ, 0) })
+		if size < launcher.PipeSize {
+			t.Errorf("pipe buffer is %d bytes, want %d", size, launcher.PipeSize)
 		}
 	}
 }
