@@ -36,7 +36,7 @@ func (o LaunchOptions) readyContext() (context.Context, context.CancelFunc) {
 func (b *Browser) ready(opts LaunchOptions) error {
 	ctx, cancel := opts.readyContext()
 	defer cancel()
-	err := b.mux.ready(ctx)
+	err := b.mux.Ready(ctx)
 	if err == nil {
 		return nil
 	}

@@ -23,7 +23,7 @@ const busyTicks = 10
 
 // Quiet is how long the browser has sent nothing on its pipe. A browser
 // that talks is not wedged, so only a quiet one needs a ping.
-func (b *Browser) Quiet() time.Duration { return b.mux.quiet() }
+func (b *Browser) Quiet() time.Duration { return b.mux.Quiet() }
 
 // Ping reports whether the browser answers within PingTimeout (or ctx), or
 // keeps working towards an answer for up to busyGrace; a browser that does
@@ -43,7 +43,7 @@ func (b *Browser) Ping(ctx context.Context) error {
 func (b *Browser) pingOnce(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, PingTimeout)
 	defer cancel()
-	if err := b.mux.ready(ctx); err != nil {
+	if err := b.mux.Ready(ctx); err != nil {
 		if ctx.Err() != nil {
 			return ErrNoAnswer
 		}

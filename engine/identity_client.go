@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // identityClient is the engine's own DevTools client that gives every target
@@ -18,20 +20,20 @@ import (
 // last as long as the session that set them, so the client stays attached
 // for the browser's life; it never enables a domain, so pages cannot see it.
 type identityClient struct {
-	client *Client
+	client *cdpmux.Client
 	id     identity
 	nextID atomic.Int64
 
 	mu       sync.Mutex
-	waiting  map[int64]chan envelope // replies that a caller waits for
-	starting bool                    // the targets open at launch are being configured
-	setups   []setupReply            // their overrides, checked before the launch returns
+	waiting  map[int64]chan cdpmux.Message // replies that a caller waits for
+	starting bool                          // the targets open at launch are being configured
+	setups   []setupReply                  // their overrides, checked before the launch returns
 }
 
 // setupReply is where the reply to one override of a target open at launch goes.
 type setupReply struct {
 	method string
-	reply  chan envelope
+	reply  chan cdpmux.Message
 }
 
 // autoAttach pauses every new target until the client has configured it. A
@@ -45,11 +47,11 @@ var autoAttach = map[string]bool{"autoAttach": true, "waitForDebuggerOnStart": t
 func (b *Browser) startIdentity(opts LaunchOptions, id identity) error {
 	ctx, cancel := opts.readyContext()
 	defer cancel()
-	c, err := b.mux.Connect(ctx, nil, asEngine)
+	c, err := b.mux.Connect(ctx, nil, cdpmux.AsEngine)
 	if err != nil {
 		return err
 	}
-	s := &identityClient{client: c, id: id, waiting: map[int64]chan envelope{}, starting: true}
+	s := &identityClient{client: c, id: id, waiting: map[int64]chan cdpmux.Message{}, starting: true}
 	b.loops.Go(s.run)
 	return s.start(ctx)
 }
@@ -82,7 +84,7 @@ func (s *identityClient) run() {
 	}
 }
 
-func (s *identityClient) handle(env envelope) {
+func (s *identityClient) handle(env cdpmux.Message) {
 	if env.ID != 0 {
 		s.mu.Lock()
 		reply := s.waiting[env.ID]
@@ -122,13 +124,13 @@ func (s *identityClient) configure(session, kind string) {
 // startupReply registers a check of a required override of a target that
 // was open at launch, so that a launch whose first tab lacks its identity
 // fails instead of giving the browser away.
-func (s *identityClient) startupReply(cmd override) chan envelope {
+func (s *identityClient) startupReply(cmd override) chan cdpmux.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.starting || cmd.optional {
 		return nil
 	}
-	r := make(chan envelope, 1)
+	r := make(chan cdpmux.Message, 1)
 	s.setups = append(s.setups, setupReply{cmd.method, r})
 	return r
 }
@@ -171,8 +173,8 @@ func (s *identityClient) overrides(kind string) []override {
 
 // post sends a command without waiting; its reply goes to reply, or is
 // dropped when reply is nil.
-func (s *identityClient) post(session string, cmd override, reply chan envelope) {
-	env := envelope{ID: s.nextID.Add(1), SessionID: session, Method: cmd.method}
+func (s *identityClient) post(session string, cmd override, reply chan cdpmux.Message) {
+	env := cdpmux.Message{ID: s.nextID.Add(1), SessionID: session, Method: cmd.method}
 	if cmd.params != nil {
 		env.Params, _ = json.Marshal(cmd.params)
 	}
@@ -185,18 +187,18 @@ func (s *identityClient) post(session string, cmd override, reply chan envelope)
 		s.mu.Lock()
 		delete(s.waiting, env.ID)
 		s.mu.Unlock()
-		reply <- envelope{Error: json.RawMessage(strconv.Quote(err.Error()))}
+		reply <- cdpmux.Message{Error: json.RawMessage(strconv.Quote(err.Error()))}
 	}
 }
 
 // call sends a command and waits for its reply.
 func (s *identityClient) call(ctx context.Context, session, method string, params any) error {
-	reply := make(chan envelope, 1)
+	reply := make(chan cdpmux.Message, 1)
 	s.post(session, override{method: method, params: params}, reply)
 	return awaitReply(ctx, method, reply, s.client.Done())
 }
 
-func awaitReply(ctx context.Context, method string, reply chan envelope, gone <-chan struct{}) error {
+func awaitReply(ctx context.Context, method string, reply chan cdpmux.Message, gone <-chan struct{}) error {
 	select {
 	case r := <-reply:
 		if r.Error != nil {

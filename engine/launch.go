@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 	"github.com/sessionql/sessionql/engine/internal/launcher"
 )
 
@@ -56,7 +57,7 @@ const closeTimeout = 5 * time.Second
 // its DevTools connection. Close or Kill ends it; Done closes when it exits.
 type Browser struct {
 	proc     *launcher.Process
-	mux      *Mux
+	mux      *cdpmux.Mux
 	tempDir  string
 	done     chan struct{}
 	loops    sync.WaitGroup // the engine's own clients, such as the identity client
@@ -125,7 +126,7 @@ func start(opts LaunchOptions) (*Browser, error) {
 	}
 	b := &Browser{proc: proc, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth, policy: newUserPolicy(opts)}
 	b.policy.history = b.navigationHistory
-	b.mux = newMux(proc.In, proc.Out, opts.MaxAnswerBytes)
+	b.mux = cdpmux.New(proc.In, proc.Out, opts.MaxAnswerBytes)
 	go b.wait()
 	if err := b.ready(opts); err != nil {
 		return nil, err
@@ -137,7 +138,7 @@ func start(opts LaunchOptions) (*Browser, error) {
 // clients, what is left of the process group and the temp dir.
 func (b *Browser) wait() {
 	b.proc.Wait()
-	b.mux.close(errors.New("the browser process exited"))
+	b.mux.Close(errors.New("the browser process exited"))
 	b.loops.Wait()
 	b.proc.Kill()
 	os.RemoveAll(b.tempDir)
@@ -155,7 +156,7 @@ func (b *Browser) Pid() int { return b.proc.Pid() }
 func (b *Browser) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
-	b.mux.call(ctx, "", "Browser.close", nil)
+	b.mux.Call(ctx, "", "Browser.close", nil)
 	select {
 	case <-b.done:
 		return nil

@@ -11,7 +11,7 @@ import (
 )
 
 func TestPipesAreGrown(t *testing.T) {
-	for _, pipe := range []any{shared.mux.r, shared.mux.w} {
+	for _, pipe := range []any{shared.proc.In, shared.proc.Out} {
 		raw, err := pipe.(*os.File).SyscallConn()
 		if err != nil {
 			t.Fatal(err)
