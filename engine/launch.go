@@ -14,6 +14,7 @@ import (
 	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 	"github.com/sessionql/sessionql/engine/internal/launcher"
+	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
 // LaunchOptions describe one start of Chromium for one session profile.
@@ -60,11 +61,11 @@ type Browser struct {
 	mux      *cdpmux.Mux
 	tempDir  string
 	done     chan struct{}
-	loops    sync.WaitGroup // the engine's own clients, such as the identity client
-	identity identity       // what the browser reports about itself
-	stealth  bool           // users' clients get the runtime shim; see runtime_shim.go
-	policy   *userPolicy    // what users' commands may do; see cdppolicy.go
-	tabs     *tabLimit      // closes pages past MAX_TABS; see tablimit.go
+	loops    sync.WaitGroup   // the engine's own clients, such as the identity client
+	identity stealth.Identity // what the browser reports about itself
+	stealth  bool             // users' clients get the runtime shim; see stealth.InstallRuntimeShim
+	policy   *userPolicy      // what users' commands may do; see cdppolicy.go
+	tabs     *tabLimit        // closes pages past MAX_TABS; see tablimit.go
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -108,7 +109,7 @@ func startWithIdentity(opts LaunchOptions) (*Browser, error) {
 		return nil, err
 	}
 	b, err := start(withIdentity(opts, id))
-	if err != nil || id.empty() {
+	if err != nil || id.Empty() {
 		return b, err
 	}
 	b.identity = id

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql/engine/internal/cdpmux"
+	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
 // openTimeout bounds attaching to the first tab of a fresh browser.
@@ -31,10 +32,10 @@ type Page struct {
 	mu    sync.Mutex
 	world int64 // the engine's isolated world in the main frame, 0 if unknown
 
-	identity      identity   // what the browser reports about itself; see identity.go
-	allowFileURLs bool       // the operator's ALLOW_FILE_URLS; see urlpolicy.go
-	frameState    frameState // sessions and worlds of the other frames; see frames.go
-	steps         stepState  // what BrowserQL steps keep between calls; see steps.go
+	identity      stealth.Identity // what the browser reports about itself
+	allowFileURLs bool             // the operator's ALLOW_FILE_URLS; see urlpolicy.go
+	frameState    frameState       // sessions and worlds of the other frames; see frames.go
+	steps         stepState        // what BrowserQL steps keep between calls; see steps.go
 }
 
 // engineIntercept keeps the Runtime domain off on the engine's targets, so

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sessionql/sessionql/engine/internal/cdpmux"
+	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
 // Conn is a user's DevTools connection, such as a WebSocket: whole JSON
@@ -41,7 +42,7 @@ func (b *Browser) Serve(conn Conn) error {
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	var setup []func(*cdpmux.Client)
 	if b.stealth {
-		setup = append(setup, installRuntimeShim)
+		setup = append(setup, stealth.InstallRuntimeShim)
 	}
 	c, err := b.mux.Connect(ctx, userIntercept, setup...)
 	cancel()

@@ -1,4 +1,4 @@
-package engine
+package stealth
 
 import (
 	"encoding/json"

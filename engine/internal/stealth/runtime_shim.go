@@ -1,4 +1,4 @@
-package engine
+package stealth
 
 import (
 	"context"
@@ -73,8 +73,8 @@ type shimFrame struct {
 // for the debugger answers once the client lets it run.
 const shimTimeout = 30 * time.Second
 
-// installRuntimeShim gives a user's client the shim as its hook.
-func installRuntimeShim(c *cdpmux.Client) { c.SetHook(newRuntimeShim(c)) }
+// InstallRuntimeShim gives a user's client the shim as its hook.
+func InstallRuntimeShim(c *cdpmux.Client) { c.SetHook(newRuntimeShim(c)) }
 
 func newRuntimeShim(c *cdpmux.Client) *runtimeShim {
 	var b [8]byte
