@@ -23,8 +23,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/sessionql/sessionql/engine/internal/launcher"
 )
 
 // Mux owns Chromium's DevTools pipe and shares it between clients. Each
@@ -47,6 +45,10 @@ type Mux struct {
 
 	heard atomic.Int64 // when the browser last sent anything, in Unix nanoseconds; see quiet
 }
+
+// readSize is the reader's buffer: as large as the pipe's (the launcher
+// grows it to 1 MiB), so one read takes what one wake-up brings.
+const readSize = 1 << 20
 
 // pending is where the reply to one forwarded or internal command goes.
 type pending struct {
@@ -90,7 +92,7 @@ func (m *Mux) Quiet() time.Duration {
 func (m *Mux) hear() { m.heard.Store(time.Now().UnixNano()) }
 
 func (m *Mux) read() {
-	br := bufio.NewReaderSize(m.r, launcher.PipeSize)
+	br := bufio.NewReaderSize(m.r, readSize)
 	for {
 		frame, ok, err := readFrame(br, m.replyLimit, m.hear)
 		if err != nil {
