@@ -45,7 +45,7 @@ var cdpRules = map[string]rule{
 	"Network.continueInterceptedRequest": {checked, "as Fetch.continueRequest", urlParam("url", true)},
 	"PWA.install":                        {checked, "installUrlOrBundleUrl must be http: or https:, not a file of the server", urlParam("installUrlOrBundleUrl", true)},
 	"Tracing.start":                      {checked, "tracingBackend system would reach the host's tracing service", tracingBackend},
-	"Target.createBrowserContext":        {checked, "with BLOCK_PRIVATE_NETWORKS, proxyServer and proxyBypassList would bypass the server's egress check", (*userPolicy).contextProxy},
+	"Target.createBrowserContext":        {checked, "when the browser goes through the egress proxy (BLOCK_PRIVATE_NETWORKS, blockAds, proxy credentials), proxyServer and proxyBypassList would bypass it", (*userPolicy).contextProxy},
 	"Target.exposeDevToolsProtocol":      {refused, "it hands the page a DevTools channel to the whole browser", nil},
 	"Target.openDevTools":                {refused, "DevTools windows hold a protocol channel of their own", nil},
 	"Target.setRemoteLocations":          {refused, "it makes the browser connect to other hosts for targets", nil},
@@ -67,7 +67,7 @@ type userPolicy struct {
 	downloads     string // every download goes here
 	uploads       string // the only folder files may be handed to pages from; empty for none
 	allowFileURLs bool   // the operator's ALLOW_FILE_URLS
-	blockPrivate  bool   // the operator's BLOCK_PRIVATE_NETWORKS
+	egress        bool   // the browser goes through the egress proxy; see egress.go
 	history       func(session string) (map[int64]string, error)
 }
 
@@ -148,8 +148,8 @@ func (p *userPolicy) contextProxy(env cdpmux.Message) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.blockPrivate && (v["proxyServer"] != nil || v["proxyBypassList"] != nil) {
-		return nil, errors.New("a context's own proxy would bypass BLOCK_PRIVATE_NETWORKS; give the session a proxy when you create it")
+	if p.egress && (v["proxyServer"] != nil || v["proxyBypassList"] != nil) {
+		return nil, errors.New("a context's own proxy would bypass the server's egress checks (BLOCK_PRIVATE_NETWORKS, blockAds or the session proxy's credentials); give the session a proxy when you create it")
 	}
 	return env.Params, nil
 }

@@ -11,7 +11,7 @@ const downloadsTimeout = 5 * time.Second
 
 // newUserPolicy is the boundary of the browser a launch starts.
 func newUserPolicy(opts LaunchOptions) *userPolicy {
-	return &userPolicy{downloads: opts.DownloadDir, uploads: opts.UploadDir, allowFileURLs: opts.AllowFileURLs, blockPrivate: opts.BlockPrivate}
+	return &userPolicy{downloads: opts.DownloadDir, uploads: opts.UploadDir, allowFileURLs: opts.AllowFileURLs, egress: usesEgress(opts)}
 }
 
 // sendDownloads sends every download of the browser to the session's

@@ -55,7 +55,7 @@ func flags(opts LaunchOptions) []string {
 	if opts.Lang != "" {
 		f = append(f, "--lang="+opts.Lang)
 	}
-	if opts.BlockPrivate {
+	if opts.egress != "" {
 		return append(blockedFlags(f, opts), "--no-startup-window")
 	}
 	f = append(f, proxyFlags(opts)...)
@@ -63,15 +63,12 @@ func flags(opts LaunchOptions) []string {
 	return append(f, "--no-startup-window")
 }
 
-// blockedFlags ends the command line of a BLOCK_PRIVATE_NETWORKS launch: the
-// user's flags without those that would bypass the egress proxy, then the
-// proxy, last, so nothing overrides it.
+// blockedFlags ends the command line of a launch through the egress proxy:
+// the user's flags without those that would bypass it, then the proxy, last,
+// so nothing overrides it.
 func blockedFlags(f []string, opts LaunchOptions) []string {
 	f = append(f, withoutProxyArgs(opts.Args)...)
-	if opts.egress != "" {
-		return append(f, egressFlags(opts.egress)...)
-	}
-	return append(append(f, proxyFlags(opts)...), "--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
+	return append(f, egressFlags(opts.egress)...)
 }
 
 func proxyFlags(opts LaunchOptions) []string {

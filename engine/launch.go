@@ -32,18 +32,22 @@ type LaunchOptions struct {
 	Proxy       string   // --proxy-server
 	ProxyBypass []string
 
-	DownloadDir   string // every download lands here; default: "downloads" in TempDir
-	UploadDir     string // the only folder users may hand files to pages from; empty for none
-	AllowFileURLs bool   // ALLOW_FILE_URLS: sessions may open file: and the browser's own URLs
-	BrowserUser   string // the user Chromium runs as when the server is root; see user.go
-	BlockPrivate  bool   // BLOCK_PRIVATE_NETWORKS: see egress.go
+	DownloadDir   string   // every download lands here; default: "downloads" in TempDir
+	UploadDir     string   // the only folder users may hand files to pages from; empty for none
+	AllowFileURLs bool     // ALLOW_FILE_URLS: sessions may open file: and the browser's own URLs
+	BrowserUser   string   // the user Chromium runs as when the server is root; see user.go
+	BlockPrivate  bool     // BLOCK_PRIVATE_NETWORKS: see egress.go
+	BlockAds      bool     // refuse the hosts of AdLists; see adblock.go
+	AdLists       []string // BLOCK_ADS_LISTS: filter list files; empty for DefaultAdLists
+
+	ProxyUsername, ProxyPassword string // the session proxy's credentials, given to it by the egress proxy
 
 	MaxAnswerBytes int // MAX_ANSWER_BYTES: the largest reply the engine reads; 0 for DefaultMaxAnswerBytes
 	MaxTabs        int // MAX_TABS: pages the browser may have open; 0 for DefaultMaxTabs
 
 	run     *launcher.User // the resolved BrowserUser, nil to run as the server's user
 	sandbox bool           // whether Chromium's sandbox is on for this start
-	egress  string         // the address of the egress proxy when BlockPrivate is on; see egress.go
+	egress  string         // the address of the egress proxy when the launch uses one; see egress.go
 
 	ready context.Context // bounds the start; see LaunchContext
 }
