@@ -41,6 +41,9 @@ type Config struct {
 	// StateKey, 32 bytes, encrypts that state in the store; nil keeps it
 	// in clear.
 	StateKey []byte
+	// Store keeps the records; nil opens a BoltStore in DataDir. The
+	// Service closes it at Close.
+	Store Store
 }
 
 // DefaultMaxStateBytes is MAX_STATE_BYTES when none is set: twice what
@@ -52,7 +55,7 @@ const DefaultMaxStateBytes = 16 << 20
 // browser and closes the store.
 type Service struct {
 	cfg     Config
-	store   *Store
+	store   Store
 	slots   *slots
 	metrics *metrics
 
@@ -79,7 +82,7 @@ func Open(cfg Config) (*Service, error) {
 	if err := prepareDirs(cfg); err != nil {
 		return nil, err
 	}
-	store, err := OpenStore(filepath.Join(cfg.DataDir, "sessions.db"), cfg.StateKey)
+	store, err := storeFor(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +95,14 @@ func Open(cfg Config) (*Service, error) {
 	s.wg.Add(1)
 	go s.tend()
 	return s, nil
+}
+
+// storeFor is the configured store, or the bbolt file in the data dir.
+func storeFor(cfg Config) (Store, error) {
+	if cfg.Store != nil {
+		return cfg.Store, nil
+	}
+	return OpenStore(filepath.Join(cfg.DataDir, "sessions.db"), cfg.StateKey)
 }
 
 func (s *Service) load() error {
