@@ -44,6 +44,8 @@ type Config struct {
 	// Store keeps the records; nil opens a BoltStore in DataDir. The
 	// Service closes it at Close.
 	Store Store
+	// Profiles keeps hibernated profiles; nil is LocalProfiles.
+	Profiles ProfileStore
 }
 
 // DefaultMaxStateBytes is MAX_STATE_BYTES when none is set: twice what
@@ -54,10 +56,11 @@ const DefaultMaxStateBytes = 16 << 20
 // hibernates or stops them. Open starts it; Close hibernates every live
 // browser and closes the store.
 type Service struct {
-	cfg     Config
-	store   Store
-	slots   *slots
-	metrics *metrics
+	cfg      Config
+	store    Store
+	profiles ProfileStore
+	slots    *slots
+	metrics  *metrics
 
 	mu       sync.Mutex
 	entries  map[string]*entry
@@ -79,6 +82,9 @@ func Open(cfg Config) (*Service, error) {
 	if cfg.MaxStateBytes <= 0 {
 		cfg.MaxStateBytes = DefaultMaxStateBytes
 	}
+	if cfg.Profiles == nil {
+		cfg.Profiles = LocalProfiles{}
+	}
 	if err := prepareDirs(cfg); err != nil {
 		return nil, err
 	}
@@ -86,7 +92,7 @@ func Open(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, store: store, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
+	s := &Service{cfg: cfg, store: store, profiles: cfg.Profiles, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {
 		store.Close()
@@ -311,6 +317,9 @@ func (s *Service) finish(e *entry) error {
 	}
 	s.removeDirs(e.id)
 	err := s.store.Delete(e.id)
+	if err == nil {
+		s.dropProfiles(e.id) // never while a record points at them
+	}
 	if b != nil {
 		<-b.Done()
 		page.Close()
@@ -360,7 +369,11 @@ func (s *Service) dropBroken(id string) bool {
 	if !broken {
 		return false
 	}
-	slogErr("could not delete an unreadable session", s.store.Delete(id), "session", id)
+	err := s.store.Delete(id)
+	slogErr("could not delete an unreadable session", err, "session", id)
+	if err == nil {
+		s.dropProfiles(id)
+	}
 	s.removeDirs(id)
 	return true
 }

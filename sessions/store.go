@@ -21,3 +21,4 @@ type Store interface {
 	// Close releases the store.
 	Close() error
 }
+
