@@ -8,12 +8,45 @@ import (
 
 	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/internal/testutil"
-	"go.uber.org/goleak"
 )
 
-// TestMain fails the package when a goroutine outlives the tests.
+// Engines are the PostgreSQL and S3 servers that the store back ends other
+// than bbolt use; TestMain starts them once and stops them after.
+var Engines *testutil.Engines
+
+// TestMain starts the engines and fails the package when a goroutine or a
+// process outlives the tests.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	testutil.RunMain(m, "sessions", func(dir string) (func(), error) {
+		var err error
+		Engines, err = testutil.StartEngines(dir)
+		return Engines.Stop, err
+	})
+}
+
+// Backend is one store back end the store tests run on. Open returns
+// what configures a Service on it; each call opens the stores anew on the
+// same database and bucket, as a restarted server does. Shared says the
+// records and profiles live outside the data dir, so a restart may start
+// on an empty one.
+type Backend struct {
+	Name   string
+	Shared bool
+	Open   func(t testing.TB) func(Config) Config
+}
+
+// Backends is the table of store back ends: bbolt and the local profile
+// directory here, PostgreSQL with S3 added by backends_test.go (an
+// external test package, since pgstore imports this one).
+var Backends = []Backend{{Name: "bbolt", Open: func(testing.TB) func(Config) Config {
+	return func(cfg Config) Config { return cfg }
+}}}
+
+// eachBackend runs test once per store back end.
+func eachBackend(t *testing.T, test func(t *testing.T, b Backend)) {
+	for _, b := range Backends {
+		t.Run(b.Name, func(t *testing.T) { test(t, b) })
+	}
 }
 
 // testConfig is a small server's configuration on the test's own data dir.

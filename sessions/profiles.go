@@ -99,7 +99,7 @@ func (s *Service) fetchProfile(ctx context.Context, e *entry, sess *Session) err
 	if err != nil {
 		os.RemoveAll(dir)
 		slog.Error("could not fetch the session's profile", "session", sess.ID, "err", err)
-		return sessionql.Errorf(sessionql.CodeStoreUnavailable, "The server could not read the profile of session %s from its profile store (the server log says why); try again shortly.", sess.ID)
+		return storeUnreadable("the profile of session " + sess.ID)
 	}
 	e.setUnpacked(sess.Profile)
 	return nil

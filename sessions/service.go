@@ -3,6 +3,7 @@ package sessions
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -163,13 +164,17 @@ func (s *Service) Create(opts Options, ttl time.Duration, metadata json.RawMessa
 	if err := s.reserve(); err != nil {
 		return nil, err
 	}
-	err := s.store.Put(sess)
+	err := s.putNew(sess)
 	s.mu.Lock()
 	s.creating--
 	if err == nil {
 		s.entries[sess.ID] = newEntry(sess)
 	}
 	s.mu.Unlock()
+	if errors.Is(err, errFull) {
+		s.slots.rejections.add()
+		return nil, tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
+	}
 	if err != nil {
 		slog.Error("could not store a new session", "err", err)
 		return nil, storeUnavailable("the new session, so it was not created")
@@ -184,7 +189,7 @@ func (s *Service) reserve() error {
 	if s.closing {
 		return errShuttingDown()
 	}
-	if len(s.entries)+s.creating >= s.cfg.MaxSessions {
+	if _, counts := s.store.(Limiter); !counts && len(s.entries)+s.creating >= s.cfg.MaxSessions {
 		s.slots.rejections.add()
 		return tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
 	}
@@ -203,6 +208,9 @@ func (s *Service) Get(id string) (*Session, Status, error) {
 
 // List returns the sessions that match, newest first.
 func (s *Service) List(f Filter) ([]View, string, error) {
+	if l, ok := s.store.(Lister); ok {
+		return s.listStored(l, f)
+	}
 	entries := s.all()
 	views := make([]View, 0, len(entries))
 	for _, e := range entries {

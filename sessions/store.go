@@ -1,5 +1,7 @@
 package sessions
 
+import "time"
+
 // Store is where session records and the state each session keeps outside
 // Chromium (cookies, storage, settings) are durable, so that sessions
 // outlive server restarts. The Service keeps records in memory and writes
@@ -22,3 +24,25 @@ type Store interface {
 	Close() error
 }
 
+// Lister is a Store that selects and pages a listing itself, instead of
+// the Service filtering every record in memory.
+type Lister interface {
+	// List returns up to q.Limit sessions that match q, newest first.
+	List(q ListQuery) ([]*Session, error)
+}
+
+// ListQuery is a Filter as a Lister reads it.
+type ListQuery struct {
+	Status Status         // empty for any
+	Live   []string       // ids whose browsers run on this server
+	Query  *MetadataQuery // nil for any
+	After  *Session       // only sessions older than this one (CreatedAt, ID); nil for the first page
+	Now    time.Time      // sessions expired by then are left out
+	Limit  int
+}
+
+// Limiter is a Store that counts MAX_SESSIONS itself: PutNew stores a new
+// session only while fewer than max are stored, in one transaction.
+type Limiter interface {
+	PutNew(sess *Session, max int) (stored bool, err error)
+}
