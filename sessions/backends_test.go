@@ -21,17 +21,13 @@ func init() {
 func openShared(t testing.TB) func(sessions.Config) sessions.Config {
 	url := sessions.Engines.PG.Database(t)
 	profiles := "s3://" + testutil.S3Bucket + "/" + strings.ToLower(rand.Text()[:10])
-	for _, kv := range sessions.Engines.S3.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
 	return func(cfg sessions.Config) sessions.Config {
 		t.Helper()
 		var err error
 		if cfg.Store, err = pgstore.Open(context.Background(), url); err != nil {
 			t.Fatal(err)
 		}
-		cfg.Profiles, err = profilestore.Open(context.Background(), profiles, profilestore.Settings{Endpoint: sessions.Engines.S3.Endpoint()})
+		cfg.Profiles, err = profilestore.Open(context.Background(), profiles, profilestore.Settings{Endpoint: sessions.Engines.S3.Endpoint(), AccessKey: testutil.S3AccessKey, SecretKey: testutil.S3SecretKey})
 		if err != nil {
 			cfg.Store.Close()
 			t.Fatal(err)

@@ -87,6 +87,9 @@ func Open(cfg Config) (*Service, error) {
 		cfg.Profiles = LocalProfiles{}
 	}
 	if err := prepareDirs(cfg); err != nil {
+		if cfg.Store != nil {
+			cfg.Store.Close()
+		}
 		return nil, err
 	}
 	store, err := storeFor(cfg)

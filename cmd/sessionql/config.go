@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/sessions"
+	"github.com/sessionql/sessionql/sessions/pgstore"
+	"github.com/sessionql/sessionql/sessions/profilestore"
 )
 
 // config is everything the server is told at start, from flags with
@@ -28,6 +31,8 @@ type config struct {
 	AllowFileURLs, BlockPrivateNetworks     bool
 	CORSOrigins                             []string
 	StateKey                                []byte
+	DatabaseURL, ProfileStore, S3Endpoint   string // see openStores
+	MaxProfileSize                          int
 	corsOrigins, stateKey                   string // as given
 }
 
@@ -44,6 +49,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	str(&c.PublicURL, "public-url", "PUBLIC_URL", "", "URL clients reach the server at (default: from each request)")
 	str(&c.corsOrigins, "cors-origins", "CORS_ORIGINS", "", "comma-separated origins whose pages may call the API")
 	str(&c.stateKey, "state-key", "STATE_KEY", "", "32-byte key (base64 or hex) that encrypts saved cookies and storage")
+	str(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "PostgreSQL URL for session records and state (default: a bbolt file in the data dir)")
+	str(&c.ProfileStore, "profile-store", "PROFILE_STORE", "", "s3://bucket/prefix or file:///dir for hibernated profiles (default: the data dir)")
+	str(&c.S3Endpoint, "s3-endpoint", "S3_ENDPOINT", "", "S3-compatible endpoint of PROFILE_STORE, e.g. http://127.0.0.1:7070 (default: AWS)")
 	ints := map[string]*int{}
 	for _, f := range []struct {
 		p         *int
@@ -57,6 +65,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		{&c.MaxAnswerBytes, "max-answer-bytes", "MAX_ANSWER_BYTES", engine.DefaultMaxAnswerBytes, "largest BrowserQL answer, and largest browser reply to one step"},
 		{&c.MaxStateBytes, "max-state-bytes", "MAX_STATE_BYTES", sessions.DefaultMaxStateBytes, "largest cookies and storage kept per session"},
 		{&c.MaxTabs, "max-tabs", "MAX_TABS", engine.DefaultMaxTabs, "tabs one session's browser may have open"},
+		{&c.MaxProfileSize, "max-profile-size", "MAX_PROFILE_SIZE", profilestore.DefaultMaxProfileSize, "largest hibernated profile PROFILE_STORE keeps"},
 	} {
 		fs.IntVar(f.p, f.name, f.def, f.usage+" ($"+f.env+")")
 		ints[f.env] = f.p
@@ -133,6 +142,25 @@ func (c *config) validate() error {
 		return errors.New("no Chromium found on PATH (chromium, chromium-browser, google-chrome); install it or set --chrome")
 	}
 	return nil
+}
+
+// openStores opens DATABASE_URL and PROFILE_STORE, refusing what cannot be
+// used now; nil for either keeps the default in the data dir.
+func (c *config) openStores(ctx context.Context, getenv func(string) string) (store sessions.Store, profiles sessions.ProfileStore, err error) {
+	if c.ProfileStore != "" {
+		set := profilestore.Settings{Endpoint: c.S3Endpoint, MaxSize: int64(c.MaxProfileSize), AccessKey: getenv("AWS_ACCESS_KEY_ID"), SecretKey: getenv("AWS_SECRET_ACCESS_KEY"), Region: getenv("AWS_REGION")}
+		if profiles, err = profilestore.Open(ctx, c.ProfileStore, set); err != nil {
+			return nil, nil, err
+		}
+	}
+	if c.DatabaseURL != "" {
+		pg, err := pgstore.Open(ctx, c.DatabaseURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		store, _ = sessions.SealStore(pg, c.StateKey) // the key's length is checked by validate
+	}
+	return store, profiles, nil
 }
 
 func loopback(addr string) bool {

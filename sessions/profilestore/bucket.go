@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -23,23 +22,23 @@ type bucket struct {
 
 // openBucket connects with the standard AWS_* credentials and checks that
 // the bucket exists and that they are accepted.
-func openBucket(ctx context.Context, name, endpoint string) (*bucket, error) {
+func openBucket(ctx context.Context, name string, set Settings) (*bucket, error) {
 	if name == "" {
 		return nil, fmt.Errorf("PROFILE_STORE must name a bucket: s3://bucket/prefix")
 	}
-	creds := credentials.NewEnvAWS()
-	if v, err := creds.GetWithContext(nil); err != nil || v.AccessKeyID == "" || v.SecretAccessKey == "" {
+	if set.AccessKey == "" || set.SecretKey == "" {
 		return nil, fmt.Errorf("PROFILE_STORE s3://%s: no credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", name)
 	}
 	host, secure := "s3.amazonaws.com", true
-	if endpoint != "" {
-		u, err := url.Parse(endpoint)
+	if set.Endpoint != "" {
+		u, err := url.Parse(set.Endpoint)
 		if err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https" {
-			return nil, fmt.Errorf("S3_ENDPOINT %q must be a URL such as http://127.0.0.1:7070", endpoint)
+			return nil, fmt.Errorf("S3_ENDPOINT %q must be a URL such as http://127.0.0.1:7070", set.Endpoint)
 		}
 		host, secure = u.Host, u.Scheme == "https"
 	}
-	client, err := minio.New(host, &minio.Options{Creds: creds, Secure: secure, Region: os.Getenv("AWS_REGION")})
+	creds := credentials.NewStaticV4(set.AccessKey, set.SecretKey, "")
+	client, err := minio.New(host, &minio.Options{Creds: creds, Secure: secure, Region: set.Region})
 	if err != nil {
 		return nil, fmt.Errorf("PROFILE_STORE s3://%s at %s: %w", name, host, err)
 	}

@@ -26,6 +26,9 @@ const DefaultMaxProfileSize = 1 << 30
 type Settings struct {
 	Endpoint string // S3_ENDPOINT, e.g. http://127.0.0.1:7070; empty for AWS
 	MaxSize  int64  // MAX_PROFILE_SIZE; zero means DefaultMaxProfileSize
+	// AccessKey and SecretKey are AWS_ACCESS_KEY_ID and
+	// AWS_SECRET_ACCESS_KEY; Region is AWS_REGION.
+	AccessKey, SecretKey, Region string
 }
 
 // Open returns the store PROFILE_STORE names, after checking that it can
@@ -44,7 +47,7 @@ func Open(ctx context.Context, raw string, set Settings) (sessions.ProfileStore,
 	case "file":
 		b, err = openFolder(u.Path)
 	case "s3":
-		b, err = openBucket(ctx, u.Host, set.Endpoint)
+		b, err = openBucket(ctx, u.Host, set)
 	default:
 		return nil, fmt.Errorf("PROFILE_STORE %q must be s3://bucket/prefix or file:///dir", raw)
 	}
