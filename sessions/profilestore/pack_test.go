@@ -22,7 +22,7 @@ import (
 func writeProfile(t *testing.T) string {
 	dir := filepath.Join(t.TempDir(), "profile")
 	for name, content := range map[string]string{
-		"Local State":                             "{}",
+		"Local State": "{}",
 		"Default/Local Storage/leveldb/000003.log": "theme=dark",
 		"Default/IndexedDB/http_x_0.leveldb/LOG":   "idb",
 		"Default/Cache/Cache_Data/data_1":          strings.Repeat("c", 1000),
