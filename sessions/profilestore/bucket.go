@@ -14,6 +14,10 @@ import (
 // in parts of this size as it is packed.
 const partSize = 16 << 20
 
+// maxRetries bounds the tries of one call, so that a wake while the
+// bucket is down answers within seconds.
+const maxRetries = 3
+
 // bucket is a backend on an S3-compatible bucket: s3://bucket/prefix.
 type bucket struct {
 	client *minio.Client
@@ -38,7 +42,7 @@ func openBucket(ctx context.Context, name string, set Settings) (*bucket, error)
 		host, secure = u.Host, u.Scheme == "https"
 	}
 	creds := credentials.NewStaticV4(set.AccessKey, set.SecretKey, "")
-	client, err := minio.New(host, &minio.Options{Creds: creds, Secure: secure, Region: set.Region})
+	client, err := minio.New(host, &minio.Options{Creds: creds, Secure: secure, Region: set.Region, MaxRetries: maxRetries})
 	if err != nil {
 		return nil, fmt.Errorf("PROFILE_STORE s3://%s at %s: %w", name, host, err)
 	}
