@@ -65,7 +65,8 @@ func postgresBin() (string, error) {
 	if bin := find(); bin != "" {
 		return bin, nil
 	}
-	cmd := exec.Command("apt-get", "install", "-y", "--no-install-recommends", "postgresql")
+	exec.Command("apt-get", "update", "-qq").Run()
+	cmd := exec.Command("apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql")
 	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("PostgreSQL is not installed and apt-get could not install it (run scripts/setup.sh --test as root): %v: %s", err, out)
