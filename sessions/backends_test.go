@@ -19,7 +19,7 @@ func init() {
 }
 
 func openShared(t testing.TB) func(sessions.Config) sessions.Config {
-	url := sessions.Engines.PG.Database(t)
+	url := testutil.Running().PG.Database(t)
 	profiles := "s3://" + testutil.S3Bucket + "/" + strings.ToLower(rand.Text()[:10])
 	return func(cfg sessions.Config) sessions.Config {
 		t.Helper()
@@ -27,7 +27,7 @@ func openShared(t testing.TB) func(sessions.Config) sessions.Config {
 		if cfg.Store, err = pgstore.Open(context.Background(), url); err != nil {
 			t.Fatal(err)
 		}
-		cfg.Profiles, err = profilestore.Open(context.Background(), profiles, profilestore.Settings{Endpoint: sessions.Engines.S3.Endpoint(), AccessKey: testutil.S3AccessKey, SecretKey: testutil.S3SecretKey})
+		cfg.Profiles, err = profilestore.Open(context.Background(), profiles, profilestore.Settings{Endpoint: testutil.Running().S3.Endpoint(), AccessKey: testutil.S3AccessKey, SecretKey: testutil.S3SecretKey})
 		if err != nil {
 			cfg.Store.Close()
 			t.Fatal(err)

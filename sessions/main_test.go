@@ -10,19 +10,9 @@ import (
 	"github.com/sessionql/sessionql/internal/testutil"
 )
 
-// Engines are the PostgreSQL and S3 servers that the store back ends other
-// than bbolt use; TestMain starts them once and stops them after.
-var Engines *testutil.Engines
-
-// TestMain starts the engines and fails the package when a goroutine or a
-// process outlives the tests.
-func TestMain(m *testing.M) {
-	testutil.RunMain(m, "sessions", func(dir string) (func(), error) {
-		var err error
-		Engines, err = testutil.StartEngines(dir)
-		return Engines.Stop, err
-	})
-}
+// TestMain starts PostgreSQL and S3 for the shared store back end, and
+// fails the package when a goroutine or a process outlives the tests.
+func TestMain(m *testing.M) { testutil.RunWithEngines(m, "sessions") }
 
 // Backend is one store back end the store tests run on. Open returns
 // what configures a Service on it; each call opens the stores anew on the

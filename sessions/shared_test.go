@@ -105,13 +105,13 @@ func TestSharedDatabaseDown(t *testing.T) {
 		s := open(t, stores(testConfig(t)))
 		sess := create(t, s)
 		run(t, s, sess.ID, func(p *engine.Page) { gotoPage(t, p, pages.URL+"/click.html") })
-		if err := Engines.PG.Stop(); err != nil {
+		if err := testutil.Running().PG.Stop(); err != nil {
 			t.Fatal(err)
 		}
 		up := false
 		defer func() {
 			if !up {
-				Engines.PG.Start()
+				testutil.Running().PG.Start()
 			}
 		}()
 		_, err := s.Create(Options{}, time.Hour, nil)
@@ -125,7 +125,7 @@ func TestSharedDatabaseDown(t *testing.T) {
 		}
 		eval(t, page, `localStorage.setItem('while', 'down'); return 'ok'`)
 		wantCode(t, release(), sessionql.CodeStoreUnavailable)
-		if err := Engines.PG.Start(); err != nil {
+		if err := testutil.Running().PG.Start(); err != nil {
 			t.Fatal(err)
 		}
 		up = true
@@ -163,26 +163,26 @@ func TestSharedS3DownDuringHibernation(t *testing.T) {
 			gotoPage(t, p, pages.URL+"/click.html")
 			eval(t, p, writeDBValue("two"))
 		})
-		Engines.S3.Stop()
+		testutil.Running().S3.Stop()
 		up := false
 		defer func() {
 			if !up {
-				Engines.S3.Start()
+				testutil.Running().S3.Start()
 			}
 		}()
 		if key := hibernateNow(t, s, sess.ID); key != first {
 			t.Errorf("after a failed upload the record points at %q, want the previous %q", key, first)
 		}
 		s.Close()
-		if err := Engines.S3.Start(); err != nil { // a server refuses to start without its bucket
+		if err := testutil.Running().S3.Start(); err != nil { // a server refuses to start without its bucket
 			t.Fatal(err)
 		}
 		s = open(t, stores(testConfig(t)))
-		Engines.S3.Stop()
+		testutil.Running().S3.Stop()
 		_, _, err := s.Acquire(context.Background(), sess.ID)
 		wantCode(t, err, sessionql.CodeStoreUnavailable)
 		run(t, s, other.ID, func(p *engine.Page) { eval(t, p, "1") })
-		if err := Engines.S3.Start(); err != nil {
+		if err := testutil.Running().S3.Start(); err != nil {
 			t.Fatal(err)
 		}
 		up = true
@@ -207,7 +207,7 @@ func TestSharedProfileLostOrDamaged(t *testing.T) {
 			run(t, s, sess.ID, func(p *engine.Page) { eval(t, p, "1") })
 			keys[sess.ID] = hibernateNow(t, s, sess.ID)
 		}
-		ctx, client := context.Background(), Engines.S3.Client()
+		ctx, client := context.Background(), testutil.Running().S3.Client()
 		if err := client.RemoveObject(ctx, testutil.S3Bucket, keys[gone.ID], minio.RemoveObjectOptions{}); err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,9 @@
 package testutil
 
-import "errors"
+import (
+	"errors"
+	"testing"
+)
 
 // Engines are the database and object store that the shared store back
 // ends need, started once per test binary.
@@ -33,3 +36,19 @@ func (e *Engines) Stop() {
 		e.PG.Stop()
 	}
 }
+
+// running are the engines RunWithEngines started.
+var running *Engines
+
+// RunWithEngines runs a package's tests as RunMain does, with PostgreSQL
+// and S3 started once before them and stopped after; Running gives them.
+func RunWithEngines(m *testing.M, name string) {
+	RunMain(m, name, func(dir string) (func(), error) {
+		var err error
+		running, err = StartEngines(dir)
+		return running.Stop, err
+	})
+}
+
+// Running are the engines of this test binary; see RunWithEngines.
+func Running() *Engines { return running }

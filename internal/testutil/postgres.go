@@ -105,7 +105,7 @@ func (p *Postgres) run(name string, args ...string) ([]byte, error) {
 // Start starts the server (again, after Stop) and waits until it accepts
 // connections.
 func (p *Postgres) Start() error {
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories=%s -c fsync=off -c max_connections=200", p.port, p.dir)
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories=%s -c max_connections=200", p.port, p.dir)
 	out, err := p.run("pg_ctl", "start", "-w", "-t", "60", "-D", p.data(), "-l", filepath.Join(p.dir, "log"), "-o", opts)
 	if err != nil {
 		log, _ := os.ReadFile(filepath.Join(p.dir, "log"))

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sessionql/sessionql/internal/testutil"
 	"github.com/sessionql/sessionql/sessions"
 )
 
@@ -25,7 +26,7 @@ func open(t *testing.T, url string) *Store {
 // TestServersMigrateAtOnce starts four servers on an empty database at
 // the same moment: every one opens, and each version is applied once.
 func TestServersMigrateAtOnce(t *testing.T) {
-	url := pg.Database(t)
+	url := testutil.Running().PG.Database(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
 	for range 4 {
@@ -57,7 +58,7 @@ func TestServersMigrateAtOnce(t *testing.T) {
 // TestNewerSchemaRefused opens a database that a newer server migrated:
 // refused, saying so, instead of writing records it does not understand.
 func TestNewerSchemaRefused(t *testing.T) {
-	url := pg.Database(t)
+	url := testutil.Running().PG.Database(t)
 	s := open(t, url)
 	if _, err := s.pool.Exec(context.Background(), `INSERT INTO sessionql_migrations (version) VALUES (999)`); err != nil {
 		t.Fatal(err)
@@ -70,7 +71,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 // TestRecordsAndState writes, reads and deletes records and state; the
 // metadata comes back byte for byte.
 func TestRecordsAndState(t *testing.T) {
-	s := open(t, pg.Database(t))
+	s := open(t, testutil.Running().PG.Database(t))
 	now := time.Now()
 	sess := &sessions.Session{ID: "a", CreatedAt: now, ExpiresAt: now.Add(time.Hour), TTL: time.Hour, UserMetadata: json.RawMessage(`{"b": 1,  "a":[2]}`)}
 	if err := s.Put(sess); err != nil {
@@ -103,7 +104,7 @@ func TestRecordsAndState(t *testing.T) {
 // TestPutNewCountsInTheDatabase creates from many goroutines, as several
 // servers would, against a limit: exactly the limit is stored.
 func TestPutNewCountsInTheDatabase(t *testing.T) {
-	s := open(t, pg.Database(t))
+	s := open(t, testutil.Running().PG.Database(t))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	stored := 0
@@ -130,7 +131,7 @@ func TestPutNewCountsInTheDatabase(t *testing.T) {
 // TestListInTheDatabase pages, filters by status and metadata, and leaves
 // out expired sessions, in SQL.
 func TestListInTheDatabase(t *testing.T) {
-	s := open(t, pg.Database(t))
+	s := open(t, testutil.Running().PG.Database(t))
 	base := time.Now()
 	var newestFirst []string
 	for i := range 9 {
@@ -195,22 +196,22 @@ func TestListInTheDatabase(t *testing.T) {
 // fail (the Service answers store_unavailable), and once it is back the
 // same store works again without being reopened.
 func TestDatabaseDownAndBack(t *testing.T) {
-	s := open(t, pg.Database(t))
+	s := open(t, testutil.Running().PG.Database(t))
 	now := time.Now()
 	sess := &sessions.Session{ID: "a", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
-	if err := pg.Stop(); err != nil {
+	if err := testutil.Running().PG.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	restarted := false
 	defer func() {
 		if !restarted {
-			pg.Start()
+			testutil.Running().PG.Start()
 		}
 	}()
 	if err := s.Put(sess); err == nil {
 		t.Fatal("a write with the database down succeeded")
 	}
-	if err := pg.Start(); err != nil {
+	if err := testutil.Running().PG.Start(); err != nil {
 		t.Fatal(err)
 	}
 	restarted = true

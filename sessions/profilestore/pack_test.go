@@ -146,7 +146,7 @@ func stores(t *testing.T) map[string]sessions.ProfileStore {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bucket, err := Open(ctx, "s3://"+testutil.S3Bucket+"/"+strings.ToLower(rand.Text()[:8]), Settings{Endpoint: s3.Endpoint(), AccessKey: testutil.S3AccessKey, SecretKey: testutil.S3SecretKey})
+	bucket, err := Open(ctx, "s3://"+testutil.S3Bucket+"/"+strings.ToLower(rand.Text()[:8]), Settings{Endpoint: testutil.Running().S3.Endpoint(), AccessKey: testutil.S3AccessKey, SecretKey: testutil.S3SecretKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestSaveLoadDelete(t *testing.T) {
 // TestSaveTooLargeKeepsNothing saves a profile over MAX_PROFILE_SIZE: the
 // error says so, and no object is left behind.
 func TestSaveTooLargeKeepsNothing(t *testing.T) {
-	st, err := Open(context.Background(), "s3://"+testutil.S3Bucket+"/large", Settings{Endpoint: s3.Endpoint(), AccessKey: testutil.S3AccessKey, SecretKey: testutil.S3SecretKey, MaxSize: 5})
+	st, err := Open(context.Background(), "s3://"+testutil.S3Bucket+"/large", Settings{Endpoint: testutil.Running().S3.Endpoint(), AccessKey: testutil.S3AccessKey, SecretKey: testutil.S3SecretKey, MaxSize: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestSaveTooLargeKeepsNothing(t *testing.T) {
 	if _, err := st.Save(context.Background(), "big", writeProfile(t)); !errors.As(err, &tooLarge) {
 		t.Fatalf("save over the limit: %v", err)
 	}
-	for o := range s3.Client().ListObjects(context.Background(), testutil.S3Bucket, minio.ListObjectsOptions{Prefix: "large/", Recursive: true}) {
+	for o := range testutil.Running().S3.Client().ListObjects(context.Background(), testutil.S3Bucket, minio.ListObjectsOptions{Prefix: "large/", Recursive: true}) {
 		t.Errorf("left behind: %s %v", o.Key, o.Err)
 	}
 }
@@ -211,7 +211,7 @@ func TestSaveTooLargeKeepsNothing(t *testing.T) {
 // TestOpenRefusesBadSettings checks what is refused at start, each with a
 // message that says what to fix.
 func TestOpenRefusesBadSettings(t *testing.T) {
-	good := Settings{Endpoint: s3.Endpoint(), AccessKey: testutil.S3AccessKey, SecretKey: testutil.S3SecretKey}
+	good := Settings{Endpoint: testutil.Running().S3.Endpoint(), AccessKey: testutil.S3AccessKey, SecretKey: testutil.S3SecretKey}
 	noCreds, badCreds, down := good, good, good
 	noCreds.AccessKey = ""
 	badCreds.SecretKey = "wrong"
