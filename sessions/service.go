@@ -3,6 +3,7 @@ package sessions
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -44,6 +45,11 @@ type Config struct {
 	// StateKey, 32 bytes, encrypts that state in the store; nil keeps it
 	// in clear.
 	StateKey []byte
+	// Store keeps the records; nil opens a BoltStore in DataDir. The
+	// Service closes it at Close.
+	Store Store
+	// Profiles keeps hibernated profiles; nil is LocalProfiles.
+	Profiles ProfileStore
 }
 
 // DefaultMaxStateBytes is MAX_STATE_BYTES when none is set: twice what
@@ -54,10 +60,11 @@ const DefaultMaxStateBytes = 16 << 20
 // hibernates or stops them. Open starts it; Close hibernates every live
 // browser and closes the store.
 type Service struct {
-	cfg     Config
-	store   *Store
-	slots   *slots
-	metrics *metrics
+	cfg      Config
+	store    Store
+	profiles ProfileStore
+	slots    *slots
+	metrics  *metrics
 
 	mu       sync.Mutex
 	entries  map[string]*entry
@@ -79,14 +86,20 @@ func Open(cfg Config) (*Service, error) {
 	if cfg.MaxStateBytes <= 0 {
 		cfg.MaxStateBytes = DefaultMaxStateBytes
 	}
+	if cfg.Profiles == nil {
+		cfg.Profiles = LocalProfiles{}
+	}
 	if err := prepareDirs(cfg); err != nil {
+		if cfg.Store != nil {
+			cfg.Store.Close()
+		}
 		return nil, err
 	}
-	store, err := OpenStore(filepath.Join(cfg.DataDir, "sessions.db"), cfg.StateKey)
+	store, err := storeFor(cfg)
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, store: store, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
+	s := &Service{cfg: cfg, store: store, profiles: cfg.Profiles, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {
 		store.Close()
@@ -95,6 +108,14 @@ func Open(cfg Config) (*Service, error) {
 	s.wg.Add(1)
 	go s.tend()
 	return s, nil
+}
+
+// storeFor is the configured store, or the bbolt file in the data dir.
+func storeFor(cfg Config) (Store, error) {
+	if cfg.Store != nil {
+		return cfg.Store, nil
+	}
+	return OpenStore(filepath.Join(cfg.DataDir, "sessions.db"), cfg.StateKey)
 }
 
 func (s *Service) load() error {
@@ -149,13 +170,17 @@ func (s *Service) Create(opts Options, ttl time.Duration, metadata json.RawMessa
 	if err := s.reserve(); err != nil {
 		return nil, err
 	}
-	err := s.store.Put(sess)
+	err := s.putNew(sess)
 	s.mu.Lock()
 	s.creating--
 	if err == nil {
 		s.entries[sess.ID] = newEntry(sess)
 	}
 	s.mu.Unlock()
+	if errors.Is(err, errFull) {
+		s.slots.rejections.add()
+		return nil, tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
+	}
 	if err != nil {
 		slog.Error("could not store a new session", "err", err)
 		return nil, storeUnavailable("the new session, so it was not created")
@@ -170,7 +195,7 @@ func (s *Service) reserve() error {
 	if s.closing {
 		return errShuttingDown()
 	}
-	if len(s.entries)+s.creating >= s.cfg.MaxSessions {
+	if _, counts := s.store.(Limiter); !counts && len(s.entries)+s.creating >= s.cfg.MaxSessions {
 		s.slots.rejections.add()
 		return tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
 	}
@@ -189,6 +214,9 @@ func (s *Service) Get(id string) (*Session, Status, error) {
 
 // List returns the sessions that match, newest first.
 func (s *Service) List(f Filter) ([]View, string, error) {
+	if l, ok := s.store.(Lister); ok {
+		return s.listStored(l, f)
+	}
 	entries := s.all()
 	views := make([]View, 0, len(entries))
 	for _, e := range entries {
@@ -303,6 +331,9 @@ func (s *Service) finish(e *entry) error {
 	}
 	s.removeDirs(e.id)
 	err := s.store.Delete(e.id)
+	if err == nil {
+		s.dropProfiles(e.id) // never while a record points at them
+	}
 	if b != nil {
 		<-b.Done()
 		page.Close()
@@ -352,7 +383,11 @@ func (s *Service) dropBroken(id string) bool {
 	if !broken {
 		return false
 	}
-	slogErr("could not delete an unreadable session", s.store.Delete(id), "session", id)
+	err := s.store.Delete(id)
+	slogErr("could not delete an unreadable session", err, "session", id)
+	if err == nil {
+		s.dropProfiles(id)
+	}
 	s.removeDirs(id)
 	return true
 }
