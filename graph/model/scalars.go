@@ -2,9 +2,10 @@ package model
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/sessionql/sessionql"
 )
 
 // FloatOrString is Browserless's FloatOrString scalar: a number or a
@@ -25,7 +26,7 @@ func (f *FloatOrString) UnmarshalGQL(v any) error {
 	case float64:
 		*f = FloatOrString(strconv.FormatFloat(x, 'f', -1, 64))
 	default:
-		return fmt.Errorf("a number or a string is needed, not %T", v)
+		return sessionql.Errorf(sessionql.CodeInvalidArgument, "A number or a string is needed, not %s.", kind(v))
 	}
 	return nil
 }
@@ -51,14 +52,31 @@ func (s *StringOrArray) UnmarshalGQL(v any) error {
 		for i, e := range x {
 			str, ok := e.(string)
 			if !ok {
-				return fmt.Errorf("a list of strings is needed; item %d is %T", i, e)
+				return sessionql.Errorf(sessionql.CodeInvalidArgument, "A list of strings is needed; item %d is %s.", i, kind(e))
 			}
 			out[i] = str
 		}
 		*s = out
 		return nil
 	}
-	return fmt.Errorf("a string or a list of strings is needed, not %T", v)
+	return sessionql.Errorf(sessionql.CodeInvalidArgument, "A string or a list of strings is needed, not %s.", kind(v))
+}
+
+// kind names a JSON value's type in the user's words.
+func kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a Boolean"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	}
+	return "a number"
 }
 
 // MarshalGQL writes the value as a list of strings.
