@@ -21,7 +21,7 @@ func newUserPolicy(opts LaunchOptions) *userPolicy {
 func (b *Browser) sendDownloads() error {
 	ctx, cancel := context.WithTimeout(context.Background(), downloadsTimeout)
 	defer cancel()
-	_, err := b.mux.call(ctx, "", "Browser.setDownloadBehavior", map[string]any{"behavior": "allow", "downloadPath": b.policy.downloads})
+	_, err := b.mux.Call(ctx, "", "Browser.setDownloadBehavior", map[string]any{"behavior": "allow", "downloadPath": b.policy.downloads})
 	return err
 }
 
@@ -30,7 +30,7 @@ func (b *Browser) sendDownloads() error {
 func (b *Browser) navigationHistory(session string) (map[int64]string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), downloadsTimeout)
 	defer cancel()
-	raw, err := b.mux.call(ctx, session, "Page.getNavigationHistory", nil)
+	raw, err := b.mux.Call(ctx, session, "Page.getNavigationHistory", nil)
 	if err != nil {
 		return nil, err
 	}

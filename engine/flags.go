@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
 // baseFlags are on every launch: a closed network makes background services
@@ -43,7 +45,7 @@ func flags(opts LaunchOptions) []string {
 		f = append(f, fmt.Sprintf("--window-size=%d,%d", opts.Window.Width, opts.Window.Height))
 	}
 	if opts.Stealth {
-		f = append(f, stealthFlags(opts)...)
+		f = append(f, stealth.Flags(opts.Window.Width, opts.Window.Height, opts.Headless)...)
 	} else {
 		f = append(f, "--enable-automation")
 	}
@@ -76,18 +78,6 @@ func proxyFlags(opts LaunchOptions) []string {
 	f := []string{"--proxy-server=" + opts.Proxy}
 	if len(opts.ProxyBypass) > 0 {
 		f = append(f, "--proxy-bypass-list="+strings.Join(opts.ProxyBypass, ";"))
-	}
-	return f
-}
-
-// stealthFlags hide what pages use to tell automation apart:
-// navigator.webdriver, and headless's 800×600 screen with the window placed
-// off its edge. The rest of a stealth browser's identity is set per target;
-// see identityClient.
-func stealthFlags(opts LaunchOptions) []string {
-	f := []string{"--disable-blink-features=AutomationControlled", "--window-position=0,0"}
-	if opts.Headless {
-		f = append(f, fmt.Sprintf("--screen-info={0,0 %dx%d}", opts.Window.Width, opts.Window.Height))
 	}
 	return f
 }
