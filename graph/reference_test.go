@@ -10,17 +10,6 @@ import (
 	"github.com/sessionql/sessionql/internal/testutil"
 )
 
-// errorMessages maps each failed field's name to its error's message.
-func errorMessages(res gqlResult) map[string]string {
-	out := map[string]string{}
-	for _, e := range res.Errors {
-		if len(e.Path) > 0 {
-			out[e.Path[0].(string)] = e.Message
-		}
-	}
-	return out
-}
-
 // TestReferenceElementArguments runs the element steps with the arguments
 // Browserless's reference lists for them: wait, scroll and visible on
 // hover, scroll, select and type, type's interactable, querySelectorAll's
