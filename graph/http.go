@@ -64,6 +64,7 @@ func NewHandler(version string) (*Handler, error) {
 	h.exec.SetQueryCache(h.queries)
 	h.exec.Use(extension.Introspection{})
 	h.exec.Use(extension.AutomaticPersistedQuery{Cache: h.apq})
+	h.exec.Use(mutationsInQueries{}) // after APQ: the hash is of the text the client sent
 	h.exec.SetErrorPresenter(PresentError)
 	h.exec.SetRecoverFunc(recoverPanic)
 	h.exec.AroundFields(substituteExports)
@@ -91,7 +92,6 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 		return nil
 	}
 	params.Headers = r.Header
-	params.Query = queryAsMutation(params.Query)
 	ctx := r.Context()
 	opCtx, errs := h.exec.CreateOperationContext(ctx, &params)
 	if errs != nil {

@@ -27,6 +27,18 @@ type AttributeResponse struct {
 	Time float64 `json:"time"`
 }
 
+// What solve and verify answer in Browserless; sessionql answers an error instead.
+type CaptchaResponse struct {
+	// Whether a captcha was found.
+	Found *bool `json:"found,omitempty"`
+	// Whether it was solved.
+	Solved *bool `json:"solved,omitempty"`
+	// How long the field took, in milliseconds.
+	Time *float64 `json:"time,omitempty"`
+	// The solved captcha's token.
+	Token *string `json:"token,omitempty"`
+}
+
 // How html and text clean what they return, as Browserless's CleanInput: nodes
 // that carry no text, attributes, and runs of whitespace.
 type CleanInput struct {
@@ -62,6 +74,8 @@ type ClickResponse struct {
 type Cookie struct {
 	// The cookie's name.
 	Name string `json:"name"`
+	// Always null: a cookie the browser keeps has a domain and path, not a URL (Browserless's StandardCookie lists url).
+	URL *string `json:"url,omitempty"`
 	// The cookie's value.
 	Value string `json:"value"`
 	// The cookie's domain.
@@ -219,13 +233,13 @@ type NetworkRequest struct {
 // The margins of a PDF.
 type PDFMargin struct {
 	// The top margin.
-	Top *string `json:"top,omitempty"`
+	Top *FloatOrString `json:"top,omitempty"`
 	// The bottom margin.
-	Bottom *string `json:"bottom,omitempty"`
+	Bottom *FloatOrString `json:"bottom,omitempty"`
 	// The left margin.
-	Left *string `json:"left,omitempty"`
+	Left *FloatOrString `json:"left,omitempty"`
 	// The right margin.
-	Right *string `json:"right,omitempty"`
+	Right *FloatOrString `json:"right,omitempty"`
 }
 
 // The settings of pdf as one object, as Browserless's older form takes them.
@@ -239,9 +253,9 @@ type PDFOptions struct {
 	// The scale of the rendering, from 0.1 to 2.
 	Scale *float64 `json:"scale,omitempty"`
 	// The paper width.
-	Width *string `json:"width,omitempty"`
+	Width *FloatOrString `json:"width,omitempty"`
 	// The paper height.
-	Height *string `json:"height,omitempty"`
+	Height *FloatOrString `json:"height,omitempty"`
 	// The margins.
 	Margin *PDFMargin `json:"margin,omitempty"`
 	// Print the header and footer templates.
@@ -335,7 +349,7 @@ type RejectResponse struct {
 }
 
 // A condition on the requests the page made since this request started.
-type RequestCondition struct {
+type RequestInput struct {
 	// URL globs; `*` matches any run of characters.
 	URL []string `json:"url,omitempty"`
 	// Resource types.
@@ -343,11 +357,11 @@ type RequestCondition struct {
 	// HTTP methods.
 	Method []Method `json:"method,omitempty"`
 	// How the lists combine.
-	Operator *OperatorType `json:"operator,omitempty"`
+	Operator *OperatorTypes `json:"operator,omitempty"`
 }
 
 // A condition on the responses the page received since this request started.
-type ResponseCondition struct {
+type ResponseInput struct {
 	// URL globs; `*` matches any run of characters.
 	URL []string `json:"url,omitempty"`
 	// Resource types.
@@ -361,7 +375,7 @@ type ResponseCondition struct {
 	// Browserless's older name of statuses; joins status.
 	Codes []int `json:"codes,omitempty"`
 	// How the lists combine.
-	Operator *OperatorType `json:"operator,omitempty"`
+	Operator *OperatorTypes `json:"operator,omitempty"`
 }
 
 // A region of the document to capture.
@@ -512,16 +526,22 @@ const (
 	AttributeModeDeny AttributeMode = "deny"
 	// Keep only the listed attributes.
 	AttributeModeAllow AttributeMode = "allow"
+	// deny, as Browserless's reference spells it.
+	AttributeModeDENY AttributeMode = "DENY"
+	// allow, as Browserless's reference spells it.
+	AttributeModeALLOW AttributeMode = "ALLOW"
 )
 
 var AllAttributeMode = []AttributeMode{
 	AttributeModeDeny,
 	AttributeModeAllow,
+	AttributeModeDENY,
+	AttributeModeALLOW,
 }
 
 func (e AttributeMode) IsValid() bool {
 	switch e {
-	case AttributeModeDeny, AttributeModeAllow:
+	case AttributeModeDeny, AttributeModeAllow, AttributeModeDENY, AttributeModeALLOW:
 		return true
 	}
 	return false
@@ -557,6 +577,102 @@ func (e *AttributeMode) UnmarshalJSON(b []byte) error {
 }
 
 func (e AttributeMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Captcha kinds of Browserless's solve; sessionql solves none.
+type CaptchaTypes string
+
+const (
+	CaptchaTypesCloudflare      CaptchaTypes = "cloudflare"
+	CaptchaTypesHcaptcha        CaptchaTypes = "hcaptcha"
+	CaptchaTypesRecaptcha       CaptchaTypes = "recaptcha"
+	CaptchaTypesRecaptchaV3     CaptchaTypes = "recaptchaV3"
+	CaptchaTypesGeetest         CaptchaTypes = "geetest"
+	CaptchaTypesNormal          CaptchaTypes = "normal"
+	CaptchaTypesNumberCaptcha   CaptchaTypes = "numberCaptcha"
+	CaptchaTypesFriendlyCaptcha CaptchaTypes = "friendlyCaptcha"
+	CaptchaTypesCapy            CaptchaTypes = "capy"
+	CaptchaTypesTextCaptcha     CaptchaTypes = "textCaptcha"
+	CaptchaTypesAmazonWaf       CaptchaTypes = "amazonWaf"
+	CaptchaTypesDatadome        CaptchaTypes = "datadome"
+	CaptchaTypesAkamai          CaptchaTypes = "akamai"
+	CaptchaTypesLemin           CaptchaTypes = "lemin"
+	CaptchaTypesMtcaptcha       CaptchaTypes = "mtcaptcha"
+	CaptchaTypesSlider          CaptchaTypes = "slider"
+	CaptchaTypesAudio           CaptchaTypes = "audio"
+	CaptchaTypesFuncaptcha      CaptchaTypes = "funcaptcha"
+	CaptchaTypesClick           CaptchaTypes = "click"
+	CaptchaTypesYandex          CaptchaTypes = "yandex"
+	CaptchaTypesMath            CaptchaTypes = "math"
+	CaptchaTypesPerimeterx      CaptchaTypes = "perimeterx"
+)
+
+var AllCaptchaTypes = []CaptchaTypes{
+	CaptchaTypesCloudflare,
+	CaptchaTypesHcaptcha,
+	CaptchaTypesRecaptcha,
+	CaptchaTypesRecaptchaV3,
+	CaptchaTypesGeetest,
+	CaptchaTypesNormal,
+	CaptchaTypesNumberCaptcha,
+	CaptchaTypesFriendlyCaptcha,
+	CaptchaTypesCapy,
+	CaptchaTypesTextCaptcha,
+	CaptchaTypesAmazonWaf,
+	CaptchaTypesDatadome,
+	CaptchaTypesAkamai,
+	CaptchaTypesLemin,
+	CaptchaTypesMtcaptcha,
+	CaptchaTypesSlider,
+	CaptchaTypesAudio,
+	CaptchaTypesFuncaptcha,
+	CaptchaTypesClick,
+	CaptchaTypesYandex,
+	CaptchaTypesMath,
+	CaptchaTypesPerimeterx,
+}
+
+func (e CaptchaTypes) IsValid() bool {
+	switch e {
+	case CaptchaTypesCloudflare, CaptchaTypesHcaptcha, CaptchaTypesRecaptcha, CaptchaTypesRecaptchaV3, CaptchaTypesGeetest, CaptchaTypesNormal, CaptchaTypesNumberCaptcha, CaptchaTypesFriendlyCaptcha, CaptchaTypesCapy, CaptchaTypesTextCaptcha, CaptchaTypesAmazonWaf, CaptchaTypesDatadome, CaptchaTypesAkamai, CaptchaTypesLemin, CaptchaTypesMtcaptcha, CaptchaTypesSlider, CaptchaTypesAudio, CaptchaTypesFuncaptcha, CaptchaTypesClick, CaptchaTypesYandex, CaptchaTypesMath, CaptchaTypesPerimeterx:
+		return true
+	}
+	return false
+}
+
+func (e CaptchaTypes) String() string {
+	return string(e)
+}
+
+func (e *CaptchaTypes) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CaptchaTypes(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CaptchaTypes", str)
+	}
+	return nil
+}
+
+func (e CaptchaTypes) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CaptchaTypes) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CaptchaTypes) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -618,6 +734,458 @@ func (e *CookieSameSite) UnmarshalJSON(b []byte) error {
 }
 
 func (e CookieSameSite) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Countries of Browserless's residential proxies, which sessionql does not have.
+type CountryType string
+
+const (
+	CountryTypeAd CountryType = "AD"
+	CountryTypeAe CountryType = "AE"
+	CountryTypeAf CountryType = "AF"
+	CountryTypeAg CountryType = "AG"
+	CountryTypeAl CountryType = "AL"
+	CountryTypeAm CountryType = "AM"
+	CountryTypeAo CountryType = "AO"
+	CountryTypeAr CountryType = "AR"
+	CountryTypeAt CountryType = "AT"
+	CountryTypeAu CountryType = "AU"
+	CountryTypeAw CountryType = "AW"
+	CountryTypeAx CountryType = "AX"
+	CountryTypeAz CountryType = "AZ"
+	CountryTypeBa CountryType = "BA"
+	CountryTypeBb CountryType = "BB"
+	CountryTypeBd CountryType = "BD"
+	CountryTypeBe CountryType = "BE"
+	CountryTypeBf CountryType = "BF"
+	CountryTypeBg CountryType = "BG"
+	CountryTypeBh CountryType = "BH"
+	CountryTypeBi CountryType = "BI"
+	CountryTypeBj CountryType = "BJ"
+	CountryTypeBm CountryType = "BM"
+	CountryTypeBn CountryType = "BN"
+	CountryTypeBo CountryType = "BO"
+	CountryTypeBq CountryType = "BQ"
+	CountryTypeBr CountryType = "BR"
+	CountryTypeBs CountryType = "BS"
+	CountryTypeBt CountryType = "BT"
+	CountryTypeBw CountryType = "BW"
+	CountryTypeBy CountryType = "BY"
+	CountryTypeBz CountryType = "BZ"
+	CountryTypeCa CountryType = "CA"
+	CountryTypeCd CountryType = "CD"
+	CountryTypeCg CountryType = "CG"
+	CountryTypeCh CountryType = "CH"
+	CountryTypeCi CountryType = "CI"
+	CountryTypeCl CountryType = "CL"
+	CountryTypeCm CountryType = "CM"
+	CountryTypeCn CountryType = "CN"
+	CountryTypeCo CountryType = "CO"
+	CountryTypeCr CountryType = "CR"
+	CountryTypeCu CountryType = "CU"
+	CountryTypeCv CountryType = "CV"
+	CountryTypeCw CountryType = "CW"
+	CountryTypeCy CountryType = "CY"
+	CountryTypeCz CountryType = "CZ"
+	CountryTypeDe CountryType = "DE"
+	CountryTypeDj CountryType = "DJ"
+	CountryTypeDk CountryType = "DK"
+	CountryTypeDm CountryType = "DM"
+	CountryTypeDo CountryType = "DO"
+	CountryTypeDz CountryType = "DZ"
+	CountryTypeEc CountryType = "EC"
+	CountryTypeEe CountryType = "EE"
+	CountryTypeEg CountryType = "EG"
+	CountryTypeEs CountryType = "ES"
+	CountryTypeEt CountryType = "ET"
+	CountryTypeFi CountryType = "FI"
+	CountryTypeFj CountryType = "FJ"
+	CountryTypeFo CountryType = "FO"
+	CountryTypeFr CountryType = "FR"
+	CountryTypeGa CountryType = "GA"
+	CountryTypeGb CountryType = "GB"
+	CountryTypeGd CountryType = "GD"
+	CountryTypeGe CountryType = "GE"
+	CountryTypeGf CountryType = "GF"
+	CountryTypeGg CountryType = "GG"
+	CountryTypeGh CountryType = "GH"
+	CountryTypeGi CountryType = "GI"
+	CountryTypeGm CountryType = "GM"
+	CountryTypeGn CountryType = "GN"
+	CountryTypeGp CountryType = "GP"
+	CountryTypeGr CountryType = "GR"
+	CountryTypeGt CountryType = "GT"
+	CountryTypeGu CountryType = "GU"
+	CountryTypeGy CountryType = "GY"
+	CountryTypeHk CountryType = "HK"
+	CountryTypeHn CountryType = "HN"
+	CountryTypeHr CountryType = "HR"
+	CountryTypeHt CountryType = "HT"
+	CountryTypeHu CountryType = "HU"
+	CountryTypeID CountryType = "ID"
+	CountryTypeIe CountryType = "IE"
+	CountryTypeIl CountryType = "IL"
+	CountryTypeIm CountryType = "IM"
+	CountryTypeIn CountryType = "IN"
+	CountryTypeIq CountryType = "IQ"
+	CountryTypeIr CountryType = "IR"
+	CountryTypeIs CountryType = "IS"
+	CountryTypeIt CountryType = "IT"
+	CountryTypeJe CountryType = "JE"
+	CountryTypeJm CountryType = "JM"
+	CountryTypeJo CountryType = "JO"
+	CountryTypeJp CountryType = "JP"
+	CountryTypeKe CountryType = "KE"
+	CountryTypeKg CountryType = "KG"
+	CountryTypeKh CountryType = "KH"
+	CountryTypeKn CountryType = "KN"
+	CountryTypeKr CountryType = "KR"
+	CountryTypeKw CountryType = "KW"
+	CountryTypeKy CountryType = "KY"
+	CountryTypeKz CountryType = "KZ"
+	CountryTypeLa CountryType = "LA"
+	CountryTypeLb CountryType = "LB"
+	CountryTypeLc CountryType = "LC"
+	CountryTypeLi CountryType = "LI"
+	CountryTypeLk CountryType = "LK"
+	CountryTypeLr CountryType = "LR"
+	CountryTypeLs CountryType = "LS"
+	CountryTypeLt CountryType = "LT"
+	CountryTypeLu CountryType = "LU"
+	CountryTypeLv CountryType = "LV"
+	CountryTypeLy CountryType = "LY"
+	CountryTypeMa CountryType = "MA"
+	CountryTypeMc CountryType = "MC"
+	CountryTypeMd CountryType = "MD"
+	CountryTypeMe CountryType = "ME"
+	CountryTypeMg CountryType = "MG"
+	CountryTypeMk CountryType = "MK"
+	CountryTypeMl CountryType = "ML"
+	CountryTypeMm CountryType = "MM"
+	CountryTypeMn CountryType = "MN"
+	CountryTypeMo CountryType = "MO"
+	CountryTypeMq CountryType = "MQ"
+	CountryTypeMr CountryType = "MR"
+	CountryTypeMs CountryType = "MS"
+	CountryTypeMt CountryType = "MT"
+	CountryTypeMu CountryType = "MU"
+	CountryTypeMv CountryType = "MV"
+	CountryTypeMw CountryType = "MW"
+	CountryTypeMx CountryType = "MX"
+	CountryTypeMy CountryType = "MY"
+	CountryTypeMz CountryType = "MZ"
+	CountryTypeNa CountryType = "NA"
+	CountryTypeNc CountryType = "NC"
+	CountryTypeNg CountryType = "NG"
+	CountryTypeNi CountryType = "NI"
+	CountryTypeNl CountryType = "NL"
+	CountryTypeNo CountryType = "NO"
+	CountryTypeNp CountryType = "NP"
+	CountryTypeNz CountryType = "NZ"
+	CountryTypeOm CountryType = "OM"
+	CountryTypePa CountryType = "PA"
+	CountryTypePe CountryType = "PE"
+	CountryTypePf CountryType = "PF"
+	CountryTypePg CountryType = "PG"
+	CountryTypePh CountryType = "PH"
+	CountryTypePk CountryType = "PK"
+	CountryTypePl CountryType = "PL"
+	CountryTypePr CountryType = "PR"
+	CountryTypePs CountryType = "PS"
+	CountryTypePt CountryType = "PT"
+	CountryTypePy CountryType = "PY"
+	CountryTypeQa CountryType = "QA"
+	CountryTypeRe CountryType = "RE"
+	CountryTypeRo CountryType = "RO"
+	CountryTypeRs CountryType = "RS"
+	CountryTypeRu CountryType = "RU"
+	CountryTypeRw CountryType = "RW"
+	CountryTypeSc CountryType = "SC"
+	CountryTypeSe CountryType = "SE"
+	CountryTypeSg CountryType = "SG"
+	CountryTypeSi CountryType = "SI"
+	CountryTypeSk CountryType = "SK"
+	CountryTypeSl CountryType = "SL"
+	CountryTypeSm CountryType = "SM"
+	CountryTypeSn CountryType = "SN"
+	CountryTypeSo CountryType = "SO"
+	CountryTypeSr CountryType = "SR"
+	CountryTypeSs CountryType = "SS"
+	CountryTypeSt CountryType = "ST"
+	CountryTypeSv CountryType = "SV"
+	CountryTypeSx CountryType = "SX"
+	CountryTypeSy CountryType = "SY"
+	CountryTypeSz CountryType = "SZ"
+	CountryTypeTc CountryType = "TC"
+	CountryTypeTg CountryType = "TG"
+	CountryTypeTh CountryType = "TH"
+	CountryTypeTj CountryType = "TJ"
+	CountryTypeTn CountryType = "TN"
+	CountryTypeTr CountryType = "TR"
+	CountryTypeTt CountryType = "TT"
+	CountryTypeTw CountryType = "TW"
+	CountryTypeTz CountryType = "TZ"
+	CountryTypeUa CountryType = "UA"
+	CountryTypeUg CountryType = "UG"
+	CountryTypeUs CountryType = "US"
+	CountryTypeUy CountryType = "UY"
+	CountryTypeUz CountryType = "UZ"
+	CountryTypeVc CountryType = "VC"
+	CountryTypeVe CountryType = "VE"
+	CountryTypeVg CountryType = "VG"
+	CountryTypeVi CountryType = "VI"
+	CountryTypeVn CountryType = "VN"
+	CountryTypeWs CountryType = "WS"
+	CountryTypeYt CountryType = "YT"
+	CountryTypeZa CountryType = "ZA"
+	CountryTypeZm CountryType = "ZM"
+	CountryTypeZw CountryType = "ZW"
+)
+
+var AllCountryType = []CountryType{
+	CountryTypeAd,
+	CountryTypeAe,
+	CountryTypeAf,
+	CountryTypeAg,
+	CountryTypeAl,
+	CountryTypeAm,
+	CountryTypeAo,
+	CountryTypeAr,
+	CountryTypeAt,
+	CountryTypeAu,
+	CountryTypeAw,
+	CountryTypeAx,
+	CountryTypeAz,
+	CountryTypeBa,
+	CountryTypeBb,
+	CountryTypeBd,
+	CountryTypeBe,
+	CountryTypeBf,
+	CountryTypeBg,
+	CountryTypeBh,
+	CountryTypeBi,
+	CountryTypeBj,
+	CountryTypeBm,
+	CountryTypeBn,
+	CountryTypeBo,
+	CountryTypeBq,
+	CountryTypeBr,
+	CountryTypeBs,
+	CountryTypeBt,
+	CountryTypeBw,
+	CountryTypeBy,
+	CountryTypeBz,
+	CountryTypeCa,
+	CountryTypeCd,
+	CountryTypeCg,
+	CountryTypeCh,
+	CountryTypeCi,
+	CountryTypeCl,
+	CountryTypeCm,
+	CountryTypeCn,
+	CountryTypeCo,
+	CountryTypeCr,
+	CountryTypeCu,
+	CountryTypeCv,
+	CountryTypeCw,
+	CountryTypeCy,
+	CountryTypeCz,
+	CountryTypeDe,
+	CountryTypeDj,
+	CountryTypeDk,
+	CountryTypeDm,
+	CountryTypeDo,
+	CountryTypeDz,
+	CountryTypeEc,
+	CountryTypeEe,
+	CountryTypeEg,
+	CountryTypeEs,
+	CountryTypeEt,
+	CountryTypeFi,
+	CountryTypeFj,
+	CountryTypeFo,
+	CountryTypeFr,
+	CountryTypeGa,
+	CountryTypeGb,
+	CountryTypeGd,
+	CountryTypeGe,
+	CountryTypeGf,
+	CountryTypeGg,
+	CountryTypeGh,
+	CountryTypeGi,
+	CountryTypeGm,
+	CountryTypeGn,
+	CountryTypeGp,
+	CountryTypeGr,
+	CountryTypeGt,
+	CountryTypeGu,
+	CountryTypeGy,
+	CountryTypeHk,
+	CountryTypeHn,
+	CountryTypeHr,
+	CountryTypeHt,
+	CountryTypeHu,
+	CountryTypeID,
+	CountryTypeIe,
+	CountryTypeIl,
+	CountryTypeIm,
+	CountryTypeIn,
+	CountryTypeIq,
+	CountryTypeIr,
+	CountryTypeIs,
+	CountryTypeIt,
+	CountryTypeJe,
+	CountryTypeJm,
+	CountryTypeJo,
+	CountryTypeJp,
+	CountryTypeKe,
+	CountryTypeKg,
+	CountryTypeKh,
+	CountryTypeKn,
+	CountryTypeKr,
+	CountryTypeKw,
+	CountryTypeKy,
+	CountryTypeKz,
+	CountryTypeLa,
+	CountryTypeLb,
+	CountryTypeLc,
+	CountryTypeLi,
+	CountryTypeLk,
+	CountryTypeLr,
+	CountryTypeLs,
+	CountryTypeLt,
+	CountryTypeLu,
+	CountryTypeLv,
+	CountryTypeLy,
+	CountryTypeMa,
+	CountryTypeMc,
+	CountryTypeMd,
+	CountryTypeMe,
+	CountryTypeMg,
+	CountryTypeMk,
+	CountryTypeMl,
+	CountryTypeMm,
+	CountryTypeMn,
+	CountryTypeMo,
+	CountryTypeMq,
+	CountryTypeMr,
+	CountryTypeMs,
+	CountryTypeMt,
+	CountryTypeMu,
+	CountryTypeMv,
+	CountryTypeMw,
+	CountryTypeMx,
+	CountryTypeMy,
+	CountryTypeMz,
+	CountryTypeNa,
+	CountryTypeNc,
+	CountryTypeNg,
+	CountryTypeNi,
+	CountryTypeNl,
+	CountryTypeNo,
+	CountryTypeNp,
+	CountryTypeNz,
+	CountryTypeOm,
+	CountryTypePa,
+	CountryTypePe,
+	CountryTypePf,
+	CountryTypePg,
+	CountryTypePh,
+	CountryTypePk,
+	CountryTypePl,
+	CountryTypePr,
+	CountryTypePs,
+	CountryTypePt,
+	CountryTypePy,
+	CountryTypeQa,
+	CountryTypeRe,
+	CountryTypeRo,
+	CountryTypeRs,
+	CountryTypeRu,
+	CountryTypeRw,
+	CountryTypeSc,
+	CountryTypeSe,
+	CountryTypeSg,
+	CountryTypeSi,
+	CountryTypeSk,
+	CountryTypeSl,
+	CountryTypeSm,
+	CountryTypeSn,
+	CountryTypeSo,
+	CountryTypeSr,
+	CountryTypeSs,
+	CountryTypeSt,
+	CountryTypeSv,
+	CountryTypeSx,
+	CountryTypeSy,
+	CountryTypeSz,
+	CountryTypeTc,
+	CountryTypeTg,
+	CountryTypeTh,
+	CountryTypeTj,
+	CountryTypeTn,
+	CountryTypeTr,
+	CountryTypeTt,
+	CountryTypeTw,
+	CountryTypeTz,
+	CountryTypeUa,
+	CountryTypeUg,
+	CountryTypeUs,
+	CountryTypeUy,
+	CountryTypeUz,
+	CountryTypeVc,
+	CountryTypeVe,
+	CountryTypeVg,
+	CountryTypeVi,
+	CountryTypeVn,
+	CountryTypeWs,
+	CountryTypeYt,
+	CountryTypeZa,
+	CountryTypeZm,
+	CountryTypeZw,
+}
+
+func (e CountryType) IsValid() bool {
+	switch e {
+	case CountryTypeAd, CountryTypeAe, CountryTypeAf, CountryTypeAg, CountryTypeAl, CountryTypeAm, CountryTypeAo, CountryTypeAr, CountryTypeAt, CountryTypeAu, CountryTypeAw, CountryTypeAx, CountryTypeAz, CountryTypeBa, CountryTypeBb, CountryTypeBd, CountryTypeBe, CountryTypeBf, CountryTypeBg, CountryTypeBh, CountryTypeBi, CountryTypeBj, CountryTypeBm, CountryTypeBn, CountryTypeBo, CountryTypeBq, CountryTypeBr, CountryTypeBs, CountryTypeBt, CountryTypeBw, CountryTypeBy, CountryTypeBz, CountryTypeCa, CountryTypeCd, CountryTypeCg, CountryTypeCh, CountryTypeCi, CountryTypeCl, CountryTypeCm, CountryTypeCn, CountryTypeCo, CountryTypeCr, CountryTypeCu, CountryTypeCv, CountryTypeCw, CountryTypeCy, CountryTypeCz, CountryTypeDe, CountryTypeDj, CountryTypeDk, CountryTypeDm, CountryTypeDo, CountryTypeDz, CountryTypeEc, CountryTypeEe, CountryTypeEg, CountryTypeEs, CountryTypeEt, CountryTypeFi, CountryTypeFj, CountryTypeFo, CountryTypeFr, CountryTypeGa, CountryTypeGb, CountryTypeGd, CountryTypeGe, CountryTypeGf, CountryTypeGg, CountryTypeGh, CountryTypeGi, CountryTypeGm, CountryTypeGn, CountryTypeGp, CountryTypeGr, CountryTypeGt, CountryTypeGu, CountryTypeGy, CountryTypeHk, CountryTypeHn, CountryTypeHr, CountryTypeHt, CountryTypeHu, CountryTypeID, CountryTypeIe, CountryTypeIl, CountryTypeIm, CountryTypeIn, CountryTypeIq, CountryTypeIr, CountryTypeIs, CountryTypeIt, CountryTypeJe, CountryTypeJm, CountryTypeJo, CountryTypeJp, CountryTypeKe, CountryTypeKg, CountryTypeKh, CountryTypeKn, CountryTypeKr, CountryTypeKw, CountryTypeKy, CountryTypeKz, CountryTypeLa, CountryTypeLb, CountryTypeLc, CountryTypeLi, CountryTypeLk, CountryTypeLr, CountryTypeLs, CountryTypeLt, CountryTypeLu, CountryTypeLv, CountryTypeLy, CountryTypeMa, CountryTypeMc, CountryTypeMd, CountryTypeMe, CountryTypeMg, CountryTypeMk, CountryTypeMl, CountryTypeMm, CountryTypeMn, CountryTypeMo, CountryTypeMq, CountryTypeMr, CountryTypeMs, CountryTypeMt, CountryTypeMu, CountryTypeMv, CountryTypeMw, CountryTypeMx, CountryTypeMy, CountryTypeMz, CountryTypeNa, CountryTypeNc, CountryTypeNg, CountryTypeNi, CountryTypeNl, CountryTypeNo, CountryTypeNp, CountryTypeNz, CountryTypeOm, CountryTypePa, CountryTypePe, CountryTypePf, CountryTypePg, CountryTypePh, CountryTypePk, CountryTypePl, CountryTypePr, CountryTypePs, CountryTypePt, CountryTypePy, CountryTypeQa, CountryTypeRe, CountryTypeRo, CountryTypeRs, CountryTypeRu, CountryTypeRw, CountryTypeSc, CountryTypeSe, CountryTypeSg, CountryTypeSi, CountryTypeSk, CountryTypeSl, CountryTypeSm, CountryTypeSn, CountryTypeSo, CountryTypeSr, CountryTypeSs, CountryTypeSt, CountryTypeSv, CountryTypeSx, CountryTypeSy, CountryTypeSz, CountryTypeTc, CountryTypeTg, CountryTypeTh, CountryTypeTj, CountryTypeTn, CountryTypeTr, CountryTypeTt, CountryTypeTw, CountryTypeTz, CountryTypeUa, CountryTypeUg, CountryTypeUs, CountryTypeUy, CountryTypeUz, CountryTypeVc, CountryTypeVe, CountryTypeVg, CountryTypeVi, CountryTypeVn, CountryTypeWs, CountryTypeYt, CountryTypeZa, CountryTypeZm, CountryTypeZw:
+		return true
+	}
+	return false
+}
+
+func (e CountryType) String() string {
+	return string(e)
+}
+
+func (e *CountryType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountryType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountryType", str)
+	}
+	return nil
+}
+
+func (e CountryType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountryType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountryType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -703,50 +1271,50 @@ func (e Method) MarshalJSON() ([]byte, error) {
 }
 
 // How the lists of a network filter combine.
-type OperatorType string
+type OperatorTypes string
 
 const (
 	// Every given list must match.
-	OperatorTypeAnd OperatorType = "and"
+	OperatorTypesAnd OperatorTypes = "and"
 	// Any given list may match.
-	OperatorTypeOr OperatorType = "or"
+	OperatorTypesOr OperatorTypes = "or"
 )
 
-var AllOperatorType = []OperatorType{
-	OperatorTypeAnd,
-	OperatorTypeOr,
+var AllOperatorTypes = []OperatorTypes{
+	OperatorTypesAnd,
+	OperatorTypesOr,
 }
 
-func (e OperatorType) IsValid() bool {
+func (e OperatorTypes) IsValid() bool {
 	switch e {
-	case OperatorTypeAnd, OperatorTypeOr:
+	case OperatorTypesAnd, OperatorTypesOr:
 		return true
 	}
 	return false
 }
 
-func (e OperatorType) String() string {
+func (e OperatorTypes) String() string {
 	return string(e)
 }
 
-func (e *OperatorType) UnmarshalGQL(v any) error {
+func (e *OperatorTypes) UnmarshalGQL(v any) error {
 	str, ok := v.(string)
 	if !ok {
 		return fmt.Errorf("enums must be strings")
 	}
 
-	*e = OperatorType(str)
+	*e = OperatorTypes(str)
 	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid OperatorType", str)
+		return fmt.Errorf("%s is not a valid OperatorTypes", str)
 	}
 	return nil
 }
 
-func (e OperatorType) MarshalGQL(w io.Writer) {
+func (e OperatorTypes) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *OperatorType) UnmarshalJSON(b []byte) error {
+func (e *OperatorTypes) UnmarshalJSON(b []byte) error {
 	s, err := strconv.Unquote(string(b))
 	if err != nil {
 		return err
@@ -754,84 +1322,84 @@ func (e *OperatorType) UnmarshalJSON(b []byte) error {
 	return e.UnmarshalGQL(s)
 }
 
-func (e OperatorType) MarshalJSON() ([]byte, error) {
+func (e OperatorTypes) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
 }
 
 // Paper sizes of a PDF.
-type PDFFormat string
+type PDFPageFormat string
 
 const (
 	// 8.5 × 11 in
-	PDFFormatLetter PDFFormat = "letter"
+	PDFPageFormatLetter PDFPageFormat = "letter"
 	// 8.5 × 14 in
-	PDFFormatLegal PDFFormat = "legal"
+	PDFPageFormatLegal PDFPageFormat = "legal"
 	// 11 × 17 in
-	PDFFormatTabloid PDFFormat = "tabloid"
+	PDFPageFormatTabloid PDFPageFormat = "tabloid"
 	// 17 × 11 in
-	PDFFormatLedger PDFFormat = "ledger"
+	PDFPageFormatLedger PDFPageFormat = "ledger"
 	// 841 × 1189 mm
-	PDFFormatA0 PDFFormat = "a0"
+	PDFPageFormatA0 PDFPageFormat = "a0"
 	// 594 × 841 mm
-	PDFFormatA1 PDFFormat = "a1"
+	PDFPageFormatA1 PDFPageFormat = "a1"
 	// 420 × 594 mm
-	PDFFormatA2 PDFFormat = "a2"
+	PDFPageFormatA2 PDFPageFormat = "a2"
 	// 297 × 420 mm
-	PDFFormatA3 PDFFormat = "a3"
+	PDFPageFormatA3 PDFPageFormat = "a3"
 	// 210 × 297 mm
-	PDFFormatA4 PDFFormat = "a4"
+	PDFPageFormatA4 PDFPageFormat = "a4"
 	// 148 × 210 mm
-	PDFFormatA5 PDFFormat = "a5"
+	PDFPageFormatA5 PDFPageFormat = "a5"
 	// 105 × 148 mm
-	PDFFormatA6 PDFFormat = "a6"
+	PDFPageFormatA6 PDFPageFormat = "a6"
 )
 
-var AllPDFFormat = []PDFFormat{
-	PDFFormatLetter,
-	PDFFormatLegal,
-	PDFFormatTabloid,
-	PDFFormatLedger,
-	PDFFormatA0,
-	PDFFormatA1,
-	PDFFormatA2,
-	PDFFormatA3,
-	PDFFormatA4,
-	PDFFormatA5,
-	PDFFormatA6,
+var AllPDFPageFormat = []PDFPageFormat{
+	PDFPageFormatLetter,
+	PDFPageFormatLegal,
+	PDFPageFormatTabloid,
+	PDFPageFormatLedger,
+	PDFPageFormatA0,
+	PDFPageFormatA1,
+	PDFPageFormatA2,
+	PDFPageFormatA3,
+	PDFPageFormatA4,
+	PDFPageFormatA5,
+	PDFPageFormatA6,
 }
 
-func (e PDFFormat) IsValid() bool {
+func (e PDFPageFormat) IsValid() bool {
 	switch e {
-	case PDFFormatLetter, PDFFormatLegal, PDFFormatTabloid, PDFFormatLedger, PDFFormatA0, PDFFormatA1, PDFFormatA2, PDFFormatA3, PDFFormatA4, PDFFormatA5, PDFFormatA6:
+	case PDFPageFormatLetter, PDFPageFormatLegal, PDFPageFormatTabloid, PDFPageFormatLedger, PDFPageFormatA0, PDFPageFormatA1, PDFPageFormatA2, PDFPageFormatA3, PDFPageFormatA4, PDFPageFormatA5, PDFPageFormatA6:
 		return true
 	}
 	return false
 }
 
-func (e PDFFormat) String() string {
+func (e PDFPageFormat) String() string {
 	return string(e)
 }
 
-func (e *PDFFormat) UnmarshalGQL(v any) error {
+func (e *PDFPageFormat) UnmarshalGQL(v any) error {
 	str, ok := v.(string)
 	if !ok {
 		return fmt.Errorf("enums must be strings")
 	}
 
-	*e = PDFFormat(str)
+	*e = PDFPageFormat(str)
 	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid PDFFormat", str)
+		return fmt.Errorf("%s is not a valid PDFPageFormat", str)
 	}
 	return nil
 }
 
-func (e PDFFormat) MarshalGQL(w io.Writer) {
+func (e PDFPageFormat) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *PDFFormat) UnmarshalJSON(b []byte) error {
+func (e *PDFPageFormat) UnmarshalJSON(b []byte) error {
 	s, err := strconv.Unquote(string(b))
 	if err != nil {
 		return err
@@ -839,7 +1407,7 @@ func (e *PDFFormat) UnmarshalJSON(b []byte) error {
 	return e.UnmarshalGQL(s)
 }
 
-func (e PDFFormat) MarshalJSON() ([]byte, error) {
+func (e PDFPageFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1007,6 +1575,60 @@ func (e *ScreenshotType) UnmarshalJSON(b []byte) error {
 }
 
 func (e ScreenshotType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Verification kinds of Browserless's verify; sessionql passes none.
+type VerifyTypes string
+
+const (
+	VerifyTypesCloudflare VerifyTypes = "cloudflare"
+)
+
+var AllVerifyTypes = []VerifyTypes{
+	VerifyTypesCloudflare,
+}
+
+func (e VerifyTypes) IsValid() bool {
+	switch e {
+	case VerifyTypesCloudflare:
+		return true
+	}
+	return false
+}
+
+func (e VerifyTypes) String() string {
+	return string(e)
+}
+
+func (e *VerifyTypes) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = VerifyTypes(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid VerifyTypes", str)
+	}
+	return nil
+}
+
+func (e VerifyTypes) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *VerifyTypes) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e VerifyTypes) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
