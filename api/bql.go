@@ -31,7 +31,8 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	connect, bql, _ := a.urls(r, sess)
-	r = r.WithContext(graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect}))
+	ctx := graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect})
+	r = r.WithContext(graph.WithLiveURL(ctx, a.liveURLMaker(r, id)))
 	err = a.bql.Serve(w, r, func(r *http.Request) (*engine.Page, func() error, error) {
 		return a.sessions.Acquire(r.Context(), id)
 	})
