@@ -105,6 +105,9 @@ func (v *viewer) read(done chan struct{}) {
 // serve is run's loop; it returns why the view ended.
 func (v *viewer) serve() (reason, why string) {
 	if err := v.start(v.watch.Tab); err != nil {
+		if reason, why := v.endReason(); reason == "ended" {
+			return reason, why
+		}
 		return "error", err.Error()
 	}
 	if v.view.Interactable {
