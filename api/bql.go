@@ -71,5 +71,5 @@ func (a *API) playground(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, bql, _ := a.urls(r, sess)
-	playground.Page(w, bql)
+	playground.PageFor(w, bql, id)
 }

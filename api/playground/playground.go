@@ -42,20 +42,28 @@ var page = template.Must(template.New("page").Parse(`<!doctype html>
 <title>sessionql BrowserQL</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{{.Assets}}graphiql.min.css?v={{.Version}}">
-<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+<link rel="stylesheet" href="{{.Assets}}session.css?v={{.Version}}">
 </head>
 <body>
-<div id="graphiql">Loading…</div>
+{{if .Session}}<header id="session" class="sq-bar" data-session="{{.Session}}">
+  <strong>sessionql</strong><span class="sq-label">BrowserQL</span>
+  <span class="sq-label">Session</span><code class="sq-id">{{.Session}}</code>
+  <span id="sq-status" class="sq-pill">…</span>
+  <span class="sq-label">Expires</span><span id="sq-expires">…</span>
+</header>{{end}}
+<div id="sq-main"><div id="graphiql">Loading…</div><aside id="sq-previews" hidden><h2>Previews</h2><div id="sq-list"></div></aside></div>
 <script src="{{.Assets}}react.production.min.js?v={{.Version}}"></script>
 <script src="{{.Assets}}react-dom.production.min.js?v={{.Version}}"></script>
 <script src="{{.Assets}}graphiql.min.js?v={{.Version}}"></script>
+<script src="{{.Assets}}session.js?v={{.Version}}"></script>
 <script>
 ReactDOM.createRoot(document.getElementById("graphiql")).render(
   React.createElement(GraphiQL, {
-    fetcher: GraphiQL.createFetcher({url: {{.Endpoint}}}),
+    fetcher: sessionql.previewing(GraphiQL.createFetcher({url: {{.Endpoint}}, enableIncrementalDelivery: false})),
     defaultQuery: {{.Query}},
   }),
 );
+sessionql.watchSession({{.Endpoint}});
 </script>
 </body>
 </html>
@@ -86,13 +94,19 @@ var version = sync.OnceValue(func() string {
 // session, with its token. The page loads its assets from AssetsPath, so the
 // server must also serve Assets. The page holds the token, so no cache keeps it
 // and the browser sends no Referer header from it.
-func Page(w http.ResponseWriter, endpoint string) {
+func Page(w http.ResponseWriter, endpoint string) { PageFor(w, endpoint, "") }
+
+// PageFor is Page for session id: the page shows the session's id, status
+// and expiry above the editor, read from the session's URL (the endpoint
+// without /bql) as they change.
+func PageFor(w http.ResponseWriter, endpoint, id string) {
 	var buf bytes.Buffer
 	err := page.Execute(&buf, map[string]string{
 		"Assets":   AssetsPath,
 		"Version":  version(),
 		"Endpoint": endpoint,
 		"Query":    defaultQuery,
+		"Session":  id,
 	})
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
