@@ -9,7 +9,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/api/playground"
-	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/graph"
 )
 
@@ -33,10 +32,7 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 	connect, bql, _ := a.urls(r, sess)
 	ctx := graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect})
 	r = r.WithContext(graph.WithLiveURL(ctx, a.liveURLMaker(r, id)))
-	err = a.bql.Serve(w, r, func(r *http.Request) (*engine.Page, func() error, error) {
-		return a.sessions.Acquire(r.Context(), id)
-	})
-	if err != nil {
+	if err := a.bql.ServeSession(w, r, a.sessions, id); err != nil {
 		writeError(w, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // Tab is one page of the browser, as a viewer picks it.
@@ -21,7 +22,7 @@ func (p *Page) TabID() string { return string(p.target().TargetID) }
 
 // Tabs lists the browser's pages: the engine's and those CDP clients opened.
 func (b *Browser) Tabs(ctx context.Context) ([]Tab, error) {
-	raw, err := b.mux.call(ctx, "", "Target.getTargets", nil)
+	raw, err := b.mux.Call(ctx, "", "Target.getTargets", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ type Frame struct {
 // never waits for a viewer; Frames holds only the newest frame, so a slow
 // viewer skips frames instead of queueing them.
 type Screencast struct {
-	client  *Client
+	client  *cdpmux.Client
 	session string // the DevTools session on the tab
 	format  string
 	frames  chan Frame
@@ -104,12 +105,11 @@ func (b *Browser) Screencast(ctx context.Context, tab string, opts ScreencastOpt
 
 // attach opens a DevTools session on the tab and starts its screencast.
 func (s *Screencast) attach(ctx context.Context, tab string, opts ScreencastOptions) error {
-	res, err := s.command(ctx, s.client.session, "Target.attachToTarget", map[string]any{"targetId": tab, "flatten": true})
+	res, err := s.command(ctx, s.client.Session(), "Target.attachToTarget", map[string]any{"targetId": tab, "flatten": true})
 	if err != nil {
 		return err
 	}
-	s.session = sessionIDOf(res)
-	s.client.mux.own(s.session, s.client)
+	s.session = cdpmux.SessionIDOf(res) // the mux gives it to the client on Target.attachedToTarget
 	_, err = s.command(ctx, s.session, "Page.startScreencast", map[string]any{"format": opts.Format, "quality": opts.Quality})
 	return err
 }
@@ -120,7 +120,7 @@ func (s *Screencast) command(ctx context.Context, session, method string, params
 	if err != nil {
 		return nil, err
 	}
-	env, err := s.client.call(ctx, envelope{SessionID: session, Method: method, Params: raw})
+	env, err := s.client.Call(ctx, cdpmux.Message{SessionID: session, Method: method, Params: raw})
 	if err != nil {
 		return nil, err
 	}
@@ -159,9 +159,9 @@ type screencastFrame struct {
 	SessionID int64 `json:"sessionId"`
 }
 
-func (s *Screencast) handle(env envelope) {
+func (s *Screencast) handle(env cdpmux.Message) {
 	switch {
-	case env.Method == "Target.detachedFromTarget" && sessionIDOf(env.Params) == s.session:
+	case env.Method == "Target.detachedFromTarget" && cdpmux.SessionIDOf(env.Params) == s.session:
 		s.end(ErrTabClosed)
 	case env.Method == "Page.screencastFrame" && env.SessionID == s.session:
 		var f screencastFrame
@@ -169,7 +169,7 @@ func (s *Screencast) handle(env envelope) {
 			return
 		}
 		ack, _ := json.Marshal(map[string]int64{"sessionId": f.SessionID})
-		s.client.mux.send(envelope{SessionID: s.session, Method: "Page.screencastFrameAck", Params: ack}, pending{method: "Page.screencastFrameAck"})
+		s.client.Post(cdpmux.Message{SessionID: s.session, Method: "Page.screencastFrameAck", Params: ack})
 		s.seq++
 		s.offer(Frame{Data: f.Data, Format: s.format, Width: f.Metadata.DeviceWidth, Height: f.Metadata.DeviceHeight, Seq: s.seq})
 	}

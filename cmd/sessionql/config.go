@@ -28,7 +28,8 @@ type config struct {
 	AllowFileURLs, BlockPrivateNetworks     bool
 	CORSOrigins                             []string
 	StateKey                                []byte
-	corsOrigins, stateKey                   string // as given
+	AdLists                                 []string
+	corsOrigins, stateKey, adLists          string // as given
 }
 
 func parseConfig(args []string, getenv func(string) string) (config, error) {
@@ -80,6 +81,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	str(&c.BrowserUser, "browser-user", "BROWSER_USER", engine.DefaultBrowserUser, "user browsers run as when the server runs as root; root opts out")
 	fs.BoolVar(&c.AllowFileURLs, "allow-file-urls", getenv("ALLOW_FILE_URLS") == "true", "let sessions open file:, chrome: and other browser-internal URLs ($ALLOW_FILE_URLS)")
 	fs.BoolVar(&c.BlockPrivateNetworks, "block-private-networks", getenv("BLOCK_PRIVATE_NETWORKS") == "true", "refuse sessions' requests to private, loopback and link-local addresses ($BLOCK_PRIVATE_NETWORKS)")
+	str(&c.adLists, "block-ads-lists", "BLOCK_ADS_LISTS", "", "comma-separated filter lists (EasyList format) for sessions with blockAds; empty for Debian's EasyList and EasyPrivacy")
 	if err := envDefaults(getenv, ints, durs); err != nil {
 		return c, err
 	}
@@ -121,6 +123,9 @@ func (c *config) validate() error {
 		return errors.New("max-answer-bytes must be at least 1048576, max-state-bytes at least 65536 and max-tabs at least 1")
 	}
 	if err := c.validateSecurity(); err != nil {
+		return err
+	}
+	if err := c.readAdLists(); err != nil {
 		return err
 	}
 	if c.Token == "" && !c.Insecure && !loopback(c.Addr) {
@@ -177,4 +182,18 @@ func or(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// readAdLists checks that the filter lists BLOCK_ADS_LISTS names exist.
+func (c *config) readAdLists() error {
+	for _, p := range strings.Split(c.adLists, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("BLOCK_ADS_LISTS: %w", err)
+		}
+		c.AdLists = append(c.AdLists, p)
+	}
+	return nil
 }

@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, ready c
 		DataDir: dataDir, ChromePath: cfg.Chrome, MaxBrowsers: cfg.MaxBrowsers, MaxSessions: cfg.MaxSessions,
 		IdleTimeout: cfg.IdleTimeout, Queue: cfg.Queue, QueueTimeout: cfg.QueueTimeout, MaxTTL: cfg.MaxTTL,
 		StateKey: cfg.StateKey, MaxStateBytes: cfg.MaxStateBytes, MaxAnswerBytes: cfg.MaxAnswerBytes, MaxTabs: cfg.MaxTabs,
-		BrowserUser: cfg.BrowserUser, AllowFileURLs: cfg.AllowFileURLs, BlockPrivateNetworks: cfg.BlockPrivateNetworks,
+		BrowserUser: cfg.BrowserUser, AllowFileURLs: cfg.AllowFileURLs, BlockPrivateNetworks: cfg.BlockPrivateNetworks, AdLists: cfg.AdLists,
 	})
 	if err != nil {
 		return err
