@@ -25,16 +25,6 @@ type viewOptions struct {
 // quality, resizable.
 var defaultView = viewOptions{Interactable: true, Format: "jpeg", Quality: 100, Resizable: true}
 
-// liveURLRequest is the body of POST /sessions/{id}/live-url; every field
-// is optional.
-type liveURLRequest struct {
-	Timeout      *float64 `json:"timeout"` // ms; absent: until the session expires
-	Interactable *bool    `json:"interactable"`
-	Type         *string  `json:"type"`
-	Quality      *int     `json:"quality"`
-	Resizable    *bool    `json:"resizable"`
-}
-
 // LiveURL is a shareable live view and when it stops working.
 type LiveURL struct {
 	URL       string `json:"url"`
@@ -43,14 +33,14 @@ type LiveURL struct {
 
 // createLiveURL answers POST /sessions/{id}/live-url.
 func (a *API) createLiveURL(w http.ResponseWriter, r *http.Request) {
-	var req liveURLRequest
+	var req graph.LiveURLArgs // every field is optional
 	if r.ContentLength != 0 {
 		if err := decode(r, &req); err != nil {
 			writeError(w, err)
 			return
 		}
 	}
-	view, timeout, err := req.options()
+	view, timeout, err := liveOptions(req)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -70,8 +60,9 @@ func (a *API) revokeLiveURLs(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// options checks the request against defaultView.
-func (req liveURLRequest) options() (viewOptions, time.Duration, error) {
+// liveOptions are the view and lifetime a live URL is asked for with,
+// defaultView where not given.
+func liveOptions(req graph.LiveURLArgs) (viewOptions, time.Duration, error) {
 	v := defaultView
 	if req.Interactable != nil {
 		v.Interactable = *req.Interactable
@@ -125,7 +116,7 @@ func (a *API) mintLiveURL(r *http.Request, id string, view viewOptions, timeout 
 // session id calls.
 func (a *API) liveURLMaker(r *http.Request, id string) graph.LiveURLMaker {
 	return func(_ context.Context, args graph.LiveURLArgs) (string, error) {
-		view, timeout, err := liveURLRequest(args).options()
+		view, timeout, err := liveOptions(args)
 		if err != nil {
 			return "", sessionql.Errorf(sessionql.CodeInvalidArgument, "%s", sessionql.ErrorMessage(err))
 		}

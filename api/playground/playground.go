@@ -6,14 +6,12 @@ package playground
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"html/template"
-	"io/fs"
 	"net/http"
-	"path"
 	"sync"
+
+	"github.com/sessionql/sessionql/api/internal/static"
 )
 
 // AssetsPath is the path prefix under which Assets serves the files that the
@@ -69,25 +67,8 @@ sessionql.watchSession({{.Endpoint}});
 </html>
 `))
 
-// version is a short hash of the embedded files. The page adds it to the
-// address of each asset, so a browser fetches the assets again after an update,
-// although Assets lets it cache them for a year.
-var version = sync.OnceValue(func() string {
-	h := sha256.New()
-	err := fs.WalkDir(assets, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := assets.ReadFile(name)
-		h.Write([]byte(name))
-		h.Write(b)
-		return err
-	})
-	if err != nil {
-		panic(err) // The files are embedded, so this cannot happen.
-	}
-	return hex.EncodeToString(h.Sum(nil)[:6])
-})
+// version is a short hash of the embedded files; see static.Version.
+var version = sync.OnceValue(func() string { return static.Version(assets) })
 
 // Page writes an HTML page with GraphiQL that sends its queries to endpoint.
 // The endpoint is the absolute or relative URL of the BrowserQL endpoint of a
@@ -123,24 +104,5 @@ func PageFor(w http.ResponseWriter, endpoint, id string) {
 // AssetsPath. Mount it at AssetsPath. It lets browsers cache the files for a
 // year and answers 404 for any other path.
 func Assets() http.Handler {
-	sub, err := fs.Sub(assets, "assets")
-	if err != nil {
-		panic(err) // The directory is embedded, so this cannot happen.
-	}
-	files := http.FileServerFS(sub)
-	return http.StripPrefix(AssetsPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		switch path.Ext(r.URL.Path) {
-		case ".js":
-			h.Set("Content-Type", "text/javascript; charset=utf-8")
-		case ".css":
-			h.Set("Content-Type", "text/css; charset=utf-8")
-		default:
-			http.NotFound(w, r)
-			return
-		}
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		h.Set("X-Content-Type-Options", "nosniff")
-		files.ServeHTTP(w, r)
-	}))
+	return static.Handler(assets, "assets", AssetsPath, map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"})
 }

@@ -6,14 +6,12 @@ package webui
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"html/template"
-	"io/fs"
 	"net/http"
-	"path"
 	"sync"
+
+	"github.com/sessionql/sessionql/api/internal/static"
 )
 
 // AssetsPath is the path prefix under which Assets serves the pages'
@@ -28,24 +26,8 @@ var templates embed.FS
 
 var pages = template.Must(template.ParseFS(templates, "templates/*.html"))
 
-// version is a short hash of the embedded assets, added to their URLs so
-// that a browser fetches them again after an update.
-var version = sync.OnceValue(func() string {
-	h := sha256.New()
-	err := fs.WalkDir(assets, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := assets.ReadFile(name)
-		h.Write([]byte(name))
-		h.Write(b)
-		return err
-	})
-	if err != nil {
-		panic(err) // The files are embedded, so this cannot happen.
-	}
-	return hex.EncodeToString(h.Sum(nil)[:6])
-})
+// version is a short hash of the embedded assets; see static.Version.
+var version = sync.OnceValue(func() string { return static.Version(assets) })
 
 // Live writes the live view of session id. The page may be embedded in
 // another site's iframe (frame-ancestors *); it holds no server token, only
@@ -91,22 +73,5 @@ func render(w http.ResponseWriter, status int, name string, data map[string]stri
 // Assets serves the embedded scripts, styles and images under AssetsPath,
 // cacheable for a year; anything else is a 404.
 func Assets() http.Handler {
-	sub, err := fs.Sub(assets, "assets")
-	if err != nil {
-		panic(err) // The directory is embedded, so this cannot happen.
-	}
-	files := http.FileServerFS(sub)
-	types := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
-	return http.StripPrefix(AssetsPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, ok := types[path.Ext(r.URL.Path)]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		h := w.Header()
-		h.Set("Content-Type", t)
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		h.Set("X-Content-Type-Options", "nosniff")
-		files.ServeHTTP(w, r)
-	}))
+	return static.Handler(assets, "assets", AssetsPath, map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"})
 }
