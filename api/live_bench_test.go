@@ -26,74 +26,77 @@ func BenchmarkLiveView(b *testing.B) {
 	}
 	live := decodeAs[LiveURL](b, do(b, "POST", srv.URL+"/sessions/"+s.ID+"/live-url?token=tok", map[string]any{"quality": 80}))
 
-	viewer := dialLiveB(b, live.URL)
-	drain(viewer, 500*time.Millisecond)
+	viewer := dialLive(b, live.URL)
+	frames := readFrames(viewer)
+	settle(frames, 500*time.Millisecond)
 	b.ResetTimer()
 	var total time.Duration
 	for range b.N {
 		start := time.Now()
 		viewer.WriteJSON(map[string]any{"type": "mouse", "mouse": map[string]any{"type": "mousePressed", "x": 400, "y": 400, "button": "left", "clickCount": 1}})
 		viewer.WriteJSON(map[string]any{"type": "mouse", "mouse": map[string]any{"type": "mouseReleased", "x": 400, "y": 400, "button": "left", "clickCount": 1}})
-		if !nextFrame(viewer, 5*time.Second) {
+		select {
+		case at := <-frames:
+			total += at.Sub(start)
+		case <-time.After(5 * time.Second):
 			b.Fatal("no frame after a click")
 		}
-		total += time.Since(start)
-		drain(viewer, 150*time.Millisecond)
+		settle(frames, 150*time.Millisecond)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/input→frame")
 
 	bql(b, s.BrowserQL, `mutation { evaluate(content: "location.hash = 'spin'") { value } }`, nil)
-	fps, cpu := watchFor(viewer, nil, 3*time.Second)
+	settle(frames, 300*time.Millisecond)
+	fps, cpu := watchFor(frames, 3*time.Second)
 	b.ReportMetric(fps, "fps")
 	b.ReportMetric(cpu*100, "cpu%/1viewer")
-	more := []*websocket.Conn{dialLiveB(b, live.URL), dialLiveB(b, live.URL), dialLiveB(b, live.URL)}
-	_, cpu4 := watchFor(viewer, more, 3*time.Second)
+	for range 3 {
+		readFrames(dialLive(b, live.URL))
+	}
+	settle(frames, 500*time.Millisecond)
+	_, cpu4 := watchFor(frames, 3*time.Second)
 	b.ReportMetric(cpu4*100/4, "cpu%/viewer(4)")
 }
 
-func dialLiveB(b *testing.B, pageURL string) *websocket.Conn {
-	b.Helper()
-	ws := dialLive(&testing.T{}, pageURL)
-	b.Cleanup(func() { ws.Close() })
-	return ws
-}
-
-// nextFrame reads until a frame arrives, acknowledging it.
-func nextFrame(ws *websocket.Conn, within time.Duration) bool {
-	ws.SetReadDeadline(time.Now().Add(within))
-	for {
-		var m liveMessage
-		if ws.ReadJSON(&m) != nil {
-			return false
+// readFrames reads a viewer's stream until it closes, acknowledging each
+// frame and passing on when it arrived.
+func readFrames(ws *websocket.Conn) <-chan time.Time {
+	out := make(chan time.Time, 4096)
+	go func() {
+		defer close(out)
+		for {
+			var m liveMessage
+			if ws.ReadJSON(&m) != nil {
+				return
+			}
+			if m.Type == "frame" {
+				ws.WriteJSON(map[string]any{"type": "ack", "seq": m.Seq})
+				select {
+				case out <- time.Now():
+				default:
+				}
+			}
 		}
-		if m.Type == "frame" {
-			ws.WriteJSON(map[string]any{"type": "ack", "seq": m.Seq})
-			return true
-		}
+	}()
+	return out
+}
+
+// settle waits d and forgets the frames that came meanwhile.
+func settle(frames <-chan time.Time, d time.Duration) {
+	time.Sleep(d)
+	for len(frames) > 0 {
+		<-frames
 	}
 }
 
-// drain reads and acknowledges frames for d.
-func drain(ws *websocket.Conn, d time.Duration) {
-	end := time.Now().Add(d)
-	for time.Now().Before(end) && nextFrame(ws, time.Until(end)) {
-	}
-}
-
-// watchFor reads frames on main (and keeps others reading) for d, and
-// returns main's frames per second and the process's CPU share.
-func watchFor(main *websocket.Conn, others []*websocket.Conn, d time.Duration) (fps, cpu float64) {
-	for _, o := range others {
-		go drain(o, d+time.Second)
-	}
+// watchFor counts frames for d and returns frames per second and the
+// process's CPU share meanwhile.
+func watchFor(frames <-chan time.Time, d time.Duration) (fps, cpu float64) {
 	before, start := cpuTime(), time.Now()
-	frames := 0
-	for time.Since(start) < d && nextFrame(main, d-time.Since(start)) {
-		frames++
-	}
+	time.Sleep(d)
 	wall := time.Since(start)
-	return float64(frames) / wall.Seconds(), (cpuTime() - before).Seconds() / wall.Seconds()
+	return float64(len(frames)) / wall.Seconds(), (cpuTime() - before).Seconds() / wall.Seconds()
 }
 
 func cpuTime() time.Duration {

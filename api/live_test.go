@@ -147,6 +147,9 @@ func TestLiveViewStreamsAndSteers(t *testing.T) {
 	srv, s := liveServer(t)
 	live := mintLive(t, srv, s.ID, nil)
 	ctx := userBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 760)); err != nil {
+		t.Fatal(err)
+	}
 	watch(t, ctx, live.URL, 2)
 	first := evalIn[string](t, ctx, `document.getElementById("screen").toDataURL()`)
 	waitJS(t, ctx, `__live.frames >= 6`)
@@ -171,6 +174,19 @@ func TestLiveViewStreamsAndSteers(t *testing.T) {
 	}
 	waitJS(t, ctx, `__live.frames >= 10`)
 	artifact(t, ctx, "live-view.png")
+	if got := sessionValue(t, s, "innerWidth + 'x' + innerHeight"); got == "1920x1080" {
+		t.Errorf("the viewer's size did not become the page's viewport: %s", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for sessionValue(t, s, "innerWidth + 'x' + innerHeight") != "1920x1080" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got := sessionValue(t, s, "innerWidth + 'x' + innerHeight"); got != "1920x1080" {
+		t.Errorf("after the viewer left the session's viewport is %s, want its own 1920x1080", got)
+	}
 }
 
 // TestLiveViewOnlyDropsInput shows that a view-only live URL streams but

@@ -89,7 +89,7 @@ func TestLiveURLRevoke(t *testing.T) {
 }
 
 // dialLive opens a live view's stream as a raw WebSocket client.
-func dialLive(t *testing.T, pageURL string) *websocket.Conn {
+func dialLive(t testing.TB, pageURL string) *websocket.Conn {
 	t.Helper()
 	u, _ := url.Parse(pageURL)
 	u.Scheme, u.Path = "ws", u.Path+"/ws"

@@ -258,6 +258,7 @@ func (v *viewer) input(m viewerMessage) {
 		err = v.sc.Key(ctx, m.Key)
 	case "resize":
 		if v.view.Resizable {
+			v.watch.Resized()
 			err = v.sc.Resize(ctx, m.Width, m.Height)
 		}
 	}

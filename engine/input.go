@@ -84,3 +84,15 @@ func finite(xs ...float64) bool {
 	}
 	return true
 }
+
+// RestoreViewport gives the page its viewport again after a viewer's
+// Resize: Chromium drops every viewport override of a tab when the
+// connection that set one closes, the engine's own included. session is
+// the session's viewport; a viewport a BrowserQL step set wins over it.
+// Call it after the screencast's Close.
+func (p *Page) RestoreViewport(ctx context.Context, session Viewport) error {
+	if v := p.settings().Viewport; v != nil {
+		session = *v
+	}
+	return p.SetSessionViewport(ctx, session)
+}
