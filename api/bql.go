@@ -30,7 +30,8 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	connect, bql, _ := a.urls(r, sess)
-	r = r.WithContext(graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect}))
+	ctx := graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect})
+	r = r.WithContext(graph.WithLiveURL(ctx, a.liveURLMaker(r, id)))
 	if err := a.bql.ServeSession(w, r, a.sessions, id); err != nil {
 		writeError(w, err)
 	}
@@ -66,5 +67,5 @@ func (a *API) playground(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, bql, _ := a.urls(r, sess)
-	playground.Page(w, bql)
+	playground.PageFor(w, bql, id)
 }

@@ -128,6 +128,11 @@ type ComplexityRoot struct {
 		Time    func(childComplexity int) int
 	}
 
+	LiveURLResponse struct {
+		LiveURL func(childComplexity int) int
+		Time    func(childComplexity int) int
+	}
+
 	MapSelectorResponse struct {
 		Attribute   func(childComplexity int, name string) int
 		Class       func(childComplexity int) int
@@ -157,6 +162,7 @@ type ComplexityRoot struct {
 		Ifnot               func(childComplexity int, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) int
 		InnerText           func(childComplexity int, selector string, visible *bool, timeout *float64) int
 		JavaScriptEnabled   func(childComplexity int, enabled *bool) int
+		LiveURL             func(childComplexity int, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool) int
 		MapSelector         func(childComplexity int, selector string, wait *bool, timeout *float64) int
 		PDF                 func(childComplexity int, options *model.PDFOptions, format *model.PDFPageFormat, landscape *bool, printBackground *bool, scale *float64, width *model.FloatOrString, height *model.FloatOrString, marginTop *model.FloatOrString, marginBottom *model.FloatOrString, marginLeft *model.FloatOrString, marginRight *model.FloatOrString, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, generateDocumentOutline *bool, generateTaggedPDF *bool, transferMode *string, waitForImages *bool, timeout *float64) int
 		Preferences         func(childComplexity int, timeout *float64) int
@@ -380,6 +386,7 @@ type MutationResolver interface {
 	Dialogs(ctx context.Context) ([]model.Dialog, error)
 	Preferences(ctx context.Context, timeout *float64) (*model.PreferencesResponse, error)
 	Reconnect(ctx context.Context, timeout *float64) (*model.ReconnectionResponse, error)
+	LiveURL(ctx context.Context, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool) (*model.LiveURLResponse, error)
 }
 type QueryResolver interface {
 	Version(ctx context.Context) (string, error)
@@ -711,6 +718,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.JavaScriptResponse.Time(childComplexity), true
 
+	case "LiveURLResponse.liveURL":
+		if e.ComplexityRoot.LiveURLResponse.LiveURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveURLResponse.LiveURL(childComplexity), true
+	case "LiveURLResponse.time":
+		if e.ComplexityRoot.LiveURLResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveURLResponse.Time(childComplexity), true
+
 	case "MapSelectorResponse.attribute":
 		if e.ComplexityRoot.MapSelectorResponse.Attribute == nil {
 			break
@@ -952,6 +972,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.JavaScriptEnabled(childComplexity, args["enabled"].(*bool)), true
+	case "Mutation.liveURL":
+		if e.ComplexityRoot.Mutation.LiveURL == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_liveURL_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LiveURL(childComplexity, args["timeout"].(*float64), args["interactable"].(*bool), args["type"].(*model.LiveURLStreamType), args["quality"].(*int), args["resizable"].(*bool)), true
 	case "Mutation.mapSelector":
 		if e.ComplexityRoot.Mutation.MapSelector == nil {
 			break
@@ -3459,6 +3490,38 @@ type ReconnectionResponse {
   "Milliseconds the step took."
   time: Float!
 }
+
+# The live view (liveURL), as Browserless has it.
+
+extend type Mutation {
+  "A URL that opens this session's live view without the server's token. It carries a token that only watches (and, when interactable, steers) this session, until timeout or the session's end; DELETE /sessions/{id}/live-url revokes it."
+  liveURL(
+    "How long the URL works, in milliseconds; absent: until the session expires."
+    timeout: Float
+    "Whether the viewer may click, type and scroll in the page."
+    interactable: Boolean = true
+    "The image format of the stream."
+    type: LiveURLStreamType = jpeg
+    "The JPEG quality of the stream, from 1 to 100."
+    quality: Int = 100
+    "Whether the viewer's size becomes the page's viewport."
+    resizable: Boolean = true
+  ): LiveURLResponse
+}
+
+"The image format of a live view's stream."
+enum LiveURLStreamType {
+  jpeg
+  png
+}
+
+"A shareable live view of the session."
+type LiveURLResponse {
+  "The URL of the live view, with its token."
+  liveURL: String!
+  "Milliseconds the step took."
+  time: Float!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3649,6 +3712,16 @@ func (ec *executionContext) childFields_JavaScriptResponse(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type JavaScriptResponse", field.Name)
 }
 
+func (ec *executionContext) childFields_LiveURLResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "liveURL":
+		return ec.fieldContext_LiveURLResponse_liveURL(ctx, field)
+	case "time":
+		return ec.fieldContext_LiveURLResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LiveURLResponse", field.Name)
+}
+
 func (ec *executionContext) childFields_MapSelectorResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3763,6 +3836,8 @@ func (ec *executionContext) childFields_Mutation(ctx context.Context, field grap
 		return ec.fieldContext_Mutation_preferences(ctx, field)
 	case "reconnect":
 		return ec.fieldContext_Mutation_reconnect(ctx, field)
+	case "liveURL":
+		return ec.fieldContext_Mutation_liveURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Mutation", field.Name)
 }
@@ -4763,6 +4838,52 @@ func (ec *executionContext) field_Mutation_javaScriptEnabled_args(ctx context.Co
 		return nil, err
 	}
 	args["enabled"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_liveURL_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interactable",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interactable"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (*model.LiveURLStreamType, error) {
+			return ec.unmarshalOLiveURLStreamType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐLiveURLStreamType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "quality",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quality"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "resizable",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resizable"] = arg4
 	return args, nil
 }
 
@@ -7206,6 +7327,56 @@ func (ec *executionContext) fieldContext_JavaScriptResponse_time(_ context.Conte
 	return graphql.NewScalarFieldContext("JavaScriptResponse", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _LiveURLResponse_liveURL(ctx context.Context, field graphql.CollectedField, obj *model.LiveURLResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveURLResponse_liveURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LiveURL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiveURLResponse_liveURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiveURLResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LiveURLResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.LiveURLResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveURLResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiveURLResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiveURLResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) _MapSelectorResponse_id(ctx context.Context, field graphql.CollectedField, obj *model.MapSelectorResponse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9473,6 +9644,52 @@ func (ec *executionContext) fieldContext_Mutation_reconnect(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_reconnect_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_liveURL(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_liveURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LiveURL(ctx, fc.Args["timeout"].(*float64), fc.Args["interactable"].(*bool), fc.Args["type"].(*model.LiveURLStreamType), fc.Args["quality"].(*int), fc.Args["resizable"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LiveURLResponse) graphql.Marshaler {
+			return ec.marshalOLiveURLResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐLiveURLResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_liveURL(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LiveURLResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_liveURL_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13936,6 +14153,49 @@ func (ec *executionContext) _JavaScriptResponse(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var liveURLResponseImplementors = []string{"LiveURLResponse"}
+
+func (ec *executionContext) _LiveURLResponse(ctx context.Context, sel ast.SelectionSet, obj *model.LiveURLResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, liveURLResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LiveURLResponse")
+		case "liveURL":
+			out.Values[i] = ec._LiveURLResponse_liveURL(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._LiveURLResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mapSelectorResponseImplementors = []string{"MapSelectorResponse"}
 
 func (ec *executionContext) _MapSelectorResponse(ctx context.Context, sel ast.SelectionSet, obj *model.MapSelectorResponse) graphql.Marshaler {
@@ -14342,6 +14602,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "reconnect":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reconnect(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "liveURL":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_liveURL(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -16619,6 +16886,29 @@ func (ec *executionContext) marshalOJavaScriptResponse2ᚖgithubᚗcomᚋsession
 		return graphql.Null
 	}
 	return ec._JavaScriptResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLiveURLResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐLiveURLResponse(ctx context.Context, sel ast.SelectionSet, v *model.LiveURLResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LiveURLResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLiveURLStreamType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐLiveURLStreamType(ctx context.Context, v any) (*model.LiveURLStreamType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.LiveURLStreamType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLiveURLStreamType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐLiveURLStreamType(ctx context.Context, sel ast.SelectionSet, v *model.LiveURLStreamType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOMapSelectorResponse2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMapSelectorResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MapSelectorResponse) graphql.Marshaler {

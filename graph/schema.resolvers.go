@@ -601,6 +601,21 @@ func (r *mutationResolver) Reconnect(ctx context.Context, timeout *float64) (*mo
 	return &model.ReconnectionResponse{BrowserQLEndpoint: e.BrowserQL, BrowserWSEndpoint: e.Connect, WebSocketDebuggerURL: &e.Connect, Time: since(start)}, nil
 }
 
+// LiveURL is the resolver for the liveURL field.
+func (r *mutationResolver) LiveURL(ctx context.Context, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool) (*model.LiveURLResponse, error) {
+	start := time.Now()
+	args := LiveURLArgs{Timeout: timeout, Interactable: interactable, Quality: quality, Resizable: resizable}
+	if typeArg != nil {
+		t := string(*typeArg)
+		args.Type = &t
+	}
+	u, err := makeLiveURL(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	return &model.LiveURLResponse{LiveURL: u, Time: since(start)}, nil
+}
+
 // Version is the resolver for the version field.
 func (r *queryResolver) Version(ctx context.Context) (string, error) {
 	return r.ServerVersion, nil

@@ -212,6 +212,14 @@ type JavaScriptResponse struct {
 	Time float64 `json:"time"`
 }
 
+// A shareable live view of the session.
+type LiveURLResponse struct {
+	// The URL of the live view, with its token.
+	LiveURL string `json:"liveURL"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
 // The steps that run on the session's page, in document order.
 type Mutation struct {
 }
@@ -1186,6 +1194,62 @@ func (e *CountryType) UnmarshalJSON(b []byte) error {
 }
 
 func (e CountryType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The image format of a live view's stream.
+type LiveURLStreamType string
+
+const (
+	LiveURLStreamTypeJpeg LiveURLStreamType = "jpeg"
+	LiveURLStreamTypePng  LiveURLStreamType = "png"
+)
+
+var AllLiveURLStreamType = []LiveURLStreamType{
+	LiveURLStreamTypeJpeg,
+	LiveURLStreamTypePng,
+}
+
+func (e LiveURLStreamType) IsValid() bool {
+	switch e {
+	case LiveURLStreamTypeJpeg, LiveURLStreamTypePng:
+		return true
+	}
+	return false
+}
+
+func (e LiveURLStreamType) String() string {
+	return string(e)
+}
+
+func (e *LiveURLStreamType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LiveURLStreamType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LiveURLStreamType", str)
+	}
+	return nil
+}
+
+func (e LiveURLStreamType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LiveURLStreamType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LiveURLStreamType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
