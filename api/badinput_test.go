@@ -64,8 +64,8 @@ func gql400(name, body, code string) badRequest {
 }
 
 const (
-	unparsed    = "GRAPHQL_PARSE_FAILED"
-	unvalidated = "GRAPHQL_VALIDATION_FAILED"
+	unparsed    = "graphql_parse_failed"
+	unvalidated = "graphql_validation_failed"
 )
 
 // field is a BrowserQL request that runs and fails in one field.

@@ -32,7 +32,11 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 	}
 	connect, bql, _ := a.urls(r, sess)
 	r = r.WithContext(graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect}))
-	err = a.bql.Serve(w, r, func(r *http.Request) (*engine.Page, func() error, error) {
+	results := w
+	if acceptsGraphQLResponse(r) {
+		results = graphQLResponseWriter{w}
+	}
+	err = a.bql.Serve(results, r, func(r *http.Request) (*engine.Page, func() error, error) {
 		return a.sessions.Acquire(r.Context(), id)
 	})
 	if err != nil {
