@@ -131,6 +131,7 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 		return nil, nil, false, errSessionStopped(e.id)
 	}
 	s.metrics.wake(time.Since(start))
+	slog.Info("session woken", "session", e.id, "took", time.Since(start).Round(time.Millisecond))
 	s.noteRelaunch(e)
 	s.watchers.Add(1)
 	go s.watch(e, b)
@@ -230,7 +231,7 @@ func (s *Service) watch(e *entry, b *engine.Browser) {
 	<-b.Done()
 	if page, killed := e.forget(b); page != nil {
 		if !killed {
-			slog.Warn("browser exited unexpectedly; the next use relaunches it", "session", e.id)
+			slog.Warn("browser crashed: it exited unexpectedly; the next use relaunches it", "session", e.id)
 			s.metrics.crashes.Inc()
 		}
 		page.Close()
@@ -271,7 +272,18 @@ func (s *Service) hibernateHeld(e *entry, force bool) bool {
 		return err == nil
 	})
 	s.metrics.hibernations.Inc()
+	slog.Info("session hibernated", "session", e.id, "reason", hibernateReason(force))
 	return true
+}
+
+// hibernateReason names why a browser is hibernated: only shutdown
+// forces it; otherwise it was idle, or the least recently used one when a
+// slot was needed.
+func hibernateReason(force bool) string {
+	if force {
+		return "shutdown"
+	}
+	return "idle"
 }
 
 // evict hibernates the least recently used idle browser to make room,
