@@ -9,7 +9,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/api/playground"
-	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/graph"
 )
 
@@ -36,10 +35,7 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 	if acceptsGraphQLResponse(r) {
 		results = graphQLResponseWriter{w}
 	}
-	err = a.bql.Serve(results, r, func(r *http.Request) (*engine.Page, func() error, error) {
-		return a.sessions.Acquire(r.Context(), id)
-	})
-	if err != nil {
+	if err := a.bql.ServeSession(results, r, a.sessions, id); err != nil {
 		writeError(w, err)
 	}
 }

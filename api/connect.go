@@ -9,7 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/gorilla/websocket"
 	"github.com/sessionql/sessionql"
-	"github.com/sessionql/sessionql/engine"
+	"github.com/sessionql/sessionql/sessions"
 )
 
 // newUpgrader accepts DevTools clients. Compression is off, as in
@@ -38,23 +38,23 @@ func (a *API) connect(w http.ResponseWriter, r *http.Request) {
 		writeError(w, invalid("connect is a WebSocket endpoint for DevTools clients such as Puppeteer and Playwright; open it with a WebSocket upgrade."))
 		return
 	}
-	b, release, err := a.sessions.Use(r.Context(), id)
+	client, err := a.sessions.Connect(r.Context(), id)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	defer release()
+	defer client.Close()
 	ws, err := a.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // upgradeError has answered
 	}
-	a.relay(ws, b, id, credentialGen(r))
+	a.relay(ws, client, id, credentialGen(r))
 }
 
 // relay serves one client until it or the session's browser goes; the
 // session stays. A client let in with a session credential (gen >= 0) is
 // ended when that credential is rotated.
-func (a *API) relay(ws *websocket.Conn, b *engine.Browser, id string, gen int) {
+func (a *API) relay(ws *websocket.Conn, client *sessions.Client, id string, gen int) {
 	conn := newCDPConn(ws, func(err error) (int, string) { return a.closeReason(id, err) })
 	if gen >= 0 {
 		defer a.clients.add(id, conn, gen)()
@@ -64,7 +64,7 @@ func (a *API) relay(ws *websocket.Conn, b *engine.Browser, id string, gen int) {
 	}
 	slog.Info("client connected", "session", id, "remote", ws.RemoteAddr().String())
 	stop := conn.keepAlive()
-	b.Serve(conn)
+	client.Serve(conn)
 	stop()
 	ws.Close()
 	slog.Info("client disconnected", "session", id, "remote", ws.RemoteAddr().String())
@@ -79,13 +79,13 @@ func (a *API) closeReason(id string, err error) (int, string) {
 	switch {
 	case errors.Is(err, errRotated):
 		return websocket.ClosePolicyViolation, "The session's credential was rotated; connect again with the URL the rotation returned."
-	case errors.Is(err, engine.ErrClientClosed):
+	case errors.Is(err, sessions.ErrClientClosed):
 		return websocket.CloseNormalClosure, "Browser.close ends this connection only; the session and its browser stay until the session is stopped."
-	case errors.Is(err, engine.ErrSlowClient):
+	case errors.Is(err, sessions.ErrSlowClient):
 		return websocket.ClosePolicyViolation, "The client did not read its messages and was disconnected."
 	case errors.Is(err, errBinaryFrame):
 		return websocket.CloseUnsupportedData, "DevTools messages are JSON in text frames."
-	case errors.Is(err, engine.ErrClientGone):
+	case errors.Is(err, sessions.ErrClientGone):
 		return websocket.CloseNormalClosure, ""
 	}
 	return websocket.CloseGoingAway, "The session's browser closed; connect again to continue from its profile."

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -154,7 +153,7 @@ func TestBrowserKilledRelaunchesOverHTTP(t *testing.T) {
 		t.Fatalf("write: %d %+v", st, res)
 	}
 	pid := browserPid(t, srv.dataDir+"/profiles/"+s.ID)
-	syscall.Kill(pid, syscall.SIGKILL)
+	testutil.Kill(pid)
 	waitUntil(t, "the session shows hibernated", func() bool {
 		return decodeAs[sessionJSON](t, do(t, "GET", srv.URL+"/sessions/"+s.ID, nil)).Status == "hibernated"
 	})
@@ -192,7 +191,7 @@ func TestBrowserKilledRelaunchesOverCDP(t *testing.T) {
 	if st, res := bql(t, s.BrowserQL, `mutation { evaluate(content: "1") { value } }`, nil); st != 200 || len(res.Errors) > 0 {
 		t.Fatalf("BQL: %d %+v", st, res)
 	}
-	syscall.Kill(browserPid(t, srv.dataDir+"/profiles/"+s.ID), syscall.SIGKILL)
+	testutil.Kill(browserPid(t, srv.dataDir+"/profiles/"+s.ID))
 	c.closed()
 	waitUntil(t, "the session shows hibernated", func() bool {
 		return decodeAs[sessionJSON](t, do(t, "GET", srv.URL+"/sessions/"+s.ID, nil)).Status == "hibernated"

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/internal/testutil"
 )
 
@@ -24,7 +23,7 @@ func BenchmarkStealthVsPlain(b *testing.B) {
 	srv := newServer(b)
 	ungated := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get("id")
-		srv.bql.Serve(w, r, func(r *http.Request) (*engine.Page, func() error, error) { return srv.svc.Acquire(r.Context(), id) })
+		srv.bql.ServeSession(w, r, srv.svc, id)
 	}))
 	b.Cleanup(ungated.Close)
 	window := map[string]any{"width": 1920, "height": 1080}

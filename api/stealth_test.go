@@ -228,7 +228,7 @@ func TestStealthAfterHibernation(t *testing.T) {
 // same-site and cross-site iframes, the session's own tab, a new browser
 // context and a second connection. Stock clients enable the Runtime domain
 // in the pages they attach to; the server's runtime shim answers it (see
-// engine/runtime_shim.go), so they must pass every check, as the
+// engine/internal/stealth/runtime_shim.go), so they must pass every check, as the
 // Runtime-free forks do.
 func TestStealthViaCDPClients(t *testing.T) {
 	t.Parallel()

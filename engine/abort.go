@@ -4,4 +4,4 @@ package engine
 // Done closes when the processes have exited. A stopped session uses it to
 // delete its profile without waiting for the exit, as a killed process
 // writes no more files.
-func (b *Browser) Abort() { b.killGroup() }
+func (b *Browser) Abort() { b.proc.Kill() }

@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // downloadBehavior keeps the behavior a user asks for but always sends
 // downloads to the session's folder: default would use the browser's own
 // folder, so it becomes allow.
-func (p *userPolicy) downloadBehavior(env envelope) (json.RawMessage, error) {
+func (p *userPolicy) downloadBehavior(env cdpmux.Message) (json.RawMessage, error) {
 	v, err := params(env)
 	if err != nil {
 		return nil, err
@@ -26,7 +28,7 @@ func (p *userPolicy) downloadBehavior(env envelope) (json.RawMessage, error) {
 
 // fileInputFiles resolves the files of DOM.setFileInputFiles in the
 // session's uploads folder.
-func (p *userPolicy) fileInputFiles(env envelope) (json.RawMessage, error) {
+func (p *userPolicy) fileInputFiles(env cdpmux.Message) (json.RawMessage, error) {
 	v, err := params(env)
 	if err != nil {
 		return nil, err
@@ -38,7 +40,7 @@ func (p *userPolicy) fileInputFiles(env envelope) (json.RawMessage, error) {
 }
 
 // dragEvent resolves the files a drag carries, as fileInputFiles does.
-func (p *userPolicy) dragEvent(env envelope) (json.RawMessage, error) {
+func (p *userPolicy) dragEvent(env cdpmux.Message) (json.RawMessage, error) {
 	v, err := params(env)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // verdict is what the server does with one kind of command from a user.
@@ -22,7 +24,7 @@ const (
 type rule struct {
 	verdict verdict
 	why     string
-	check   func(p *userPolicy, env envelope) (json.RawMessage, error)
+	check   func(p *userPolicy, env cdpmux.Message) (json.RawMessage, error)
 }
 
 // cdpRules is the one policy for users' DevTools commands: each row is a
@@ -43,7 +45,7 @@ var cdpRules = map[string]rule{
 	"Network.continueInterceptedRequest": {checked, "as Fetch.continueRequest", urlParam("url", true)},
 	"PWA.install":                        {checked, "installUrlOrBundleUrl must be http: or https:, not a file of the server", urlParam("installUrlOrBundleUrl", true)},
 	"Tracing.start":                      {checked, "tracingBackend system would reach the host's tracing service", tracingBackend},
-	"Target.createBrowserContext":        {checked, "with BLOCK_PRIVATE_NETWORKS, proxyServer and proxyBypassList would bypass the server's egress check", (*userPolicy).contextProxy},
+	"Target.createBrowserContext":        {checked, "when the browser goes through the egress proxy (BLOCK_PRIVATE_NETWORKS, blockAds, proxy credentials), proxyServer and proxyBypassList would bypass it", (*userPolicy).contextProxy},
 	"Target.exposeDevToolsProtocol":      {refused, "it hands the page a DevTools channel to the whole browser", nil},
 	"Target.openDevTools":                {refused, "DevTools windows hold a protocol channel of their own", nil},
 	"Target.setRemoteLocations":          {refused, "it makes the browser connect to other hosts for targets", nil},
@@ -65,14 +67,14 @@ type userPolicy struct {
 	downloads     string // every download goes here
 	uploads       string // the only folder files may be handed to pages from; empty for none
 	allowFileURLs bool   // the operator's ALLOW_FILE_URLS
-	blockPrivate  bool   // the operator's BLOCK_PRIVATE_NETWORKS
+	egress        bool   // the browser goes through the egress proxy; see egress.go
 	history       func(session string) (map[int64]string, error)
 }
 
 // filter applies the policy to one command: it returns the command to send,
 // or the error reply to give the user instead. Commands outside the table
 // cost one map lookup.
-func (p *userPolicy) filter(env envelope) (envelope, *envelope) {
+func (p *userPolicy) filter(env cdpmux.Message) (cdpmux.Message, *cdpmux.Message) {
 	r, ok := cdpRules[env.Method]
 	if !ok {
 		return env, nil
@@ -89,15 +91,15 @@ func (p *userPolicy) filter(env envelope) (envelope, *envelope) {
 }
 
 // refuse is the CDP error reply to a refused command.
-func (p *userPolicy) refuse(env envelope, why error) *envelope {
-	r := refusal(env.ID, -32000, fmt.Sprintf("%s refused by sessionql: %v", env.Method, why))
+func (p *userPolicy) refuse(env cdpmux.Message, why error) *cdpmux.Message {
+	r := cdpmux.Refusal(env.ID, -32000, fmt.Sprintf("%s refused by sessionql: %v", env.Method, why))
 	r.SessionID = env.SessionID
 	return r
 }
 
 // params reads a command's parameters as an object; a command without them
 // gets an empty one.
-func params(env envelope) (map[string]any, error) {
+func params(env cdpmux.Message) (map[string]any, error) {
 	v := map[string]any{}
 	if len(env.Params) == 0 {
 		return v, nil
@@ -110,8 +112,8 @@ func params(env envelope) (map[string]any, error) {
 
 // urlParam checks the URL in one parameter: with web, it must be http(s);
 // else it must be a URL a session may navigate to. A missing one passes.
-func urlParam(name string, web bool) func(*userPolicy, envelope) (json.RawMessage, error) {
-	return func(p *userPolicy, env envelope) (json.RawMessage, error) {
+func urlParam(name string, web bool) func(*userPolicy, cdpmux.Message) (json.RawMessage, error) {
+	return func(p *userPolicy, env cdpmux.Message) (json.RawMessage, error) {
 		v, err := params(env)
 		if err != nil {
 			return nil, err
@@ -130,7 +132,7 @@ func urlParam(name string, web bool) func(*userPolicy, envelope) (json.RawMessag
 	}
 }
 
-func tracingBackend(_ *userPolicy, env envelope) (json.RawMessage, error) {
+func tracingBackend(_ *userPolicy, env cdpmux.Message) (json.RawMessage, error) {
 	v, err := params(env)
 	if err != nil {
 		return nil, err
@@ -141,26 +143,26 @@ func tracingBackend(_ *userPolicy, env envelope) (json.RawMessage, error) {
 	return env.Params, nil
 }
 
-func (p *userPolicy) contextProxy(env envelope) (json.RawMessage, error) {
+func (p *userPolicy) contextProxy(env cdpmux.Message) (json.RawMessage, error) {
 	v, err := params(env)
 	if err != nil {
 		return nil, err
 	}
-	if p.blockPrivate && (v["proxyServer"] != nil || v["proxyBypassList"] != nil) {
-		return nil, errors.New("a context's own proxy would bypass BLOCK_PRIVATE_NETWORKS; give the session a proxy when you create it")
+	if p.egress && (v["proxyServer"] != nil || v["proxyBypassList"] != nil) {
+		return nil, errors.New("a context's own proxy would bypass the server's egress checks (BLOCK_PRIVATE_NETWORKS, blockAds or the session proxy's credentials); give the session a proxy when you create it")
 	}
 	return env.Params, nil
 }
 
 // innerMessage checks the command that Target.sendMessageToTarget carries,
 // so the old non-flat sessions are no way around the policy.
-func (p *userPolicy) innerMessage(env envelope) (json.RawMessage, error) {
+func (p *userPolicy) innerMessage(env cdpmux.Message) (json.RawMessage, error) {
 	v, err := params(env)
 	if err != nil {
 		return nil, err
 	}
 	msg, _ := v["message"].(string)
-	inner, bad := parseCommand([]byte(msg))
+	inner, bad := cdpmux.ParseCommand([]byte(msg))
 	if bad != nil {
 		return env.Params, nil // Chromium answers it with its own error
 	}
@@ -180,7 +182,7 @@ func (p *userPolicy) innerMessage(env envelope) (json.RawMessage, error) {
 
 // historyEntry checks the URL of the history entry a user navigates to; the
 // history comes from the browser, as the entry ids only name it.
-func (p *userPolicy) historyEntry(env envelope) (json.RawMessage, error) {
+func (p *userPolicy) historyEntry(env cdpmux.Message) (json.RawMessage, error) {
 	if p.allowFileURLs || p.history == nil {
 		return env.Params, nil
 	}

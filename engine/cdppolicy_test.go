@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 	"github.com/sessionql/sessionql/internal/testutil"
 )
 
@@ -56,7 +57,7 @@ func TestHistoryEntryIsCheckedAsANavigation(t *testing.T) {
 	}}
 	for id, ok := range map[int64]bool{1: true, 2: false} {
 		params, _ := json.Marshal(map[string]int64{"entryId": id})
-		_, refusal := p.filter(envelope{ID: 7, SessionID: "s", Method: "Page.navigateToHistoryEntry", Params: params})
+		_, refusal := p.filter(cdpmux.Message{ID: 7, SessionID: "s", Method: "Page.navigateToHistoryEntry", Params: params})
 		if (refusal == nil) != ok {
 			t.Errorf("entry %d: refusal %v, want ok %v", id, refusal, ok)
 		}

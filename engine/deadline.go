@@ -33,10 +33,10 @@ func (o LaunchOptions) readyContext() (context.Context, context.CancelFunc) {
 
 // ready waits until the browser answers on its pipe, and kills its process
 // group when it has not by the end of the start's context.
-func (b *Browser) ready(opts LaunchOptions, stderr *tail) error {
+func (b *Browser) ready(opts LaunchOptions) error {
 	ctx, cancel := opts.readyContext()
 	defer cancel()
-	err := b.mux.ready(ctx)
+	err := b.mux.Ready(ctx)
 	if err == nil {
 		return nil
 	}
@@ -44,5 +44,5 @@ func (b *Browser) ready(opts LaunchOptions, stderr *tail) error {
 	if ctx.Err() != nil {
 		err = errors.New("the browser did not answer on its DevTools pipe in time and was killed")
 	}
-	return fmt.Errorf("%w; the browser said: %s", err, stderr)
+	return fmt.Errorf("%w; the browser said: %s", err, b.proc.Stderr())
 }

@@ -8,6 +8,7 @@ import (
 	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // directSession sends a target's commands straight to the pipe and takes
@@ -21,7 +22,7 @@ import (
 // so chromedp has handled them once its answer comes back. A script that
 // caused nothing, the usual case, costs no more than its round trip.
 type directSession struct {
-	client *Client
+	client *cdpmux.Client
 	target *chromedp.Target
 }
 
@@ -51,12 +52,12 @@ func (d directSession) callJSON(ctx context.Context, method string, params, resu
 // send runs one command on the target's session; an error reply is a
 // *cdproto.Error, as chromedp returns it.
 func (d directSession) send(ctx context.Context, method string, params json.RawMessage) (json.RawMessage, error) {
-	before := d.client.events.Load()
-	env, err := d.client.call(ctx, envelope{SessionID: string(d.target.SessionID), Method: method, Params: params})
+	before := d.client.Events()
+	env, err := d.client.Call(ctx, cdpmux.Message{SessionID: string(d.target.SessionID), Method: method, Params: params})
 	if err != nil {
 		return nil, err
 	}
-	if d.client.events.Load() != before {
+	if d.client.Events() != before {
 		if err := d.target.Call(ctx, syncMethod, nil, nil); err != nil {
 			return nil, err
 		}
@@ -115,23 +116,4 @@ func callOn(ctx context.Context, s directSession, world runtime.ExecutionContext
 		return err
 	}
 	return &scriptError{exceptionMessage(&exc)}
-}
-
-// call sends one command on one of the client's sessions and waits for its
-// reply, which never enters the client's outbox.
-func (c *Client) call(ctx context.Context, env envelope) (envelope, error) {
-	reply := make(chan envelope, 1)
-	id, err := c.mux.sendFor(env, pending{client: c, method: env.Method, reply: reply})
-	if err != nil {
-		return envelope{}, err
-	}
-	select {
-	case r := <-reply:
-		return r, nil
-	case <-c.done:
-		return envelope{}, c.err
-	case <-ctx.Done():
-		c.mux.forget(id)
-		return envelope{}, ctx.Err()
-	}
 }

@@ -11,7 +11,7 @@ const downloadsTimeout = 5 * time.Second
 
 // newUserPolicy is the boundary of the browser a launch starts.
 func newUserPolicy(opts LaunchOptions) *userPolicy {
-	return &userPolicy{downloads: opts.DownloadDir, uploads: opts.UploadDir, allowFileURLs: opts.AllowFileURLs, blockPrivate: opts.BlockPrivate}
+	return &userPolicy{downloads: opts.DownloadDir, uploads: opts.UploadDir, allowFileURLs: opts.AllowFileURLs, egress: usesEgress(opts)}
 }
 
 // sendDownloads sends every download of the browser to the session's
@@ -21,7 +21,7 @@ func newUserPolicy(opts LaunchOptions) *userPolicy {
 func (b *Browser) sendDownloads() error {
 	ctx, cancel := context.WithTimeout(context.Background(), downloadsTimeout)
 	defer cancel()
-	_, err := b.mux.call(ctx, "", "Browser.setDownloadBehavior", map[string]any{"behavior": "allow", "downloadPath": b.policy.downloads})
+	_, err := b.mux.Call(ctx, "", "Browser.setDownloadBehavior", map[string]any{"behavior": "allow", "downloadPath": b.policy.downloads})
 	return err
 }
 
@@ -30,7 +30,7 @@ func (b *Browser) sendDownloads() error {
 func (b *Browser) navigationHistory(session string) (map[int64]string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), downloadsTimeout)
 	defer cancel()
-	raw, err := b.mux.call(ctx, session, "Page.getNavigationHistory", nil)
+	raw, err := b.mux.Call(ctx, session, "Page.getNavigationHistory", nil)
 	if err != nil {
 		return nil, err
 	}

@@ -16,18 +16,20 @@ import (
 	"time"
 )
 
-// egress is the proxy a browser goes through when the operator sets
-// BLOCK_PRIVATE_NETWORKS. It dials every host itself and refuses private,
-// loopback and link-local addresses by the IP it is about to connect to,
-// after DNS, so that a name that resolves to an inside address (DNS
-// rebinding included) is no way in. It listens on loopback for its one
-// browser and ends with it.
+// egress is the proxy a browser goes through when its traffic needs checks
+// the browser cannot make: BLOCK_PRIVATE_NETWORKS, blockAds, or a session
+// proxy with credentials. It dials every host itself. With
+// BLOCK_PRIVATE_NETWORKS it refuses private, loopback and link-local
+// addresses by the IP it is about to connect to, after DNS, so that a name
+// that resolves to an inside address (DNS rebinding included) is no way in;
+// with blockAds it refuses the hosts of the filter lists. It listens on
+// loopback for its one browser and ends with it.
 type egress struct {
 	ln        net.Listener
 	srv       *http.Server
 	dialer    *net.Dialer
 	transport *http.Transport
-	upstream  string // host:port of the session's own http proxy, empty for none
+	route     egressRoute
 
 	mu      sync.Mutex
 	tunnels map[net.Conn]bool
@@ -75,19 +77,19 @@ func refusePrivate(_, address string, _ syscall.RawConn) error {
 	return nil
 }
 
-// startEgress listens on a loopback port for one browser; upstream is the
-// session's own http proxy (host:port), which it chains through, or empty.
-func startEgress(upstream string) (*egress, error) {
+// startEgress listens on a loopback port for one browser.
+func startEgress(route egressRoute, blockPrivate bool) (*egress, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start the egress proxy: %w", err)
 	}
-	d := &net.Dialer{Timeout: 30 * time.Second, Control: refusePrivate}
-	e := &egress{ln: ln, dialer: d, tunnels: map[net.Conn]bool{}, upstream: upstream,
-		transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4, IdleConnTimeout: 30 * time.Second}}
-	if upstream != "" {
-		e.transport.Proxy = http.ProxyURL(&url.URL{Scheme: "http", Host: upstream})
+	d := &net.Dialer{Timeout: 30 * time.Second}
+	if blockPrivate {
+		d.Control = refusePrivate
 	}
+	e := &egress{ln: ln, dialer: d, tunnels: map[net.Conn]bool{}, route: route,
+		transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4, IdleConnTimeout: 30 * time.Second,
+			Proxy: func(r *http.Request) (*url.URL, error) { return route.upstream(r.URL) }}}
 	e.srv = &http.Server{Handler: e, ReadHeaderTimeout: 30 * time.Second}
 	e.wg.Add(1)
 	go func() {
@@ -114,6 +116,10 @@ func (e *egress) Close() {
 }
 
 func (e *egress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if host := hostOf(r); e.route.ads != nil && e.route.ads.blocks(host) {
+		http.Error(w, "sessionql blocked "+host+": the session blocks ads and trackers (blockAds), and this host is on its filter lists", http.StatusForbidden)
+		return
+	}
 	if r.Method == http.MethodConnect {
 		e.tunnel(w, r)
 		return
@@ -128,6 +134,9 @@ func (e *egress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out.Header.Del(h)
 	}
 	resp, err := e.transport.RoundTrip(out)
+	if up, _ := e.route.upstream(r.URL); err != nil && up != nil {
+		err = fmt.Errorf("the session's proxy %s: %w", up.Redacted(), err)
+	}
 	if err != nil {
 		e.refuse(w, r.URL.Host, err)
 		return
@@ -140,24 +149,31 @@ func (e *egress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.Copy(w, resp.Body)
 }
 
+// hostOf is the host a proxy request is for.
+func hostOf(r *http.Request) string {
+	if r.Method == http.MethodConnect {
+		if h, _, err := net.SplitHostPort(r.Host); err == nil {
+			return h
+		}
+		return r.Host
+	}
+	return r.URL.Hostname()
+}
+
 // refuse answers a request the proxy could not or would not connect.
 func (e *egress) refuse(w http.ResponseWriter, host string, err error) {
 	status := http.StatusBadGateway
 	if errors.Is(err, errPrivate) {
 		status = http.StatusForbidden
 	}
-	via := ""
-	if e.upstream != "" {
-		via = " through the session's proxy " + e.upstream
-	}
-	http.Error(w, fmt.Sprintf("sessionql refused to connect to %s%s: %v", host, via, err), status)
+	http.Error(w, fmt.Sprintf("sessionql refused to connect to %s: %v", host, err), status)
 }
 
 // tunnel connects a CONNECT request (HTTPS, WebSockets) and copies both ways
 // until either side ends or the proxy closes.
 func (e *egress) tunnel(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
-	dst, err := e.dial(ctx, r.Host)
+	dst, err := e.route.dial(ctx, e.dialer, r.Host)
 	cancel()
 	if err != nil {
 		e.refuse(w, r.Host, err)
@@ -182,36 +198,6 @@ func (e *egress) tunnel(w http.ResponseWriter, r *http.Request) {
 		defer e.wg.Done()
 		e.splice(src, buf, dst)
 	}()
-}
-
-// dial connects to host:port for a tunnel: directly, or through the
-// session's proxy, whose own address is checked like any other.
-func (e *egress) dial(ctx context.Context, hostport string) (net.Conn, error) {
-	if e.upstream == "" {
-		return e.dialer.DialContext(ctx, "tcp", hostport)
-	}
-	conn, err := e.dialer.DialContext(ctx, "tcp", e.upstream)
-	if err != nil {
-		return nil, fmt.Errorf("the session's proxy %s: %w", e.upstream, err)
-	}
-	if d, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(d)
-	}
-	fmt.Fprintf(conn, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", hostport, hostport)
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
-	if err == nil && resp.StatusCode != http.StatusOK {
-		err = fmt.Errorf("the session's proxy %s answered %s", e.upstream, resp.Status)
-	}
-	if err == nil && br.Buffered() > 0 {
-		err = fmt.Errorf("the session's proxy %s sent data before the tunnel was open", e.upstream)
-	}
-	if err != nil {
-		conn.Close()
-		return nil, err
-	}
-	conn.SetDeadline(time.Time{})
-	return conn, nil
 }
 
 // track records a tunnel's connections so Close can end them and counts
@@ -276,66 +262,25 @@ func withoutProxyArgs(args []string) []string {
 	return out
 }
 
-// publicProxy checks, at launch, that a session's own proxy is not an
-// address inside the server's network: with BLOCK_PRIVATE_NETWORKS the
-// browser would otherwise send its requests there.
-func publicProxy(ctx context.Context, server string) error {
-	host := server
-	if i := strings.Index(host, "://"); i >= 0 {
-		host = host[i+3:]
-	}
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", strings.Trim(host, "[]"))
-	if err != nil {
-		return fmt.Errorf("the session's proxy %s cannot be resolved: %w", server, err)
-	}
-	for _, ip := range ips {
-		if privateAddr(ip) {
-			return fmt.Errorf("the session's proxy %s is at %s: %w", server, ip, errPrivate)
-		}
-	}
-	return nil
+// usesEgress reports whether a launch needs the egress proxy.
+func usesEgress(opts LaunchOptions) bool {
+	return opts.BlockPrivate || opts.BlockAds || opts.ProxyUsername != ""
 }
 
-// withEgress starts the egress proxy of a BLOCK_PRIVATE_NETWORKS launch;
-// close stops it. A session's own proxy is chained through when it is an
-// http: one; another kind (socks5:, https:) is only checked once, here, to
-// be at a public address, and then used by the browser directly.
+// withEgress starts the egress proxy of a launch that needs one; close stops
+// it. The session's own proxy, of any kind, is chained through it.
 func withEgress(opts LaunchOptions) (LaunchOptions, func(), error) {
-	if !opts.BlockPrivate {
+	if !usesEgress(opts) {
 		return opts, func() {}, nil
 	}
-	upstream, chain := httpProxy(opts.Proxy)
-	if opts.Proxy != "" && !chain {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return opts, func() {}, publicProxy(ctx, opts.Proxy)
+	route, err := newEgressRoute(opts)
+	if err != nil {
+		return opts, func() {}, err
 	}
-	e, err := startEgress(upstream)
+	e, err := startEgress(route, opts.BlockPrivate)
 	if err != nil {
 		return opts, func() {}, err
 	}
 	opts.egress = e.addr()
 	return opts, e.Close, nil
-}
-
-// httpProxy is the host:port of an http: proxy server as --proxy-server
-// takes it ("host:port" or "http://host:port").
-func httpProxy(server string) (string, bool) {
-	if server == "" {
-		return "", false
-	}
-	if !strings.Contains(server, "://") {
-		server = "http://" + server
-	}
-	u, err := url.Parse(server)
-	if err != nil || u.Scheme != "http" || u.Host == "" || strings.Contains(server, ";") || strings.Contains(server, "=") {
-		return "", false
-	}
-	if u.Port() == "" {
-		return net.JoinHostPort(u.Hostname(), "80"), true
-	}
-	return u.Host, true
 }

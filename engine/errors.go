@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/cdproto"
 	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // stepError turns what chromedp, Chromium or a context returned into the
@@ -28,7 +29,7 @@ func stepError(ctx context.Context, err error, code, what string, timeout time.D
 		return sessionql.Errorf(sessionql.CodeBrowserDisconnect, "The request ended while %s.", what)
 	}
 	var cdpErr *cdproto.Error
-	if errors.As(err, &cdpErr) && cdpErr.Code == codeAnswerTooLarge {
+	if errors.As(err, &cdpErr) && cdpErr.Code == cdpmux.CodeAnswerTooLarge {
 		return sessionql.Errorf(sessionql.CodeAnswerTooLarge, "The answer of %s was not read: %s.", what, cdpErr.Message)
 	}
 	if errors.As(err, &cdpErr) {

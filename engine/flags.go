@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
 // baseFlags are on every launch: a closed network makes background services
@@ -43,7 +45,7 @@ func flags(opts LaunchOptions) []string {
 		f = append(f, fmt.Sprintf("--window-size=%d,%d", opts.Window.Width, opts.Window.Height))
 	}
 	if opts.Stealth {
-		f = append(f, stealthFlags(opts)...)
+		f = append(f, stealth.Flags(opts.Window.Width, opts.Window.Height, opts.Headless)...)
 	} else {
 		f = append(f, "--enable-automation")
 	}
@@ -53,7 +55,7 @@ func flags(opts LaunchOptions) []string {
 	if opts.Lang != "" {
 		f = append(f, "--lang="+opts.Lang)
 	}
-	if opts.BlockPrivate {
+	if opts.egress != "" {
 		return append(blockedFlags(f, opts), "--no-startup-window")
 	}
 	f = append(f, proxyFlags(opts)...)
@@ -61,15 +63,12 @@ func flags(opts LaunchOptions) []string {
 	return append(f, "--no-startup-window")
 }
 
-// blockedFlags ends the command line of a BLOCK_PRIVATE_NETWORKS launch: the
-// user's flags without those that would bypass the egress proxy, then the
-// proxy, last, so nothing overrides it.
+// blockedFlags ends the command line of a launch through the egress proxy:
+// the user's flags without those that would bypass it, then the proxy, last,
+// so nothing overrides it.
 func blockedFlags(f []string, opts LaunchOptions) []string {
 	f = append(f, withoutProxyArgs(opts.Args)...)
-	if opts.egress != "" {
-		return append(f, egressFlags(opts.egress)...)
-	}
-	return append(append(f, proxyFlags(opts)...), "--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
+	return append(f, egressFlags(opts.egress)...)
 }
 
 func proxyFlags(opts LaunchOptions) []string {
@@ -79,18 +78,6 @@ func proxyFlags(opts LaunchOptions) []string {
 	f := []string{"--proxy-server=" + opts.Proxy}
 	if len(opts.ProxyBypass) > 0 {
 		f = append(f, "--proxy-bypass-list="+strings.Join(opts.ProxyBypass, ";"))
-	}
-	return f
-}
-
-// stealthFlags hide what pages use to tell automation apart:
-// navigator.webdriver, and headless's 800×600 screen with the window placed
-// off its edge. The rest of a stealth browser's identity is set per target;
-// see identityClient.
-func stealthFlags(opts LaunchOptions) []string {
-	f := []string{"--disable-blink-features=AutomationControlled", "--window-position=0,0"}
-	if opts.Headless {
-		f = append(f, fmt.Sprintf("--screen-info={0,0 %dx%d}", opts.Window.Width, opts.Window.Height))
 	}
 	return f
 }

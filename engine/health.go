@@ -3,9 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"os"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -26,7 +23,7 @@ const busyTicks = 10
 
 // Quiet is how long the browser has sent nothing on its pipe. A browser
 // that talks is not wedged, so only a quiet one needs a ping.
-func (b *Browser) Quiet() time.Duration { return b.mux.quiet() }
+func (b *Browser) Quiet() time.Duration { return b.mux.Quiet() }
 
 // Ping reports whether the browser answers within PingTimeout (or ctx), or
 // keeps working towards an answer for up to busyGrace; a browser that does
@@ -46,7 +43,7 @@ func (b *Browser) Ping(ctx context.Context) error {
 func (b *Browser) pingOnce(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, PingTimeout)
 	defer cancel()
-	if err := b.mux.ready(ctx); err != nil {
+	if err := b.mux.Ready(ctx); err != nil {
 		if ctx.Err() != nil {
 			return ErrNoAnswer
 		}
@@ -56,18 +53,5 @@ func (b *Browser) pingOnce(ctx context.Context) error {
 }
 
 // cpuTicks is the processor time the browser process has used, user and
-// system, in clock ticks; 0 where /proc cannot tell.
-func (b *Browser) cpuTicks() int64 {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(b.Pid()) + "/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(stat)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	return utime + stime
-}
+// system, in clock ticks; 0 where the system cannot tell.
+func (b *Browser) cpuTicks() int64 { return b.proc.CPUTicks() }

@@ -1,161 +1,17 @@
 package engine
 
-import (
-	"regexp"
-	"strings"
-)
+import "github.com/sessionql/sessionql/engine/internal/stealth"
 
-// identity is what every target of a browser reports about the browser: the
-// user agent with its client hints, the locale and the timezone. The stealth
-// client gives it to each page, frame and worker before they run a script.
-type identity struct {
-	ua       *uaOverride // nil keeps the browser's own user agent
-	locale   string      // BCP 47; empty keeps the browser's own
-	timezone string      // IANA; empty keeps the process's own (TZ)
-}
-
-// empty tells whether the identity changes nothing, so that no client is needed.
-func (id identity) empty() bool { return id.ua == nil && id.locale == "" && id.timezone == "" }
-
-// uaOverride holds the parameters of Emulation.setUserAgentOverride and
-// Network.setUserAgentOverride.
-type uaOverride struct {
-	UserAgent         string      `json:"userAgent"`
-	AcceptLanguage    string      `json:"acceptLanguage,omitempty"`
-	Platform          string      `json:"platform,omitempty"`
-	UserAgentMetadata *uaMetadata `json:"userAgentMetadata,omitempty"`
-}
-
-// uaMetadata is what navigator.userAgentData and the Sec-CH-UA headers show.
-// Without it Chromium sends no client hints at all, and the --user-agent flag
-// alone empties the high-entropy ones, which is a tell.
-type uaMetadata struct {
-	Brands          []brandVersion `json:"brands"`
-	FullVersionList []brandVersion `json:"fullVersionList"`
-	FullVersion     string         `json:"fullVersion"`
-	Platform        string         `json:"platform"`
-	PlatformVersion string         `json:"platformVersion"`
-	Architecture    string         `json:"architecture"`
-	Model           string         `json:"model"`
-	Mobile          bool           `json:"mobile"`
-	Bitness         string         `json:"bitness"`
-	Wow64           bool           `json:"wow64"`
-	FormFactors     []string       `json:"formFactors,omitempty"`
-}
-
-// brandVersion is one entry of a brand list.
-type brandVersion struct {
-	Brand   string `json:"brand"`
-	Version string `json:"version"`
-}
-
-// withLocale returns the override with the Accept-Language a browser set to
-// locale sends: the locale, then its language (Chromium adds the q-values).
-func (u uaOverride) withLocale(locale string) *uaOverride {
-	if locale != "" {
-		u.AcceptLanguage = locale
-		if lang, _, ok := strings.Cut(locale, "-"); ok {
-			u.AcceptLanguage += "," + lang
-		}
+// startIdentity connects the identity client and configures the targets
+// already open, such as the first tab, before anyone else can use them. The
+// client's loop ends when the browser does.
+func (b *Browser) startIdentity(opts LaunchOptions, id stealth.Identity) error {
+	ctx, cancel := opts.readyContext()
+	defer cancel()
+	c, err := stealth.Connect(ctx, b.mux, id)
+	if err != nil {
+		return err
 	}
-	return &u
-}
-
-// withoutHeadless is the browser's own user agent as a person's browser of
-// the same build shows it: "HeadlessChrome" becomes "Chrome" and a brand
-// that names headless mode is dropped.
-func (u uaOverride) withoutHeadless() *uaOverride {
-	u.UserAgent = strings.ReplaceAll(u.UserAgent, "HeadlessChrome", "Chrome")
-	if m := u.UserAgentMetadata; m != nil {
-		c := *m
-		c.Brands, c.FullVersionList = dropHeadless(m.Brands), dropHeadless(m.FullVersionList)
-		u.UserAgentMetadata = &c
-	}
-	return &u
-}
-
-func dropHeadless(in []brandVersion) []brandVersion {
-	var out []brandVersion
-	for _, b := range in {
-		if !strings.Contains(strings.ToLower(b.Brand), "headless") {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-// chromeVersion finds the Chrome version in a user agent string.
-var chromeVersion = regexp.MustCompile(`(?:Chrome|Chromium|CriOS)/(\d+)((?:\.\d+){0,3})`)
-
-// as makes the override report a user agent string the user chose. The
-// client hints follow the string, so they do not contradict it: the brand
-// versions take its Chrome version and the platform its operating system.
-// A string that names no Chrome version keeps the browser's own brands.
-func (u uaOverride) as(userAgent string) *uaOverride {
-	u.UserAgent = userAgent
-	if u.UserAgentMetadata == nil {
-		return &u
-	}
-	m := *u.UserAgentMetadata
-	if v := chromeVersion.FindStringSubmatch(userAgent); v != nil {
-		full := v[1] + v[2] + strings.Repeat(".0", 3-strings.Count(v[2], "."))
-		m.Brands, m.FullVersionList, m.FullVersion = withVersion(m.Brands, v[1]), withVersion(m.FullVersionList, full), full
-	}
-	if p, ok := platformOf(userAgent); ok {
-		u.Platform = p.navigator
-		m.Platform, m.PlatformVersion, m.Architecture, m.Bitness, m.Mobile = p.name, p.version, p.arch, p.bitness, p.mobile
-		m.FormFactors = p.formFactors
-	}
-	u.UserAgentMetadata = &m
-	return &u
-}
-
-// withVersion sets the version of every brand but the GREASE one, whose
-// version is unrelated to the browser's.
-func withVersion(in []brandVersion, version string) []brandVersion {
-	out := make([]brandVersion, len(in))
-	for i, b := range in {
-		out[i] = b
-		if !isGrease(b.Brand) {
-			out[i].Version = version
-		}
-	}
-	return out
-}
-
-var grease = regexp.MustCompile(`(?i)not.?a.?brand`)
-
-func isGrease(brand string) bool { return grease.MatchString(brand) }
-
-// platform is how one operating system shows in navigator.platform and in
-// the client hints.
-type platform struct {
-	navigator, name, version, arch, bitness string
-	mobile                                  bool
-	formFactors                             []string
-}
-
-// platforms are matched in order against a user agent string; the first
-// whose token it contains wins. Versions are those of current releases.
-var platforms = []struct {
-	token string
-	platform
-}{
-	{"Android", platform{"Linux armv81", "Android", "14.0.0", "", "", true, []string{"Mobile"}}},
-	{"CrOS", platform{"Linux x86_64", "Chrome OS", "16002.0.0", "x86", "64", false, []string{"Desktop"}}},
-	{"Windows", platform{"Win32", "Windows", "10.0.0", "x86", "64", false, []string{"Desktop"}}},
-	{"Macintosh", platform{"MacIntel", "macOS", "14.5.0", "arm", "64", false, []string{"Desktop"}}},
-	{"Linux", platform{"Linux x86_64", "Linux", "", "x86", "64", false, []string{"Desktop"}}},
-}
-
-func platformOf(userAgent string) (platform, bool) {
-	for _, p := range platforms {
-		if strings.Contains(userAgent, p.token) {
-			if p.name == "Android" && !strings.Contains(userAgent, "Mobile") {
-				p.mobile, p.formFactors = false, []string{"Tablet"}
-			}
-			return p.platform, true
-		}
-	}
-	return platform{}, false
+	b.loops.Go(c.Run)
+	return c.Start(ctx)
 }

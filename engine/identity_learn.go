@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
 // learnTimeout bounds reading the user agent in the short-lived browser.
@@ -21,8 +23,8 @@ const secureBlankURL = "http://127.0.0.1/"
 // learned caches, per Chromium binary, the user agent its pages see.
 var learned = struct {
 	sync.Mutex
-	byPath map[string]uaOverride
-}{byPath: map[string]uaOverride{}}
+	byPath map[string]stealth.UA
+}{byPath: map[string]stealth.UA{}}
 
 // browserUA returns the user agent and client hints that pages of the binary
 // at execPath see, learned once per server process from a short-lived
@@ -31,7 +33,7 @@ var learned = struct {
 // after; its path is no longer than a launch's temp dir, as Chromium's
 // socket paths under it must stay short. The launch being prepared, ready,
 // bounds the learning, so a binary that never answers fails it in time.
-func browserUA(ready LaunchOptions, execPath, dir string) (uaOverride, error) {
+func browserUA(ready LaunchOptions, execPath, dir string) (stealth.UA, error) {
 	learned.Lock()
 	defer learned.Unlock()
 	if u, ok := learned.byPath[execPath]; ok {
@@ -39,13 +41,13 @@ func browserUA(ready LaunchOptions, execPath, dir string) (uaOverride, error) {
 	}
 	u, err := learnUA(ready, execPath, dir)
 	if err != nil {
-		return uaOverride{}, fmt.Errorf("learn the browser's user agent: %w", err)
+		return stealth.UA{}, fmt.Errorf("learn the browser's user agent: %w", err)
 	}
 	learned.byPath[execPath] = *u
 	return *u, nil
 }
 
-func learnUA(ready LaunchOptions, execPath, dir string) (*uaOverride, error) {
+func learnUA(ready LaunchOptions, execPath, dir string) (*stealth.UA, error) {
 	ctx, cancel := ready.readyContext()
 	defer cancel()
 	b, err := LaunchContext(ctx, LaunchOptions{ExecPath: execPath, ProfileDir: filepath.Join(dir, "p"), TempDir: dir, Headless: true})
@@ -71,7 +73,7 @@ const uaScript = `(async () => JSON.stringify({
 
 // readUA opens a blank document at a secure origin and reads the user agent
 // there; on about:blank, navigator.userAgentData does not exist.
-func (p *Page) readUA(launch context.Context) (*uaOverride, error) {
+func (p *Page) readUA(launch context.Context) (*stealth.UA, error) {
 	ctx, cancel := p.step(launch, learnTimeout)
 	defer cancel()
 	stop, err := p.serveBlank(ctx)
@@ -92,20 +94,20 @@ func (p *Page) readUA(launch context.Context) (*uaOverride, error) {
 	return decodeUA(resultValue(res))
 }
 
-func decodeUA(raw *string) (*uaOverride, error) {
+func decodeUA(raw *string) (*stealth.UA, error) {
 	var v struct {
-		uaOverride
+		stealth.UA
 		UserAgentMetadata struct {
-			uaMetadata
+			stealth.UAMetadata
 			UAFullVersion string `json:"uaFullVersion"`
 		} `json:"userAgentMetadata"`
 	}
 	if raw == nil || json.Unmarshal([]byte(*raw), &v) != nil || v.UserAgent == "" {
 		return nil, fmt.Errorf("unexpected answer %v", raw)
 	}
-	m := v.UserAgentMetadata.uaMetadata
+	m := v.UserAgentMetadata.UAMetadata
 	m.FullVersion = v.UserAgentMetadata.UAFullVersion
-	u := v.uaOverride
+	u := v.UA
 	u.UserAgentMetadata = &m
 	return &u, nil
 }

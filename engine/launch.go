@@ -8,12 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
+	"github.com/sessionql/sessionql/engine/internal/launcher"
+	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
 // LaunchOptions describe one start of Chromium for one session profile.
@@ -31,18 +32,22 @@ type LaunchOptions struct {
 	Proxy       string   // --proxy-server
 	ProxyBypass []string
 
-	DownloadDir   string // every download lands here; default: "downloads" in TempDir
-	UploadDir     string // the only folder users may hand files to pages from; empty for none
-	AllowFileURLs bool   // ALLOW_FILE_URLS: sessions may open file: and the browser's own URLs
-	BrowserUser   string // the user Chromium runs as when the server is root; see user.go
-	BlockPrivate  bool   // BLOCK_PRIVATE_NETWORKS: see egress.go
+	DownloadDir   string   // every download lands here; default: "downloads" in TempDir
+	UploadDir     string   // the only folder users may hand files to pages from; empty for none
+	AllowFileURLs bool     // ALLOW_FILE_URLS: sessions may open file: and the browser's own URLs
+	BrowserUser   string   // the user Chromium runs as when the server is root; see user.go
+	BlockPrivate  bool     // BLOCK_PRIVATE_NETWORKS: see egress.go
+	BlockAds      bool     // refuse the hosts of AdLists; see adblock.go
+	AdLists       []string // BLOCK_ADS_LISTS: filter list files; empty for DefaultAdLists
+
+	ProxyUsername, ProxyPassword string // the session proxy's credentials, given to it by the egress proxy
 
 	MaxAnswerBytes int // MAX_ANSWER_BYTES: the largest reply the engine reads; 0 for DefaultMaxAnswerBytes
 	MaxTabs        int // MAX_TABS: pages the browser may have open; 0 for DefaultMaxTabs
 
-	run     *runAs // the resolved BrowserUser, nil to run as the server's user
-	sandbox bool   // whether Chromium's sandbox is on for this start
-	egress  string // the address of the egress proxy when BlockPrivate is on; see egress.go
+	run     *launcher.User // the resolved BrowserUser, nil to run as the server's user
+	sandbox bool           // whether Chromium's sandbox is on for this start
+	egress  string         // the address of the egress proxy when the launch uses one; see egress.go
 
 	ready context.Context // bounds the start; see LaunchContext
 }
@@ -56,21 +61,20 @@ const closeTimeout = 5 * time.Second
 // Browser is one running Chromium process and the pipe multiplexer that owns
 // its DevTools connection. Close or Kill ends it; Done closes when it exits.
 type Browser struct {
-	cmd      *exec.Cmd
-	mux      *Mux
+	proc     *launcher.Process
+	mux      *cdpmux.Mux
 	tempDir  string
 	done     chan struct{}
-	exitErr  error
-	loops    sync.WaitGroup // the engine's own clients, such as the identity client
-	identity identity       // what the browser reports about itself
-	stealth  bool           // users' clients get the runtime shim; see runtime_shim.go
-	policy   *userPolicy    // what users' commands may do; see cdppolicy.go
-	tabs     *tabLimit      // closes pages past MAX_TABS; see tablimit.go
+	loops    sync.WaitGroup   // the engine's own clients, such as the identity client
+	identity stealth.Identity // what the browser reports about itself
+	stealth  bool             // users' clients get the runtime shim; see stealth.InstallRuntimeShim
+	policy   *userPolicy      // what users' commands may do; see cdppolicy.go
+	tabs     *tabLimit        // closes pages past MAX_TABS; see tablimit.go
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
 // ever open. The process gets its own process group and a parent-death
-// signal, so that it cannot outlive the server.
+// signal, so that it cannot outlive the server; see the launcher package.
 func Launch(opts LaunchOptions) (*Browser, error) {
 	opts, err := prepare(opts)
 	if err != nil {
@@ -109,7 +113,7 @@ func startWithIdentity(opts LaunchOptions) (*Browser, error) {
 		return nil, err
 	}
 	b, err := start(withIdentity(opts, id))
-	if err != nil || id.empty() {
+	if err != nil || id.Empty() {
 		return b, err
 	}
 	b.identity = id
@@ -121,45 +125,27 @@ func startWithIdentity(opts LaunchOptions) (*Browser, error) {
 }
 
 func start(opts LaunchOptions) (*Browser, error) {
-	toChrome, chromeIn, err := os.Pipe()
+	proc, err := launcher.Start(launcher.Options{Exec: opts.ExecPath, Args: flags(opts), Env: browserEnv(opts), User: opts.run})
 	if err != nil {
 		return nil, err
 	}
-	chromeOut, fromChrome, err := os.Pipe()
-	if err != nil {
-		toChrome.Close()
-		chromeIn.Close()
-		return nil, err
-	}
-	cmd := exec.Command(opts.ExecPath, flags(opts)...)
-	cmd.ExtraFiles = []*os.File{toChrome, fromChrome} // fd 3 is read by Chrome, fd 4 written
-	cmd.Env = browserEnv(opts)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: opts.run.credential()}
-	stderr := &tail{}
-	cmd.Stderr = stderr
-	err = cmd.Start()
-	toChrome.Close()
-	fromChrome.Close()
-	if err != nil {
-		chromeIn.Close()
-		chromeOut.Close()
-		return nil, err
-	}
-	b := &Browser{cmd: cmd, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth, policy: newUserPolicy(opts)}
+	b := &Browser{proc: proc, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth, policy: newUserPolicy(opts)}
 	b.policy.history = b.navigationHistory
-	b.mux = newMux(chromeIn, chromeOut, opts.MaxAnswerBytes)
+	b.mux = cdpmux.New(proc.In, proc.Out, opts.MaxAnswerBytes)
 	go b.wait()
-	if err := b.ready(opts, stderr); err != nil {
+	if err := b.ready(opts); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
 
+// wait cleans up once the process has exited: the pipe, the engine's own
+// clients, what is left of the process group and the temp dir.
 func (b *Browser) wait() {
-	b.exitErr = b.cmd.Wait()
-	b.mux.close(errors.New("the browser process exited"))
+	b.proc.Wait()
+	b.mux.Close(errors.New("the browser process exited"))
 	b.loops.Wait()
-	b.killGroup()
+	b.proc.Kill()
 	os.RemoveAll(b.tempDir)
 	close(b.done)
 }
@@ -168,14 +154,14 @@ func (b *Browser) wait() {
 func (b *Browser) Done() <-chan struct{} { return b.done }
 
 // Pid is the process id of the browser, for tests and orphan checks.
-func (b *Browser) Pid() int { return b.cmd.Process.Pid }
+func (b *Browser) Pid() int { return b.proc.Pid() }
 
 // Close asks Chromium to quit, so it flushes cookies and storage to the
 // profile, and kills it if it has not ended within closeTimeout.
 func (b *Browser) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
-	b.mux.call(ctx, "", "Browser.close", nil)
+	b.mux.Call(ctx, "", "Browser.close", nil)
 	select {
 	case <-b.done:
 		return nil
@@ -187,10 +173,6 @@ func (b *Browser) Close() error {
 
 // Kill ends the whole process group at once and waits for the exit.
 func (b *Browser) Kill() {
-	b.killGroup()
+	b.proc.Kill()
 	<-b.done
-}
-
-func (b *Browser) killGroup() {
-	syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
+	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
 // openTimeout bounds attaching to the first tab of a fresh browser.
@@ -22,7 +24,7 @@ const openTimeout = 20 * time.Second
 type Page struct {
 	ctx     context.Context
 	cancel  context.CancelCauseFunc // its cause is why the page ended; see Stop
-	client  *Client
+	client  *cdpmux.Client
 	stuck   atomic.Bool           // a script still ran after a step's deadline; see unstick.go
 	killed  atomic.Int64          // scripts stopped with Runtime.terminateExecution
 	stopErr atomic.Pointer[error] // why Stop ended the page; see stop.go
@@ -30,10 +32,10 @@ type Page struct {
 	mu    sync.Mutex
 	world int64 // the engine's isolated world in the main frame, 0 if unknown
 
-	identity      identity   // what the browser reports about itself; see identity.go
-	allowFileURLs bool       // the operator's ALLOW_FILE_URLS; see urlpolicy.go
-	frameState    frameState // sessions and worlds of the other frames; see frames.go
-	steps         stepState  // what BrowserQL steps keep between calls; see steps.go
+	identity      stealth.Identity // what the browser reports about itself
+	allowFileURLs bool             // the operator's ALLOW_FILE_URLS; see urlpolicy.go
+	frameState    frameState       // sessions and worlds of the other frames; see frames.go
+	steps         stepState        // what BrowserQL steps keep between calls; see steps.go
 }
 
 // engineIntercept keeps the Runtime domain off on the engine's targets, so
@@ -63,7 +65,7 @@ func (b *Browser) OpenPageContext(ctx context.Context) (*Page, error) {
 // openPage attaches the engine to a tab that opts choose, the first by
 // default. The page's own context lives until Close or Stop, not with ctx.
 func (b *Browser) openPage(ctx context.Context, opts ...chromedp.ContextOption) (*Page, error) {
-	client, err := b.mux.Connect(ctx, engineIntercept, asEngine)
+	client, err := b.mux.Connect(ctx, engineIntercept, cdpmux.AsEngine)
 	if err != nil {
 		return nil, err
 	}

@@ -3,31 +3,35 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
+
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
+	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
 // Conn is a user's DevTools connection, such as a WebSocket: whole JSON
 // messages in both directions. Serve reads from one goroutine and writes
 // from another; CloseWith is called once, while both may run.
-type Conn interface {
-	// ReadMessage blocks until the next message from the user arrives.
-	ReadMessage() ([]byte, error)
-	// WriteMessage sends one message to the user.
-	WriteMessage(msg []byte) error
-	// CloseWith tells the user why the connection ends. A WriteMessage that
-	// blocks must then fail, and ReadMessage must fail soon, e.g. once the
-	// user answers the close.
-	CloseWith(reason error)
-}
+type Conn = cdpmux.Conn
+
+// Why a user's client ended, for the transport to tell the user.
+var (
+	// ErrClientClosed is a client that sent Browser.close or was closed by
+	// its owner; the browser keeps running.
+	ErrClientClosed = cdpmux.ErrClientClosed
+	// ErrClientGone is a connection that failed or was closed by the user.
+	ErrClientGone = cdpmux.ErrClientGone
+	// ErrSlowClient is a client that did not read what the browser sent.
+	ErrSlowClient = cdpmux.ErrSlowClient
+)
+
+// DefaultMaxAnswerBytes is MAX_ANSWER_BYTES when none is set: the largest
+// reply from Chromium the engine takes for one of its own commands, such as
+// a script's value or a screenshot.
+const DefaultMaxAnswerBytes = cdpmux.DefaultMaxAnswerBytes
 
 // connectTimeout bounds opening a user's browser-level session.
 const connectTimeout = 10 * time.Second
-
-// bigFrame is the size above which the writer does not keep its buffer for
-// the next message, so an idle connection does not hold a screenshot.
-const bigFrame = 1 << 20
 
 // Serve relays DevTools messages between conn and a new client of the
 // browser until either side ends, and returns why it ended. The user gets a
@@ -36,33 +40,18 @@ const bigFrame = 1 << 20
 // goroutines have ended.
 func (b *Browser) Serve(conn Conn) error {
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
-	var setup []func(*Client)
+	var setup []func(*cdpmux.Client)
 	if b.stealth {
-		setup = append(setup, installRuntimeShim)
+		setup = append(setup, stealth.InstallRuntimeShim)
 	}
 	c, err := b.mux.Connect(ctx, userIntercept, setup...)
 	cancel()
 	if err != nil {
 		return err
 	}
-	read, wrote := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(read)
-		relayIn(conn, c, b.policy)
-	}()
-	go func() {
-		defer close(wrote)
-		relayOut(conn, c)
-	}()
-	<-c.done
-	if errors.Is(c.err, ErrClientClosed) {
-		<-wrote // the reply to Browser.close goes out before the close frame
-	}
-	conn.CloseWith(c.err)
-	<-wrote
-	<-read
+	c.Relay(conn, b.policy.filter)
 	b.sendDownloads()
-	return c.err
+	return c.Err()
 }
 
 // userIntercept answers Browser.close from a user without closing the
@@ -73,121 +62,3 @@ func userIntercept(method string) (json.RawMessage, bool, bool) {
 	}
 	return nil, false, false
 }
-
-// relayIn forwards the user's commands, as the policy lets them through,
-// until the connection fails; it keeps reading after the client ended, so
-// that the user's answer to the close frame is read.
-func relayIn(conn Conn, c *Client, policy *userPolicy) {
-	for {
-		frame, err := conn.ReadMessage()
-		if err != nil {
-			c.end(fmt.Errorf("%w: %w", ErrClientGone, err))
-			return
-		}
-		env, refusal := parseCommand(frame)
-		if refusal == nil {
-			env, refusal = policy.filter(env)
-		}
-		if refusal != nil {
-			c.deliver(*refusal)
-			continue
-		}
-		c.Send(env)
-	}
-}
-
-// relayOut writes what the browser sends to the client until the client
-// ends. After Browser.close it first writes what is queued, so the user gets
-// the reply.
-func relayOut(conn Conn, c *Client) {
-	var buf []byte
-	for {
-		select {
-		case env := <-c.out:
-			if buf = write(conn, c, buf, env); buf == nil {
-				return
-			}
-		case <-c.done:
-			if errors.Is(c.err, ErrClientClosed) {
-				flush(conn, c, buf)
-			}
-			return
-		}
-	}
-}
-
-// flush writes the messages still queued for an ended client.
-func flush(conn Conn, c *Client, buf []byte) {
-	for {
-		select {
-		case env := <-c.out:
-			if buf = write(conn, c, buf, env); buf == nil {
-				return
-			}
-		default:
-			return
-		}
-	}
-}
-
-// write encodes env into buf and sends it; it returns the buffer to reuse,
-// or nil when the write failed and the client was ended.
-func write(conn Conn, c *Client, buf []byte, env envelope) []byte {
-	buf = appendEnvelope(buf[:0], env)
-	if err := conn.WriteMessage(buf); err != nil {
-		c.end(fmt.Errorf("%w: %w", ErrClientGone, err))
-		return nil
-	}
-	if cap(buf) > bigFrame {
-		return make([]byte, 0, 512)
-	}
-	return buf
-}
-
-// command is a user's message as Chromium checks it: an object with an
-// integer id.
-type command struct {
-	ID        *int64          `json:"id"`
-	SessionID string          `json:"sessionId"`
-	Method    string          `json:"method"`
-	Params    json.RawMessage `json:"params"`
-}
-
-// parseCommand reads one message from a user. A message that Chromium would
-// refuse gets the error reply that Chromium sends, without reaching it.
-func parseCommand(frame []byte) (envelope, *envelope) {
-	var cmd command
-	err := json.Unmarshal(frame, &cmd)
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-	case !errors.As(err, &typeErr):
-		return envelope{}, refusal(0, -32700, "Message must be a valid JSON")
-	case typeErr.Field == "":
-		return envelope{}, refusal(0, -32600, "Message must be an object")
-	case typeErr.Field == "id":
-		cmd.ID = nil
-	case cmd.ID != nil:
-		return envelope{}, refusal(*cmd.ID, -32600, "Message must have string '"+typeErr.Field+"' property")
-	}
-	if cmd.ID == nil {
-		return envelope{}, refusal(0, -32600, "Message must have integer 'id' property")
-	}
-	return envelope{ID: *cmd.ID, SessionID: cmd.SessionID, Method: cmd.Method, Params: cmd.Params}, nil
-}
-
-func refusal(id int64, code int, message string) *envelope {
-	raw, _ := json.Marshal(map[string]any{"code": code, "message": message})
-	return &envelope{ID: id, Error: raw}
-}
-
-// Why a user's client ended, for the transport to tell the user.
-var (
-	// ErrClientClosed is a client that sent Browser.close or was closed by
-	// its owner; the browser keeps running.
-	ErrClientClosed = errors.New("the client closed its connection; the browser keeps running")
-	// ErrClientGone is a connection that failed or was closed by the user.
-	ErrClientGone = errors.New("the client connection ended")
-	// ErrSlowClient is a client that did not read what the browser sent.
-	ErrSlowClient = errors.New("the client did not read its messages and was disconnected")
-)

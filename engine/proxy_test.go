@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // memConn is the user's end of a connection, in memory: the test plays the
@@ -189,7 +191,7 @@ func TestServeRefusesSessionsOfOtherClients(t *testing.T) {
 func TestServeDisconnectsAClientThatDoesNotRead(t *testing.T) {
 	conn, done := serve(t)
 	go func() {
-		for i := 1; i <= outboxSize+100; i++ {
+		for i := 1; i <= cdpmux.OutboxSize+100; i++ {
 			select {
 			case conn.in <- []byte(`{"id":` + itoa(i) + `,"method":"Browser.getVersion"}`):
 			case <-conn.closed:
@@ -203,7 +205,7 @@ func TestServeDisconnectsAClientThatDoesNotRead(t *testing.T) {
 }
 
 func TestServeReleasesWhatTheClientHeld(t *testing.T) {
-	before := muxSize(shared.mux)
+	before := shared.mux.Tracked()
 	conn, done := serve(t)
 	target := attachNewTab(t, conn)
 	conn.send(t, `{"id":3,"sessionId":"`+target.session+`","method":"Runtime.evaluate","params":{"expression":"new Promise(() => {})","awaitPromise":true}}`)
@@ -212,10 +214,10 @@ func TestServeReleasesWhatTheClientHeld(t *testing.T) {
 		t.Errorf("Serve returned %v, want ErrClientGone", err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for muxSize(shared.mux) > before && time.Now().Before(deadline) {
+	for shared.mux.Tracked() > before && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if after := muxSize(shared.mux); after > before {
+	if after := shared.mux.Tracked(); after > before {
 		t.Errorf("the mux holds %d sessions and pending replies after the client left, %d before", after, before)
 	}
 }
@@ -234,16 +236,9 @@ func attachNewTab(t *testing.T, conn *memConn) tab {
 	var attached struct{ SessionID string }
 	json.Unmarshal(conn.reply(t, 2)["result"], &attached)
 	t.Cleanup(func() {
-		shared.mux.call(context.Background(), "", "Target.closeTarget", map[string]string{"targetId": created.TargetID})
+		shared.mux.Call(context.Background(), "", "Target.closeTarget", map[string]string{"targetId": created.TargetID})
 	})
 	return tab{created.TargetID, attached.SessionID}
-}
-
-// muxSize counts the sessions and the replies the mux keeps track of.
-func muxSize(m *Mux) int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.owners) + len(m.pending)
 }
 
 func itoa(i int) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/cdproto/target"
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // otherTabs reads the localStorage of the origins that the browser's other
@@ -17,8 +18,8 @@ import (
 // neither the tabs nor their clients notice. Their sessionStorage belongs to
 // those tabs, which do not outlive the browser, and is not kept.
 func (p *Page) otherTabs(ctx context.Context) (map[string]*Storage, error) {
-	m := p.client.mux
-	raw, err := m.call(ctx, "", "Target.getTargets", nil)
+	m := p.client.Mux()
+	raw, err := m.Call(ctx, "", "Target.getTargets", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -38,16 +39,16 @@ func (p *Page) otherTabs(ctx context.Context) (map[string]*Storage, error) {
 
 // readTab attaches to one tab, reads the localStorage of its first-party
 // frames into out, and detaches.
-func readTab(ctx context.Context, m *Mux, id target.ID, out map[string]*Storage) error {
-	raw, err := m.call(ctx, "", "Target.attachToTarget", target.AttachToTargetParams{TargetID: id, Flatten: new(true)})
+func readTab(ctx context.Context, m *cdpmux.Mux, id target.ID, out map[string]*Storage) error {
+	raw, err := m.Call(ctx, "", "Target.attachToTarget", target.AttachToTargetParams{TargetID: id, Flatten: new(true)})
 	if err != nil {
 		return nil // the tab closed meanwhile
 	}
 	var attached target.AttachToTargetResult
 	json.Unmarshal(raw, &attached)
 	s := string(attached.SessionID)
-	defer m.call(context.WithoutCancel(ctx), "", "Target.detachFromTarget", target.DetachFromTargetParams(attached))
-	raw, err = m.call(ctx, s, "Page.getFrameTree", nil)
+	defer m.Call(context.WithoutCancel(ctx), "", "Target.detachFromTarget", target.DetachFromTargetParams(attached))
+	raw, err = m.Call(ctx, s, "Page.getFrameTree", nil)
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func readTab(ctx context.Context, m *Mux, id target.ID, out map[string]*Storage)
 		if out[o] != nil || !webOrigin(o) || !tabFirstParty(ctx, m, s, f.ID, o) {
 			continue
 		}
-		items, err := m.call(ctx, s, "DOMStorage.getDOMStorageItems", domstorage.GetDOMStorageItemsParams{StorageID: savedStorageID(o, true)})
+		items, err := m.Call(ctx, s, "DOMStorage.getDOMStorageItems", domstorage.GetDOMStorageItemsParams{StorageID: savedStorageID(o, true)})
 		if err != nil {
 			return err
 		}
@@ -69,8 +70,8 @@ func readTab(ctx context.Context, m *Mux, id target.ID, out map[string]*Storage)
 	return nil
 }
 
-func tabFirstParty(ctx context.Context, m *Mux, session string, frame any, origin string) bool {
-	raw, err := m.call(ctx, session, "Storage.getStorageKey", map[string]any{"frameId": frame})
+func tabFirstParty(ctx context.Context, m *cdpmux.Mux, session string, frame any, origin string) bool {
+	raw, err := m.Call(ctx, session, "Storage.getStorageKey", map[string]any{"frameId": frame})
 	var key storage.GetStorageKeyResult
 	return err == nil && json.Unmarshal(raw, &key) == nil && string(key.StorageKey) == origin+"/"
 }

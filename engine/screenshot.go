@@ -62,19 +62,19 @@ func (p *Page) Screenshot(req context.Context, o ScreenshotOptions, timeout time
 	return res.Data, stepError(ctx, err, sessionql.CodeEvaluationFailed, "taking a screenshot", timeout)
 }
 
-// MaxScreenshotPixels bounds the area one screenshot may capture: a full
+// maxScreenshotPixels bounds the area one screenshot may capture: a full
 // page of 200 000 px would make Chromium paint gigabytes and answer an
 // empty image.
-const MaxScreenshotPixels = 50_000_000
+const maxScreenshotPixels = 50_000_000
 
-// checkArea refuses a capture larger than MaxScreenshotPixels.
+// checkArea refuses a capture larger than maxScreenshotPixels.
 func checkArea(clip *page.Viewport) error {
 	scale := max(clip.Scale, 1)
 	area := clip.Width * clip.Height * scale * scale
-	if area <= MaxScreenshotPixels {
+	if area <= maxScreenshotPixels {
 		return nil
 	}
-	return failf(sessionql.CodeAnswerTooLarge, "The screenshot would be %.0f×%.0f CSS pixels (%.0f in all), over the limit of %d; capture a clip or an element instead of the full page.", clip.Width*scale, clip.Height*scale, area, MaxScreenshotPixels)
+	return failf(sessionql.CodeAnswerTooLarge, "The screenshot would be %.0f×%.0f CSS pixels (%.0f in all), over the limit of %d; capture a clip or an element instead of the full page.", clip.Width*scale, clip.Height*scale, area, maxScreenshotPixels)
 }
 
 // screenshotClip is the region to capture, in CSS pixels of the document;

@@ -1,6 +1,10 @@
 package engine
 
-import "path/filepath"
+import (
+	"path/filepath"
+
+	"github.com/sessionql/sessionql/engine/internal/stealth"
+)
 
 // stealthWindow is the window and screen of a stealth browser when the
 // session names no size: a common desktop screen, never headless's 800×600.
@@ -11,26 +15,26 @@ var stealthWindow = Size{1920, 1080}
 // session's, with client hints to match), the session's locale, and a
 // timezone that is not UTC. Any other browser changes only what the session
 // asked for; its timezone comes from TZ alone.
-func identityFor(opts LaunchOptions) (identity, error) {
-	id := identity{locale: opts.Lang}
+func identityFor(opts LaunchOptions) (stealth.Identity, error) {
+	id := stealth.Identity{Locale: opts.Lang}
 	if opts.Stealth {
-		id.timezone = stealthTimezone(opts.Timezone, opts.Lang)
+		id.Timezone = stealth.Timezone(opts.Timezone, opts.Lang)
 	}
 	if !opts.Stealth && opts.UserAgent == "" && opts.Lang == "" {
 		return id, nil
 	}
 	own, err := browserUA(opts, opts.ExecPath, filepath.Clean(opts.TempDir)+"u")
 	if err != nil {
-		return identity{}, err
+		return stealth.Identity{}, err
 	}
 	ua := &own
 	if opts.Stealth {
-		ua = ua.withoutHeadless()
+		ua = ua.WithoutHeadless()
 	}
 	if opts.UserAgent != "" {
-		ua = ua.as(opts.UserAgent)
+		ua = ua.As(opts.UserAgent)
 	}
-	id.ua = ua.withLocale(opts.Lang)
+	id.UA = ua.WithLocale(opts.Lang)
 	return id, nil
 }
 
@@ -38,12 +42,12 @@ func identityFor(opts LaunchOptions) (identity, error) {
 // from the command line and the environment: the user agent, which only the
 // flag changes inside service workers, the timezone, which TZ sets in every
 // process, and, for stealth, a real window size.
-func withIdentity(opts LaunchOptions, id identity) LaunchOptions {
-	if id.ua != nil {
-		opts.UserAgent = id.ua.UserAgent
+func withIdentity(opts LaunchOptions, id stealth.Identity) LaunchOptions {
+	if id.UA != nil {
+		opts.UserAgent = id.UA.UserAgent
 	}
 	if opts.Stealth {
-		opts.Timezone = id.timezone
+		opts.Timezone = id.Timezone
 		if opts.Window.Width <= 0 || opts.Window.Height <= 0 {
 			opts.Window = stealthWindow
 		}

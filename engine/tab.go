@@ -19,7 +19,7 @@ var ErrNoAnswer = errors.New("the browser did not answer")
 func (p *Page) Alive(ctx context.Context) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, tabTimeout)
 	defer cancel()
-	_, err := p.client.mux.call(ctx, "", "Target.getTargetInfo", map[string]string{"targetId": string(p.target().TargetID)})
+	_, err := p.client.Mux().Call(ctx, "", "Target.getTargetInfo", map[string]string{"targetId": string(p.target().TargetID)})
 	if err != nil && ctx.Err() != nil {
 		return false, ErrNoAnswer
 	}

@@ -14,7 +14,7 @@ func TestReopenPageAfterItsTabWasClosed(t *testing.T) {
 	if alive, err := p.Alive(context.Background()); !alive || err != nil {
 		t.Fatal("a fresh page is not alive")
 	}
-	if _, err := shared.mux.call(context.Background(), "", "Target.closeTarget", map[string]string{"targetId": string(p.target().TargetID)}); err != nil {
+	if _, err := shared.mux.Call(context.Background(), "", "Target.closeTarget", map[string]string{"targetId": string(p.target().TargetID)}); err != nil {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(10 * time.Second); alive(p); time.Sleep(20 * time.Millisecond) {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // DefaultMaxTabs is MAX_TABS when none is set: pages one session's browser
@@ -17,7 +19,7 @@ const DefaultMaxTabs = 32
 // see) and closes each page opened past the limit, such as the two hundredth
 // window.open of a runaway script.
 type tabLimit struct {
-	client  *Client
+	client  *cdpmux.Client
 	max     int
 	session string // the profile's name, which is the session's id
 	closed  atomic.Int64
@@ -35,13 +37,13 @@ func (b *Browser) startTabLimit(opts LaunchOptions) error {
 	if max <= 0 {
 		max = DefaultMaxTabs
 	}
-	c, err := b.mux.Connect(ctx, nil, asEngine)
+	c, err := b.mux.Connect(ctx, nil, cdpmux.AsEngine)
 	if err != nil {
 		return err
 	}
 	b.tabs = &tabLimit{client: c, max: max, session: filepath.Base(opts.ProfileDir), pages: map[string]bool{}}
 	b.loops.Go(b.tabs.run)
-	_, err = c.call(ctx, envelope{SessionID: c.session, Method: "Target.setDiscoverTargets", Params: json.RawMessage(`{"discover":true}`)})
+	_, err = c.Call(ctx, cdpmux.Message{SessionID: c.Session(), Method: "Target.setDiscoverTargets", Params: json.RawMessage(`{"discover":true}`)})
 	return err
 }
 
@@ -65,7 +67,7 @@ type targetEvent struct {
 	} `json:"targetInfo"`
 }
 
-func (t *tabLimit) handle(env envelope) {
+func (t *tabLimit) handle(env cdpmux.Message) {
 	var ev targetEvent
 	if json.Unmarshal(env.Params, &ev) != nil {
 		return
@@ -103,7 +105,7 @@ func (t *tabLimit) close(id string) {
 		slog.Warn("a session opened more tabs than MAX_TABS allows; the newest was closed", "session", t.session, "max", t.max, "closed", n)
 	}
 	params, _ := json.Marshal(map[string]string{"targetId": id})
-	t.client.mux.send(envelope{SessionID: t.client.session, Method: "Target.closeTarget", Params: params}, pending{method: "Target.closeTarget"})
+	t.client.Post(cdpmux.Message{Method: "Target.closeTarget", Params: params})
 }
 
 // TabsClosed is how many pages the browser closed for going past MAX_TABS.

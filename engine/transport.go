@@ -8,11 +8,12 @@ import (
 	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // transport lets chromedp speak through a mux client, so the engine is one
 // client of the pipe among the users' WebSockets.
-type transport struct{ c *Client }
+type transport struct{ c *cdpmux.Client }
 
 func (t transport) Read(ctx context.Context, msg *cdproto.Message) error {
 	select {
@@ -31,7 +32,7 @@ func (t transport) Read(ctx context.Context, msg *cdproto.Message) error {
 }
 
 func (t transport) Write(_ context.Context, msg *cdproto.Message) error {
-	return t.c.Send(envelope{ID: msg.ID, SessionID: string(msg.SessionID), Method: string(msg.Method), Params: json.RawMessage(msg.Params)})
+	return t.c.Send(cdpmux.Message{ID: msg.ID, SessionID: string(msg.SessionID), Method: string(msg.Method), Params: json.RawMessage(msg.Params)})
 }
 
 func (t transport) Close() error {
@@ -44,7 +45,7 @@ func (t transport) Close() error {
 // Browser owns the process.
 type allocator struct {
 	ctx    context.Context // lives as long as the browser
-	client *Client
+	client *cdpmux.Client
 }
 
 func (a allocator) Allocate(_ context.Context, opts ...chromedp.BrowserOption) (*chromedp.Browser, error) {

@@ -32,7 +32,7 @@ func (p *Page) unstick() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(p.ctx, terminateTimeout)
-	_, err := p.client.mux.call(ctx, p.sessionID(), "Runtime.terminateExecution", nil)
+	_, err := p.client.Mux().Call(ctx, p.sessionID(), "Runtime.terminateExecution", nil)
 	cancel()
 	if err == nil {
 		p.killed.Add(1)
@@ -46,7 +46,7 @@ func (p *Page) unstick() {
 func (p *Page) answers(d time.Duration) bool {
 	ctx, cancel := context.WithTimeout(p.ctx, d)
 	defer cancel()
-	_, err := p.client.mux.call(ctx, p.sessionID(), "Runtime.evaluate", map[string]any{"expression": "0"})
+	_, err := p.client.Mux().Call(ctx, p.sessionID(), "Runtime.evaluate", map[string]any{"expression": "0"})
 	return err == nil || !errors.Is(err, context.DeadlineExceeded)
 }
 
@@ -68,7 +68,7 @@ const tabCloseTimeout = 5 * time.Second
 // gone, which ends its renderer. An error means the browser did not help
 // within ctx and the bounds above; the caller then kills it.
 func (b *Browser) ReplaceTab(ctx context.Context, old *Page) (*Page, error) {
-	raw, err := b.mux.call(ctx, "", "Target.createTarget", map[string]any{"url": "about:blank", "newWindow": true})
+	raw, err := b.mux.Call(ctx, "", "Target.createTarget", map[string]any{"url": "about:blank", "newWindow": true})
 	if err != nil {
 		return nil, err
 	}
@@ -93,11 +93,11 @@ func (b *Browser) closeTab(ctx context.Context, p *Page) error {
 	defer cancel()
 	id := map[string]string{"targetId": string(p.target().TargetID)}
 	p.Close()
-	if _, err := b.mux.call(ctx, "", "Target.closeTarget", id); err != nil {
+	if _, err := b.mux.Call(ctx, "", "Target.closeTarget", id); err != nil {
 		return err
 	}
 	for {
-		if _, err := b.mux.call(ctx, "", "Target.getTargetInfo", id); err != nil {
+		if _, err := b.mux.Call(ctx, "", "Target.getTargetInfo", id); err != nil {
 			if ctx.Err() != nil {
 				return errors.New("the stuck tab did not close in time")
 			}

@@ -90,7 +90,7 @@ func TestReplaceStuckTab(t *testing.T) {
 	if v, err := fresh.Evaluate(ctx, "location.href", 5*time.Second); err != nil || v == nil || *v != "about:blank" {
 		t.Errorf("the fresh tab: %v %v", v, err)
 	}
-	raw, _ := shared.mux.call(ctx, "", "Target.getTargets", nil)
+	raw, _ := shared.mux.Call(ctx, "", "Target.getTargets", nil)
 	if strings.Contains(string(raw), old) {
 		t.Errorf("the old tab is still there")
 	}

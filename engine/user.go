@@ -2,60 +2,26 @@ package engine
 
 import (
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
-	"syscall"
+
+	"github.com/sessionql/sessionql/engine/internal/launcher"
 )
 
 // DefaultBrowserUser is the user Chromium runs as when the server runs as
 // root and the operator names none.
 const DefaultBrowserUser = "nobody"
 
-// runAs is the unprivileged user a browser runs as.
-type runAs struct {
-	name     string
-	uid, gid uint32
-}
-
-// credential is the process credential for exec; nil keeps the server's.
-func (r *runAs) credential() *syscall.Credential {
-	if r == nil {
-		return nil
-	}
-	return &syscall.Credential{Uid: r.uid, Gid: r.gid, Groups: []uint32{}}
-}
-
-var rootWarning sync.Once
-
-// browserUser resolves the user browsers run as. Only a server running as
-// root switches users; "root" is the operator's explicit opt-out.
-func browserUser(name string) (*runAs, error) {
-	if os.Geteuid() != 0 {
-		return nil, nil
-	}
+// browserUser resolves the user browsers run as: nil unless the server
+// runs as root and the user is not root.
+func browserUser(name string) (*launcher.User, error) {
 	if name == "" {
 		name = DefaultBrowserUser
 	}
-	u, err := user.Lookup(name)
-	if err != nil {
-		return nil, fmt.Errorf("the browser user %q does not exist; create it or set BROWSER_USER to another user", name)
-	}
-	uid, _ := strconv.ParseUint(u.Uid, 10, 32)
-	gid, _ := strconv.ParseUint(u.Gid, 10, 32)
-	if uid == 0 {
-		rootWarning.Do(func() {
-			slog.Warn("browsers run as root (BROWSER_USER=root): a page that escapes the browser owns the server")
-		})
-		return nil, nil
-	}
-	return &runAs{name: name, uid: uint32(uid), gid: uint32(gid)}, nil
+	return launcher.LookupUser(name)
 }
 
 // CheckBrowserUser checks at the server's start that the browser user
@@ -63,58 +29,10 @@ func browserUser(name string) (*runAs, error) {
 // that user through.
 func CheckBrowserUser(name, dir string) error {
 	run, err := browserUser(name)
-	if err != nil || run == nil {
-		return err
-	}
-	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
-	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
-		if info, err := os.Stat(d); err == nil && !run.canEnter(info) {
-			return fmt.Errorf("browsers run as %s, who cannot enter %s above the data dir; run chmod o+x %s, or use another DATA_DIR", run.name, d, d)
-		}
-		if d == filepath.Dir(d) {
-			return nil
-		}
-	}
-}
-
-// canEnter reports whether the user may pass through a folder.
-func (r *runAs) canEnter(info fs.FileInfo) bool {
-	st, ok := info.Sys().(*syscall.Stat_t)
-	mode := info.Mode().Perm()
-	switch {
-	case !ok:
-		return true
-	case st.Uid == r.uid:
-		return mode&0o100 != 0
-	case st.Gid == r.gid:
-		return mode&0o010 != 0
-	}
-	return mode&0o001 != 0
-}
-
-// own gives the browser user a folder the browser writes to, and what is
-// below it when the folder had another owner, as profiles of an older
-// version that ran browsers as root do.
-func (r *runAs) own(dir string) error {
-	if r == nil {
-		return nil
-	}
-	info, err := os.Lstat(dir)
-	if err != nil {
-		return err
-	}
-	if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Uid == r.uid && st.Gid == r.gid {
-		return nil
-	}
-	return filepath.WalkDir(dir, func(path string, _ fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(path, int(r.uid), int(r.gid))
-	})
+	return run.CheckReach(dir)
 }
 
 // The sandbox probe: the first launch tries Chromium's sandbox; if the
@@ -172,7 +90,7 @@ func prepare(opts LaunchOptions) (LaunchOptions, error) {
 		if err := os.Chmod(d.dir, 0o700); err != nil {
 			return opts, err
 		}
-		if err := run.own(d.dir); err != nil {
+		if err := run.Own(d.dir); err != nil {
 			return opts, fmt.Errorf("give the browser user the %s dir: %w", d.what, err)
 		}
 	}

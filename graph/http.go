@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -23,6 +24,17 @@ const cacheBytes = 32 << 20
 // release to call when the request is done.
 // release says whether what the request did was saved; see Serve.
 type Acquire func(r *http.Request) (page *engine.Page, release func() error, err error)
+
+// Pages gives requests the page of a session; sessions.Service is one.
+type Pages interface {
+	Acquire(ctx context.Context, id string) (page *engine.Page, release func() error, err error)
+}
+
+// ServeSession is Serve on the page of session id, which pages gives, so
+// that a transport never handles the engine's page itself.
+func (h *Handler) ServeSession(w http.ResponseWriter, r *http.Request, pages Pages, id string) error {
+	return h.Serve(w, r, func(r *http.Request) (*engine.Page, func() error, error) { return pages.Acquire(r.Context(), id) })
+}
 
 // Handler serves BrowserQL requests. It parses and validates a query before
 // it takes the session's page, so a broken query never wakes a browser.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what sessionql needs on a fresh Debian/Ubuntu machine: Chromium
-# (Debian's package) and, for the tests, the Node packages of the test
+# (Debian's package), the ad filter lists and, for the tests, the Node packages of the test
 # clients. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,26 @@ ensure_chromium() {
   echo "setup: installing Chromium (apt)" >&2
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+# ensure_ad_lists puts the filter lists blockAds reads by default in
+# /usr/local/share/sessionql/adlists: EasyList and EasyPrivacy as Debian's
+# uBlock Origin package ships them. Only the lists are taken from the
+# package: installing it would make Debian's chromium wrapper load the
+# extension into every session. `scripts/setup.sh --update-ad-lists` fetches
+# the package's current lists again.
+ad_lists=/usr/local/share/sessionql/adlists
+ensure_ad_lists() {
+  [ -f $ad_lists/easylist.txt ] && [ "${1:-}" != --update ] && return
+  echo "setup: fetching the ad filter lists (apt: webext-ublock-origin-chromium, lists only)" >&2
+  local tmp; tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  as_root apt-get update -qq
+  (cd "$tmp" && as_root apt-get download -qq webext-ublock-origin-chromium 2>/dev/null)
+  dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" --wildcards '*/thirdparties/easylist/*.txt'
+  as_root mkdir -p $ad_lists
+  as_root cp "$tmp"/usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/*.txt $ad_lists/
+  rm -rf "$tmp"
 }
 
 # ensure_npm installs a folder's locked Node packages when they are missing
@@ -30,6 +50,11 @@ ensure_npm() {
 }
 
 ensure_chromium
+if [ "${1:-}" = "--update-ad-lists" ]; then
+  ensure_ad_lists --update
+  exit 0
+fi
+ensure_ad_lists
 if [ "${1:-}" = "--test" ]; then
   ensure_npm e2e # puppeteer-core and playwright-core, the CDP test clients
   ensure_npm examples/puppeteer

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -151,7 +150,7 @@ func TestBrowserCrashRelaunchesWithState(t *testing.T) {
 		t.Fatal(err)
 	}
 	release()
-	syscall.Kill(b.Pid(), syscall.SIGKILL)
+	testutil.Kill(b.Pid())
 	<-b.Done()
 	waitFor(t, "the crash frees the slot", func() bool { return s.Pressure().LiveBrowsers == 0 })
 	run(t, s, sess.ID, func(p *engine.Page) {
@@ -482,7 +481,7 @@ func TestCheckpointWhileAClientIsConnected(t *testing.T) {
 		raw, _ := s.store.State(sess.ID)
 		return strings.Contains(string(raw), `"theme":"dark"`) && strings.Contains(string(raw), `"name":"kept"`) && strings.Contains(string(raw), `"name":"tab"`)
 	})
-	syscall.Kill(b.Pid(), syscall.SIGKILL)
+	testutil.Kill(b.Pid())
 	<-b.Done()
 	release()
 	run(t, s, sess.ID, func(p *engine.Page) {

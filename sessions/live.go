@@ -216,9 +216,11 @@ func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
 		AllowFileURLs: s.cfg.AllowFileURLs,
 		BrowserUser:   s.cfg.BrowserUser,
 		BlockPrivate:  s.cfg.BlockPrivateNetworks,
+		BlockAds:      o.BlockAds,
+		AdLists:       s.cfg.AdLists,
 	}
-	if o.Proxy != nil {
-		opts.Proxy, opts.ProxyBypass = o.Proxy.Server, o.Proxy.Bypass
+	if p := o.Proxy; p != nil {
+		opts.Proxy, opts.ProxyBypass, opts.ProxyUsername, opts.ProxyPassword = p.Server, p.Bypass, p.Username, p.Password
 	}
 	return opts
 }

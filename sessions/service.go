@@ -29,6 +29,9 @@ type Config struct {
 	BrowserUser          string
 	AllowFileURLs        bool
 	BlockPrivateNetworks bool
+	// AdLists are the filter lists of sessions with blockAds
+	// (BLOCK_ADS_LISTS); empty for engine.DefaultAdLists.
+	AdLists []string
 	// LaunchTimeout bounds a browser's start; zero means engine.LaunchTimeout.
 	LaunchTimeout time.Duration
 	// MaxStateBytes bounds the cookies and storage kept per session outside

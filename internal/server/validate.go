@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"os/exec"
 	"slices"
+	"strings"
 )
 
 func (c *Config) validate() error {
@@ -24,6 +26,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, not %q", c.LogLevel)
 	}
 	if err := c.validateSecurity(); err != nil {
+		return err
+	}
+	if err := c.readAdLists(); err != nil {
 		return err
 	}
 	if c.Token == "" && !c.Insecure && !loopback(c.Addr) {
@@ -57,4 +62,18 @@ func findChrome() string {
 		}
 	}
 	return ""
+}
+
+// readAdLists checks that the filter lists BLOCK_ADS_LISTS names exist.
+func (c *Config) readAdLists() error {
+	for _, p := range strings.Split(c.adLists, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("BLOCK_ADS_LISTS: %w", err)
+		}
+		c.AdLists = append(c.AdLists, p)
+	}
+	return nil
 }

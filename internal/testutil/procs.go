@@ -65,3 +65,10 @@ func NoProcessesLeft(t testing.TB, marker string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// Kill ends the process pid at once (SIGKILL on Unix), as a crash would.
+func Kill(pid int) {
+	if p, err := os.FindProcess(pid); err == nil {
+		p.Kill()
+	}
+}

@@ -1,4 +1,4 @@
-package engine
+package cdpmux
 
 import (
 	"encoding/json"
@@ -18,11 +18,11 @@ func TestDecodeEnvelopeMatchesTheJSONDecoder(t *testing.T) {
 		`{"method":"Page.frameNavigated","params":{"frame":{"url":"https://e.com/?q=\"}\""}}}`,
 		`{}`,
 	} {
-		var want envelope
+		var want Message
 		if err := json.Unmarshal([]byte(frame), &want); err != nil {
 			t.Fatalf("%s: %v", frame, err)
 		}
-		got, err := decodeEnvelope([]byte(frame))
+		got, err := decodeMessage([]byte(frame))
 		if err != nil || !reflect.DeepEqual(compact(t, got), compact(t, want)) {
 			t.Errorf("%s:\n got %+v, %v\nwant %+v", frame, got, err, want)
 		}
@@ -31,7 +31,7 @@ func TestDecodeEnvelopeMatchesTheJSONDecoder(t *testing.T) {
 
 func TestDecodeEnvelopeRefusesWhatIsNotAnObject(t *testing.T) {
 	for _, frame := range []string{``, `[1]`, `"x"`, `{"id":`, `{"id":1,"result":"unterminated}`, `{"id":"x"}`} {
-		if _, err := decodeEnvelope([]byte(frame)); err == nil {
+		if _, err := decodeMessage([]byte(frame)); err == nil {
 			t.Errorf("%q: no error", frame)
 		}
 	}
@@ -39,7 +39,7 @@ func TestDecodeEnvelopeRefusesWhatIsNotAnObject(t *testing.T) {
 
 // compact removes the white space inside raw payloads, which the two
 // decoders may keep differently.
-func compact(t *testing.T, env envelope) envelope {
+func compact(t *testing.T, env Message) Message {
 	for _, raw := range []*json.RawMessage{&env.Params, &env.Result, &env.Error} {
 		if len(*raw) > 0 {
 			var v any
@@ -57,7 +57,7 @@ func BenchmarkDecodeEnvelope(b *testing.B) {
 	frame := []byte(`{"id":3,"result":{"data":"` + strings.Repeat("QUJD", 10<<18) + `"},"sessionId":"ABCDEF"}`)
 	b.SetBytes(int64(len(frame)))
 	for b.Loop() {
-		if _, err := decodeEnvelope(frame); err != nil {
+		if _, err := decodeMessage(frame); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -67,7 +67,7 @@ func BenchmarkDecodeEnvelopeWithTheJSONDecoder(b *testing.B) {
 	frame := []byte(`{"id":3,"result":{"data":"` + strings.Repeat("QUJD", 10<<18) + `"},"sessionId":"ABCDEF"}`)
 	b.SetBytes(int64(len(frame)))
 	for b.Loop() {
-		var env envelope
+		var env Message
 		if err := json.Unmarshal(frame, &env); err != nil {
 			b.Fatal(err)
 		}

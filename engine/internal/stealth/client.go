@@ -1,4 +1,4 @@
-package engine
+package stealth
 
 import (
 	"context"
@@ -8,30 +8,32 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
-// identityClient is the engine's own DevTools client that gives every target
+// Client is the engine's own DevTools client that gives every target
 // of a browser its identity: pages, frames in other processes, and
 // dedicated, shared and service workers, whoever opened them (the engine or
 // a CDP client). It auto-attaches with targets paused on start, sets the
 // overrides on its own session of each target and resumes it. Overrides
 // last as long as the session that set them, so the client stays attached
 // for the browser's life; it never enables a domain, so pages cannot see it.
-type identityClient struct {
-	client *Client
-	id     identity
+type Client struct {
+	client *cdpmux.Client
+	id     Identity
 	nextID atomic.Int64
 
 	mu       sync.Mutex
-	waiting  map[int64]chan envelope // replies that a caller waits for
-	starting bool                    // the targets open at launch are being configured
-	setups   []setupReply            // their overrides, checked before the launch returns
+	waiting  map[int64]chan cdpmux.Message // replies that a caller waits for
+	starting bool                          // the targets open at launch are being configured
+	setups   []setupReply                  // their overrides, checked before the launch returns
 }
 
 // setupReply is where the reply to one override of a target open at launch goes.
 type setupReply struct {
 	method string
-	reply  chan envelope
+	reply  chan cdpmux.Message
 }
 
 // autoAttach pauses every new target until the client has configured it. A
@@ -39,24 +41,20 @@ type setupReply struct {
 // once each of them has resumed it.
 var autoAttach = map[string]bool{"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true}
 
-// startIdentity connects the identity client and configures the targets
-// already open, such as the first tab, before anyone else can use them. The
-// client's loop ends when the browser does.
-func (b *Browser) startIdentity(opts LaunchOptions, id identity) error {
-	ctx, cancel := opts.readyContext()
-	defer cancel()
-	c, err := b.mux.Connect(ctx, nil, asEngine)
+// Connect opens the identity client of a browser on m. The caller runs its
+// loop (Run) and then configures the targets already open (Start), before
+// any other client connects.
+func Connect(ctx context.Context, m *cdpmux.Mux, id Identity) (*Client, error) {
+	c, err := m.Connect(ctx, nil, cdpmux.AsEngine)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s := &identityClient{client: c, id: id, waiting: map[int64]chan envelope{}, starting: true}
-	b.loops.Go(s.run)
-	return s.start(ctx)
+	return &Client{client: c, id: id, waiting: map[int64]chan cdpmux.Message{}, starting: true}, nil
 }
 
-// start turns auto-attach on and waits until the targets it attached at
+// Start turns auto-attach on and waits until the targets it attached at
 // once are configured; Chromium reports those before it answers.
-func (s *identityClient) start(ctx context.Context) error {
+func (s *Client) Start(ctx context.Context) error {
 	err := s.call(ctx, "", "Target.setAutoAttach", autoAttach)
 	s.mu.Lock()
 	setups := s.setups
@@ -71,7 +69,8 @@ func (s *identityClient) start(ctx context.Context) error {
 	return err
 }
 
-func (s *identityClient) run() {
+// Run handles the browser's messages until the browser ends.
+func (s *Client) Run() {
 	for {
 		select {
 		case env := <-s.client.Messages():
@@ -82,7 +81,7 @@ func (s *identityClient) run() {
 	}
 }
 
-func (s *identityClient) handle(env envelope) {
+func (s *Client) handle(env cdpmux.Message) {
 	if env.ID != 0 {
 		s.mu.Lock()
 		reply := s.waiting[env.ID]
@@ -111,7 +110,7 @@ func (s *identityClient) handle(env envelope) {
 // configure sends a new target its overrides and resumes it, all at once:
 // a paused service worker answers nothing until it is resumed, and Chromium
 // runs a session's commands in order, so the overrides still come first.
-func (s *identityClient) configure(session, kind string) {
+func (s *Client) configure(session, kind string) {
 	for _, cmd := range s.overrides(kind) {
 		s.post(session, cmd, s.startupReply(cmd))
 	}
@@ -122,13 +121,13 @@ func (s *identityClient) configure(session, kind string) {
 // startupReply registers a check of a required override of a target that
 // was open at launch, so that a launch whose first tab lacks its identity
 // fails instead of giving the browser away.
-func (s *identityClient) startupReply(cmd override) chan envelope {
+func (s *Client) startupReply(cmd override) chan cdpmux.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.starting || cmd.optional {
 		return nil
 	}
-	r := make(chan envelope, 1)
+	r := make(chan cdpmux.Message, 1)
 	s.setups = append(s.setups, setupReply{cmd.method, r})
 	return r
 }
@@ -145,25 +144,25 @@ type override struct {
 // Accept-Language, and only the network override works in workers. The
 // locale override is per renderer process; workers that share their page's
 // process refuse a second one, workers in a process of their own need it.
-func (s *identityClient) overrides(kind string) []override {
+func (s *Client) overrides(kind string) []override {
 	var cmds []override
 	switch kind {
 	case "page", "iframe":
-		if s.id.ua != nil {
-			cmds = append(cmds, override{method: "Emulation.setUserAgentOverride", params: s.id.ua})
+		if s.id.UA != nil {
+			cmds = append(cmds, override{method: "Emulation.setUserAgentOverride", params: s.id.UA})
 		}
-		if s.id.timezone != "" {
-			cmds = append(cmds, override{method: "Emulation.setTimezoneOverride", params: map[string]string{"timezoneId": s.id.timezone}})
+		if s.id.Timezone != "" {
+			cmds = append(cmds, override{method: "Emulation.setTimezoneOverride", params: map[string]string{"timezoneId": s.id.Timezone}})
 		}
-		if s.id.locale != "" {
-			cmds = append(cmds, override{method: "Emulation.setLocaleOverride", params: map[string]string{"locale": s.id.locale}, optional: kind == "iframe"})
+		if s.id.Locale != "" {
+			cmds = append(cmds, override{method: "Emulation.setLocaleOverride", params: map[string]string{"locale": s.id.Locale}, optional: kind == "iframe"})
 		}
 	case "worker", "shared_worker", "service_worker":
-		if s.id.ua != nil {
-			cmds = append(cmds, override{method: "Network.setUserAgentOverride", params: s.id.ua})
+		if s.id.UA != nil {
+			cmds = append(cmds, override{method: "Network.setUserAgentOverride", params: s.id.UA})
 		}
-		if s.id.locale != "" && kind != "worker" {
-			cmds = append(cmds, override{method: "Emulation.setLocaleOverride", params: map[string]string{"locale": s.id.locale}, optional: true})
+		if s.id.Locale != "" && kind != "worker" {
+			cmds = append(cmds, override{method: "Emulation.setLocaleOverride", params: map[string]string{"locale": s.id.Locale}, optional: true})
 		}
 	}
 	return cmds
@@ -171,8 +170,8 @@ func (s *identityClient) overrides(kind string) []override {
 
 // post sends a command without waiting; its reply goes to reply, or is
 // dropped when reply is nil.
-func (s *identityClient) post(session string, cmd override, reply chan envelope) {
-	env := envelope{ID: s.nextID.Add(1), SessionID: session, Method: cmd.method}
+func (s *Client) post(session string, cmd override, reply chan cdpmux.Message) {
+	env := cdpmux.Message{ID: s.nextID.Add(1), SessionID: session, Method: cmd.method}
 	if cmd.params != nil {
 		env.Params, _ = json.Marshal(cmd.params)
 	}
@@ -185,18 +184,18 @@ func (s *identityClient) post(session string, cmd override, reply chan envelope)
 		s.mu.Lock()
 		delete(s.waiting, env.ID)
 		s.mu.Unlock()
-		reply <- envelope{Error: json.RawMessage(strconv.Quote(err.Error()))}
+		reply <- cdpmux.Message{Error: json.RawMessage(strconv.Quote(err.Error()))}
 	}
 }
 
 // call sends a command and waits for its reply.
-func (s *identityClient) call(ctx context.Context, session, method string, params any) error {
-	reply := make(chan envelope, 1)
+func (s *Client) call(ctx context.Context, session, method string, params any) error {
+	reply := make(chan cdpmux.Message, 1)
 	s.post(session, override{method: method, params: params}, reply)
 	return awaitReply(ctx, method, reply, s.client.Done())
 }
 
-func awaitReply(ctx context.Context, method string, reply chan envelope, gone <-chan struct{}) error {
+func awaitReply(ctx context.Context, method string, reply chan cdpmux.Message, gone <-chan struct{}) error {
 	select {
 	case r := <-reply:
 		if r.Error != nil {
@@ -204,7 +203,7 @@ func awaitReply(ctx context.Context, method string, reply chan envelope, gone <-
 		}
 		return nil
 	case <-gone:
-		return fmt.Errorf("%s: %w", method, ErrClientClosed)
+		return fmt.Errorf("%s: %w", method, cdpmux.ErrClientClosed)
 	case <-ctx.Done():
 		return fmt.Errorf("%s: %w", method, ctx.Err())
 	}

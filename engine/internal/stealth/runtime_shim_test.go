@@ -1,8 +1,10 @@
-package engine
+package stealth
 
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 func TestContextOfObject(t *testing.T) {
@@ -26,21 +28,21 @@ func TestContextOfObject(t *testing.T) {
 // world the client creates is reported before the reply, and a navigation
 // destroys the frame's contexts before the client hears of it.
 func TestRuntimeShimEvents(t *testing.T) {
-	c := &Client{session: "browser", out: make(chan envelope, 64), done: make(chan struct{})}
-	installRuntimeShim(c)
-	s := c.shim
-	s.inbound(envelope{Method: "Target.attachedToTarget", SessionID: "browser", Params: json.RawMessage(`{"sessionId":"P","targetInfo":{"targetId":"T","type":"page"}}`)})
-	s.inbound(envelope{Method: "Target.attachedToTarget", SessionID: "browser", Params: json.RawMessage(`{"sessionId":"W","targetInfo":{"targetId":"T2","type":"worker"}}`)})
-	if s.command(envelope{ID: 1, SessionID: "W", Method: "Runtime.enable"}) {
+	c := cdpmux.Detached("browser")
+	s := newRuntimeShim(c)
+	c.SetHook(s)
+	s.Inbound(cdpmux.Message{Method: "Target.attachedToTarget", SessionID: "browser", Params: json.RawMessage(`{"sessionId":"P","targetInfo":{"targetId":"T","type":"page"}}`)})
+	s.Inbound(cdpmux.Message{Method: "Target.attachedToTarget", SessionID: "browser", Params: json.RawMessage(`{"sessionId":"W","targetInfo":{"targetId":"T2","type":"worker"}}`)})
+	if s.Command(cdpmux.Message{ID: 1, SessionID: "W", Method: "Runtime.enable"}) {
 		t.Fatal("Runtime.enable of a worker was answered by the shim")
 	}
 	s.mu.Lock()
 	s.session("P").enabled = true // as after Runtime.enable, without the discovery that needs a browser
 	s.mu.Unlock()
-	if s.command(envelope{ID: 2, SessionID: "P", Method: "Page.createIsolatedWorld", Params: json.RawMessage(`{"frameId":"F","worldName":"util"}`)}) {
+	if s.Command(cdpmux.Message{ID: 2, SessionID: "P", Method: "Page.createIsolatedWorld", Params: json.RawMessage(`{"frameId":"F","worldName":"util"}`)}) {
 		t.Fatal("Page.createIsolatedWorld was not forwarded")
 	}
-	out := s.inbound(envelope{ID: 2, SessionID: "P", Result: json.RawMessage(`{"executionContextId":12}`)})
+	out := s.Inbound(cdpmux.Message{ID: 2, SessionID: "P", Result: json.RawMessage(`{"executionContextId":12}`)})
 	if len(out) != 2 || out[0].Method != "Runtime.executionContextCreated" || out[1].ID != 2 {
 		t.Fatalf("createIsolatedWorld reply: %+v", out)
 	}
@@ -62,7 +64,7 @@ func TestRuntimeShimEvents(t *testing.T) {
 	s.mu.Lock()
 	s.session("P").enabled = false // no discovery goroutine for the navigation
 	s.mu.Unlock()
-	out = s.inbound(envelope{SessionID: "P", Method: "Page.frameNavigated", Params: json.RawMessage(`{"frame":{"id":"F","securityOrigin":"http://a"}}`)})
+	out = s.Inbound(cdpmux.Message{SessionID: "P", Method: "Page.frameNavigated", Params: json.RawMessage(`{"frame":{"id":"F","securityOrigin":"http://a"}}`)})
 	if len(out) != 1 || out[0].Method != "Page.frameNavigated" {
 		t.Fatalf("navigation with the domain off: %+v", out)
 	}

@@ -1,4 +1,4 @@
-package engine
+package stealth
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
 // The runtime shim keeps the Runtime domain off in the pages and iframes a
@@ -32,7 +34,7 @@ import (
 // Runtime.exceptionThrown) never reach such clients. Workers keep the real
 // domain: the detectors look at the page.
 type runtimeShim struct {
-	c     *Client
+	c     *cdpmux.Client
 	world string // the shim's own isolated world, unknown to the page
 
 	mu       sync.Mutex
@@ -71,10 +73,13 @@ type shimFrame struct {
 // for the debugger answers once the client lets it run.
 const shimTimeout = 30 * time.Second
 
-func installRuntimeShim(c *Client) {
+// InstallRuntimeShim gives a user's client the shim as its hook.
+func InstallRuntimeShim(c *cdpmux.Client) { c.SetHook(newRuntimeShim(c)) }
+
+func newRuntimeShim(c *cdpmux.Client) *runtimeShim {
 	var b [8]byte
 	rand.Read(b[:])
-	c.shim = &runtimeShim{c: c, world: "w" + hex.EncodeToString(b[:]), types: map[string]string{},
+	return &runtimeShim{c: c, world: "w" + hex.EncodeToString(b[:]), types: map[string]string{},
 		sessions: map[string]*shimSession{}, pending: map[shimKey]shimCommand{}}
 }
 
@@ -117,7 +122,7 @@ func (ss *shimSession) addWorld(name string) {
 
 // command sees a client's command before it is sent and reports whether it
 // answered it itself.
-func (s *runtimeShim) command(env envelope) bool {
+func (s *runtimeShim) Command(env cdpmux.Message) bool {
 	switch env.Method {
 	case "Runtime.enable", "Runtime.disable", "Page.createIsolatedWorld", "Page.addScriptToEvaluateOnNewDocument",
 		"Runtime.runIfWaitingForDebugger", "Target.attachToTarget":
@@ -155,7 +160,7 @@ func (s *runtimeShim) command(env envelope) bool {
 		return false
 	}
 	s.mu.Unlock()
-	s.c.push(envelope{ID: env.ID, SessionID: env.SessionID, Result: json.RawMessage(`{}`)})
+	s.c.Push(cdpmux.Message{ID: env.ID, SessionID: env.SessionID, Result: json.RawMessage(`{}`)})
 	if env.Method == "Runtime.enable" {
 		go s.discover(env.SessionID, nil)
 	}
@@ -164,7 +169,7 @@ func (s *runtimeShim) command(env envelope) bool {
 
 // inbound sees a message for the client and returns what to deliver in its
 // place: the message, preceded by the events the shim adds.
-func (s *runtimeShim) inbound(env envelope) []envelope {
+func (s *runtimeShim) Inbound(env cdpmux.Message) []cdpmux.Message {
 	if env.ID != 0 {
 		return s.reply(env)
 	}
@@ -182,7 +187,7 @@ func (s *runtimeShim) inbound(env envelope) []envelope {
 		}
 		s.mu.Unlock()
 	case "Target.detachedFromTarget":
-		id := sessionIDOf(env.Params)
+		id := cdpmux.SessionIDOf(env.Params)
 		s.mu.Lock()
 		delete(s.types, id)
 		delete(s.sessions, id)
@@ -208,20 +213,20 @@ func (s *runtimeShim) inbound(env envelope) []envelope {
 		json.Unmarshal(env.Params, &p)
 		return s.newDocument(env, p.FrameID, "", false)
 	}
-	return []envelope{env}
+	return []cdpmux.Message{env}
 }
 
 // newDocument handles a frame whose document changed (or that went away,
 // when !alive): the client hears that its old contexts are gone, and the
 // new ones are looked up.
-func (s *runtimeShim) newDocument(env envelope, frameID, origin string, alive bool) []envelope {
+func (s *runtimeShim) newDocument(env cdpmux.Message, frameID, origin string, alive bool) []cdpmux.Message {
 	s.mu.Lock()
 	ss := s.session(env.SessionID)
 	if ss == nil || frameID == "" {
 		s.mu.Unlock()
-		return []envelope{env}
+		return []cdpmux.Message{env}
 	}
-	var out []envelope
+	var out []cdpmux.Message
 	if f := ss.frames[frameID]; f != nil {
 		if ss.enabled {
 			for _, id := range f.contexts {
@@ -248,21 +253,21 @@ func (s *runtimeShim) newDocument(env envelope, frameID, origin string, alive bo
 }
 
 // reply handles the replies to the commands the shim follows.
-func (s *runtimeShim) reply(env envelope) []envelope {
+func (s *runtimeShim) reply(env cdpmux.Message) []cdpmux.Message {
 	s.mu.Lock()
 	k := shimKey{env.SessionID, env.ID}
 	cmd, ok := s.pending[k]
 	delete(s.pending, k)
 	if !ok || env.Error != nil {
 		s.mu.Unlock()
-		return []envelope{env}
+		return []cdpmux.Message{env}
 	}
 	switch cmd.method {
 	case "Target.attachToTarget":
 		var p struct{ TargetID string }
 		json.Unmarshal(cmd.params, &p)
 		if t, ok := s.types[p.TargetID]; ok {
-			s.types[sessionIDOf(env.Result)] = t
+			s.types[cdpmux.SessionIDOf(env.Result)] = t
 		}
 	case "Runtime.runIfWaitingForDebugger":
 		if ss := s.session(env.SessionID); ss != nil && ss.enabled {
@@ -287,17 +292,17 @@ func (s *runtimeShim) reply(env envelope) []envelope {
 		return append(events, env)
 	}
 	s.mu.Unlock()
-	return []envelope{env}
+	return []cdpmux.Message{env}
 }
 
 // report records that a world of a frame has a context and returns the
 // events that tell the client. It is called with mu held.
-func (s *runtimeShim) report(session, frameID string, f *shimFrame, world string, id int64) []envelope {
+func (s *runtimeShim) report(session, frameID string, f *shimFrame, world string, id int64) []cdpmux.Message {
 	old := f.contexts[world]
 	if old == id {
 		return nil
 	}
-	var out []envelope
+	var out []cdpmux.Message
 	if old != 0 {
 		out = append(out, destroyedEvent(session, old))
 	}
@@ -309,12 +314,12 @@ func (s *runtimeShim) report(session, frameID string, f *shimFrame, world string
 	params, _ := json.Marshal(map[string]any{"context": map[string]any{
 		"id": id, "origin": f.origin, "name": world, "auxData": aux,
 	}})
-	return append(out, envelope{SessionID: session, Method: "Runtime.executionContextCreated", Params: params})
+	return append(out, cdpmux.Message{SessionID: session, Method: "Runtime.executionContextCreated", Params: params})
 }
 
-func destroyedEvent(session string, id int64) envelope {
+func destroyedEvent(session string, id int64) cdpmux.Message {
 	params, _ := json.Marshal(map[string]any{"executionContextId": id})
-	return envelope{SessionID: session, Method: "Runtime.executionContextDestroyed", Params: params}
+	return cdpmux.Message{SessionID: session, Method: "Runtime.executionContextDestroyed", Params: params}
 }
 
 // discover looks up the contexts of the given frames of a session, or of
@@ -332,14 +337,14 @@ func (s *runtimeShim) discover(session string, frames []string) {
 	defer cancel()
 	go func() {
 		select {
-		case <-s.c.done:
+		case <-s.c.Done():
 			cancel()
 		case <-ctx.Done():
 		}
 	}()
-	m := s.c.mux
+	m := s.c.Mux()
 	if frames == nil {
-		raw, err := m.call(ctx, session, "Page.getFrameTree", nil)
+		raw, err := m.Call(ctx, session, "Page.getFrameTree", nil)
 		if err != nil {
 			return
 		}
@@ -391,7 +396,7 @@ func (s *runtimeShim) discoverFrame(ctx context.Context, session string, ss *shi
 		found[""] = id
 	}
 	s.mu.Lock()
-	var events []envelope
+	var events []cdpmux.Message
 	if ss.enabled && ss.frames[frameID] == f && f.gen == gen && s.sessions[session] == ss {
 		if id, ok := found[""]; ok { // the main world first, as Chromium reports them
 			events = append(events, s.report(session, frameID, f, "", id)...)
@@ -404,12 +409,12 @@ func (s *runtimeShim) discoverFrame(ctx context.Context, session string, ss *shi
 	}
 	s.mu.Unlock()
 	for _, e := range events {
-		s.c.push(e)
+		s.c.Push(e)
 	}
 }
 
 func (s *runtimeShim) isolatedWorld(ctx context.Context, session, frameID, name string) (int64, error) {
-	raw, err := s.c.mux.call(ctx, session, "Page.createIsolatedWorld", map[string]any{"frameId": frameID, "worldName": name, "grantUniveralAccess": true})
+	raw, err := s.c.Mux().Call(ctx, session, "Page.createIsolatedWorld", map[string]any{"frameId": frameID, "worldName": name, "grantUniveralAccess": true})
 	if err != nil {
 		return 0, err
 	}
@@ -425,8 +430,8 @@ func (s *runtimeShim) isolatedWorld(ctx context.Context, session, frameID, name 
 // from the shim's isolated world, resolved without a context, is a main
 // world object, whose id names its context.
 func (s *runtimeShim) mainWorld(ctx context.Context, session, frameID string) (int64, error) {
-	m := s.c.mux
-	iso, err := m.call(ctx, session, "Page.createIsolatedWorld", map[string]any{"frameId": frameID, "worldName": s.world})
+	m := s.c.Mux()
+	iso, err := m.Call(ctx, session, "Page.createIsolatedWorld", map[string]any{"frameId": frameID, "worldName": s.world})
 	if err != nil {
 		return 0, err
 	}
@@ -436,9 +441,9 @@ func (s *runtimeShim) mainWorld(ctx context.Context, session, frameID string) (i
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shimTimeout)
 		defer cancel()
-		m.call(ctx, session, "Runtime.releaseObjectGroup", map[string]any{"objectGroup": group})
+		m.Call(ctx, session, "Runtime.releaseObjectGroup", map[string]any{"objectGroup": group})
 	}()
-	raw, err := m.call(ctx, session, "Runtime.evaluate", map[string]any{"expression": "document", "contextId": w.ExecutionContextID, "objectGroup": group})
+	raw, err := m.Call(ctx, session, "Runtime.evaluate", map[string]any{"expression": "document", "contextId": w.ExecutionContextID, "objectGroup": group})
 	if err != nil {
 		return 0, err
 	}
@@ -447,13 +452,13 @@ func (s *runtimeShim) mainWorld(ctx context.Context, session, frameID string) (i
 	if doc.Result.ObjectID == "" {
 		return 0, errShim
 	}
-	raw, err = m.call(ctx, session, "DOM.describeNode", map[string]any{"objectId": doc.Result.ObjectID})
+	raw, err = m.Call(ctx, session, "DOM.describeNode", map[string]any{"objectId": doc.Result.ObjectID})
 	if err != nil {
 		return 0, err
 	}
 	var node struct{ Node struct{ BackendNodeID int64 } }
 	json.Unmarshal(raw, &node)
-	raw, err = m.call(ctx, session, "DOM.resolveNode", map[string]any{"backendNodeId": node.Node.BackendNodeID, "objectGroup": group})
+	raw, err = m.Call(ctx, session, "DOM.resolveNode", map[string]any{"backendNodeId": node.Node.BackendNodeID, "objectGroup": group})
 	if err != nil {
 		return 0, err
 	}

@@ -1,4 +1,4 @@
-package engine
+package cdpmux
 
 import (
 	"bytes"
@@ -7,8 +7,8 @@ import (
 	"strconv"
 )
 
-// envelope is a DevTools message with its payload left raw.
-type envelope struct {
+// Message is a DevTools message with its payload left raw.
+type Message struct {
 	ID        int64           `json:"id,omitempty"`
 	SessionID string          `json:"sessionId,omitempty"`
 	Method    string          `json:"method,omitempty"`
@@ -17,9 +17,9 @@ type envelope struct {
 	Error     json.RawMessage `json:"error,omitempty"`
 }
 
-// appendEnvelope writes env as JSON without re-validating raw payloads,
+// appendMessage writes env as JSON without re-validating raw payloads,
 // which may be megabytes of screenshot data.
-func appendEnvelope(b []byte, env envelope) []byte {
+func appendMessage(b []byte, env Message) []byte {
 	b = append(b, '{')
 	sep := func() {
 		if len(b) > 1 {
@@ -62,12 +62,12 @@ func appendString(b []byte, s string) []byte {
 
 var errBadFrame = errors.New("the browser sent a message that is not a JSON object")
 
-// decodeEnvelope reads a message from Chromium. The browser writes valid
+// decodeMessage reads a message from Chromium. The browser writes valid
 // JSON, so instead of validating every byte, as json.Unmarshal does, it
 // finds the top-level fields and keeps the payloads as slices of frame:
 // a screenshot's megabytes are skipped over, never parsed or copied.
-func decodeEnvelope(frame []byte) (envelope, error) {
-	var env envelope
+func decodeMessage(frame []byte) (Message, error) {
+	var env Message
 	d := scanner{b: frame}
 	if !d.consume('{') {
 		return env, errBadFrame
@@ -86,7 +86,7 @@ func decodeEnvelope(frame []byte) (envelope, error) {
 }
 
 // set stores one top-level field of a message.
-func (env *envelope) set(key, value []byte) error {
+func (env *Message) set(key, value []byte) error {
 	switch string(key) {
 	case "id":
 		return json.Unmarshal(value, &env.ID)

@@ -1,4 +1,18 @@
-package engine
+// Package cdpmux shares Chromium's DevTools pipe between clients: the
+// engine's own connections and users' WebSockets. It reads and writes the
+// pipe's messages (Message, without parsing payloads), gives each client a
+// browser-level session of its own and routes replies and events to the
+// client they belong to, relays a user's connection (Client.Relay) with a
+// filter for its commands and a hook for its traffic, and bounds the replies
+// it reads (see readFrame).
+//
+// Order: Chromium writes a session's events and replies in the order it
+// makes them, and the mux queues them for each client in that order
+// (Client.Messages). The one exception is Client.Call, whose reply skips the
+// queue for speed; Client.Events tells such a caller whether events were
+// queued while the command ran, so that it can wait for them (the engine's
+// directSession does).
+package cdpmux
 
 import (
 	"bufio"
@@ -8,7 +22,6 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -33,60 +46,45 @@ type Mux struct {
 	heard atomic.Int64 // when the browser last sent anything, in Unix nanoseconds; see quiet
 }
 
+// readSize is the reader's buffer: as large as the pipe's (the launcher
+// grows it to 1 MiB), so one read takes what one wake-up brings.
+const readSize = 1 << 20
+
 // pending is where the reply to one forwarded or internal command goes.
 type pending struct {
 	client *Client
 	id     int64 // the client's own id
 	method string
-	reply  chan envelope // for the mux's own calls
+	reply  chan Message // for the mux's own calls
 }
 
-func newMux(w io.WriteCloser, r io.ReadCloser, maxAnswer int) *Mux {
+func New(w io.WriteCloser, r io.ReadCloser, maxAnswer int) *Mux {
 	if maxAnswer <= 0 {
 		maxAnswer = DefaultMaxAnswerBytes
 	}
 	m := &Mux{w: w, r: r, pending: map[int64]pending{}, owners: map[string]*Client{}, gone: make(chan struct{}), maxAnswer: maxAnswer}
 	m.heard.Store(time.Now().UnixNano())
-	growPipe(r)
-	growPipe(w)
 	go m.read()
 	return m
 }
 
-// pipeSize is the buffer asked of the kernel for the pipes to and from
-// Chromium (Linux's default limit for an unprivileged process): with the
-// default 64 KiB, a screenshot of megabytes crosses in hundreds of writes,
-// each waking the reader.
-const pipeSize = 1 << 20
-
-// fSetPipeSize is Linux's F_SETPIPE_SZ fcntl.
-const fSetPipeSize = 1031
-
-// growPipe asks for a larger pipe buffer; where it cannot be had, the pipe
-// works as it is.
-func growPipe(pipe any) {
-	sc, ok := pipe.(syscall.Conn)
-	if !ok {
-		return
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return
-	}
-	raw.Control(func(fd uintptr) {
-		syscall.Syscall(syscall.SYS_FCNTL, fd, fSetPipeSize, pipeSize)
-	})
+// Tracked counts the sessions and the replies the mux keeps track of, so a
+// test can tell that a client left nothing behind.
+func (m *Mux) Tracked() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.owners) + len(m.pending)
 }
 
-// ready waits until the browser answers on the pipe.
-func (m *Mux) ready(ctx context.Context) error {
-	_, err := m.call(ctx, "", "Browser.getVersion", nil)
+// Ready waits until the browser answers on the pipe.
+func (m *Mux) Ready(ctx context.Context) error {
+	_, err := m.Call(ctx, "", "Browser.getVersion", nil)
 	return err
 }
 
 // quiet is how long the browser has sent nothing on the pipe: a browser
 // that talks is not wedged, so only a quiet one needs a health ping.
-func (m *Mux) quiet() time.Duration {
+func (m *Mux) Quiet() time.Duration {
 	return time.Since(time.Unix(0, m.heard.Load()))
 }
 
@@ -94,17 +92,17 @@ func (m *Mux) quiet() time.Duration {
 func (m *Mux) hear() { m.heard.Store(time.Now().UnixNano()) }
 
 func (m *Mux) read() {
-	br := bufio.NewReaderSize(m.r, pipeSize)
+	br := bufio.NewReaderSize(m.r, readSize)
 	for {
 		frame, ok, err := readFrame(br, m.replyLimit, m.hear)
 		if err != nil {
-			m.close(fmt.Errorf("read from browser: %w", err))
+			m.Close(fmt.Errorf("read from browser: %w", err))
 			return
 		}
 		if !ok {
 			continue
 		}
-		env, err := decodeEnvelope(frame)
+		env, err := decodeMessage(frame)
 		if err != nil {
 			continue
 		}
@@ -113,7 +111,7 @@ func (m *Mux) read() {
 }
 
 // route hands a message from Chromium to the client it belongs to.
-func (m *Mux) route(env envelope) {
+func (m *Mux) route(env Message) {
 	if env.ID != 0 {
 		m.routeReply(env)
 		return
@@ -126,14 +124,14 @@ func (m *Mux) route(env envelope) {
 	}
 	switch env.Method {
 	case "Target.attachedToTarget":
-		m.own(sessionIDOf(env.Params), c)
+		m.own(SessionIDOf(env.Params), c)
 	case "Target.detachedFromTarget":
-		defer m.disown(sessionIDOf(env.Params))
+		defer m.disown(SessionIDOf(env.Params))
 	}
 	c.deliver(env)
 }
 
-func (m *Mux) routeReply(env envelope) {
+func (m *Mux) routeReply(env Message) {
 	m.mu.Lock()
 	p, ok := m.pending[env.ID]
 	delete(m.pending, env.ID)
@@ -149,7 +147,7 @@ func (m *Mux) routeReply(env envelope) {
 		return
 	}
 	if attaches(p.method) && env.Error == nil {
-		m.own(sessionIDOf(env.Result), p.client)
+		m.own(SessionIDOf(env.Result), p.client)
 	}
 	env.ID = p.id
 	p.client.deliver(env)
@@ -161,7 +159,8 @@ func attaches(method string) bool {
 	return method == "Target.attachToTarget" || method == "Target.attachToBrowserTarget"
 }
 
-func sessionIDOf(raw json.RawMessage) string {
+// SessionIDOf reads the sessionId field of a message's params or result.
+func SessionIDOf(raw json.RawMessage) string {
 	var v struct {
 		SessionID string `json:"sessionId"`
 	}
@@ -191,13 +190,13 @@ func (m *Mux) disown(session string) {
 }
 
 // send forwards a client's command under a fresh id.
-func (m *Mux) send(env envelope, p pending) error {
+func (m *Mux) send(env Message, p pending) error {
 	_, err := m.sendFor(env, p)
 	return err
 }
 
 // sendFor forwards a command under a fresh id and returns that id.
-func (m *Mux) sendFor(env envelope, p pending) (int64, error) {
+func (m *Mux) sendFor(env Message, p pending) (int64, error) {
 	id := m.nextID.Add(1)
 	m.mu.Lock()
 	if m.err != nil {
@@ -221,8 +220,8 @@ func (m *Mux) forget(id int64) {
 	m.mu.Unlock()
 }
 
-func (m *Mux) write(env envelope) error {
-	buf := appendEnvelope(make([]byte, 0, 128+len(env.Params)), env)
+func (m *Mux) write(env Message) error {
+	buf := appendMessage(make([]byte, 0, 128+len(env.Params)), env)
 	m.wmu.Lock()
 	defer m.wmu.Unlock()
 	_, err := m.w.Write(append(buf, 0))
@@ -230,8 +229,8 @@ func (m *Mux) write(env envelope) error {
 }
 
 // call runs one command for the mux itself and returns its result.
-func (m *Mux) call(ctx context.Context, session, method string, params any) (json.RawMessage, error) {
-	env := envelope{SessionID: session, Method: method}
+func (m *Mux) Call(ctx context.Context, session, method string, params any) (json.RawMessage, error) {
+	env := Message{SessionID: session, Method: method}
 	if params != nil {
 		raw, err := json.Marshal(params)
 		if err != nil {
@@ -239,7 +238,7 @@ func (m *Mux) call(ctx context.Context, session, method string, params any) (jso
 		}
 		env.Params = raw
 	}
-	reply := make(chan envelope, 1)
+	reply := make(chan Message, 1)
 	id, err := m.sendFor(env, pending{method: method, reply: reply})
 	if err != nil {
 		return nil, err
@@ -259,7 +258,7 @@ func (m *Mux) call(ctx context.Context, session, method string, params any) (jso
 }
 
 // close fails every waiting call and ends every client once the pipe is gone.
-func (m *Mux) close(err error) {
+func (m *Mux) Close(err error) {
 	m.mu.Lock()
 	if m.err != nil {
 		m.mu.Unlock()

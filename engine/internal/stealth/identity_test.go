@@ -1,22 +1,22 @@
-package engine
+package stealth
 
 import (
 	"testing"
 )
 
 // learnedLinux is what Chromium 156 headless on Linux reports.
-var learnedLinux = uaOverride{
+var learnedLinux = UA{
 	UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36",
 	Platform:  "Linux x86_64",
-	UserAgentMetadata: &uaMetadata{
-		Brands:          []brandVersion{{"Not:A-Brand", "8"}, {"Chromium", "156"}, {"HeadlessChrome", "156"}},
-		FullVersionList: []brandVersion{{"Not:A-Brand", "8.0.0.0"}, {"Chromium", "156.0.8078.79"}},
+	UserAgentMetadata: &UAMetadata{
+		Brands:          []Brand{{"Not:A-Brand", "8"}, {"Chromium", "156"}, {"HeadlessChrome", "156"}},
+		FullVersionList: []Brand{{"Not:A-Brand", "8.0.0.0"}, {"Chromium", "156.0.8078.79"}},
 		FullVersion:     "156.0.8078.79", Platform: "Linux", Architecture: "x86", Bitness: "64",
 	},
 }
 
 func TestWithoutHeadless(t *testing.T) {
-	u := learnedLinux.withoutHeadless()
+	u := learnedLinux.WithoutHeadless()
 	if u.UserAgent != "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36" {
 		t.Errorf("user agent %q", u.UserAgent)
 	}
@@ -39,7 +39,7 @@ func TestUserAgentOf(t *testing.T) {
 		{"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36", "Linux x86_64", "Linux", "120", "120.0.0.0", false},
 		{"curl/8.0", "Linux x86_64", "Linux", "156", "156.0.8078.79", false},
 	} {
-		u := learnedLinux.withoutHeadless().as(c.ua)
+		u := learnedLinux.WithoutHeadless().As(c.ua)
 		m := u.UserAgentMetadata
 		if u.UserAgent != c.ua || u.Platform != c.navigator || m.Platform != c.platform || m.Mobile != c.mobile {
 			t.Errorf("%s: platform %q/%q mobile %v", c.ua, u.Platform, m.Platform, m.Mobile)
@@ -52,7 +52,7 @@ func TestUserAgentOf(t *testing.T) {
 
 func TestAcceptLanguage(t *testing.T) {
 	for locale, want := range map[string]string{"de-DE": "de-DE,de", "en": "en", "zh-Hant-TW": "zh-Hant-TW,zh", "": ""} {
-		if got := learnedLinux.withLocale(locale).AcceptLanguage; got != want {
+		if got := learnedLinux.WithLocale(locale).AcceptLanguage; got != want {
 			t.Errorf("%q: Accept-Language %q, want %q", locale, got, want)
 		}
 	}
@@ -70,7 +70,7 @@ func TestStealthTimezone(t *testing.T) {
 		{"UTC", "Europe/Paris", "", "UTC"},
 	} {
 		t.Setenv("TZ", c.serverTZ)
-		if got := stealthTimezone(c.tz, c.locale); got != c.want {
+		if got := Timezone(c.tz, c.locale); got != c.want {
 			t.Errorf("session %q, server %q, locale %q: %q, want %q", c.tz, c.serverTZ, c.locale, got, c.want)
 		}
 	}

@@ -1,4 +1,4 @@
-package engine
+package cdpmux
 
 import (
 	"bufio"
@@ -18,9 +18,9 @@ const DefaultMaxAnswerBytes = 64 << 20
 // own limit (maxPayload), past which its client would fail anyway.
 const maxUserFrame = 256 << 20
 
-// codeAnswerTooLarge is the DevTools error code of the reply the mux sends
+// CodeAnswerTooLarge is the DevTools error code of the reply the mux sends
 // in place of one it would not read.
-const codeAnswerTooLarge = -32099
+const CodeAnswerTooLarge = -32099
 
 // readFrame reads the next NUL-terminated message from Chromium without
 // holding more of it than limitFor allows for whoever asked for it. A larger
@@ -86,7 +86,7 @@ func leadingID(frame []byte) int64 {
 
 func tooLargeReply(id int64, limit int) []byte {
 	msg := fmt.Sprintf("the browser's answer is over the server's limit of %d bytes (MAX_ANSWER_BYTES)", limit)
-	raw, _ := json.Marshal(map[string]any{"id": id, "error": map[string]any{"code": codeAnswerTooLarge, "message": msg}})
+	raw, _ := json.Marshal(map[string]any{"id": id, "error": map[string]any{"code": CodeAnswerTooLarge, "message": msg}})
 	return raw
 }
 

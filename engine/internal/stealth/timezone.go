@@ -1,4 +1,4 @@
-package engine
+package stealth
 
 import (
 	"os"
@@ -8,11 +8,11 @@ import (
 	"golang.org/x/text/language"
 )
 
-// stealthTimezone is the zone a stealth browser reports: the session's, else
+// Timezone is the zone a stealth browser reports: the session's, else
 // the server's. A server on UTC, as most are, would give the browser away,
 // since few people's computers use UTC; then the browser takes the main zone
 // of its locale's region (en-US when no locale is set: America/New_York).
-func stealthTimezone(timezone, locale string) string {
+func Timezone(timezone, locale string) string {
 	if timezone != "" {
 		return timezone
 	}
