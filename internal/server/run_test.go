@@ -9,34 +9,15 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/sessionql/sessionql/internal/testutil"
 )
 
-// lockedBuffer is a log the server writes while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // started is a server Run by a test, with its log.
 type started struct {
 	URL string
-	log *lockedBuffer
+	log *testutil.LogBuffer
 }
 
 // start runs the server on 127.0.0.1:0 with args added, and stops it at
@@ -45,7 +26,7 @@ func start(t *testing.T, args ...string) started {
 	t.Helper()
 	dataDir := filepath.Join(testutil.DataDir(t), "data")
 	args = append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--chrome-path", testutil.ChromePath(t), "--max-browsers", "2"}, args...)
-	log := &lockedBuffer{}
+	log := &testutil.LogBuffer{}
 	ready, done := make(chan string, 1), make(chan error, 1)
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { done <- Run(ctx, args, io.Discard, log, ready) }()
