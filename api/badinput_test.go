@@ -235,7 +235,7 @@ func connectCases() []badRequest {
 		{name: "upgrade with a wrong token", method: "GET", path: "/sessions/{S}/connect?token=nope", header: ws, noToken: true, status: 401, code: "unauthorized"},
 		{name: "upgrade for a dot-dot id", method: "GET", path: "/sessions/..%2F..%2Fetc/connect", header: ws, status: 404, code: "session_not_found"},
 		{name: "connect without an upgrade", method: "GET", path: "/sessions/{S}/connect", status: 400, code: "invalid_request"},
-		{name: "upgrade with POST", method: "POST", path: "/sessions/{S}/connect", header: ws, status: 400, code: "invalid_request"},
+		{name: "upgrade with POST", method: "POST", path: "/sessions/{S}/connect", header: ws, status: 405, code: "method_not_allowed"},
 		{name: "upgrade of an unknown version", method: "GET", path: "/sessions/{S}/connect", header: with(ws, "Sec-WebSocket-Version", "8"), status: 400, code: "invalid_request"},
 		{name: "upgrade without a key", method: "GET", path: "/sessions/{S}/connect", header: with(ws, "Sec-WebSocket-Key", ""), status: 400, code: "invalid_request"},
 		{name: "upgrade from another site's page", method: "GET", path: "/sessions/{S}/connect", header: with(ws, "Origin", "http://evil.example"), status: 403, code: "forbidden_origin"},

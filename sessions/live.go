@@ -59,11 +59,32 @@ func (s *Service) Use(ctx context.Context, id string) (*engine.Browser, func(), 
 		return nil, nil, err
 	}
 	return b, sync.OnceFunc(func() {
-		if page := e.currentPage(); page != nil {
-			slogErr("could not checkpoint after a client left", s.checkpoint(e, page), "session", e.id) // a BrowserQL request may have replaced the page
-		}
+		s.saveAfterClient(e)
 		s.done(e)
 	}), nil
+}
+
+// saveAfterClient checkpoints the session when a CDP client leaves. The
+// client may have closed the engine's tab (Puppeteer's page.close,
+// Playwright's context.close), which made every such save fail with EOF or
+// context canceled: the state is read through the tab the next request
+// would use instead. A BrowserQL request under way saves when it ends.
+func (s *Service) saveAfterClient(e *entry) {
+	if !e.tryTakeTurn() {
+		return
+	}
+	defer e.endTurn()
+	page := e.currentPage() // a BrowserQL request may have replaced the page
+	if page == nil {
+		return
+	}
+	ctx, cancel := s.bounded(saveTimeout)
+	defer cancel()
+	page, err := s.ensurePage(ctx, e, page)
+	if err == nil {
+		err = s.checkpoint(e, page)
+	}
+	slogErr("could not checkpoint after a client left", err, "session", e.id)
 }
 
 func (s *Service) done(e *entry) {
