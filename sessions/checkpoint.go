@@ -38,7 +38,9 @@ func (s *Service) checkpoint(e *entry, page *engine.Page) error {
 	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 	defer cancel()
 	st, err := page.SaveState(ctx)
-	slogErr("could not save all of the session's state", err, "session", e.id)
+	if !e.isStopped() { // stopped meanwhile: its browser went, and nothing is kept
+		slogErr("could not save all of the session's state", err, "session", e.id)
+	}
 	if st == nil {
 		return nil
 	}

@@ -70,7 +70,7 @@ func (s *Service) Use(ctx context.Context, id string) (*engine.Browser, func(), 
 // context canceled: the state is read through the tab the next request
 // would use instead. A BrowserQL request under way saves when it ends.
 func (s *Service) saveAfterClient(e *entry) {
-	if !e.tryTakeTurn() {
+	if e.isStopped() || !e.tryTakeTurn() {
 		return
 	}
 	defer e.endTurn()
@@ -84,7 +84,9 @@ func (s *Service) saveAfterClient(e *entry) {
 	if err == nil {
 		err = s.checkpoint(e, page)
 	}
-	slogErr("could not checkpoint after a client left", err, "session", e.id)
+	if !e.isStopped() { // a stopped session has nothing left to save
+		slogErr("could not checkpoint after a client left", err, "session", e.id)
+	}
 }
 
 func (s *Service) done(e *entry) {
