@@ -26,7 +26,7 @@ func TestClientClosingTheTabSavesWithoutWarning(t *testing.T) {
 	waitUntil(t, "every tab has closed", func() bool { return len(c.pages()) == 0 })
 	c.ws.Close()
 	waitUntil(t, "the client's disconnect is logged", func() bool {
-		return strings.Contains(log.String(), "client disconnected session="+s.ID)
+		return strings.Contains(log.String(), `client disconnected" session=`+s.ID)
 	})
 	srv.stop() // the save after the client left has ended
 	for _, line := range strings.Split(log.String(), "\n") {
