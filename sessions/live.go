@@ -81,12 +81,11 @@ func (s *Service) saveAfterClient(e *entry) {
 	ctx, cancel := s.bounded(saveTimeout)
 	defer cancel()
 	page, err := s.ensurePage(ctx, e, page)
-	if err == nil {
-		err = s.checkpoint(e, page)
+	if err != nil { // the client closed the tab as it left; the next use opens one
+		slog.Debug("no tab to save the session's state through after a client left", "session", e.id, "err", err)
+		return
 	}
-	if !e.isStopped() { // a stopped session has nothing left to save
-		slogErr("could not checkpoint after a client left", err, "session", e.id)
-	}
+	slogErr("could not checkpoint after a client left", s.checkpoint(e, page), "session", e.id)
 }
 
 func (s *Service) done(e *entry) {
