@@ -19,7 +19,9 @@ import (
 // and no browser process is left. Before, SIGTERM did not finish in 25 s.
 func TestSIGTERMDuringLaunchThatNeverAnswers(t *testing.T) {
 	silent := filepath.Join(t.TempDir(), "silent-chromium")
-	if err := os.WriteFile(silent, []byte("#!/bin/sh\nexec sleep 1000\n"), 0o755); err != nil {
+	// It answers --version, which the server asks at start, and nothing else.
+	script := "#!/bin/sh\n[ \"$1\" = --version ] && { echo 'Chromium 1.0 (silent)'; exit 0; }\nexec sleep 1000\n"
+	if err := os.WriteFile(silent, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	dataDir := filepath.Join(testutil.DataDir(t), "data")
