@@ -19,9 +19,7 @@ import (
 // and no browser process is left. Before, SIGTERM did not finish in 25 s.
 func TestSIGTERMDuringLaunchThatNeverAnswers(t *testing.T) {
 	silent := filepath.Join(t.TempDir(), "silent-chromium")
-	// It answers --version, which the server asks at start, and nothing else.
-	script := "#!/bin/sh\n[ \"$1\" = --version ] && { echo 'Chromium 1.0 (silent)'; exit 0; }\nexec sleep 1000\n"
-	if err := os.WriteFile(silent, []byte(script), 0o755); err != nil {
+	if err := os.WriteFile(silent, []byte(testutil.SilentBrowser), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	dataDir := filepath.Join(testutil.DataDir(t), "data")

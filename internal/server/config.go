@@ -66,7 +66,7 @@ func (c *Config) flags() *flag.FlagSet {
 	fs.StringVar(&c.BrowserUser, "browser-user", engine.DefaultBrowserUser, "user browsers run as when the server runs as root; root opts out")
 	fs.BoolVar(&c.AllowFileURLs, "allow-file-urls", false, "let sessions open file:, chrome: and other browser-internal URLs")
 	fs.BoolVar(&c.BlockPrivateNetworks, "block-private-networks", false, "refuse sessions' requests to private, loopback and link-local addresses")
-	fs.StringVar(&c.adLists, "block-ads-lists", "", "comma-separated filter lists (EasyList format) for sessions with blockAds; empty for Debian's EasyList and EasyPrivacy")
+	fs.StringVar(&c.adLists, "block-ads-lists", "", "comma-separated filter lists (EasyList format) for sessions with blockAds; empty: EasyList and EasyPrivacy as scripts/setup.sh installs them")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log lines as text or json")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "least important log level written: debug, info, warn or error")
 	fs.BoolVar(&c.MetricsPublic, "metrics-public", false, "serve /metrics without the token")
