@@ -32,7 +32,11 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 	connect, bql, _ := a.urls(r, sess)
 	ctx := graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect})
 	r = r.WithContext(graph.WithLiveURL(ctx, a.liveURLMaker(r, id)))
-	if err := a.bql.ServeSession(w, r, a.sessions, id); err != nil {
+	results := w
+	if acceptsGraphQLResponse(r) {
+		results = graphQLResponseWriter{w}
+	}
+	if err := a.bql.ServeSession(results, r, a.sessions, id); err != nil {
 		writeError(w, err)
 	}
 }

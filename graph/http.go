@@ -157,7 +157,12 @@ func (h *Handler) writeErrors(w http.ResponseWriter, r *http.Request, status int
 			setCode(e, sessionql.CodeInvalidRequest)
 		}
 	}
-	writeJSON(w, status, h.exec.DispatchError(r.Context(), errs))
+	resp := h.exec.DispatchError(r.Context(), errs)
+	// A request error has no data entry at all (GraphQL spec, Response).
+	writeJSON(w, status, struct {
+		Errors     gqlerror.List  `json:"errors"`
+		Extensions map[string]any `json:"extensions,omitempty"`
+	}{resp.Errors, resp.Extensions})
 }
 
 // writeJSON sends v with its length, in one write: a larger answer would

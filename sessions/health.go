@@ -148,6 +148,7 @@ func (s *Service) noteRelaunch(e *entry) {
 	e.mu.Unlock()
 	if lost {
 		s.metrics.relaunched.Add(1)
+		slog.Info("browser relaunched after a crash or a kill", "session", e.id)
 	}
 }
 

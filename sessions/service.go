@@ -185,6 +185,7 @@ func (s *Service) Create(opts Options, ttl time.Duration, metadata json.RawMessa
 		slog.Error("could not store a new session", "err", err)
 		return nil, storeUnavailable("the new session, so it was not created")
 	}
+	slog.Info("session created", "session", sess.ID, "ttl", ttl, "stealth", opts.Stealth)
 	return sess.clone(), nil
 }
 
@@ -306,6 +307,7 @@ func (s *Service) Stop(id string) error {
 	if !s.forget(e) {
 		return errStoppedNotFound(id)
 	}
+	slog.Info("session stopped", "session", id, "reason", "stop requested")
 	return s.finish(e)
 }
 
@@ -357,6 +359,7 @@ func (s *Service) endLater(e *entry) {
 	if !s.forget(e) {
 		return
 	}
+	slog.Info("session stopped", "session", e.id, "reason", "expired")
 	end := func() { slogErr("could not delete an expired session", s.finish(e), "session", e.id) }
 	s.mu.Lock()
 	closing := s.closing

@@ -15,7 +15,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -74,26 +73,8 @@ var backends = []backend{
 type server struct {
 	cmd  *exec.Cmd
 	URL  string
-	log  *syncBuffer
+	log  *testutil.LogBuffer
 	exit chan error
-}
-
-// syncBuffer collects the server's log for failure messages.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 var listening = regexp.MustCompile(`sessionql listening"? addr=(\S+)`)
@@ -113,7 +94,7 @@ func start(t testing.TB, dataDir string, env ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, log: &syncBuffer{}, exit: make(chan error, 1)}
+	s := &server{cmd: cmd, log: &testutil.LogBuffer{}, exit: make(chan error, 1)}
 	addr := make(chan string, 1)
 	go s.readLog(stderr, addr)
 	t.Cleanup(func() {
