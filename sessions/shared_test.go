@@ -105,15 +105,7 @@ func TestSharedDatabaseDown(t *testing.T) {
 		s := open(t, stores(testConfig(t)))
 		sess := create(t, s)
 		run(t, s, sess.ID, func(p *engine.Page) { gotoPage(t, p, pages.URL+"/click.html") })
-		if err := testutil.Running().PG.Stop(); err != nil {
-			t.Fatal(err)
-		}
-		up := false
-		defer func() {
-			if !up {
-				testutil.Running().PG.Start()
-			}
-		}()
+		up := testutil.Running().PGDown(t)
 		_, err := s.Create(Options{}, time.Hour, nil)
 		wantCode(t, err, sessionql.CodeStoreUnavailable)
 		wantCode(t, s.Ready(), sessionql.CodeStoreUnavailable)
@@ -125,10 +117,7 @@ func TestSharedDatabaseDown(t *testing.T) {
 		}
 		eval(t, page, `localStorage.setItem('while', 'down'); return 'ok'`)
 		wantCode(t, release(), sessionql.CodeStoreUnavailable)
-		if err := testutil.Running().PG.Start(); err != nil {
-			t.Fatal(err)
-		}
-		up = true
+		up()
 		create(t, s)
 		if err := s.Ready(); err != nil {
 			t.Errorf("ready after the database came back: %v", err)
@@ -163,29 +152,18 @@ func TestSharedS3DownDuringHibernation(t *testing.T) {
 			gotoPage(t, p, pages.URL+"/click.html")
 			eval(t, p, writeDBValue("two"))
 		})
-		testutil.Running().S3.Stop()
-		up := false
-		defer func() {
-			if !up {
-				testutil.Running().S3.Start()
-			}
-		}()
+		up := testutil.Running().S3Down(t)
 		if key := hibernateNow(t, s, sess.ID); key != first {
 			t.Errorf("after a failed upload the record points at %q, want the previous %q", key, first)
 		}
 		s.Close()
-		if err := testutil.Running().S3.Start(); err != nil { // a server refuses to start without its bucket
-			t.Fatal(err)
-		}
+		up() // a server refuses to start without its bucket
 		s = open(t, stores(testConfig(t)))
-		testutil.Running().S3.Stop()
+		up = testutil.Running().S3Down(t)
 		_, _, err := s.Acquire(context.Background(), sess.ID)
 		wantCode(t, err, sessionql.CodeStoreUnavailable)
 		run(t, s, other.ID, func(p *engine.Page) { eval(t, p, "1") })
-		if err := testutil.Running().S3.Start(); err != nil {
-			t.Fatal(err)
-		}
-		up = true
+		up()
 		run(t, s, sess.ID, func(p *engine.Page) {
 			gotoPage(t, p, pages.URL+"/click.html")
 			if got := eval(t, p, readDB); got != "one" {

@@ -75,8 +75,7 @@ func serveMetrics(ctx context.Context, addr string, metrics http.Handler) (stop 
 	return func() { cancel(); <-done }
 }
 
-// openSessions opens the session service on the configured data dir and
-// stores.
+// openSessions opens the session service on the configured data dir.
 func openSessions(ctx context.Context, cfg Config) (*sessions.Service, error) {
 	dataDir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {

@@ -10,8 +10,9 @@ import (
 )
 
 // openStores opens DATABASE_URL and PROFILE_STORE, refusing what cannot be
-// used now; nil for either keeps the default in the data dir. S3
-// credentials come from the standard AWS variables.
+// used now (unreachable database, missing bucket, no credentials); nil for
+// either keeps the default in the data dir. S3 credentials are the
+// standard AWS_* variables.
 func (c *Config) openStores(ctx context.Context) (store sessions.Store, profiles sessions.ProfileStore, err error) {
 	if c.ProfileStore != "" {
 		set := profilestore.Settings{Endpoint: c.S3Endpoint, MaxSize: int64(c.MaxProfileSize),

@@ -52,3 +52,35 @@ func RunWithEngines(m *testing.M, name string) {
 
 // Running are the engines of this test binary; see RunWithEngines.
 func Running() *Engines { return running }
+
+// PGDown stops PostgreSQL for a fault test and returns what starts it
+// again; it is started at the test's end if the test did not.
+func (e *Engines) PGDown(t testing.TB) (up func()) {
+	t.Helper()
+	return down(t, e.PG.Stop, e.PG.Start)
+}
+
+// S3Down is PGDown for the S3 server.
+func (e *Engines) S3Down(t testing.TB) (up func()) {
+	t.Helper()
+	return down(t, func() error { e.S3.Stop(); return nil }, e.S3.Start)
+}
+
+func down(t testing.TB, stop, start func() error) (up func()) {
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	isUp := false
+	t.Cleanup(func() {
+		if !isUp {
+			start()
+		}
+	})
+	return func() {
+		t.Helper()
+		if err := start(); err != nil {
+			t.Fatal(err)
+		}
+		isUp = true
+	}
+}

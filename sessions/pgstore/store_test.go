@@ -199,22 +199,11 @@ func TestDatabaseDownAndBack(t *testing.T) {
 	s := open(t, testutil.Running().PG.Database(t))
 	now := time.Now()
 	sess := &sessions.Session{ID: "a", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
-	if err := testutil.Running().PG.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	restarted := false
-	defer func() {
-		if !restarted {
-			testutil.Running().PG.Start()
-		}
-	}()
+	up := testutil.Running().PGDown(t)
 	if err := s.Put(sess); err == nil {
 		t.Fatal("a write with the database down succeeded")
 	}
-	if err := testutil.Running().PG.Start(); err != nil {
-		t.Fatal(err)
-	}
-	restarted = true
+	up()
 	if err := s.Put(sess); err != nil {
 		t.Fatalf("after the database came back: %v", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -47,7 +46,7 @@ func (f *folder) put(_ context.Context, key string, r io.Reader) error {
 
 func (f *folder) get(_ context.Context, key string) (io.ReadCloser, error) {
 	r, err := os.Open(f.path(key))
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s is gone from the profile store", errLost, key)
 	}
 	return r, err
@@ -55,7 +54,7 @@ func (f *folder) get(_ context.Context, key string) (io.ReadCloser, error) {
 
 func (f *folder) remove(_ context.Context, key string) error {
 	err := os.Remove(f.path(key))
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
 	return err
@@ -63,7 +62,7 @@ func (f *folder) remove(_ context.Context, key string) error {
 
 func (f *folder) list(_ context.Context, prefix string) ([]string, error) {
 	entries, err := os.ReadDir(f.path(prefix))
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	var keys []string
