@@ -635,8 +635,10 @@ func (e CookieSameSite) MarshalJSON() ([]byte, error) {
 type LiveURLStreamType string
 
 const (
+	// JPEG frames, at the quality asked for.
 	LiveURLStreamTypeJpeg LiveURLStreamType = "jpeg"
-	LiveURLStreamTypePng  LiveURLStreamType = "png"
+	// PNG frames: lossless, larger.
+	LiveURLStreamTypePng LiveURLStreamType = "png"
 )
 
 var AllLiveURLStreamType = []LiveURLStreamType{
