@@ -53,6 +53,9 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 	r := chi.NewRouter()
 	r.Use(m.observe, recoverer, a.checkHost, a.checkOrigin, a.corsHandler(), middleware.CleanPath)
 	r.Handle(playground.AssetsPath+"*", playground.Assets())
+	r.Handle(webui.AssetsPath+"*", webui.Assets())
+	r.Get("/", a.dashboard) // the page asks for the token itself
+	r.Get("/dashboard", a.dashboard)
 	r.Get("/openapi.json", serveOpenAPI)
 	for _, probe := range []struct {
 		path    string
@@ -66,9 +69,6 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 		metricsGuard = middleware.NoCache
 	}
 	r.With(metricsGuard).Handle("/metrics", m.handler())
-	r.Handle(webui.AssetsPath+"*", webui.Assets())
-	r.Get("/", a.dashboard) // the page asks for the token itself
-	r.Get("/dashboard", a.dashboard)
 	r.Group(func(r chi.Router) {
 		r.Use(a.requireServer, a.limitBody)
 		r.Get("/pressure", a.pressure)

@@ -3511,7 +3511,9 @@ extend type Mutation {
 
 "The image format of a live view's stream."
 enum LiveURLStreamType {
+  "JPEG frames, at the quality asked for."
   jpeg
+  "PNG frames: lossless, larger."
   png
 }
 

@@ -94,9 +94,7 @@ func PageFor(w http.ResponseWriter, endpoint, id string) {
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
+	static.PageHeaders(h)
 	w.Write(buf.Bytes())
 }
 

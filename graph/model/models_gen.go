@@ -1203,8 +1203,10 @@ func (e CountryType) MarshalJSON() ([]byte, error) {
 type LiveURLStreamType string
 
 const (
+	// JPEG frames, at the quality asked for.
 	LiveURLStreamTypeJpeg LiveURLStreamType = "jpeg"
-	LiveURLStreamTypePng  LiveURLStreamType = "png"
+	// PNG frames: lossless, larger.
+	LiveURLStreamTypePng LiveURLStreamType = "png"
 )
 
 var AllLiveURLStreamType = []LiveURLStreamType{

@@ -52,3 +52,11 @@ func Handler(files fs.FS, dir, prefix string, types map[string]string) http.Hand
 		server.ServeHTTP(w, r)
 	}))
 }
+
+// PageHeaders are the headers of a page that may hold a token: HTML that
+// no cache keeps and that sends no Referer header.
+func PageHeaders(h http.Header) {
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+}
