@@ -15,6 +15,8 @@ const (
 	CodeStealthRequired    = "stealth_required"
 	CodeUnauthorized       = "unauthorized"
 	CodeSessionNotFound    = "session_not_found"
+	CodeNotFound           = "not_found"          // no such endpoint
+	CodeMethodNotAllowed   = "method_not_allowed" // the endpoint exists, not with this method
 	CodePayloadTooLarge    = "payload_too_large"
 	CodeTooManyRequests    = "too_many_requests"
 	CodeBrowserUnavailable = "browser_unavailable"

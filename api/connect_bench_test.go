@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -108,6 +109,9 @@ func cdpDirectArgs(b testing.TB, profile, dir string) []string {
 				continue
 			}
 			args = append(args, a)
+		}
+		if os.Geteuid() == 0 && !slices.Contains(args, "--no-sandbox") {
+			args = append(args, "--no-sandbox") // the session's browser runs as the browser user, this one as root
 		}
 		return append(args, "about:blank")
 	}

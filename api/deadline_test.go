@@ -177,7 +177,7 @@ func TestIdleWedgedBrowserIsFound(t *testing.T) {
 // silentBrowser writes a "browser" that starts and never speaks.
 func silentBrowser(t *testing.T) string {
 	path := filepath.Join(t.TempDir(), "silent-chromium")
-	if err := os.WriteFile(path, []byte("#!/bin/sh\nexec sleep 1000\n"), 0o755); err != nil {
+	if err := os.WriteFile(path, []byte(testutil.SilentBrowser), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return path

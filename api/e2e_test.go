@@ -180,7 +180,7 @@ func TestAuth(t *testing.T) {
 	}
 	base := srv.URL + "/sessions/" + s.ID
 	for _, c := range []struct{ method, url string }{
-		{"GET", srv.URL + "/healthz"}, {"GET", srv.URL + "/pressure"}, {"GET", srv.URL + "/metrics"},
+		{"GET", srv.URL + "/pressure"}, {"GET", srv.URL + "/metrics"},
 		{"POST", srv.URL + "/session"}, {"POST", srv.URL + "/sessions"}, {"GET", srv.URL + "/sessions"},
 		{"GET", base}, {"PATCH", base}, {"DELETE", base}, {"POST", base + "/bql"}, {"GET", base + "/bql"},
 		{"GET", base + "/connect"}, {"GET", base + "?token=wrong"},

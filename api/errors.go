@@ -21,6 +21,8 @@ var statuses = map[string]int{
 	sessionql.CodeStealthRequired:    http.StatusBadRequest,
 	sessionql.CodeUnauthorized:       http.StatusUnauthorized,
 	sessionql.CodeSessionNotFound:    http.StatusNotFound,
+	sessionql.CodeNotFound:           http.StatusNotFound,
+	sessionql.CodeMethodNotAllowed:   http.StatusMethodNotAllowed,
 	sessionql.CodePayloadTooLarge:    http.StatusRequestEntityTooLarge,
 	sessionql.CodeTooManyRequests:    http.StatusTooManyRequests,
 	sessionql.CodeBrowserUnavailable: http.StatusServiceUnavailable,

@@ -69,7 +69,7 @@ func (s *server) start(t testing.TB) {
 	}
 	bql.MaxAnswerBytes = s.cfg.MaxAnswerBytes
 	s.svc, s.bql = svc, bql
-	s.Server = httptest.NewServer(NewRouter(s.api, svc, bql))
+	s.Server = httptest.NewServer(validated(t, NewRouter(s.api, svc, bql)))
 }
 
 // stop shuts the server down as a SIGTERM does: no new requests, browsers

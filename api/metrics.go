@@ -57,6 +57,7 @@ func (m *metrics) observe(next http.Handler) http.Handler {
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
 		status := ww.Status()
+		logAccess(r, status, time.Since(start), ww.BytesWritten())
 		if status == 0 && r.Header.Get("Upgrade") != "" || status == http.StatusSwitchingProtocols {
 			return
 		}

@@ -14,12 +14,13 @@ import (
 
 // Config is what the transport needs to know of the server's settings.
 type Config struct {
-	Token        string
-	PublicURL    string // empty: from each request's Host and scheme
-	MaxTTL       time.Duration
-	ChromeStable string        // path of Google Chrome, empty when not installed
-	CORSOrigins  []string      // origins whose pages may call the API
-	BodyTimeout  time.Duration // how long a request body may take; 0: 30s
+	Token         string
+	PublicURL     string // empty: from each request's Host and scheme
+	MaxTTL        time.Duration
+	ChromeStable  string        // path of Google Chrome, empty when not installed
+	CORSOrigins   []string      // origins whose pages may call the API
+	BodyTimeout   time.Duration // how long a request body may take; 0: 30s
+	MetricsPublic bool          // /metrics without the token
 }
 
 // API holds the transport's dependencies.
@@ -35,18 +36,36 @@ type API struct {
 // NewRouter builds every route in one place, so tests can mount it on
 // httptest.NewServer.
 func NewRouter(cfg Config, svc *sessions.Service, bql *graph.Handler) http.Handler {
+	router, _ := NewHandlers(cfg, svc, bql)
+	return router
+}
+
+// NewHandlers builds the router and, apart, the Prometheus handler it
+// serves at /metrics, for a server that also serves that on an address of
+// its own (METRICS_ADDR).
+func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router, metrics http.Handler) {
 	a := &API{cfg: cfg, creds: newCredentials(cfg.Token), sessions: svc, bql: bql}
 	a.upgrader = newUpgrader(a.originAllowed)
 	m := newMetrics(svc, bql)
 	r := chi.NewRouter()
 	r.Use(m.observe, recoverer, a.checkHost, a.checkOrigin, a.corsHandler(), middleware.CleanPath)
 	r.Handle(playground.AssetsPath+"*", playground.Assets())
-	r.Get("/readyz", a.ready) // no token: load balancers probe it
+	r.Get("/openapi.json", serveOpenAPI)
+	for _, probe := range []struct {
+		path    string
+		handler http.HandlerFunc
+	}{{"/healthz", a.health}, {"/readyz", a.ready}} { // no token: load balancers probe them
+		r.Get(probe.path, probe.handler)
+		r.Head(probe.path, probe.handler)
+	}
+	metricsGuard := a.requireServer
+	if cfg.MetricsPublic {
+		metricsGuard = middleware.NoCache
+	}
+	r.With(metricsGuard).Handle("/metrics", m.handler())
 	r.Group(func(r chi.Router) {
 		r.Use(a.requireServer, a.limitBody)
-		r.Get("/healthz", a.health)
 		r.Get("/pressure", a.pressure)
-		r.Handle("/metrics", m.handler())
 		r.With(jsonOnly).Post("/session", a.create)
 		r.With(jsonOnly).Post("/sessions", a.create)
 		r.Get("/sessions", a.list)
@@ -60,13 +79,9 @@ func NewRouter(cfg Config, svc *sessions.Service, bql *graph.Handler) http.Handl
 		r.Get("/bql", a.playground)
 		r.Get("/connect", a.connect)
 	})
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, invalid("There is no endpoint %s %s.", r.Method, r.URL.Path))
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, invalid("%s is not allowed on %s.", r.Method, r.URL.Path))
-	})
-	return r
+	r.NotFound(notFound)
+	r.MethodNotAllowed(methodNotAllowed(r))
+	return r, m.handler()
 }
 
 func (a *API) health(w http.ResponseWriter, _ *http.Request) {

@@ -110,7 +110,7 @@ func TestSessionCredential(t *testing.T) {
 		{"create alias", "POST", srv.URL + "/sessions", map[string]any{}, nil, 401},
 		{"metrics", "GET", srv.URL + "/metrics", nil, nil, 401},
 		{"pressure", "GET", srv.URL + "/pressure", nil, nil, 401},
-		{"healthz", "GET", srv.URL + "/healthz", nil, nil, 401},
+		{"healthz", "GET", srv.URL + "/healthz", nil, nil, 200},
 		{"get other", "GET", otherBase, nil, nil, 401},
 		{"bql other", "POST", otherBase + "/bql", map[string]any{"query": "mutation { url { url } }"}, nil, 401},
 		{"playground other", "GET", otherBase + "/bql", nil, html, 401},

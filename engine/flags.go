@@ -9,6 +9,15 @@ import (
 
 // baseFlags are on every launch: a closed network makes background services
 // fail at every start, and the protocol runs over a pipe, never a port.
+//
+// RenderDocument and BackForwardCache are off so that a navigation within a
+// site, and a new tab's first one, keep the renderer and window widget that
+// already know their window's size. With a new widget per document, a
+// document's earliest scripts read outerWidth and outerHeight as 0 (the size
+// arrives after commit; about half of all loads here), which BotD's
+// detectWindowSize reports as headless Chrome. A navigation to another site
+// still moves to a new process and may meet that race.
+// See testdata/detect/FINDINGS.md, item 7.
 var baseFlags = []string{
 	"--remote-debugging-pipe",
 	"--disable-background-networking",
@@ -28,7 +37,7 @@ var baseFlags = []string{
 	"--metrics-recording-only",
 	"--password-store=basic",
 	"--use-mock-keychain",
-	"--disable-features=Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider",
+	"--disable-features=Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider,RenderDocument,BackForwardCache",
 }
 
 // flags builds the command line of one launch from its options.

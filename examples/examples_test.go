@@ -3,42 +3,42 @@
 package examples
 
 import (
-	"net/http/httptest"
+	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/sessionql/sessionql/api"
-	"github.com/sessionql/sessionql/graph"
+	"github.com/sessionql/sessionql/internal/server"
 	"github.com/sessionql/sessionql/internal/testutil"
-	"github.com/sessionql/sessionql/sessions"
 )
 
-// startServer runs sessionql on a local port for the test.
+// startServer runs the real server (internal/server.Run, as
+// cmd/sessionql does) on a free local port for the test.
 func startServer(t *testing.T) string {
 	t.Helper()
 	dataDir := filepath.Join(testutil.DataDir(t), "data")
-	svc, err := sessions.Open(sessions.Config{
-		DataDir: dataDir, ChromePath: testutil.ChromePath(t), MaxBrowsers: 2, MaxSessions: 100,
-		IdleTimeout: time.Minute, Queue: 10, QueueTimeout: 30 * time.Second, MaxTTL: time.Hour,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bql, err := graph.NewHandler("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(api.NewRouter(api.Config{MaxTTL: time.Hour}, svc, bql))
+	ctx, cancel := context.WithCancel(t.Context())
+	ready, done := make(chan string, 1), make(chan error, 1)
+	args := []string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--chrome-path", testutil.ChromePath(t),
+		"--max-browsers", "2", "--max-sessions", "100", "--max-ttl", "1h"}
+	go func() { done <- server.Run(ctx, args, io.Discard, os.Stderr, ready) }()
 	t.Cleanup(func() {
-		srv.Close()
-		svc.Close()
-		bql.Close()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("the server ended with: %v", err)
+		}
 		testutil.NoProcessesLeft(t, dataDir)
 	})
-	return srv.URL
+	select {
+	case addr := <-ready:
+		return "http://" + addr
+	case err := <-done:
+		done <- err
+		t.Fatalf("the server did not start: %v", err)
+		return ""
+	}
 }
 
 // run runs an example with the server's URL and fails the test if it fails.

@@ -37,13 +37,14 @@ ensure_ad_lists() {
 }
 
 # ensure_npm installs a folder's locked Node packages when they are missing
-# or older than its lockfile.
+# or older than its lockfile; --engine-strict fails when a package's engines
+# exclude this Node (puppeteer-core 25 wants Node 22.12, we install 20).
 ensure_npm() {
   local dir=$1
   [ -f "$dir/package-lock.json" ] || return 0
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
     echo "setup: npm ci in $dir" >&2
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+    (cd "$dir" && npm ci --engine-strict --no-audit --no-fund --loglevel=error) >&2
     touch "$dir/node_modules"
   fi
 }

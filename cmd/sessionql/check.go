@@ -7,17 +7,20 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/peterbourgon/ff/v3"
+
 	"github.com/sessionql/sessionql/sessions"
 )
 
 // check is `sessionql check [--data-dir DIR] [--repair]`: it checks the
 // session store and, with --repair, copies every readable record to a new
 // store and keeps the damaged file aside. The server must not be running.
-func check(args []string, getenv func(string) string, out io.Writer) error {
+func check(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("sessionql check", flag.ContinueOnError)
-	dataDir := fs.String("data-dir", or(getenv("DATA_DIR"), "./data"), "data dir whose store to check ($DATA_DIR)")
+	dataDir := fs.String("data-dir", "./data", "data dir whose store to check ($DATA_DIR)")
 	repair := fs.Bool("repair", false, "copy every readable record to a new store and keep the damaged one aside")
-	if err := fs.Parse(args); err != nil {
+	fs.SetOutput(out)
+	if err := ff.Parse(fs, args, ff.WithEnvVars()); err != nil {
 		return err
 	}
 	path := filepath.Join(*dataDir, "sessions.db")

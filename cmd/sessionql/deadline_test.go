@@ -19,7 +19,7 @@ import (
 // and no browser process is left. Before, SIGTERM did not finish in 25 s.
 func TestSIGTERMDuringLaunchThatNeverAnswers(t *testing.T) {
 	silent := filepath.Join(t.TempDir(), "silent-chromium")
-	if err := os.WriteFile(silent, []byte("#!/bin/sh\nexec sleep 1000\n"), 0o755); err != nil {
+	if err := os.WriteFile(silent, []byte(testutil.SilentBrowser), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	dataDir := filepath.Join(testutil.DataDir(t), "data")

@@ -66,7 +66,7 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-var listening = regexp.MustCompile(`sessionql listening addr=(\S+)`)
+var listening = regexp.MustCompile(`sessionql listening"? addr=(\S+)`)
 
 // start runs the server on dataDir and a free port, with env added to its
 // environment, and returns once it listens. The process is killed at

@@ -72,3 +72,10 @@ func Kill(pid int) {
 		p.Kill()
 	}
 }
+
+// SilentBrowser is a "browser" script that answers --version, as the
+// server's start check asks, and otherwise starts and never speaks. The
+// shell itself keeps running, so its process (whose arguments name the
+// script) is what a test looks for and what a kill ends; the short sleeps
+// it waits in cannot outlive it by more than a second.
+const SilentBrowser = "#!/bin/sh\n[ \"$1\" = --version ] && exec echo Chromium 156\nwhile :; do sleep 1; done\n"

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"encoding/base64"
@@ -10,7 +10,7 @@ import (
 
 // validateSecurity checks PUBLIC_URL, CORS_ORIGINS and STATE_KEY, and
 // decodes the last two.
-func (c *config) validateSecurity() error {
+func (c *Config) validateSecurity() error {
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
 		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {

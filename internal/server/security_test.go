@@ -1,7 +1,8 @@
-package main
+package server
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 )
@@ -29,11 +30,11 @@ func TestSecurityConfig(t *testing.T) {
 		{"body timeout", map[string]string{"BODY_TIMEOUT": "0s"}, "durations positive"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			env := map[string]string{"CHROME_PATH": "/usr/bin/true"}
+			t.Setenv("CHROME_PATH", "/usr/bin/true")
 			for k, v := range c.env {
-				env[k] = v
+				t.Setenv(k, v)
 			}
-			cfg, err := parseConfig(nil, func(k string) string { return env[k] })
+			cfg, err := Parse(t.Context(), nil, io.Discard)
 			switch {
 			case c.want == "" && err != nil:
 				t.Fatalf("refused: %v", err)
