@@ -2542,236 +2542,459 @@ scalar StringOrArray
 
 "Captcha kinds of Browserless's solve; sessionql solves none."
 enum CaptchaTypes {
+  "Cloudflare Turnstile or challenge."
   cloudflare
+  "hCaptcha."
   hcaptcha
+  "reCAPTCHA v2."
   recaptcha
+  "reCAPTCHA v3."
   recaptchaV3
+  "GeeTest."
   geetest
+  "An image of text to read."
   normal
+  "An image of numbers to read."
   numberCaptcha
+  "Friendly Captcha."
   friendlyCaptcha
+  "Capy."
   capy
+  "A question in text."
   textCaptcha
+  "Amazon WAF."
   amazonWaf
+  "DataDome."
   datadome
+  "Akamai."
   akamai
+  "Lemin."
   lemin
+  "MTCaptcha."
   mtcaptcha
+  "A slider puzzle."
   slider
+  "An audio captcha."
   audio
+  "FunCaptcha (Arkose Labs)."
   funcaptcha
+  "Click the pictured objects."
   click
+  "Yandex SmartCaptcha."
   yandex
+  "A sum to work out."
   math
+  "PerimeterX (HUMAN)."
   perimeterx
 }
 
 "Verification kinds of Browserless's verify; sessionql passes none."
 enum VerifyTypes {
+  "Cloudflare's human check."
   cloudflare
 }
 
 "Countries of Browserless's residential proxies, which sessionql does not have."
 enum CountryType {
+  "The country of ISO 3166-1 code AD."
   AD
+  "The country of ISO 3166-1 code AE."
   AE
+  "The country of ISO 3166-1 code AF."
   AF
+  "The country of ISO 3166-1 code AG."
   AG
+  "The country of ISO 3166-1 code AL."
   AL
+  "The country of ISO 3166-1 code AM."
   AM
+  "The country of ISO 3166-1 code AO."
   AO
+  "The country of ISO 3166-1 code AR."
   AR
+  "The country of ISO 3166-1 code AT."
   AT
+  "The country of ISO 3166-1 code AU."
   AU
+  "The country of ISO 3166-1 code AW."
   AW
+  "The country of ISO 3166-1 code AX."
   AX
+  "The country of ISO 3166-1 code AZ."
   AZ
+  "The country of ISO 3166-1 code BA."
   BA
+  "The country of ISO 3166-1 code BB."
   BB
+  "The country of ISO 3166-1 code BD."
   BD
+  "The country of ISO 3166-1 code BE."
   BE
+  "The country of ISO 3166-1 code BF."
   BF
+  "The country of ISO 3166-1 code BG."
   BG
+  "The country of ISO 3166-1 code BH."
   BH
+  "The country of ISO 3166-1 code BI."
   BI
+  "The country of ISO 3166-1 code BJ."
   BJ
+  "The country of ISO 3166-1 code BM."
   BM
+  "The country of ISO 3166-1 code BN."
   BN
+  "The country of ISO 3166-1 code BO."
   BO
+  "The country of ISO 3166-1 code BQ."
   BQ
+  "The country of ISO 3166-1 code BR."
   BR
+  "The country of ISO 3166-1 code BS."
   BS
+  "The country of ISO 3166-1 code BT."
   BT
+  "The country of ISO 3166-1 code BW."
   BW
+  "The country of ISO 3166-1 code BY."
   BY
+  "The country of ISO 3166-1 code BZ."
   BZ
+  "The country of ISO 3166-1 code CA."
   CA
+  "The country of ISO 3166-1 code CD."
   CD
+  "The country of ISO 3166-1 code CG."
   CG
+  "The country of ISO 3166-1 code CH."
   CH
+  "The country of ISO 3166-1 code CI."
   CI
+  "The country of ISO 3166-1 code CL."
   CL
+  "The country of ISO 3166-1 code CM."
   CM
+  "The country of ISO 3166-1 code CN."
   CN
+  "The country of ISO 3166-1 code CO."
   CO
+  "The country of ISO 3166-1 code CR."
   CR
+  "The country of ISO 3166-1 code CU."
   CU
+  "The country of ISO 3166-1 code CV."
   CV
+  "The country of ISO 3166-1 code CW."
   CW
+  "The country of ISO 3166-1 code CY."
   CY
+  "The country of ISO 3166-1 code CZ."
   CZ
+  "The country of ISO 3166-1 code DE."
   DE
+  "The country of ISO 3166-1 code DJ."
   DJ
+  "The country of ISO 3166-1 code DK."
   DK
+  "The country of ISO 3166-1 code DM."
   DM
+  "The country of ISO 3166-1 code DO."
   DO
+  "The country of ISO 3166-1 code DZ."
   DZ
+  "The country of ISO 3166-1 code EC."
   EC
+  "The country of ISO 3166-1 code EE."
   EE
+  "The country of ISO 3166-1 code EG."
   EG
+  "The country of ISO 3166-1 code ES."
   ES
+  "The country of ISO 3166-1 code ET."
   ET
+  "The country of ISO 3166-1 code FI."
   FI
+  "The country of ISO 3166-1 code FJ."
   FJ
+  "The country of ISO 3166-1 code FO."
   FO
+  "The country of ISO 3166-1 code FR."
   FR
+  "The country of ISO 3166-1 code GA."
   GA
+  "The country of ISO 3166-1 code GB."
   GB
+  "The country of ISO 3166-1 code GD."
   GD
+  "The country of ISO 3166-1 code GE."
   GE
+  "The country of ISO 3166-1 code GF."
   GF
+  "The country of ISO 3166-1 code GG."
   GG
+  "The country of ISO 3166-1 code GH."
   GH
+  "The country of ISO 3166-1 code GI."
   GI
+  "The country of ISO 3166-1 code GM."
   GM
+  "The country of ISO 3166-1 code GN."
   GN
+  "The country of ISO 3166-1 code GP."
   GP
+  "The country of ISO 3166-1 code GR."
   GR
+  "The country of ISO 3166-1 code GT."
   GT
+  "The country of ISO 3166-1 code GU."
   GU
+  "The country of ISO 3166-1 code GY."
   GY
+  "The country of ISO 3166-1 code HK."
   HK
+  "The country of ISO 3166-1 code HN."
   HN
+  "The country of ISO 3166-1 code HR."
   HR
+  "The country of ISO 3166-1 code HT."
   HT
+  "The country of ISO 3166-1 code HU."
   HU
+  "The country of ISO 3166-1 code ID."
   ID
+  "The country of ISO 3166-1 code IE."
   IE
+  "The country of ISO 3166-1 code IL."
   IL
+  "The country of ISO 3166-1 code IM."
   IM
+  "The country of ISO 3166-1 code IN."
   IN
+  "The country of ISO 3166-1 code IQ."
   IQ
+  "The country of ISO 3166-1 code IR."
   IR
+  "The country of ISO 3166-1 code IS."
   IS
+  "The country of ISO 3166-1 code IT."
   IT
+  "The country of ISO 3166-1 code JE."
   JE
+  "The country of ISO 3166-1 code JM."
   JM
+  "The country of ISO 3166-1 code JO."
   JO
+  "The country of ISO 3166-1 code JP."
   JP
+  "The country of ISO 3166-1 code KE."
   KE
+  "The country of ISO 3166-1 code KG."
   KG
+  "The country of ISO 3166-1 code KH."
   KH
+  "The country of ISO 3166-1 code KN."
   KN
+  "The country of ISO 3166-1 code KR."
   KR
+  "The country of ISO 3166-1 code KW."
   KW
+  "The country of ISO 3166-1 code KY."
   KY
+  "The country of ISO 3166-1 code KZ."
   KZ
+  "The country of ISO 3166-1 code LA."
   LA
+  "The country of ISO 3166-1 code LB."
   LB
+  "The country of ISO 3166-1 code LC."
   LC
+  "The country of ISO 3166-1 code LI."
   LI
+  "The country of ISO 3166-1 code LK."
   LK
+  "The country of ISO 3166-1 code LR."
   LR
+  "The country of ISO 3166-1 code LS."
   LS
+  "The country of ISO 3166-1 code LT."
   LT
+  "The country of ISO 3166-1 code LU."
   LU
+  "The country of ISO 3166-1 code LV."
   LV
+  "The country of ISO 3166-1 code LY."
   LY
+  "The country of ISO 3166-1 code MA."
   MA
+  "The country of ISO 3166-1 code MC."
   MC
+  "The country of ISO 3166-1 code MD."
   MD
+  "The country of ISO 3166-1 code ME."
   ME
+  "The country of ISO 3166-1 code MG."
   MG
+  "The country of ISO 3166-1 code MK."
   MK
+  "The country of ISO 3166-1 code ML."
   ML
+  "The country of ISO 3166-1 code MM."
   MM
+  "The country of ISO 3166-1 code MN."
   MN
+  "The country of ISO 3166-1 code MO."
   MO
+  "The country of ISO 3166-1 code MQ."
   MQ
+  "The country of ISO 3166-1 code MR."
   MR
+  "The country of ISO 3166-1 code MS."
   MS
+  "The country of ISO 3166-1 code MT."
   MT
+  "The country of ISO 3166-1 code MU."
   MU
+  "The country of ISO 3166-1 code MV."
   MV
+  "The country of ISO 3166-1 code MW."
   MW
+  "The country of ISO 3166-1 code MX."
   MX
+  "The country of ISO 3166-1 code MY."
   MY
+  "The country of ISO 3166-1 code MZ."
   MZ
+  "The country of ISO 3166-1 code NA."
   NA
+  "The country of ISO 3166-1 code NC."
   NC
+  "The country of ISO 3166-1 code NG."
   NG
+  "The country of ISO 3166-1 code NI."
   NI
+  "The country of ISO 3166-1 code NL."
   NL
+  "The country of ISO 3166-1 code NO."
   NO
+  "The country of ISO 3166-1 code NP."
   NP
+  "The country of ISO 3166-1 code NZ."
   NZ
+  "The country of ISO 3166-1 code OM."
   OM
+  "The country of ISO 3166-1 code PA."
   PA
+  "The country of ISO 3166-1 code PE."
   PE
+  "The country of ISO 3166-1 code PF."
   PF
+  "The country of ISO 3166-1 code PG."
   PG
+  "The country of ISO 3166-1 code PH."
   PH
+  "The country of ISO 3166-1 code PK."
   PK
+  "The country of ISO 3166-1 code PL."
   PL
+  "The country of ISO 3166-1 code PR."
   PR
+  "The country of ISO 3166-1 code PS."
   PS
+  "The country of ISO 3166-1 code PT."
   PT
+  "The country of ISO 3166-1 code PY."
   PY
+  "The country of ISO 3166-1 code QA."
   QA
+  "The country of ISO 3166-1 code RE."
   RE
+  "The country of ISO 3166-1 code RO."
   RO
+  "The country of ISO 3166-1 code RS."
   RS
+  "The country of ISO 3166-1 code RU."
   RU
+  "The country of ISO 3166-1 code RW."
   RW
+  "The country of ISO 3166-1 code SC."
   SC
+  "The country of ISO 3166-1 code SE."
   SE
+  "The country of ISO 3166-1 code SG."
   SG
+  "The country of ISO 3166-1 code SI."
   SI
+  "The country of ISO 3166-1 code SK."
   SK
+  "The country of ISO 3166-1 code SL."
   SL
+  "The country of ISO 3166-1 code SM."
   SM
+  "The country of ISO 3166-1 code SN."
   SN
+  "The country of ISO 3166-1 code SO."
   SO
+  "The country of ISO 3166-1 code SR."
   SR
+  "The country of ISO 3166-1 code SS."
   SS
+  "The country of ISO 3166-1 code ST."
   ST
+  "The country of ISO 3166-1 code SV."
   SV
+  "The country of ISO 3166-1 code SX."
   SX
+  "The country of ISO 3166-1 code SY."
   SY
+  "The country of ISO 3166-1 code SZ."
   SZ
+  "The country of ISO 3166-1 code TC."
   TC
+  "The country of ISO 3166-1 code TG."
   TG
+  "The country of ISO 3166-1 code TH."
   TH
+  "The country of ISO 3166-1 code TJ."
   TJ
+  "The country of ISO 3166-1 code TN."
   TN
+  "The country of ISO 3166-1 code TR."
   TR
+  "The country of ISO 3166-1 code TT."
   TT
+  "The country of ISO 3166-1 code TW."
   TW
+  "The country of ISO 3166-1 code TZ."
   TZ
+  "The country of ISO 3166-1 code UA."
   UA
+  "The country of ISO 3166-1 code UG."
   UG
+  "The country of ISO 3166-1 code US."
   US
+  "The country of ISO 3166-1 code UY."
   UY
+  "The country of ISO 3166-1 code UZ."
   UZ
+  "The country of ISO 3166-1 code VC."
   VC
+  "The country of ISO 3166-1 code VE."
   VE
+  "The country of ISO 3166-1 code VG."
   VG
+  "The country of ISO 3166-1 code VI."
   VI
+  "The country of ISO 3166-1 code VN."
   VN
+  "The country of ISO 3166-1 code WS."
   WS
+  "The country of ISO 3166-1 code YT."
   YT
+  "The country of ISO 3166-1 code ZA."
   ZA
+  "The country of ISO 3166-1 code ZM."
   ZM
+  "The country of ISO 3166-1 code ZW."
   ZW
 }
 

@@ -594,28 +594,50 @@ func (e AttributeMode) MarshalJSON() ([]byte, error) {
 type CaptchaTypes string
 
 const (
-	CaptchaTypesCloudflare      CaptchaTypes = "cloudflare"
-	CaptchaTypesHcaptcha        CaptchaTypes = "hcaptcha"
-	CaptchaTypesRecaptcha       CaptchaTypes = "recaptcha"
-	CaptchaTypesRecaptchaV3     CaptchaTypes = "recaptchaV3"
-	CaptchaTypesGeetest         CaptchaTypes = "geetest"
-	CaptchaTypesNormal          CaptchaTypes = "normal"
-	CaptchaTypesNumberCaptcha   CaptchaTypes = "numberCaptcha"
+	// Cloudflare Turnstile or challenge.
+	CaptchaTypesCloudflare CaptchaTypes = "cloudflare"
+	// hCaptcha.
+	CaptchaTypesHcaptcha CaptchaTypes = "hcaptcha"
+	// reCAPTCHA v2.
+	CaptchaTypesRecaptcha CaptchaTypes = "recaptcha"
+	// reCAPTCHA v3.
+	CaptchaTypesRecaptchaV3 CaptchaTypes = "recaptchaV3"
+	// GeeTest.
+	CaptchaTypesGeetest CaptchaTypes = "geetest"
+	// An image of text to read.
+	CaptchaTypesNormal CaptchaTypes = "normal"
+	// An image of numbers to read.
+	CaptchaTypesNumberCaptcha CaptchaTypes = "numberCaptcha"
+	// Friendly Captcha.
 	CaptchaTypesFriendlyCaptcha CaptchaTypes = "friendlyCaptcha"
-	CaptchaTypesCapy            CaptchaTypes = "capy"
-	CaptchaTypesTextCaptcha     CaptchaTypes = "textCaptcha"
-	CaptchaTypesAmazonWaf       CaptchaTypes = "amazonWaf"
-	CaptchaTypesDatadome        CaptchaTypes = "datadome"
-	CaptchaTypesAkamai          CaptchaTypes = "akamai"
-	CaptchaTypesLemin           CaptchaTypes = "lemin"
-	CaptchaTypesMtcaptcha       CaptchaTypes = "mtcaptcha"
-	CaptchaTypesSlider          CaptchaTypes = "slider"
-	CaptchaTypesAudio           CaptchaTypes = "audio"
-	CaptchaTypesFuncaptcha      CaptchaTypes = "funcaptcha"
-	CaptchaTypesClick           CaptchaTypes = "click"
-	CaptchaTypesYandex          CaptchaTypes = "yandex"
-	CaptchaTypesMath            CaptchaTypes = "math"
-	CaptchaTypesPerimeterx      CaptchaTypes = "perimeterx"
+	// Capy.
+	CaptchaTypesCapy CaptchaTypes = "capy"
+	// A question in text.
+	CaptchaTypesTextCaptcha CaptchaTypes = "textCaptcha"
+	// Amazon WAF.
+	CaptchaTypesAmazonWaf CaptchaTypes = "amazonWaf"
+	// DataDome.
+	CaptchaTypesDatadome CaptchaTypes = "datadome"
+	// Akamai.
+	CaptchaTypesAkamai CaptchaTypes = "akamai"
+	// Lemin.
+	CaptchaTypesLemin CaptchaTypes = "lemin"
+	// MTCaptcha.
+	CaptchaTypesMtcaptcha CaptchaTypes = "mtcaptcha"
+	// A slider puzzle.
+	CaptchaTypesSlider CaptchaTypes = "slider"
+	// An audio captcha.
+	CaptchaTypesAudio CaptchaTypes = "audio"
+	// FunCaptcha (Arkose Labs).
+	CaptchaTypesFuncaptcha CaptchaTypes = "funcaptcha"
+	// Click the pictured objects.
+	CaptchaTypesClick CaptchaTypes = "click"
+	// Yandex SmartCaptcha.
+	CaptchaTypesYandex CaptchaTypes = "yandex"
+	// A sum to work out.
+	CaptchaTypesMath CaptchaTypes = "math"
+	// PerimeterX (HUMAN).
+	CaptchaTypesPerimeterx CaptchaTypes = "perimeterx"
 )
 
 var AllCaptchaTypes = []CaptchaTypes{
@@ -751,205 +773,405 @@ func (e CookieSameSite) MarshalJSON() ([]byte, error) {
 type CountryType string
 
 const (
+	// The country of ISO 3166-1 code AD.
 	CountryTypeAd CountryType = "AD"
+	// The country of ISO 3166-1 code AE.
 	CountryTypeAe CountryType = "AE"
+	// The country of ISO 3166-1 code AF.
 	CountryTypeAf CountryType = "AF"
+	// The country of ISO 3166-1 code AG.
 	CountryTypeAg CountryType = "AG"
+	// The country of ISO 3166-1 code AL.
 	CountryTypeAl CountryType = "AL"
+	// The country of ISO 3166-1 code AM.
 	CountryTypeAm CountryType = "AM"
+	// The country of ISO 3166-1 code AO.
 	CountryTypeAo CountryType = "AO"
+	// The country of ISO 3166-1 code AR.
 	CountryTypeAr CountryType = "AR"
+	// The country of ISO 3166-1 code AT.
 	CountryTypeAt CountryType = "AT"
+	// The country of ISO 3166-1 code AU.
 	CountryTypeAu CountryType = "AU"
+	// The country of ISO 3166-1 code AW.
 	CountryTypeAw CountryType = "AW"
+	// The country of ISO 3166-1 code AX.
 	CountryTypeAx CountryType = "AX"
+	// The country of ISO 3166-1 code AZ.
 	CountryTypeAz CountryType = "AZ"
+	// The country of ISO 3166-1 code BA.
 	CountryTypeBa CountryType = "BA"
+	// The country of ISO 3166-1 code BB.
 	CountryTypeBb CountryType = "BB"
+	// The country of ISO 3166-1 code BD.
 	CountryTypeBd CountryType = "BD"
+	// The country of ISO 3166-1 code BE.
 	CountryTypeBe CountryType = "BE"
+	// The country of ISO 3166-1 code BF.
 	CountryTypeBf CountryType = "BF"
+	// The country of ISO 3166-1 code BG.
 	CountryTypeBg CountryType = "BG"
+	// The country of ISO 3166-1 code BH.
 	CountryTypeBh CountryType = "BH"
+	// The country of ISO 3166-1 code BI.
 	CountryTypeBi CountryType = "BI"
+	// The country of ISO 3166-1 code BJ.
 	CountryTypeBj CountryType = "BJ"
+	// The country of ISO 3166-1 code BM.
 	CountryTypeBm CountryType = "BM"
+	// The country of ISO 3166-1 code BN.
 	CountryTypeBn CountryType = "BN"
+	// The country of ISO 3166-1 code BO.
 	CountryTypeBo CountryType = "BO"
+	// The country of ISO 3166-1 code BQ.
 	CountryTypeBq CountryType = "BQ"
+	// The country of ISO 3166-1 code BR.
 	CountryTypeBr CountryType = "BR"
+	// The country of ISO 3166-1 code BS.
 	CountryTypeBs CountryType = "BS"
+	// The country of ISO 3166-1 code BT.
 	CountryTypeBt CountryType = "BT"
+	// The country of ISO 3166-1 code BW.
 	CountryTypeBw CountryType = "BW"
+	// The country of ISO 3166-1 code BY.
 	CountryTypeBy CountryType = "BY"
+	// The country of ISO 3166-1 code BZ.
 	CountryTypeBz CountryType = "BZ"
+	// The country of ISO 3166-1 code CA.
 	CountryTypeCa CountryType = "CA"
+	// The country of ISO 3166-1 code CD.
 	CountryTypeCd CountryType = "CD"
+	// The country of ISO 3166-1 code CG.
 	CountryTypeCg CountryType = "CG"
+	// The country of ISO 3166-1 code CH.
 	CountryTypeCh CountryType = "CH"
+	// The country of ISO 3166-1 code CI.
 	CountryTypeCi CountryType = "CI"
+	// The country of ISO 3166-1 code CL.
 	CountryTypeCl CountryType = "CL"
+	// The country of ISO 3166-1 code CM.
 	CountryTypeCm CountryType = "CM"
+	// The country of ISO 3166-1 code CN.
 	CountryTypeCn CountryType = "CN"
+	// The country of ISO 3166-1 code CO.
 	CountryTypeCo CountryType = "CO"
+	// The country of ISO 3166-1 code CR.
 	CountryTypeCr CountryType = "CR"
+	// The country of ISO 3166-1 code CU.
 	CountryTypeCu CountryType = "CU"
+	// The country of ISO 3166-1 code CV.
 	CountryTypeCv CountryType = "CV"
+	// The country of ISO 3166-1 code CW.
 	CountryTypeCw CountryType = "CW"
+	// The country of ISO 3166-1 code CY.
 	CountryTypeCy CountryType = "CY"
+	// The country of ISO 3166-1 code CZ.
 	CountryTypeCz CountryType = "CZ"
+	// The country of ISO 3166-1 code DE.
 	CountryTypeDe CountryType = "DE"
+	// The country of ISO 3166-1 code DJ.
 	CountryTypeDj CountryType = "DJ"
+	// The country of ISO 3166-1 code DK.
 	CountryTypeDk CountryType = "DK"
+	// The country of ISO 3166-1 code DM.
 	CountryTypeDm CountryType = "DM"
+	// The country of ISO 3166-1 code DO.
 	CountryTypeDo CountryType = "DO"
+	// The country of ISO 3166-1 code DZ.
 	CountryTypeDz CountryType = "DZ"
+	// The country of ISO 3166-1 code EC.
 	CountryTypeEc CountryType = "EC"
+	// The country of ISO 3166-1 code EE.
 	CountryTypeEe CountryType = "EE"
+	// The country of ISO 3166-1 code EG.
 	CountryTypeEg CountryType = "EG"
+	// The country of ISO 3166-1 code ES.
 	CountryTypeEs CountryType = "ES"
+	// The country of ISO 3166-1 code ET.
 	CountryTypeEt CountryType = "ET"
+	// The country of ISO 3166-1 code FI.
 	CountryTypeFi CountryType = "FI"
+	// The country of ISO 3166-1 code FJ.
 	CountryTypeFj CountryType = "FJ"
+	// The country of ISO 3166-1 code FO.
 	CountryTypeFo CountryType = "FO"
+	// The country of ISO 3166-1 code FR.
 	CountryTypeFr CountryType = "FR"
+	// The country of ISO 3166-1 code GA.
 	CountryTypeGa CountryType = "GA"
+	// The country of ISO 3166-1 code GB.
 	CountryTypeGb CountryType = "GB"
+	// The country of ISO 3166-1 code GD.
 	CountryTypeGd CountryType = "GD"
+	// The country of ISO 3166-1 code GE.
 	CountryTypeGe CountryType = "GE"
+	// The country of ISO 3166-1 code GF.
 	CountryTypeGf CountryType = "GF"
+	// The country of ISO 3166-1 code GG.
 	CountryTypeGg CountryType = "GG"
+	// The country of ISO 3166-1 code GH.
 	CountryTypeGh CountryType = "GH"
+	// The country of ISO 3166-1 code GI.
 	CountryTypeGi CountryType = "GI"
+	// The country of ISO 3166-1 code GM.
 	CountryTypeGm CountryType = "GM"
+	// The country of ISO 3166-1 code GN.
 	CountryTypeGn CountryType = "GN"
+	// The country of ISO 3166-1 code GP.
 	CountryTypeGp CountryType = "GP"
+	// The country of ISO 3166-1 code GR.
 	CountryTypeGr CountryType = "GR"
+	// The country of ISO 3166-1 code GT.
 	CountryTypeGt CountryType = "GT"
+	// The country of ISO 3166-1 code GU.
 	CountryTypeGu CountryType = "GU"
+	// The country of ISO 3166-1 code GY.
 	CountryTypeGy CountryType = "GY"
+	// The country of ISO 3166-1 code HK.
 	CountryTypeHk CountryType = "HK"
+	// The country of ISO 3166-1 code HN.
 	CountryTypeHn CountryType = "HN"
+	// The country of ISO 3166-1 code HR.
 	CountryTypeHr CountryType = "HR"
+	// The country of ISO 3166-1 code HT.
 	CountryTypeHt CountryType = "HT"
+	// The country of ISO 3166-1 code HU.
 	CountryTypeHu CountryType = "HU"
+	// The country of ISO 3166-1 code ID.
 	CountryTypeID CountryType = "ID"
+	// The country of ISO 3166-1 code IE.
 	CountryTypeIe CountryType = "IE"
+	// The country of ISO 3166-1 code IL.
 	CountryTypeIl CountryType = "IL"
+	// The country of ISO 3166-1 code IM.
 	CountryTypeIm CountryType = "IM"
+	// The country of ISO 3166-1 code IN.
 	CountryTypeIn CountryType = "IN"
+	// The country of ISO 3166-1 code IQ.
 	CountryTypeIq CountryType = "IQ"
+	// The country of ISO 3166-1 code IR.
 	CountryTypeIr CountryType = "IR"
+	// The country of ISO 3166-1 code IS.
 	CountryTypeIs CountryType = "IS"
+	// The country of ISO 3166-1 code IT.
 	CountryTypeIt CountryType = "IT"
+	// The country of ISO 3166-1 code JE.
 	CountryTypeJe CountryType = "JE"
+	// The country of ISO 3166-1 code JM.
 	CountryTypeJm CountryType = "JM"
+	// The country of ISO 3166-1 code JO.
 	CountryTypeJo CountryType = "JO"
+	// The country of ISO 3166-1 code JP.
 	CountryTypeJp CountryType = "JP"
+	// The country of ISO 3166-1 code KE.
 	CountryTypeKe CountryType = "KE"
+	// The country of ISO 3166-1 code KG.
 	CountryTypeKg CountryType = "KG"
+	// The country of ISO 3166-1 code KH.
 	CountryTypeKh CountryType = "KH"
+	// The country of ISO 3166-1 code KN.
 	CountryTypeKn CountryType = "KN"
+	// The country of ISO 3166-1 code KR.
 	CountryTypeKr CountryType = "KR"
+	// The country of ISO 3166-1 code KW.
 	CountryTypeKw CountryType = "KW"
+	// The country of ISO 3166-1 code KY.
 	CountryTypeKy CountryType = "KY"
+	// The country of ISO 3166-1 code KZ.
 	CountryTypeKz CountryType = "KZ"
+	// The country of ISO 3166-1 code LA.
 	CountryTypeLa CountryType = "LA"
+	// The country of ISO 3166-1 code LB.
 	CountryTypeLb CountryType = "LB"
+	// The country of ISO 3166-1 code LC.
 	CountryTypeLc CountryType = "LC"
+	// The country of ISO 3166-1 code LI.
 	CountryTypeLi CountryType = "LI"
+	// The country of ISO 3166-1 code LK.
 	CountryTypeLk CountryType = "LK"
+	// The country of ISO 3166-1 code LR.
 	CountryTypeLr CountryType = "LR"
+	// The country of ISO 3166-1 code LS.
 	CountryTypeLs CountryType = "LS"
+	// The country of ISO 3166-1 code LT.
 	CountryTypeLt CountryType = "LT"
+	// The country of ISO 3166-1 code LU.
 	CountryTypeLu CountryType = "LU"
+	// The country of ISO 3166-1 code LV.
 	CountryTypeLv CountryType = "LV"
+	// The country of ISO 3166-1 code LY.
 	CountryTypeLy CountryType = "LY"
+	// The country of ISO 3166-1 code MA.
 	CountryTypeMa CountryType = "MA"
+	// The country of ISO 3166-1 code MC.
 	CountryTypeMc CountryType = "MC"
+	// The country of ISO 3166-1 code MD.
 	CountryTypeMd CountryType = "MD"
+	// The country of ISO 3166-1 code ME.
 	CountryTypeMe CountryType = "ME"
+	// The country of ISO 3166-1 code MG.
 	CountryTypeMg CountryType = "MG"
+	// The country of ISO 3166-1 code MK.
 	CountryTypeMk CountryType = "MK"
+	// The country of ISO 3166-1 code ML.
 	CountryTypeMl CountryType = "ML"
+	// The country of ISO 3166-1 code MM.
 	CountryTypeMm CountryType = "MM"
+	// The country of ISO 3166-1 code MN.
 	CountryTypeMn CountryType = "MN"
+	// The country of ISO 3166-1 code MO.
 	CountryTypeMo CountryType = "MO"
+	// The country of ISO 3166-1 code MQ.
 	CountryTypeMq CountryType = "MQ"
+	// The country of ISO 3166-1 code MR.
 	CountryTypeMr CountryType = "MR"
+	// The country of ISO 3166-1 code MS.
 	CountryTypeMs CountryType = "MS"
+	// The country of ISO 3166-1 code MT.
 	CountryTypeMt CountryType = "MT"
+	// The country of ISO 3166-1 code MU.
 	CountryTypeMu CountryType = "MU"
+	// The country of ISO 3166-1 code MV.
 	CountryTypeMv CountryType = "MV"
+	// The country of ISO 3166-1 code MW.
 	CountryTypeMw CountryType = "MW"
+	// The country of ISO 3166-1 code MX.
 	CountryTypeMx CountryType = "MX"
+	// The country of ISO 3166-1 code MY.
 	CountryTypeMy CountryType = "MY"
+	// The country of ISO 3166-1 code MZ.
 	CountryTypeMz CountryType = "MZ"
+	// The country of ISO 3166-1 code NA.
 	CountryTypeNa CountryType = "NA"
+	// The country of ISO 3166-1 code NC.
 	CountryTypeNc CountryType = "NC"
+	// The country of ISO 3166-1 code NG.
 	CountryTypeNg CountryType = "NG"
+	// The country of ISO 3166-1 code NI.
 	CountryTypeNi CountryType = "NI"
+	// The country of ISO 3166-1 code NL.
 	CountryTypeNl CountryType = "NL"
+	// The country of ISO 3166-1 code NO.
 	CountryTypeNo CountryType = "NO"
+	// The country of ISO 3166-1 code NP.
 	CountryTypeNp CountryType = "NP"
+	// The country of ISO 3166-1 code NZ.
 	CountryTypeNz CountryType = "NZ"
+	// The country of ISO 3166-1 code OM.
 	CountryTypeOm CountryType = "OM"
+	// The country of ISO 3166-1 code PA.
 	CountryTypePa CountryType = "PA"
+	// The country of ISO 3166-1 code PE.
 	CountryTypePe CountryType = "PE"
+	// The country of ISO 3166-1 code PF.
 	CountryTypePf CountryType = "PF"
+	// The country of ISO 3166-1 code PG.
 	CountryTypePg CountryType = "PG"
+	// The country of ISO 3166-1 code PH.
 	CountryTypePh CountryType = "PH"
+	// The country of ISO 3166-1 code PK.
 	CountryTypePk CountryType = "PK"
+	// The country of ISO 3166-1 code PL.
 	CountryTypePl CountryType = "PL"
+	// The country of ISO 3166-1 code PR.
 	CountryTypePr CountryType = "PR"
+	// The country of ISO 3166-1 code PS.
 	CountryTypePs CountryType = "PS"
+	// The country of ISO 3166-1 code PT.
 	CountryTypePt CountryType = "PT"
+	// The country of ISO 3166-1 code PY.
 	CountryTypePy CountryType = "PY"
+	// The country of ISO 3166-1 code QA.
 	CountryTypeQa CountryType = "QA"
+	// The country of ISO 3166-1 code RE.
 	CountryTypeRe CountryType = "RE"
+	// The country of ISO 3166-1 code RO.
 	CountryTypeRo CountryType = "RO"
+	// The country of ISO 3166-1 code RS.
 	CountryTypeRs CountryType = "RS"
+	// The country of ISO 3166-1 code RU.
 	CountryTypeRu CountryType = "RU"
+	// The country of ISO 3166-1 code RW.
 	CountryTypeRw CountryType = "RW"
+	// The country of ISO 3166-1 code SC.
 	CountryTypeSc CountryType = "SC"
+	// The country of ISO 3166-1 code SE.
 	CountryTypeSe CountryType = "SE"
+	// The country of ISO 3166-1 code SG.
 	CountryTypeSg CountryType = "SG"
+	// The country of ISO 3166-1 code SI.
 	CountryTypeSi CountryType = "SI"
+	// The country of ISO 3166-1 code SK.
 	CountryTypeSk CountryType = "SK"
+	// The country of ISO 3166-1 code SL.
 	CountryTypeSl CountryType = "SL"
+	// The country of ISO 3166-1 code SM.
 	CountryTypeSm CountryType = "SM"
+	// The country of ISO 3166-1 code SN.
 	CountryTypeSn CountryType = "SN"
+	// The country of ISO 3166-1 code SO.
 	CountryTypeSo CountryType = "SO"
+	// The country of ISO 3166-1 code SR.
 	CountryTypeSr CountryType = "SR"
+	// The country of ISO 3166-1 code SS.
 	CountryTypeSs CountryType = "SS"
+	// The country of ISO 3166-1 code ST.
 	CountryTypeSt CountryType = "ST"
+	// The country of ISO 3166-1 code SV.
 	CountryTypeSv CountryType = "SV"
+	// The country of ISO 3166-1 code SX.
 	CountryTypeSx CountryType = "SX"
+	// The country of ISO 3166-1 code SY.
 	CountryTypeSy CountryType = "SY"
+	// The country of ISO 3166-1 code SZ.
 	CountryTypeSz CountryType = "SZ"
+	// The country of ISO 3166-1 code TC.
 	CountryTypeTc CountryType = "TC"
+	// The country of ISO 3166-1 code TG.
 	CountryTypeTg CountryType = "TG"
+	// The country of ISO 3166-1 code TH.
 	CountryTypeTh CountryType = "TH"
+	// The country of ISO 3166-1 code TJ.
 	CountryTypeTj CountryType = "TJ"
+	// The country of ISO 3166-1 code TN.
 	CountryTypeTn CountryType = "TN"
+	// The country of ISO 3166-1 code TR.
 	CountryTypeTr CountryType = "TR"
+	// The country of ISO 3166-1 code TT.
 	CountryTypeTt CountryType = "TT"
+	// The country of ISO 3166-1 code TW.
 	CountryTypeTw CountryType = "TW"
+	// The country of ISO 3166-1 code TZ.
 	CountryTypeTz CountryType = "TZ"
+	// The country of ISO 3166-1 code UA.
 	CountryTypeUa CountryType = "UA"
+	// The country of ISO 3166-1 code UG.
 	CountryTypeUg CountryType = "UG"
+	// The country of ISO 3166-1 code US.
 	CountryTypeUs CountryType = "US"
+	// The country of ISO 3166-1 code UY.
 	CountryTypeUy CountryType = "UY"
+	// The country of ISO 3166-1 code UZ.
 	CountryTypeUz CountryType = "UZ"
+	// The country of ISO 3166-1 code VC.
 	CountryTypeVc CountryType = "VC"
+	// The country of ISO 3166-1 code VE.
 	CountryTypeVe CountryType = "VE"
+	// The country of ISO 3166-1 code VG.
 	CountryTypeVg CountryType = "VG"
+	// The country of ISO 3166-1 code VI.
 	CountryTypeVi CountryType = "VI"
+	// The country of ISO 3166-1 code VN.
 	CountryTypeVn CountryType = "VN"
+	// The country of ISO 3166-1 code WS.
 	CountryTypeWs CountryType = "WS"
+	// The country of ISO 3166-1 code YT.
 	CountryTypeYt CountryType = "YT"
+	// The country of ISO 3166-1 code ZA.
 	CountryTypeZa CountryType = "ZA"
+	// The country of ISO 3166-1 code ZM.
 	CountryTypeZm CountryType = "ZM"
+	// The country of ISO 3166-1 code ZW.
 	CountryTypeZw CountryType = "ZW"
 )
 
@@ -1650,6 +1872,7 @@ func (e ScreenshotType) MarshalJSON() ([]byte, error) {
 type VerifyTypes string
 
 const (
+	// Cloudflare's human check.
 	VerifyTypesCloudflare VerifyTypes = "cloudflare"
 )
 
