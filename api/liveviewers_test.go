@@ -66,8 +66,10 @@ func clickVia(t *testing.T, ws *websocket.Conn, tab string, x, y float64) {
 func TestLiveViewersTakeTurnsAndPickTabs(t *testing.T) {
 	srv, s := liveServer(t)
 	live := mintLive(t, srv, s.ID, nil)
-	a, b := dialLive(t, live.URL), dialLive(t, live.URL)
-	ha, hb := readHello(t, a), readHello(t, b)
+	a := dialLive(t, live.URL)
+	ha := readHello(t, a) // the first viewer steers once its view has started
+	b := dialLive(t, live.URL)
+	hb := readHello(t, b)
 	if !ha.Steering || hb.Steering || len(hb.Tabs) != 1 {
 		t.Fatalf("first viewer steers %v, second %v, tabs %v", ha.Steering, hb.Steering, hb.Tabs)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/sessionql/sessionql/api/webui"
 )
 
 // openAPI is the validator of api/openapi.json, built once per test binary;
@@ -47,8 +48,7 @@ const maxValidatedBody = 8 << 20
 // validated checks every answer h gives against api/openapi.json and
 // fails t on one that does not match, so that the document cannot drift
 // from the code: every api test's server is wrapped in it. WebSocket
-// upgrades, CORS preflights and the static files of the playground and the
-// live view and dashboard (/ui/) are left
+// upgrades, CORS preflights and the pages' static files are left
 // out; an answer on a path the document does not have must be a refusal
 // in the error shape.
 func validated(t testing.TB, h http.Handler) http.Handler {
@@ -57,7 +57,7 @@ func validated(t testing.TB, h http.Handler) http.Handler {
 		t.Fatalf("api/openapi.json: %v", err)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Upgrade") != "" || r.Method == http.MethodOptions || strings.HasPrefix(r.URL.Path, "/playground/") || strings.HasPrefix(r.URL.Path, "/ui/") {
+		if r.Header.Get("Upgrade") != "" || r.Method == http.MethodOptions || strings.HasPrefix(r.URL.Path, "/playground/") || strings.HasPrefix(r.URL.Path, webui.AssetsPath) {
 			h.ServeHTTP(w, r)
 			return
 		}

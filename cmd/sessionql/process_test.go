@@ -270,7 +270,7 @@ func testServerKill9(t *testing.T, b backend) {
 		dataDir = filepath.Join(testutil.DataDir(t), "data")
 		for _, p := range old {
 			pid, _ := strconv.Atoi(strings.Fields(p)[0])
-			syscall.Kill(pid, syscall.SIGKILL)
+			testutil.Kill(pid)
 		}
 		testutil.NoProcessesLeft(t, killedDir)
 	}

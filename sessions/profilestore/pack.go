@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/sessionql/sessionql/sessions"
 )
@@ -61,7 +60,7 @@ func packOne(tw *tar.Writer, path, name string, d fs.DirEntry, total *int64, max
 	if d.IsDir() {
 		return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: 0o700})
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // a file Chromium removed on its way out
 	}
@@ -130,7 +129,7 @@ func unpackOne(tr *tar.Reader, h *tar.Header, dir string, total *int64, max int6
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
 	if err != nil {
 		return lost("the archive holds %q twice or over a folder: %v", h.Name, err)
 	}
