@@ -18,9 +18,9 @@ import (
 func TestLiveURLTokenOpensOnlyTheLiveView(t *testing.T) {
 	srv, s := liveServer(t)
 	other := decodeAs[sessionJSON](t, do(t, "POST", srv.URL+"/session?token=tok", map[string]any{}))
-	_, res := bql(t, s.BrowserQL, `mutation { liveURL(timeout: 4000, interactable: false, type: png, quality: 80, resizable: false) { liveURL time } }`, nil)
-	var live struct{ LiveURL string }
-	if err := json.Unmarshal(res.Data["liveURL"], &live); err != nil || len(res.Errors) > 0 || live.LiveURL == "" {
+	_, res := bql(t, s.BrowserQL, `mutation { liveURL(timeout: 4000, interactable: false, type: png, quality: 80, resizable: false) { liveURL liveURLId time } }`, nil)
+	var live struct{ LiveURL, LiveURLId string }
+	if err := json.Unmarshal(res.Data["liveURL"], &live); err != nil || len(res.Errors) > 0 || live.LiveURL == "" || len(live.LiveURLId) != 16 || strings.Contains(live.LiveURL, live.LiveURLId) {
 		t.Fatalf("liveURL: %s %+v", res.Data["liveURL"], res.Errors)
 	}
 	u, _ := url.Parse(live.LiveURL)

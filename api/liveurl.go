@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,6 +29,7 @@ var defaultView = viewOptions{Interactable: true, Format: "jpeg", Quality: 100, 
 
 // LiveURL is a shareable live view and when it stops working.
 type LiveURL struct {
+	ID        string `json:"id"`
 	URL       string `json:"url"`
 	ExpiresAt string `json:"expiresAt"`
 }
@@ -109,19 +112,19 @@ func (a *API) mintLiveURL(r *http.Request, id string, view viewOptions, timeout 
 	}
 	token := a.live.mint(&liveGrant{session: id, expires: expires, view: view})
 	u := a.publicURL(r) + "/sessions/" + url.PathEscape(id) + "/live?token=" + url.QueryEscape(token)
-	return LiveURL{URL: u, ExpiresAt: expires.UTC().Format(time.RFC3339Nano)}, nil
+	return LiveURL{ID: liveURLID(token), URL: u, ExpiresAt: expires.UTC().Format(time.RFC3339Nano)}, nil
 }
 
 // liveURLMaker is what the liveURL mutation of a BrowserQL request on
 // session id calls.
 func (a *API) liveURLMaker(r *http.Request, id string) graph.LiveURLMaker {
-	return func(_ context.Context, args graph.LiveURLArgs) (string, error) {
+	return func(_ context.Context, args graph.LiveURLArgs) (graph.LiveURL, error) {
 		view, timeout, err := liveOptions(args)
 		if err != nil {
-			return "", sessionql.Errorf(sessionql.CodeInvalidArgument, "%s", sessionql.ErrorMessage(err))
+			return graph.LiveURL{}, sessionql.Errorf(sessionql.CodeInvalidArgument, "%s", sessionql.ErrorMessage(err))
 		}
 		live, err := a.mintLiveURL(r, id, view, timeout)
-		return live.URL, err
+		return graph.LiveURL{URL: live.URL, ID: live.ID}, err
 	}
 }
 
@@ -142,4 +145,11 @@ func queryView(q url.Values) (viewOptions, error) {
 		}
 	}
 	return v, v.check()
+}
+
+// liveURLID names a live URL without giving its token away: the first 16
+// hex digits of the token's SHA-256.
+func liveURLID(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:8])
 }

@@ -129,8 +129,9 @@ type ComplexityRoot struct {
 	}
 
 	LiveURLResponse struct {
-		LiveURL func(childComplexity int) int
-		Time    func(childComplexity int) int
+		LiveURL   func(childComplexity int) int
+		LiveURLID func(childComplexity int) int
+		Time      func(childComplexity int) int
 	}
 
 	MapSelectorResponse struct {
@@ -724,6 +725,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LiveURLResponse.LiveURL(childComplexity), true
+	case "LiveURLResponse.liveURLId":
+		if e.ComplexityRoot.LiveURLResponse.LiveURLID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveURLResponse.LiveURLID(childComplexity), true
 	case "LiveURLResponse.time":
 		if e.ComplexityRoot.LiveURLResponse.Time == nil {
 			break
@@ -3744,6 +3751,8 @@ enum LiveURLStreamType {
 type LiveURLResponse {
   "The URL of the live view, with its token."
   liveURL: String!
+  "An id that names this live URL (not its token), as Browserless's liveURLId."
+  liveURLId: String
   "Milliseconds the step took."
   time: Float!
 }
@@ -3941,6 +3950,8 @@ func (ec *executionContext) childFields_LiveURLResponse(ctx context.Context, fie
 	switch field.Name {
 	case "liveURL":
 		return ec.fieldContext_LiveURLResponse_liveURL(ctx, field)
+	case "liveURLId":
+		return ec.fieldContext_LiveURLResponse_liveURLId(ctx, field)
 	case "time":
 		return ec.fieldContext_LiveURLResponse_time(ctx, field)
 	}
@@ -7574,6 +7585,31 @@ func (ec *executionContext) _LiveURLResponse_liveURL(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_LiveURLResponse_liveURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiveURLResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LiveURLResponse_liveURLId(ctx context.Context, field graphql.CollectedField, obj *model.LiveURLResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveURLResponse_liveURLId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LiveURLID, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiveURLResponse_liveURLId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LiveURLResponse", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -14393,6 +14429,11 @@ func (ec *executionContext) _LiveURLResponse(ctx context.Context, sel ast.Select
 		case "liveURL":
 			out.Values[i] = ec._LiveURLResponse_liveURL(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "liveURLId":
+			out.Values[i] = ec._LiveURLResponse_liveURLId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "time":

@@ -15,8 +15,11 @@ type LiveURLArgs struct {
 	Resizable    *bool    `json:"resizable"`
 }
 
+// LiveURL is a live-view URL and the id that names it.
+type LiveURL struct{ URL, ID string }
+
 // LiveURLMaker makes a live-view URL of the request's session.
-type LiveURLMaker func(ctx context.Context, args LiveURLArgs) (string, error)
+type LiveURLMaker func(ctx context.Context, args LiveURLArgs) (LiveURL, error)
 
 type liveURLKey struct{}
 
@@ -27,10 +30,10 @@ func WithLiveURL(ctx context.Context, make LiveURLMaker) context.Context {
 }
 
 // makeLiveURL runs the request's LiveURLMaker.
-func makeLiveURL(ctx context.Context, args LiveURLArgs) (string, error) {
+func makeLiveURL(ctx context.Context, args LiveURLArgs) (LiveURL, error) {
 	make, ok := ctx.Value(liveURLKey{}).(LiveURLMaker)
 	if !ok {
-		return "", sessionql.Errorf(sessionql.CodeInternal, "The server did not tell this request how to make live URLs.")
+		return LiveURL{}, sessionql.Errorf(sessionql.CodeInternal, "The server did not tell this request how to make live URLs.")
 	}
 	return make(ctx, args)
 }

@@ -613,7 +613,7 @@ func (r *mutationResolver) LiveURL(ctx context.Context, timeout *float64, intera
 	if err != nil {
 		return nil, err
 	}
-	return &model.LiveURLResponse{LiveURL: u, Time: since(start)}, nil
+	return &model.LiveURLResponse{LiveURL: u.URL, LiveURLID: &u.ID, Time: since(start)}, nil
 }
 
 // Version is the resolver for the version field.

@@ -216,6 +216,8 @@ type JavaScriptResponse struct {
 type LiveURLResponse struct {
 	// The URL of the live view, with its token.
 	LiveURL string `json:"liveURL"`
+	// An id that names this live URL (not its token), as Browserless's liveURLId.
+	LiveURLID *string `json:"liveURLId,omitempty"`
 	// Milliseconds the step took.
 	Time float64 `json:"time"`
 }
