@@ -140,8 +140,9 @@ func (s *Service) abandonWedged(e *entry, b *engine.Browser, page *engine.Page) 
 	return true
 }
 
-// noteRelaunch counts a start that follows a killed or crashed browser.
-func (s *Service) noteRelaunch(e *entry) {
+// noteRelaunch counts a start that follows a killed or crashed browser and
+// says whether this start was one.
+func (s *Service) noteRelaunch(e *entry) bool {
 	e.mu.Lock()
 	lost := e.lost
 	e.lost = false
@@ -149,6 +150,7 @@ func (s *Service) noteRelaunch(e *entry) {
 	if lost {
 		s.metrics.relaunched.Add(1)
 	}
+	return lost
 }
 
 // watchdogEvery is how often a browser that the server waits on (while it
