@@ -5,10 +5,12 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/api/playground"
+	"github.com/sessionql/sessionql/events"
 	"github.com/sessionql/sessionql/graph"
 )
 
@@ -30,10 +32,22 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	connect, bql, _ := a.urls(r, sess)
-	r = r.WithContext(graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect}))
-	if err := a.bql.ServeSession(w, r, a.sessions, id); err != nil {
+	sum := &graph.Summary{}
+	r = r.WithContext(graph.WithSummary(graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect}), sum))
+	start := time.Now()
+	err = a.bql.ServeSession(w, r, a.sessions, id)
+	if err != nil {
 		writeError(w, err)
+		sum.Errors = append(sum.Errors, sessionql.ErrorCode(err))
 	}
+	a.sessions.Record(id, events.BQLRequest, bqlEvent{Summary: sum, Ms: time.Since(start).Milliseconds()})
+}
+
+// bqlEvent is a bql_request event: what was asked, how long it took, which
+// errors it had; never the variables.
+type bqlEvent struct {
+	*graph.Summary
+	Ms int64 `json:"ms"`
 }
 
 // readBody reads the whole body before the query is parsed, so that a body
