@@ -66,13 +66,13 @@ type Service struct {
 	metrics *metrics
 	events  *events.Recorder
 
-	mu       sync.Mutex
-	entries  map[string]*entry
-	broken   map[string]bool // unreadable records: they answer a clear error
-	creating int             // creates between the limit check and the store write
-	closing  bool
+	mu          sync.Mutex
+	entries     map[string]*entry
+	broken      map[string]bool // unreadable records: they answer a clear error
+	creating    int             // creates between the limit check and the store write
+	closing     bool
 	logsExpired time.Time // the last expireLogs; see events.go
-	launched error // why the last launch failed, nil after one succeeded; see Ready
+	launched    error     // why the last launch failed, nil after one succeeded; see Ready
 
 	stop     chan struct{}
 	life     context.Context // ends at Drain: launches under way give up
