@@ -32,7 +32,7 @@ func summarize(ctx context.Context, opCtx *graphql.OperationContext, errs gqlerr
 		return
 	}
 	if opCtx != nil && opCtx.Operation != nil {
-		s.Operation = opCtx.OperationName
+		s.Operation = opCtx.Operation.Name
 		for _, sel := range opCtx.Operation.SelectionSet {
 			if f, ok := sel.(*ast.Field); ok {
 				s.Fields = append(s.Fields, f.Name)
