@@ -19,7 +19,7 @@ type logsJSON struct {
 	Next      *string
 }
 
-func (s *server) logs(t *testing.T, id, query string) (int, logsJSON) {
+func (s *server) logs(t testing.TB, id, query string) (int, logsJSON) {
 	t.Helper()
 	r := do(t, "GET", s.URL+"/sessions/"+id+"/logs"+query, nil)
 	if r.Status != http.StatusOK {
