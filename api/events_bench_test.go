@@ -20,8 +20,7 @@ func BenchmarkEventCapture(b *testing.B) {
 	srv := newServer(b)
 	logged := srv.create(b, map[string]any{"stealth": true, "ttl": 600000, "logs": map[string]any{"network": true}})
 	plain := srv.create(b, map[string]any{"stealth": true, "ttl": 600000})
-	docs := pages.URL + "/docs/"
-	query := `mutation { goto(url: "` + docs + `") { status } click(selector: "div.toggle_vylO.colorModeToggle_x44X > button") { x } evaluate(content: "return localStorage.getItem('theme');") { value } }`
+	query := coreQuery(pages.URL + "/docs/")
 	once := func(s sessionJSON) time.Duration {
 		start := time.Now()
 		if r := do(b, "POST", s.BrowserQL, map[string]any{"query": query}); r.Status != http.StatusOK || len(decodeAs[bqlResult](b, r).Errors) > 0 {

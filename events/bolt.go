@@ -3,9 +3,11 @@ package events
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 var (
@@ -159,7 +161,7 @@ func (l *BoltLog) DeleteExpired(t time.Time) (n int, err error) {
 			return err
 		}
 		for _, k := range gone {
-			if err := tx.Bucket(logsBucket).DeleteBucket(k); err != nil && err != bolt.ErrBucketNotFound {
+			if err := tx.Bucket(logsBucket).DeleteBucket(k); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return err
 			}
 			if err := tx.Bucket(metaBucket).Delete(k); err != nil {
