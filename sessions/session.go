@@ -38,7 +38,7 @@ type Options struct {
 	Locale    string   `json:"locale,omitempty"`
 	StartURL  string   `json:"startUrl,omitempty"`
 	// Logs choose what the session records; see LogOptions.
-	Logs LogOptions `json:"logs"`
+	Logs LogOptions `json:"logs,omitzero"`
 }
 
 // Proxy is an upstream proxy for all of a session's traffic.
