@@ -5,6 +5,7 @@ package sessionql
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"time"
 )
 
@@ -48,10 +49,16 @@ type Error struct {
 // Error returns the message, so that logs read as sentences.
 func (e *Error) Error() string { return e.Message }
 
-// Errorf returns an *Error with the code and a formatted message.
+// Errorf returns an *Error with the code and a formatted message. A
+// sentence that ends with a wrapped error's own period ("…: %v.") gets one
+// period, not two.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: doubledPeriod.ReplaceAllString(fmt.Sprintf(format, args...), "$1.$2")}
 }
+
+// doubledPeriod is two periods that end a sentence (not an ellipsis, not
+// a path's "../").
+var doubledPeriod = regexp.MustCompile(`([^.])\.\.(\s|\)|$)`)
 
 // ErrorCode returns the code of err when it is or wraps an *Error, and
 // CodeInternal otherwise.

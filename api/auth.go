@@ -86,6 +86,9 @@ func credentialGen(r *http.Request) int {
 // unauthorized is the refusal of a missing or wrong token; what names the
 // resource that was asked for.
 func unauthorized(given, what string) error {
+	if isLiveToken(given) {
+		return sessionql.Errorf(sessionql.CodeUnauthorized, "A live-view token opens only its session's live view; %s needs the server token.", what)
+	}
 	if isCredential(given) {
 		return sessionql.Errorf(sessionql.CodeUnauthorized, "A session credential opens only its own session's URLs (its BrowserQL, connect and stop); %s needs the server token.", what)
 	}

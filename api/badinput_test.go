@@ -64,8 +64,8 @@ func gql400(name, body, code string) badRequest {
 }
 
 const (
-	unparsed    = "GRAPHQL_PARSE_FAILED"
-	unvalidated = "GRAPHQL_VALIDATION_FAILED"
+	unparsed    = "graphql_parse_failed"
+	unvalidated = "graphql_validation_failed"
 )
 
 // field is a BrowserQL request that runs and fails in one field.
@@ -153,12 +153,12 @@ func badRequests() []badRequest {
 		rest("stop dot-dot-dot", "DELETE", "/sessions/...", "", 404, "session_not_found"),
 		rest("encoded NUL in id", "GET", "/sessions/{S}%00", "", 404, "session_not_found"),
 		rest("very long id", "GET", "/sessions/"+strings.Repeat("a", 5000), "", 404, "session_not_found"),
-		rest("dot-dot out of the API", "GET", "/sessions/{S}/../../etc/passwd", "", 400, "invalid_request"),
-		rest("unknown endpoint", "GET", "/admin", "", 400, "invalid_request"),
-		rest("unknown sub-resource", "GET", "/sessions/{S}/files", "", 400, "invalid_request"),
-		rest("PUT a session", "PUT", "/sessions/{S}", `{}`, 400, "invalid_request"),
-		rest("DELETE the collection", "DELETE", "/sessions", "", 400, "invalid_request"),
-		rest("POST a session", "POST", "/sessions/{S}", `{}`, 400, "invalid_request"),
+		rest("dot-dot out of the API", "GET", "/sessions/{S}/../../etc/passwd", "", 404, "not_found"),
+		rest("unknown endpoint", "GET", "/admin", "", 404, "not_found"),
+		rest("unknown sub-resource", "GET", "/sessions/{S}/files", "", 404, "not_found"),
+		rest("PUT a session", "PUT", "/sessions/{S}", `{}`, 405, "method_not_allowed"),
+		rest("DELETE the collection", "DELETE", "/sessions", "", 405, "method_not_allowed"),
+		rest("POST a session", "POST", "/sessions/{S}", `{}`, 405, "method_not_allowed"),
 
 		patch400("empty patch", `{}`),
 		patch400("negative ttl", `{"ttl": -5}`),
@@ -235,7 +235,7 @@ func connectCases() []badRequest {
 		{name: "upgrade with a wrong token", method: "GET", path: "/sessions/{S}/connect?token=nope", header: ws, noToken: true, status: 401, code: "unauthorized"},
 		{name: "upgrade for a dot-dot id", method: "GET", path: "/sessions/..%2F..%2Fetc/connect", header: ws, status: 404, code: "session_not_found"},
 		{name: "connect without an upgrade", method: "GET", path: "/sessions/{S}/connect", status: 400, code: "invalid_request"},
-		{name: "upgrade with POST", method: "POST", path: "/sessions/{S}/connect", header: ws, status: 400, code: "invalid_request"},
+		{name: "upgrade with POST", method: "POST", path: "/sessions/{S}/connect", header: ws, status: 405, code: "method_not_allowed"},
 		{name: "upgrade of an unknown version", method: "GET", path: "/sessions/{S}/connect", header: with(ws, "Sec-WebSocket-Version", "8"), status: 400, code: "invalid_request"},
 		{name: "upgrade without a key", method: "GET", path: "/sessions/{S}/connect", header: with(ws, "Sec-WebSocket-Key", ""), status: 400, code: "invalid_request"},
 		{name: "upgrade from another site's page", method: "GET", path: "/sessions/{S}/connect", header: with(ws, "Origin", "http://evil.example"), status: 403, code: "forbidden_origin"},

@@ -32,11 +32,15 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	connect, bql, _ := a.urls(r, sess)
+	ctx := graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect})
 	sum := &graph.Summary{}
-	r = r.WithContext(graph.WithSummary(graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect}), sum))
+	r = r.WithContext(graph.WithSummary(graph.WithLiveURL(ctx, a.liveURLMaker(r, id)), sum))
+	results := w
+	if acceptsGraphQLResponse(r) {
+		results = graphQLResponseWriter{w}
+	}
 	start := time.Now()
-	err = a.bql.ServeSession(w, r, a.sessions, id)
-	if err != nil {
+	if err := a.bql.ServeSession(results, r, a.sessions, id); err != nil {
 		writeError(w, err)
 		sum.Errors = append(sum.Errors, sessionql.ErrorCode(err))
 	}
@@ -80,5 +84,5 @@ func (a *API) playground(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, bql, _ := a.urls(r, sess)
-	playground.Page(w, bql)
+	playground.PageFor(w, bql, id)
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"unicode/utf8"
 
@@ -65,10 +66,12 @@ func (a *API) relay(ws *websocket.Conn, client *sessions.Client, id string, gen 
 			conn.revoke(errRotated) // rotated between the check and now
 		}
 	}
+	slog.Info("client connected", "session", id, "remote", ws.RemoteAddr().String())
 	stop := conn.keepAlive()
 	client.Serve(conn)
 	stop()
 	ws.Close()
+	slog.Info("client disconnected", "session", id, "remote", ws.RemoteAddr().String())
 }
 
 // closeReason is the close frame that tells a client why its connection

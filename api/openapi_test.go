@@ -47,7 +47,8 @@ const maxValidatedBody = 8 << 20
 // validated checks every answer h gives against api/openapi.json and
 // fails t on one that does not match, so that the document cannot drift
 // from the code: every api test's server is wrapped in it. WebSocket
-// upgrades, CORS preflights and the playground's static files are left
+// upgrades, CORS preflights and the static files of the playground and the
+// live view and dashboard (/ui/) are left
 // out; an answer on a path the document does not have must be a refusal
 // in the error shape.
 func validated(t testing.TB, h http.Handler) http.Handler {
@@ -56,7 +57,7 @@ func validated(t testing.TB, h http.Handler) http.Handler {
 		t.Fatalf("api/openapi.json: %v", err)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Upgrade") != "" || r.Method == http.MethodOptions || strings.HasPrefix(r.URL.Path, "/playground/") {
+		if r.Header.Get("Upgrade") != "" || r.Method == http.MethodOptions || strings.HasPrefix(r.URL.Path, "/playground/") || strings.HasPrefix(r.URL.Path, "/ui/") {
 			h.ServeHTTP(w, r)
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gorilla/websocket"
 	"github.com/sessionql/sessionql/api/playground"
+	"github.com/sessionql/sessionql/api/webui"
 	"github.com/sessionql/sessionql/graph"
 	"github.com/sessionql/sessionql/sessions"
 )
@@ -30,7 +31,9 @@ type API struct {
 	sessions *sessions.Service
 	bql      *graph.Handler
 	upgrader websocket.Upgrader
-	clients  clients // CDP connections opened with a session credential
+	clients  clients    // CDP connections opened with a session credential
+	live     liveTokens // live-view tokens; see liveurl.go
+	pilots   pilots     // which live viewer steers each session
 }
 
 // NewRouter builds every route in one place, so tests can mount it on
@@ -50,6 +53,9 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 	r := chi.NewRouter()
 	r.Use(m.observe, recoverer, a.checkHost, a.checkOrigin, a.corsHandler(), middleware.CleanPath)
 	r.Handle(playground.AssetsPath+"*", playground.Assets())
+	r.Handle(webui.AssetsPath+"*", webui.Assets())
+	r.Get("/", a.dashboard) // the page asks for the token itself
+	r.Get("/dashboard", a.dashboard)
 	r.Get("/openapi.json", serveOpenAPI)
 	for _, probe := range []struct {
 		path    string
@@ -71,15 +77,24 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 		r.Get("/sessions", a.list)
 	})
 	r.Route("/sessions/{id}", func(r chi.Router) {
-		r.Use(a.requireSession, a.limitBody)
-		r.Get("/", a.get)
-		r.With(jsonOnly).Patch("/", a.update)
-		r.Delete("/", a.stop)
-		r.With(jsonOnly).Post("/bql", a.runBQL)
-		r.Get("/bql", a.playground)
-		r.Get("/connect", a.connect)
-		r.Get("/events", a.streamEvents)
-		r.Get("/logs", a.logs)
+		r.Group(func(r chi.Router) {
+			r.Use(a.requireSession, a.limitBody)
+			r.Get("/", a.get)
+			r.With(jsonOnly).Patch("/", a.update)
+			r.Delete("/", a.stop)
+			r.With(jsonOnly).Post("/bql", a.runBQL)
+			r.Get("/bql", a.playground)
+			r.Get("/connect", a.connect)
+			r.Get("/events", a.streamEvents)
+			r.Get("/logs", a.logs)
+			r.With(jsonOnly).Post("/live-url", a.createLiveURL)
+			r.Delete("/live-url", a.revokeLiveURLs)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(a.requireLive, a.limitBody)
+			r.Get("/live", a.livePage)
+			r.Get("/live/ws", a.liveSocket)
+		})
 	})
 	r.NotFound(notFound)
 	r.MethodNotAllowed(methodNotAllowed(r))
@@ -93,3 +108,7 @@ func (a *API) health(w http.ResponseWriter, _ *http.Request) {
 func (a *API) pressure(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, a.sessions.Pressure())
 }
+
+// dashboard serves the dashboard page; its script calls the API with the
+// token the person enters.
+func (a *API) dashboard(w http.ResponseWriter, _ *http.Request) { webui.Dashboard(w) }

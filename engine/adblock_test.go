@@ -121,4 +121,7 @@ func TestSessionProxyCredentials(t *testing.T) {
 	if got := fp.Seen(); !strings.Contains(got, "/compat.html") || !strings.Contains(got, "CONNECT pages.sessionql.test:443") {
 		t.Errorf("the proxy forwarded %q; want the page and the tunnel", got)
 	}
+	if got := fp.Seen(); strings.Contains(got, "/time/1/current") {
+		t.Errorf("the browser asked Google for the time through the session's proxy: %q", got)
+	}
 }

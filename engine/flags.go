@@ -18,6 +18,10 @@ import (
 // detectWindowSize reports as headless Chrome. A navigation to another site
 // still moves to a new process and may meet that race.
 // See testdata/detect/FINDINGS.md, item 7.
+//
+// NetworkTimeServiceQuerying is off so that the browser does not ask
+// clients2.google.com for the time at every start, through the session's
+// proxy (--disable-background-networking does not stop it).
 var baseFlags = []string{
 	"--remote-debugging-pipe",
 	"--disable-background-networking",
@@ -37,7 +41,7 @@ var baseFlags = []string{
 	"--metrics-recording-only",
 	"--password-store=basic",
 	"--use-mock-keychain",
-	"--disable-features=Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider,RenderDocument,BackForwardCache",
+	"--disable-features=Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider,RenderDocument,BackForwardCache,NetworkTimeServiceQuerying",
 }
 
 // flags builds the command line of one launch from its options.

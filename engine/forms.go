@@ -65,10 +65,10 @@ func (p *Page) checked(ctx context.Context, el *element) (bool, error) {
 
 // Select selects the options of a select element with these values and
 // returns the values now selected and the element's box.
-func (p *Page) Select(req context.Context, selector string, values []string, timeout time.Duration) ([]string, Box, error) {
+func (p *Page) Select(req context.Context, selector string, values []string, o LocateOptions, timeout time.Duration) ([]string, Box, error) {
 	var box Box
 	var selected []string
-	err := p.onElement(req, selector, LocateOptions{Scroll: true, Wait: true}, timeout, "selecting in "+selector, func(ctx context.Context, el *element) error {
+	err := p.onElement(req, selector, o, timeout, "selecting in "+selector, func(ctx context.Context, el *element) error {
 		box = el.box
 		return p.callOnElement(ctx, el, selectScript, &selected, values)
 	})

@@ -16,10 +16,17 @@ type Delay struct{ Min, Max time.Duration }
 // Type clicks the element to focus it, then types the text with real key
 // events, pausing a random time from the delay range between keys. It
 // returns the point clicked.
-func (p *Page) Type(req context.Context, selector, text string, delay Delay, timeout time.Duration) (Box, error) {
+// With interactable, the element must be what the mouse reaches at its
+// centre, or the step fails rather than type into whatever covers it.
+func (p *Page) Type(req context.Context, selector, text string, delay Delay, o LocateOptions, interactable bool, timeout time.Duration) (Box, error) {
 	var box Box
-	err := p.onElement(req, selector, LocateOptions{Scroll: true, Wait: true}, timeout, "typing into "+selector, func(ctx context.Context, el *element) error {
+	err := p.onElement(req, selector, o, timeout, "typing into "+selector, func(ctx context.Context, el *element) error {
 		box = el.box
+		if interactable {
+			if err := p.checkInteractable(ctx, el, selector); err != nil {
+				return err
+			}
+		}
 		if err := p.mouseClick(ctx, box.X, box.Y); err != nil {
 			return err
 		}

@@ -21,6 +21,9 @@ type PDFOptions struct {
 	DisplayHeaderFooter, PreferCSSPageSize           bool
 	Scale                                            float64 // default 1
 	HeaderTemplate, FooterTemplate, PageRanges       string
+	GenerateDocumentOutline                          bool  // embed the outline of headings
+	GenerateTaggedPDF                                *bool // nil: Chromium's choice
+	WaitForImages                                    bool  // wait first until the page's images loaded or failed
 }
 
 // paperSizes are the paper formats in inches.
@@ -41,6 +44,11 @@ func (p *Page) PDF(req context.Context, o PDFOptions, timeout time.Duration) ([]
 	}
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
+	if o.WaitForImages {
+		if err := p.waitForImages(ctx); err != nil {
+			return nil, stepError(ctx, err, sessionql.CodeEvaluationFailed, "waiting for the page's images", timeout)
+		}
+	}
 	res, err := chromedp.Call(ctx, page.PrintToPDF, params)
 	if err == nil && len(res.Data) == 0 {
 		return nil, failf(sessionql.CodeEvaluationFailed, "The browser returned an empty PDF.")
@@ -67,6 +75,7 @@ func (o PDFOptions) params() (page.PrintToPDFParams, error) {
 		PreferCSSPageSize: &o.PreferCSSPageSize, Scale: o.Scale, PaperWidth: size[0], PaperHeight: size[1],
 		MarginTop: lengths[2], MarginBottom: lengths[3], MarginLeft: lengths[4], MarginRight: lengths[5],
 		HeaderTemplate: o.HeaderTemplate, FooterTemplate: o.FooterTemplate, PageRanges: o.PageRanges,
+		GenerateDocumentOutline: &o.GenerateDocumentOutline, GenerateTaggedPDF: o.GenerateTaggedPDF,
 	}, nil
 }
 

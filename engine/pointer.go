@@ -10,9 +10,9 @@ import (
 )
 
 // Hover scrolls the element into view and moves the mouse over its centre.
-func (p *Page) Hover(req context.Context, selector string, timeout time.Duration) (Box, error) {
+func (p *Page) Hover(req context.Context, selector string, o LocateOptions, timeout time.Duration) (Box, error) {
 	var box Box
-	err := p.onElement(req, selector, LocateOptions{Scroll: true, Wait: true}, timeout, "hovering over "+selector, func(ctx context.Context, el *element) error {
+	err := p.onElement(req, selector, o, timeout, "hovering over "+selector, func(ctx context.Context, el *element) error {
 		box = el.box
 		return p.mouseMove(ctx, box.X, box.Y)
 	})
@@ -32,10 +32,11 @@ func (p *Page) mouseMove(ctx context.Context, x, y float64) error {
 }
 
 // ScrollIntoView scrolls the element into the middle of the viewport and
-// returns its box.
-func (p *Page) ScrollIntoView(req context.Context, selector string, timeout time.Duration) (Box, error) {
+// returns its box; o.Scroll is implied.
+func (p *Page) ScrollIntoView(req context.Context, selector string, o LocateOptions, timeout time.Duration) (Box, error) {
 	var box Box
-	err := p.onElement(req, selector, LocateOptions{Scroll: true, Wait: true}, timeout, "scrolling to "+selector, func(_ context.Context, el *element) error {
+	o.Scroll = true
+	err := p.onElement(req, selector, o, timeout, "scrolling to "+selector, func(_ context.Context, el *element) error {
 		box = el.box
 		return nil
 	})

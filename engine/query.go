@@ -89,8 +89,9 @@ func (p *Page) QuerySelectorVisible(req context.Context, selector string, visibl
 }
 
 // QuerySelectorAll describes every element that matches at this moment.
-func (p *Page) QuerySelectorAll(req context.Context, selector string, timeout time.Duration) ([]ElementInfo, error) {
-	return collectAll[ElementInfo](p, req, selector, timeout, querySelectorScript, false)
+// With visible, only elements that are rendered and not hidden count.
+func (p *Page) QuerySelectorAll(req context.Context, selector string, visible bool, timeout time.Duration) ([]ElementInfo, error) {
+	return collectAll[ElementInfo](p, req, selector, timeout, querySelectorScript, false, visible)
 }
 
 // MapSelector collects every element that matches, with what the plan asks
@@ -108,11 +109,11 @@ func (p *Page) MapSelector(req context.Context, selector string, plan MapPlan, w
 
 // collectAll runs a script in every frame the selector searches and joins
 // the lists it returns.
-func collectAll[T any](p *Page, req context.Context, selector string, timeout time.Duration, script string, arg any) ([]T, error) {
+func collectAll[T any](p *Page, req context.Context, selector string, timeout time.Duration, script string, args ...any) ([]T, error) {
 	all := []T{}
 	err := p.eachFrame(req, selector, timeout, func(ctx context.Context, f frame, sel selectorSpec) (bool, error) {
 		var found []T
-		err := p.callInFrame(ctx, f, script, &found, sel.css, sel.deep, arg)
+		err := p.callInFrame(ctx, f, script, &found, append([]any{sel.css, sel.deep}, args...)...)
 		all = append(all, found...)
 		return false, err
 	})

@@ -21,6 +21,11 @@ type ScreenshotOptions struct {
 	Selector       string
 	Clip           *Clip // in CSS pixels of the document
 	OmitBackground bool  // a transparent default background (png, webp)
+
+	CaptureBeyondViewport *bool // nil: true when a region is captured
+	FromSurface           *bool // nil: Chromium's default (true)
+	OptimizeForSpeed      bool  // encode fast rather than small
+	WaitForImages         bool  // wait first until the page's images loaded or failed
 }
 
 // Clip is a region of the document.
@@ -34,7 +39,15 @@ const pageOffsetScript = `function() { return [visualViewport.pageLeft, visualVi
 func (p *Page) Screenshot(req context.Context, o ScreenshotOptions, timeout time.Duration) ([]byte, error) {
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
-	params := page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormat(o.Format)}
+	if o.WaitForImages {
+		if err := p.waitForImages(ctx); err != nil {
+			return nil, stepError(ctx, err, sessionql.CodeEvaluationFailed, "waiting for the page's images", timeout)
+		}
+	}
+	params := page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormat(o.Format), FromSurface: o.FromSurface}
+	if o.OptimizeForSpeed {
+		params.OptimizeForSpeed = new(true)
+	}
 	if o.Quality != nil && o.Format != "png" {
 		params.Quality = new(int64(*o.Quality))
 	}
@@ -47,6 +60,9 @@ func (p *Page) Screenshot(req context.Context, o ScreenshotOptions, timeout time
 			return nil, err
 		}
 		params.Clip, params.CaptureBeyondViewport = clip, new(true)
+	}
+	if o.CaptureBeyondViewport != nil {
+		params.CaptureBeyondViewport = o.CaptureBeyondViewport
 	}
 	if o.OmitBackground {
 		restore, err := p.transparentBackground(ctx)

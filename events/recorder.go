@@ -20,6 +20,7 @@ const maxPending = 4096
 type Recorder struct {
 	log      Log
 	maxBytes int
+	closeLog func() error
 
 	mu      sync.Mutex
 	last    map[string]uint64 // newest ID per session seen since start
@@ -35,8 +36,10 @@ type Recorder struct {
 
 // NewRecorder starts the writer; maxBytes bounds each session's log
 // (LOG_MAX_BYTES), zero for no bound. Close stops it.
-func NewRecorder(log Log, maxBytes int) *Recorder {
-	r := &Recorder{log: log, maxBytes: maxBytes, last: map[string]uint64{}, ended: map[string]time.Time{}, subs: map[string]map[chan Event]struct{}{}, wake: make(chan struct{}, 1), quit: make(chan struct{})}
+//
+// closeLog, if not nil, is called after the last write at Close.
+func NewRecorder(log Log, maxBytes int, closeLog func() error) *Recorder {
+	r := &Recorder{log: log, maxBytes: maxBytes, closeLog: closeLog, last: map[string]uint64{}, ended: map[string]time.Time{}, subs: map[string]map[chan Event]struct{}{}, wake: make(chan struct{}, 1), quit: make(chan struct{})}
 	r.wg.Go(r.write)
 	return r
 }
@@ -168,6 +171,11 @@ func (r *Recorder) Close() {
 	close(r.quit)
 	r.wg.Wait()
 	r.flush()
+	if r.closeLog != nil {
+		if err := r.closeLog(); err != nil {
+			slog.Error("could not close the event log", "err", err)
+		}
+	}
 }
 
 func (r *Recorder) write() {

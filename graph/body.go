@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
@@ -53,6 +55,28 @@ func decodeParams(body io.Reader) (graphql.RawParams, error) {
 // queryFields are the fields of the Query type, which a query runs as
 // such; a query that asks for anything else runs as a mutation.
 var queryFields = map[string]bool{"version": true, "__schema": true, "__type": true, "__typename": true}
+
+// mutationsInQueries is the executor extension that runs queryAsMutation.
+// It is used after AutomaticPersistedQuery, so that a persisted query's hash
+// is checked, and its text kept, as the client sent it.
+type mutationsInQueries struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = mutationsInQueries{}
+
+// ExtensionName names the extension in gqlgen's list.
+func (mutationsInQueries) ExtensionName() string { return "MutationsInQueries" }
+
+// Validate accepts every schema.
+func (mutationsInQueries) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationParameters rewrites the request's query document.
+func (mutationsInQueries) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
+	p.Query = queryAsMutation(p.Query)
+	return nil
+}
 
 // queryAsMutation rewrites a query document whose operations ask for
 // mutations' fields (`query { goto(…) { status } }`, as Browserless accepts)

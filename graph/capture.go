@@ -1,19 +1,24 @@
 package graph
 
 import (
+	"math"
+
 	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/graph/model"
 )
 
 // screenshotOptions reads the arguments of screenshot.
-func screenshotOptions(typ *model.ScreenshotType, quality *int, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool) (engine.ScreenshotOptions, error) {
-	o := engine.ScreenshotOptions{Format: "png", Quality: quality, FullPage: value(fullPage), Selector: value(selector), OmitBackground: value(omitBackground)}
+func screenshotOptions(typ *model.ScreenshotType, quality *float64, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool) (engine.ScreenshotOptions, error) {
+	o := engine.ScreenshotOptions{Format: "png", FullPage: value(fullPage), Selector: value(selector), OmitBackground: value(omitBackground)}
 	if typ != nil {
 		o.Format = string(*typ)
 	}
-	if quality != nil && (*quality < 0 || *quality > 100) {
-		return o, sessionql.Errorf(sessionql.CodeInvalidArgument, "quality must be from 0 to 100, not %d.", *quality)
+	if quality != nil {
+		if *quality < 0 || *quality > 100 {
+			return o, sessionql.Errorf(sessionql.CodeInvalidArgument, "quality must be from 0 to 100, not %g.", *quality)
+		}
+		o.Quality = new(int(math.Round(*quality)))
 	}
 	if clip != nil {
 		if clip.Width <= 0 || clip.Height <= 0 {

@@ -28,7 +28,7 @@ func readOptions(visible *bool, clean *model.CleanInput) engine.ReadOptions {
 	o.Clean = &engine.CleanOptions{
 		RemoveNonTextNodes: valueOr(clean.RemoveNonTextNodes, true), RemoveAttributes: value(clean.RemoveAttributes),
 		RemoveRegex: valueOr(clean.RemoveRegex, true), Selectors: clean.Selectors, Regexes: clean.Regexes,
-		Allow: value(clean.Mode) == model.AttributeModeAllow,
+		Allow: strings.EqualFold(string(value(clean.Mode)), string(model.AttributeModeAllow)),
 	}
 	for _, a := range clean.Attributes {
 		if a != nil {
@@ -48,18 +48,18 @@ func applyPDFOptions(o *engine.PDFOptions, in *model.PDFOptions) {
 	set(&o.Landscape, in.Landscape)
 	set(&o.PrintBackground, in.PrintBackground)
 	set(&o.Scale, in.Scale)
-	set(&o.Width, in.Width)
-	set(&o.Height, in.Height)
+	setLength(&o.Width, in.Width)
+	setLength(&o.Height, in.Height)
 	set(&o.DisplayHeaderFooter, in.DisplayHeaderFooter)
 	set(&o.HeaderTemplate, in.HeaderTemplate)
 	set(&o.FooterTemplate, in.FooterTemplate)
 	set(&o.PageRanges, in.PageRanges)
 	set(&o.PreferCSSPageSize, in.PreferCSSPageSize)
 	if m := in.Margin; m != nil {
-		set(&o.MarginTop, m.Top)
-		set(&o.MarginBottom, m.Bottom)
-		set(&o.MarginLeft, m.Left)
-		set(&o.MarginRight, m.Right)
+		setLength(&o.MarginTop, m.Top)
+		setLength(&o.MarginBottom, m.Bottom)
+		setLength(&o.MarginLeft, m.Left)
+		setLength(&o.MarginRight, m.Right)
 	}
 	o.Format = strings.ToLower(o.Format)
 }
@@ -68,6 +68,13 @@ func applyPDFOptions(o *engine.PDFOptions, in *model.PDFOptions) {
 func set[T any](dst *T, p *T) {
 	if p != nil {
 		*dst = *p
+	}
+}
+
+// setLength copies a given length over dst.
+func setLength(dst *string, p *model.FloatOrString) {
+	if p != nil {
+		*dst = string(*p)
 	}
 }
 
@@ -85,4 +92,30 @@ func evaluate(ctx context.Context, c call, content, url, expression *string) (*s
 		return c.page.Evaluate(ctx, "return await (0, eval)("+string(quoted)+");", c.timeout)
 	}
 	return nil, sessionql.Errorf(sessionql.CodeInvalidArgument, "evaluate needs exactly one of content, expression or url.")
+}
+
+// locateOptions maps the wait, scroll and visible arguments of the steps
+// on an element, with Browserless's defaults: wait and scroll true,
+// visible false.
+func locateOptions(wait, scroll, visible *bool) engine.LocateOptions {
+	return engine.LocateOptions{Wait: valueOr(wait, true), Scroll: valueOr(scroll, true), Visible: value(visible)}
+}
+
+// proxyServer is the upstream proxy a proxy field names. Browserless's
+// country, city, state and sticky pick from its own residential proxies,
+// which sessionql does not have: they are an error rather than ignored.
+func proxyServer(server *string, country *model.CountryType, city, state *string, sticky *bool) (string, error) {
+	if country != nil || city != nil || state != nil || sticky != nil {
+		return "", sessionql.Errorf(sessionql.CodeInvalidArgument, "proxy's country, city, state and sticky choose Browserless's own residential proxies, which sessionql does not have; give server (an http://, https:// or socks5:// proxy of yours) instead, or the session's proxy option.")
+	}
+	if server == nil || *server == "" {
+		return "", sessionql.Errorf(sessionql.CodeInvalidArgument, "proxy needs server, the upstream proxy to use (http://, https:// or socks5://): sessionql has no proxies of its own.")
+	}
+	return *server, nil
+}
+
+// noCaptchas is the error of solve and verify: sessionql solves no
+// captchas and passes no bot checks.
+func noCaptchas(field string) error {
+	return sessionql.Errorf(sessionql.CodeInvalidArgument, "%s is Browserless's captcha solver; sessionql does not solve captchas or pass bot checks. Detect the captcha with querySelector or if(selector:), solve it with a service of your own and set its token with evaluate, or let a person solve it in the session's live view.", field)
 }

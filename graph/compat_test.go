@@ -2,7 +2,9 @@ package graph
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -172,6 +174,29 @@ func TestBrowserlessDocuments(t *testing.T) {
 	}
 	if res := postBody(t, srv.URL, `{"query": "query { version }", "variables": 5}`); res.Status != 400 {
 		t.Errorf("variables 5: status %d, want 400", res.Status)
+	}
+}
+
+// TestPersistedQueryOfMutations sends a query document of mutations'
+// fields as an automatic persisted query: its hash is of the text the
+// client sent, and the hash alone runs it again.
+func TestPersistedQueryOfMutations(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := bqlServer(t)
+	query := `query { goto(url: "` + pages.URL + `/list.html") { status } title { title } }`
+	sum := sha256.Sum256([]byte(query))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+	full, _ := json.Marshal(map[string]any{"query": query, "extensions": ext})
+	hashOnly, _ := json.Marshal(map[string]any{"extensions": ext})
+	for _, body := range [][]byte{full, hashOnly} {
+		res := postBody(t, srv.URL, string(body))
+		if res.Status != 200 || len(res.Errors) > 0 {
+			t.Fatalf("%s: status %d, errors %+v", body, res.Status, res.Errors)
+		}
+		if got := field[struct{ Title string }](t, res, "title").Title; got != "List" {
+			t.Errorf("%s: title = %q", body, got)
+		}
 	}
 }
 

@@ -13,8 +13,8 @@ import (
 type conditionArgs struct {
 	Selector *string
 	Visible  *bool
-	Request  *model.RequestCondition
-	Response *model.ResponseCondition
+	Request  *model.RequestInput
+	Response *model.ResponseInput
 }
 
 // gateConditions is a root-field middleware that runs if and ifnot. gqlgen
@@ -57,7 +57,7 @@ func (r *Resolver) shouldRun(ctx context.Context, field graphql.CollectedField) 
 }
 
 // condition tests an if or ifnot condition at this moment.
-func condition(ctx context.Context, selector *string, visible *bool, req *model.RequestCondition, res *model.ResponseCondition) (bool, error) {
+func condition(ctx context.Context, selector *string, visible *bool, req *model.RequestInput, res *model.ResponseInput) (bool, error) {
 	given := 0
 	for _, set := range []bool{selector != nil, req != nil, res != nil} {
 		if set {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/sessionql/sessionql"
@@ -13,7 +14,9 @@ import (
 )
 
 // PresentError gives every field error an extensions.code: the app error's
-// code, or internal for anything unexpected, whose details stay in the log.
+// code, gqlgen's own codes in snake_case (graphql_parse_failed,
+// graphql_validation_failed, persisted_query_not_found), or internal for
+// anything unexpected, whose details stay in the log.
 func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 	var app *sessionql.Error
@@ -24,6 +27,9 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	var already *gqlerror.Error
 	if errors.As(err, &already) && already.Extensions["code"] != nil {
+		if code, ok := already.Extensions["code"].(string); ok {
+			setCode(gqlErr, strings.ToLower(code)) // gqlgen's GRAPHQL_PARSE_FAILED, in the one style of every code
+		}
 		return gqlErr
 	}
 	setCode(gqlErr, sessionql.CodeInternal)

@@ -48,6 +48,13 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	CaptchaResponse struct {
+		Found  func(childComplexity int) int
+		Solved func(childComplexity int) int
+		Time   func(childComplexity int) int
+		Token  func(childComplexity int) int
+	}
+
 	ClickResponse struct {
 		Selector func(childComplexity int) int
 		Time     func(childComplexity int) int
@@ -65,6 +72,7 @@ type ComplexityRoot struct {
 		Secure   func(childComplexity int) int
 		Session  func(childComplexity int) int
 		Size     func(childComplexity int) int
+		URL      func(childComplexity int) int
 		Value    func(childComplexity int) int
 	}
 
@@ -120,6 +128,11 @@ type ComplexityRoot struct {
 		Time    func(childComplexity int) int
 	}
 
+	LiveURLResponse struct {
+		LiveURL func(childComplexity int) int
+		Time    func(childComplexity int) int
+	}
+
 	MapSelectorResponse struct {
 		Attribute   func(childComplexity int, name string) int
 		Class       func(childComplexity int) int
@@ -144,32 +157,35 @@ type ComplexityRoot struct {
 		Forward             func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
 		Goto                func(childComplexity int, url string, waitUntil *model.WaitUntilGoto, timeout *float64) int
 		HTML                func(childComplexity int, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) int
-		Hover               func(childComplexity int, selector *string, x *float64, y *float64, timeout *float64) int
-		If                  func(childComplexity int, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) int
-		Ifnot               func(childComplexity int, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) int
+		Hover               func(childComplexity int, selector *string, x *float64, y *float64, wait *bool, scroll *bool, visible *bool, timeout *float64) int
+		If                  func(childComplexity int, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) int
+		Ifnot               func(childComplexity int, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) int
 		InnerText           func(childComplexity int, selector string, visible *bool, timeout *float64) int
 		JavaScriptEnabled   func(childComplexity int, enabled *bool) int
+		LiveURL             func(childComplexity int, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool) int
 		MapSelector         func(childComplexity int, selector string, wait *bool, timeout *float64) int
-		PDF                 func(childComplexity int, options *model.PDFOptions, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) int
+		PDF                 func(childComplexity int, options *model.PDFOptions, format *model.PDFPageFormat, landscape *bool, printBackground *bool, scale *float64, width *model.FloatOrString, height *model.FloatOrString, marginTop *model.FloatOrString, marginBottom *model.FloatOrString, marginLeft *model.FloatOrString, marginRight *model.FloatOrString, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, generateDocumentOutline *bool, generateTaggedPDF *bool, transferMode *string, waitForImages *bool, timeout *float64) int
 		Preferences         func(childComplexity int, timeout *float64) int
-		Proxy               func(childComplexity int, server string, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, timeout *float64) int
+		Proxy               func(childComplexity int, server *string, country *model.CountryType, city *string, state *string, sticky *bool, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, timeout *float64) int
 		QuerySelector       func(childComplexity int, selector string, visible *bool, timeout *float64) int
-		QuerySelectorAll    func(childComplexity int, selector string, timeout *float64) int
+		QuerySelectorAll    func(childComplexity int, selector string, visible *bool, timeout *float64) int
 		Reconnect           func(childComplexity int, timeout *float64) int
-		Reject              func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, enabled *bool) int
+		Reject              func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, enabled *bool) int
 		Reload              func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
-		Request             func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, wait *bool, timeout *float64) int
-		Response            func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorType, wait *bool, timeout *float64) int
-		Screenshot          func(childComplexity int, typeArg *model.ScreenshotType, quality *int, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, timeout *float64) int
-		Scroll              func(childComplexity int, selector *string, x *float64, y *float64, timeout *float64) int
-		Select              func(childComplexity int, selector string, value []string, timeout *float64) int
+		Request             func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, wait *bool, timeout *float64) int
+		Response            func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorTypes, wait *bool, timeout *float64) int
+		Screenshot          func(childComplexity int, typeArg *model.ScreenshotType, quality *float64, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, captureBeyondViewport *bool, fromSurface *bool, optimizeForSpeed *bool, waitForImages *bool, timeout *float64) int
+		Scroll              func(childComplexity int, selector *string, x *float64, y *float64, wait *bool, visible *bool, timeout *float64) int
+		Select              func(childComplexity int, selector string, value model.StringOrArray, wait *bool, scroll *bool, visible *bool, timeout *float64) int
 		SetExtraHTTPHeaders func(childComplexity int, headers []model.HeaderInput) int
+		Solve               func(childComplexity int, typeArg *model.CaptchaTypes, timeout *float64, wait *bool) int
 		Text                func(childComplexity int, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) int
 		Title               func(childComplexity int) int
-		Type                func(childComplexity int, selector string, text string, delay []int, timeout *float64) int
+		Type                func(childComplexity int, selector string, text string, delay []int, wait *bool, scroll *bool, visible *bool, interactable *bool, timeout *float64) int
 		URL                 func(childComplexity int) int
 		UserAgent           func(childComplexity int, userAgent string) int
-		Viewport            func(childComplexity int, width int, height int, deviceScaleFactor *float64, mobile *bool) int
+		Verify              func(childComplexity int, typeArg model.VerifyTypes, timeout *float64, wait *bool) int
+		Viewport            func(childComplexity int, width float64, height float64, deviceScaleFactor *float64, mobile *bool) int
 		WaitForNavigation   func(childComplexity int, waitUntil *model.WaitUntilGoto, timeout *float64) int
 		WaitForRequest      func(childComplexity int, url *string, method *model.Method, timeout *float64) int
 		WaitForResponse     func(childComplexity int, url *string, statuses []int, codes []int, timeout *float64) int
@@ -327,7 +343,7 @@ type MutationResolver interface {
 	Goto(ctx context.Context, url string, waitUntil *model.WaitUntilGoto, timeout *float64) (*model.HTTPResponse, error)
 	Click(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, waitForNavigation *bool, timeout *float64) (*model.ClickResponse, error)
 	Evaluate(ctx context.Context, content *string, url *string, expression *string, timeout *float64) (*model.EvaluateResponse, error)
-	Type(ctx context.Context, selector string, text string, delay []int, timeout *float64) (*model.TypeResponse, error)
+	Type(ctx context.Context, selector string, text string, delay []int, wait *bool, scroll *bool, visible *bool, interactable *bool, timeout *float64) (*model.TypeResponse, error)
 	Text(ctx context.Context, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) (*model.TextResponse, error)
 	HTML(ctx context.Context, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) (*model.HTMLResponse, error)
 	InnerText(ctx context.Context, selector string, visible *bool, timeout *float64) (*model.InnerTextResponse, error)
@@ -344,30 +360,33 @@ type MutationResolver interface {
 	Back(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
 	Forward(ctx context.Context, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
 	Content(ctx context.Context, html string, waitUntil *model.WaitUntilHistory, timeout *float64) (*model.HTTPResponse, error)
-	Hover(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error)
-	Scroll(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error)
+	Hover(ctx context.Context, selector *string, x *float64, y *float64, wait *bool, scroll *bool, visible *bool, timeout *float64) (*model.PointerResponse, error)
+	Scroll(ctx context.Context, selector *string, x *float64, y *float64, wait *bool, visible *bool, timeout *float64) (*model.PointerResponse, error)
 	Checkbox(ctx context.Context, selector string, checked bool, wait *bool, scroll *bool, visible *bool, timeout *float64) (*model.PointerResponse, error)
-	Select(ctx context.Context, selector string, value []string, timeout *float64) (*model.SelectResponse, error)
+	Select(ctx context.Context, selector string, value model.StringOrArray, wait *bool, scroll *bool, visible *bool, timeout *float64) (*model.SelectResponse, error)
 	QuerySelector(ctx context.Context, selector string, visible *bool, timeout *float64) (*model.QuerySelectorResponse, error)
-	QuerySelectorAll(ctx context.Context, selector string, timeout *float64) ([]model.QuerySelectorResponse, error)
+	QuerySelectorAll(ctx context.Context, selector string, visible *bool, timeout *float64) ([]model.QuerySelectorResponse, error)
 	MapSelector(ctx context.Context, selector string, wait *bool, timeout *float64) ([]model.MapSelectorResponse, error)
-	Screenshot(ctx context.Context, typeArg *model.ScreenshotType, quality *int, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, timeout *float64) (*model.ScreenshotResponse, error)
-	PDF(ctx context.Context, options *model.PDFOptions, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) (*model.PDFResponse, error)
+	Screenshot(ctx context.Context, typeArg *model.ScreenshotType, quality *float64, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, captureBeyondViewport *bool, fromSurface *bool, optimizeForSpeed *bool, waitForImages *bool, timeout *float64) (*model.ScreenshotResponse, error)
+	PDF(ctx context.Context, options *model.PDFOptions, format *model.PDFPageFormat, landscape *bool, printBackground *bool, scale *float64, width *model.FloatOrString, height *model.FloatOrString, marginTop *model.FloatOrString, marginBottom *model.FloatOrString, marginLeft *model.FloatOrString, marginRight *model.FloatOrString, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, generateDocumentOutline *bool, generateTaggedPDF *bool, transferMode *string, waitForImages *bool, timeout *float64) (*model.PDFResponse, error)
 	Cookies(ctx context.Context, cookies []model.CookieInput) (*model.CookieResponse, error)
 	SetExtraHTTPHeaders(ctx context.Context, headers []model.HeaderInput) (*model.TimeResponse, error)
 	UserAgent(ctx context.Context, userAgent string) (*model.UserAgentResponse, error)
-	Viewport(ctx context.Context, width int, height int, deviceScaleFactor *float64, mobile *bool) (*model.ViewportResponse, error)
+	Viewport(ctx context.Context, width float64, height float64, deviceScaleFactor *float64, mobile *bool) (*model.ViewportResponse, error)
 	JavaScriptEnabled(ctx context.Context, enabled *bool) (*model.JavaScriptResponse, error)
-	Reject(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, enabled *bool) (*model.RejectResponse, error)
-	Proxy(ctx context.Context, server string, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, timeout *float64) (*model.TimeResponse, error)
-	Request(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkRequest, error)
-	Response(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkResponse, error)
-	If(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error)
-	Ifnot(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error)
+	Reject(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, enabled *bool) (*model.RejectResponse, error)
+	Proxy(ctx context.Context, server *string, country *model.CountryType, city *string, state *string, sticky *bool, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, timeout *float64) (*model.TimeResponse, error)
+	Solve(ctx context.Context, typeArg *model.CaptchaTypes, timeout *float64, wait *bool) (*model.CaptchaResponse, error)
+	Verify(ctx context.Context, typeArg model.VerifyTypes, timeout *float64, wait *bool) (*model.CaptchaResponse, error)
+	Request(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, wait *bool, timeout *float64) ([]model.NetworkRequest, error)
+	Response(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorTypes, wait *bool, timeout *float64) ([]model.NetworkResponse, error)
+	If(ctx context.Context, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) (*model.Mutation, error)
+	Ifnot(ctx context.Context, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) (*model.Mutation, error)
 	Dialog(ctx context.Context, accept *bool, text *string) (*model.DialogPolicyResponse, error)
 	Dialogs(ctx context.Context) ([]model.Dialog, error)
 	Preferences(ctx context.Context, timeout *float64) (*model.PreferencesResponse, error)
 	Reconnect(ctx context.Context, timeout *float64) (*model.ReconnectionResponse, error)
+	LiveURL(ctx context.Context, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool) (*model.LiveURLResponse, error)
 }
 type QueryResolver interface {
 	Version(ctx context.Context) (string, error)
@@ -422,6 +441,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributeResponse.Value(childComplexity), true
+
+	case "CaptchaResponse.found":
+		if e.ComplexityRoot.CaptchaResponse.Found == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaResponse.Found(childComplexity), true
+	case "CaptchaResponse.solved":
+		if e.ComplexityRoot.CaptchaResponse.Solved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaResponse.Solved(childComplexity), true
+	case "CaptchaResponse.time":
+		if e.ComplexityRoot.CaptchaResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaResponse.Time(childComplexity), true
+	case "CaptchaResponse.token":
+		if e.ComplexityRoot.CaptchaResponse.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaResponse.Token(childComplexity), true
 
 	case "ClickResponse.selector":
 		if e.ComplexityRoot.ClickResponse.Selector == nil {
@@ -502,6 +546,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cookie.Size(childComplexity), true
+	case "Cookie.url":
+		if e.ComplexityRoot.Cookie.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cookie.URL(childComplexity), true
 	case "Cookie.value":
 		if e.ComplexityRoot.Cookie.Value == nil {
 			break
@@ -667,6 +717,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.JavaScriptResponse.Time(childComplexity), true
+
+	case "LiveURLResponse.liveURL":
+		if e.ComplexityRoot.LiveURLResponse.LiveURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveURLResponse.LiveURL(childComplexity), true
+	case "LiveURLResponse.time":
+		if e.ComplexityRoot.LiveURLResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveURLResponse.Time(childComplexity), true
 
 	case "MapSelectorResponse.attribute":
 		if e.ComplexityRoot.MapSelectorResponse.Attribute == nil {
@@ -864,7 +927,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Hover(childComplexity, args["selector"].(*string), args["x"].(*float64), args["y"].(*float64), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Hover(childComplexity, args["selector"].(*string), args["x"].(*float64), args["y"].(*float64), args["wait"].(*bool), args["scroll"].(*bool), args["visible"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.if":
 		if e.ComplexityRoot.Mutation.If == nil {
 			break
@@ -875,7 +938,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.If(childComplexity, args["selector"].(*string), args["visible"].(*bool), args["request"].(*model.RequestCondition), args["response"].(*model.ResponseCondition)), true
+		return e.ComplexityRoot.Mutation.If(childComplexity, args["selector"].(*string), args["visible"].(*bool), args["request"].(*model.RequestInput), args["response"].(*model.ResponseInput)), true
 	case "Mutation.ifnot":
 		if e.ComplexityRoot.Mutation.Ifnot == nil {
 			break
@@ -886,7 +949,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Ifnot(childComplexity, args["selector"].(*string), args["visible"].(*bool), args["request"].(*model.RequestCondition), args["response"].(*model.ResponseCondition)), true
+		return e.ComplexityRoot.Mutation.Ifnot(childComplexity, args["selector"].(*string), args["visible"].(*bool), args["request"].(*model.RequestInput), args["response"].(*model.ResponseInput)), true
 	case "Mutation.innerText":
 		if e.ComplexityRoot.Mutation.InnerText == nil {
 			break
@@ -909,6 +972,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.JavaScriptEnabled(childComplexity, args["enabled"].(*bool)), true
+	case "Mutation.liveURL":
+		if e.ComplexityRoot.Mutation.LiveURL == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_liveURL_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LiveURL(childComplexity, args["timeout"].(*float64), args["interactable"].(*bool), args["type"].(*model.LiveURLStreamType), args["quality"].(*int), args["resizable"].(*bool)), true
 	case "Mutation.mapSelector":
 		if e.ComplexityRoot.Mutation.MapSelector == nil {
 			break
@@ -930,7 +1004,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PDF(childComplexity, args["options"].(*model.PDFOptions), args["format"].(*model.PDFFormat), args["landscape"].(*bool), args["printBackground"].(*bool), args["scale"].(*float64), args["width"].(*string), args["height"].(*string), args["marginTop"].(*string), args["marginBottom"].(*string), args["marginLeft"].(*string), args["marginRight"].(*string), args["displayHeaderFooter"].(*bool), args["headerTemplate"].(*string), args["footerTemplate"].(*string), args["pageRanges"].(*string), args["preferCSSPageSize"].(*bool), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.PDF(childComplexity, args["options"].(*model.PDFOptions), args["format"].(*model.PDFPageFormat), args["landscape"].(*bool), args["printBackground"].(*bool), args["scale"].(*float64), args["width"].(*model.FloatOrString), args["height"].(*model.FloatOrString), args["marginTop"].(*model.FloatOrString), args["marginBottom"].(*model.FloatOrString), args["marginLeft"].(*model.FloatOrString), args["marginRight"].(*model.FloatOrString), args["displayHeaderFooter"].(*bool), args["headerTemplate"].(*string), args["footerTemplate"].(*string), args["pageRanges"].(*string), args["preferCSSPageSize"].(*bool), args["generateDocumentOutline"].(*bool), args["generateTaggedPDF"].(*bool), args["transferMode"].(*string), args["waitForImages"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.preferences":
 		if e.ComplexityRoot.Mutation.Preferences == nil {
 			break
@@ -952,7 +1026,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Proxy(childComplexity, args["server"].(string), args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["operator"].(*model.OperatorType), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Proxy(childComplexity, args["server"].(*string), args["country"].(*model.CountryType), args["city"].(*string), args["state"].(*string), args["sticky"].(*bool), args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["operator"].(*model.OperatorTypes), args["timeout"].(*float64)), true
 	case "Mutation.querySelector":
 		if e.ComplexityRoot.Mutation.QuerySelector == nil {
 			break
@@ -974,7 +1048,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.QuerySelectorAll(childComplexity, args["selector"].(string), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.QuerySelectorAll(childComplexity, args["selector"].(string), args["visible"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.reconnect":
 		if e.ComplexityRoot.Mutation.Reconnect == nil {
 			break
@@ -996,7 +1070,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Reject(childComplexity, args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["operator"].(*model.OperatorType), args["enabled"].(*bool)), true
+		return e.ComplexityRoot.Mutation.Reject(childComplexity, args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["operator"].(*model.OperatorTypes), args["enabled"].(*bool)), true
 	case "Mutation.reload":
 		if e.ComplexityRoot.Mutation.Reload == nil {
 			break
@@ -1018,7 +1092,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Request(childComplexity, args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["operator"].(*model.OperatorType), args["wait"].(*bool), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Request(childComplexity, args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["operator"].(*model.OperatorTypes), args["wait"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.response":
 		if e.ComplexityRoot.Mutation.Response == nil {
 			break
@@ -1029,7 +1103,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Response(childComplexity, args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["status"].([]int), args["operator"].(*model.OperatorType), args["wait"].(*bool), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Response(childComplexity, args["url"].([]string), args["type"].([]model.ResourceType), args["method"].([]model.Method), args["status"].([]int), args["operator"].(*model.OperatorTypes), args["wait"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.screenshot":
 		if e.ComplexityRoot.Mutation.Screenshot == nil {
 			break
@@ -1040,7 +1114,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Screenshot(childComplexity, args["type"].(*model.ScreenshotType), args["quality"].(*int), args["fullPage"].(*bool), args["selector"].(*string), args["clip"].(*model.ScreenshotClip), args["omitBackground"].(*bool), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Screenshot(childComplexity, args["type"].(*model.ScreenshotType), args["quality"].(*float64), args["fullPage"].(*bool), args["selector"].(*string), args["clip"].(*model.ScreenshotClip), args["omitBackground"].(*bool), args["captureBeyondViewport"].(*bool), args["fromSurface"].(*bool), args["optimizeForSpeed"].(*bool), args["waitForImages"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.scroll":
 		if e.ComplexityRoot.Mutation.Scroll == nil {
 			break
@@ -1051,7 +1125,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Scroll(childComplexity, args["selector"].(*string), args["x"].(*float64), args["y"].(*float64), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Scroll(childComplexity, args["selector"].(*string), args["x"].(*float64), args["y"].(*float64), args["wait"].(*bool), args["visible"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.select":
 		if e.ComplexityRoot.Mutation.Select == nil {
 			break
@@ -1062,7 +1136,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Select(childComplexity, args["selector"].(string), args["value"].([]string), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Select(childComplexity, args["selector"].(string), args["value"].(model.StringOrArray), args["wait"].(*bool), args["scroll"].(*bool), args["visible"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.setExtraHTTPHeaders":
 		if e.ComplexityRoot.Mutation.SetExtraHTTPHeaders == nil {
 			break
@@ -1074,6 +1148,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetExtraHTTPHeaders(childComplexity, args["headers"].([]model.HeaderInput)), true
+	case "Mutation.solve":
+		if e.ComplexityRoot.Mutation.Solve == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_solve_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Solve(childComplexity, args["type"].(*model.CaptchaTypes), args["timeout"].(*float64), args["wait"].(*bool)), true
 	case "Mutation.text":
 		if e.ComplexityRoot.Mutation.Text == nil {
 			break
@@ -1101,7 +1186,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Type(childComplexity, args["selector"].(string), args["text"].(string), args["delay"].([]int), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Type(childComplexity, args["selector"].(string), args["text"].(string), args["delay"].([]int), args["wait"].(*bool), args["scroll"].(*bool), args["visible"].(*bool), args["interactable"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.url":
 		if e.ComplexityRoot.Mutation.URL == nil {
 			break
@@ -1119,6 +1204,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UserAgent(childComplexity, args["userAgent"].(string)), true
+	case "Mutation.verify":
+		if e.ComplexityRoot.Mutation.Verify == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verify_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Verify(childComplexity, args["type"].(model.VerifyTypes), args["timeout"].(*float64), args["wait"].(*bool)), true
 	case "Mutation.viewport":
 		if e.ComplexityRoot.Mutation.Viewport == nil {
 			break
@@ -1129,7 +1225,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Viewport(childComplexity, args["width"].(int), args["height"].(int), args["deviceScaleFactor"].(*float64), args["mobile"].(*bool)), true
+		return e.ComplexityRoot.Mutation.Viewport(childComplexity, args["width"].(float64), args["height"].(float64), args["deviceScaleFactor"].(*float64), args["mobile"].(*bool)), true
 	case "Mutation.waitForNavigation":
 		if e.ComplexityRoot.Mutation.WaitForNavigation == nil {
 			break
@@ -1688,8 +1784,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputHeaderInput,
 		ec.unmarshalInputPDFMargin,
 		ec.unmarshalInputPDFOptions,
-		ec.unmarshalInputRequestCondition,
-		ec.unmarshalInputResponseCondition,
+		ec.unmarshalInputRequestInput,
+		ec.unmarshalInputResponseInput,
 		ec.unmarshalInputScreenshotClip,
 	)
 	first := true
@@ -1873,6 +1969,14 @@ type Mutation {
     text: String!
     "The smallest and largest pause before each key, in milliseconds; one number is a fixed pause."
     delay: [Int!] = [50, 200]
+    "Wait for the element to appear; when false it must be there already."
+    wait: Boolean = true
+    "Scroll the element into the middle of the viewport first."
+    scroll: Boolean = true
+    "Wait until the element is visible, not only present."
+    visible: Boolean = false
+    "Check first that the element is what the mouse would reach at its centre (not covered by another)."
+    interactable: Boolean = true
     "How long to wait for the element and to type, in milliseconds."
     timeout: Float
   ): TypeResponse
@@ -2041,6 +2145,12 @@ type Mutation {
     x: Float
     "The y coordinate of the point, in CSS pixels of the viewport."
     y: Float
+    "Wait for the element to appear; when false it must be there already."
+    wait: Boolean = true
+    "Scroll the element into the middle of the viewport first."
+    scroll: Boolean = true
+    "Wait until the element is visible, not only present."
+    visible: Boolean = false
     "How long to wait for the element, in milliseconds."
     timeout: Float
   ): PointerResponse
@@ -2056,6 +2166,10 @@ type Mutation {
     x: Float
     "The vertical scroll position, in CSS pixels."
     y: Float
+    "Wait for the element to appear; when false it must be there already."
+    wait: Boolean = true
+    "Wait until the element is visible, not only present."
+    visible: Boolean = false
     "How long to wait for the element, in milliseconds."
     timeout: Float
   ): PointerResponse
@@ -2087,7 +2201,13 @@ type Mutation {
     "A CSS or deep selector of the select element."
     selector: String!
     "The values to select; one string is a list of one. Several need a ` + "`" + `multiple` + "`" + ` select."
-    value: [String!]!
+    value: StringOrArray!
+    "Wait for the element to appear; when false it must be there already."
+    wait: Boolean = true
+    "Scroll the element into the middle of the viewport first."
+    scroll: Boolean = true
+    "Wait until the element is visible, not only present."
+    visible: Boolean = false
     "How long to wait for the element, in milliseconds."
     timeout: Float
   ): SelectResponse
@@ -2106,6 +2226,8 @@ type Mutation {
   querySelectorAll(
     "A CSS or deep selector."
     selector: String!
+    "Only elements that are rendered and not hidden count."
+    visible: Boolean = false
     "How long the lookup may take, in milliseconds."
     timeout: Float
   ): [QuerySelectorResponse!]
@@ -2129,8 +2251,8 @@ type Mutation {
   screenshot(
     "The image format."
     type: ScreenshotType = png
-    "The quality from 0 to 100, for jpeg and webp."
-    quality: Int
+    "The quality from 0 to 100, for jpeg and webp (a fraction is rounded)."
+    quality: Float
     "Capture the whole scrollable page instead of the viewport."
     fullPage: Boolean = false
     "A CSS or deep selector of the element to capture."
@@ -2139,6 +2261,14 @@ type Mutation {
     clip: ScreenshotClip
     "Make the default white background transparent (png and webp)."
     omitBackground: Boolean = false
+    "Capture beyond the viewport; default: false without a clip, true with one (and for fullPage and selector)."
+    captureBeyondViewport: Boolean
+    "Capture from the surface rather than the view. Default: true."
+    fromSurface: Boolean
+    "Encode for speed rather than size."
+    optimizeForSpeed: Boolean = false
+    "Wait first until every image of the page has loaded or failed."
+    waitForImages: Boolean = false
     "How long to wait for the element and the capture, in milliseconds."
     timeout: Float
   ): ScreenshotResponse
@@ -2148,7 +2278,7 @@ type Mutation {
     "The same settings as one object (Browserless's older form); what it sets wins over the arguments."
     options: PDFOptions
     "The paper size; ` + "`" + `width` + "`" + ` and ` + "`" + `height` + "`" + ` override it. Default: letter."
-    format: PDFFormat
+    format: PDFPageFormat
     "Print in landscape orientation."
     landscape: Boolean = false
     "Print background graphics."
@@ -2156,17 +2286,17 @@ type Mutation {
     "The scale of the rendering, from 0.1 to 2."
     scale: Float = 1
     "The paper width, such as ` + "`" + `8.5in` + "`" + `, ` + "`" + `21cm` + "`" + `, ` + "`" + `210mm` + "`" + ` or ` + "`" + `800px` + "`" + ` (a bare number is pixels)."
-    width: String
+    width: FloatOrString
     "The paper height, in the units ` + "`" + `width` + "`" + ` takes."
-    height: String
+    height: FloatOrString
     "The top margin, in the units ` + "`" + `width` + "`" + ` takes."
-    marginTop: String
+    marginTop: FloatOrString
     "The bottom margin."
-    marginBottom: String
+    marginBottom: FloatOrString
     "The left margin."
-    marginLeft: String
+    marginLeft: FloatOrString
     "The right margin."
-    marginRight: String
+    marginRight: FloatOrString
     "Print the header and footer templates."
     displayHeaderFooter: Boolean = false
     "HTML of the header; the classes date, title, url, pageNumber and totalPages receive their values."
@@ -2177,6 +2307,14 @@ type Mutation {
     pageRanges: String
     "Let the page's CSS @page size win over format, width and height."
     preferCSSPageSize: Boolean = false
+    "Embed the document outline (its headings) in the PDF."
+    generateDocumentOutline: Boolean = false
+    "Make a tagged (accessible) PDF. Default: Chromium's choice."
+    generateTaggedPDF: Boolean
+    "Accepted for compatibility (ReturnAsBase64 or ReturnAsStream): the answer carries the PDF as base64 either way."
+    transferMode: String
+    "Wait first until every image of the page has loaded or failed."
+    waitForImages: Boolean = false
     "How long printing may take, in milliseconds."
     timeout: Float
   ): PDFResponse
@@ -2204,10 +2342,10 @@ type Mutation {
 
   "Sets the size of the page's viewport from now on."
   viewport(
-    "The width in CSS pixels."
-    width: Int!
-    "The height in CSS pixels."
-    height: Int!
+    "The width in CSS pixels; a fraction is rounded."
+    width: Float!
+    "The height in CSS pixels; a fraction is rounded."
+    height: Float!
     "Device pixels per CSS pixel."
     deviceScaleFactor: Float = 1
     "Emulate a mobile device (meta viewport, touch)."
@@ -2233,7 +2371,7 @@ type Mutation {
     "HTTP methods."
     method: [Method!]
     "How the lists combine."
-    operator: OperatorType = or
+    operator: OperatorTypes = or
     "false stops blocking now."
     enabled: Boolean = true
   ): RejectResponse
@@ -2247,8 +2385,16 @@ type Mutation {
   list, every request matches.
   """
   proxy(
-    "The proxy: http://, https:// or socks5://, with user:password@ when it asks for them."
-    server: String!
+    "The proxy: http://, https:// or socks5://, with user:password@ when it asks for them. Required: sessionql has no proxies of its own."
+    server: String
+    "Browserless's residential proxy network: not available in sessionql, an error; give server instead."
+    country: CountryType
+    "Browserless's residential proxy network: not available in sessionql, an error; give server instead."
+    city: String
+    "Browserless's residential proxy network: not available in sessionql, an error; give server instead."
+    state: String
+    "Browserless's residential proxy network: not available in sessionql, an error; give server instead."
+    sticky: Boolean
     "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
     url: [String!]
     "Resource types."
@@ -2256,14 +2402,43 @@ type Mutation {
     "HTTP methods."
     method: [Method!]
     "How the lists combine."
-    operator: OperatorType = or
+    operator: OperatorTypes = or
     "How long turning it on may take, in milliseconds."
     timeout: Float
   ): TimeResponse
 
   """
+  Browserless's captcha solver. sessionql does not solve captchas: always an
+  error that says so. Detect a captcha with querySelector or if(selector:),
+  and solve it with a service of your own (its token can be set with
+  evaluate), or let a person solve it in the live view.
+  """
+  solve(
+    "The kind of captcha; absent: any."
+    type: CaptchaTypes
+    "Accepted for compatibility."
+    timeout: Float
+    "Accepted for compatibility."
+    wait: Boolean = true
+  ): CaptchaResponse
+
+  """
+  Browserless's Cloudflare verification click (deprecated there for solve).
+  sessionql does not pass bot checks for you: always an error that says so.
+  """
+  verify(
+    "The kind of verification."
+    type: VerifyTypes!
+    "Accepted for compatibility."
+    timeout: Float
+    "Accepted for compatibility."
+    wait: Boolean = true
+  ): CaptchaResponse
+
+  """
   The requests the page made since this request started that match, oldest
-  first. With ` + "`" + `wait` + "`" + `, waits for the first match when there is none yet.
+  first. With ` + "`" + `wait` + "`" + ` (the default, as in Browserless), waits for the first
+  match when there is none yet.
   """
   request(
     "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
@@ -2273,9 +2448,9 @@ type Mutation {
     "HTTP methods."
     method: [Method!]
     "How the lists combine."
-    operator: OperatorType = or
-    "Wait for a match when there is none yet."
-    wait: Boolean = false
+    operator: OperatorTypes = or
+    "Wait for a match when there is none yet (the default, as in Browserless)."
+    wait: Boolean = true
     "How long to wait, in milliseconds."
     timeout: Float
   ): [NetworkRequest!]
@@ -2295,7 +2470,7 @@ type Mutation {
     "HTTP statuses."
     status: [Int!]
     "How the lists combine."
-    operator: OperatorType = or
+    operator: OperatorTypes = or
     "Wait for a match when there is none yet."
     wait: Boolean = true
     "How long to wait, in milliseconds."
@@ -2313,9 +2488,9 @@ type Mutation {
     "With selector: the element must also be visible."
     visible: Boolean = false
     "The page made a matching request since this request started."
-    request: RequestCondition
+    request: RequestInput
     "The page received a matching response since this request started."
-    response: ResponseCondition
+    response: ResponseInput
   ): Mutation
 
   "Runs the nested mutations, in order, only when the condition does not hold at this moment; null otherwise."
@@ -2325,9 +2500,9 @@ type Mutation {
     "With selector: no visible element matches."
     visible: Boolean = false
     "The page made no matching request since this request started."
-    request: RequestCondition
+    request: RequestInput
     "The page received no matching response since this request started."
-    response: ResponseCondition
+    response: ResponseInput
   ): Mutation
 
   """
@@ -2349,14 +2524,490 @@ type Mutation {
   "Changes defaults for the rest of this request."
   preferences(
     "The timeout of waiting fields that do not give one, in milliseconds."
-    timeout: Float
+    timeout: Float = 30000
   ): PreferencesResponse
 
   "The session's own endpoints, to reconnect to the same browser later with BrowserQL or CDP."
   reconnect(
     "Accepted for compatibility; a session lives until its TTL ends or it is stopped."
-    timeout: Float
+    timeout: Float = 30000
   ): ReconnectionResponse
+}
+
+"A number or a string; a number of a length is CSS pixels."
+scalar FloatOrString
+
+"One string or a list of strings; one string is a list of one."
+scalar StringOrArray
+
+"Captcha kinds of Browserless's solve; sessionql solves none."
+enum CaptchaTypes {
+  "Cloudflare Turnstile or challenge."
+  cloudflare
+  "hCaptcha."
+  hcaptcha
+  "reCAPTCHA v2."
+  recaptcha
+  "reCAPTCHA v3."
+  recaptchaV3
+  "GeeTest."
+  geetest
+  "An image of text to read."
+  normal
+  "An image of numbers to read."
+  numberCaptcha
+  "Friendly Captcha."
+  friendlyCaptcha
+  "Capy."
+  capy
+  "A question in text."
+  textCaptcha
+  "Amazon WAF."
+  amazonWaf
+  "DataDome."
+  datadome
+  "Akamai."
+  akamai
+  "Lemin."
+  lemin
+  "MTCaptcha."
+  mtcaptcha
+  "A slider puzzle."
+  slider
+  "An audio captcha."
+  audio
+  "FunCaptcha (Arkose Labs)."
+  funcaptcha
+  "Click the pictured objects."
+  click
+  "Yandex SmartCaptcha."
+  yandex
+  "A sum to work out."
+  math
+  "PerimeterX (HUMAN)."
+  perimeterx
+}
+
+"Verification kinds of Browserless's verify; sessionql passes none."
+enum VerifyTypes {
+  "Cloudflare's human check."
+  cloudflare
+}
+
+"Countries of Browserless's residential proxies, which sessionql does not have."
+enum CountryType {
+  "The country of ISO 3166-1 code AD."
+  AD
+  "The country of ISO 3166-1 code AE."
+  AE
+  "The country of ISO 3166-1 code AF."
+  AF
+  "The country of ISO 3166-1 code AG."
+  AG
+  "The country of ISO 3166-1 code AL."
+  AL
+  "The country of ISO 3166-1 code AM."
+  AM
+  "The country of ISO 3166-1 code AO."
+  AO
+  "The country of ISO 3166-1 code AR."
+  AR
+  "The country of ISO 3166-1 code AT."
+  AT
+  "The country of ISO 3166-1 code AU."
+  AU
+  "The country of ISO 3166-1 code AW."
+  AW
+  "The country of ISO 3166-1 code AX."
+  AX
+  "The country of ISO 3166-1 code AZ."
+  AZ
+  "The country of ISO 3166-1 code BA."
+  BA
+  "The country of ISO 3166-1 code BB."
+  BB
+  "The country of ISO 3166-1 code BD."
+  BD
+  "The country of ISO 3166-1 code BE."
+  BE
+  "The country of ISO 3166-1 code BF."
+  BF
+  "The country of ISO 3166-1 code BG."
+  BG
+  "The country of ISO 3166-1 code BH."
+  BH
+  "The country of ISO 3166-1 code BI."
+  BI
+  "The country of ISO 3166-1 code BJ."
+  BJ
+  "The country of ISO 3166-1 code BM."
+  BM
+  "The country of ISO 3166-1 code BN."
+  BN
+  "The country of ISO 3166-1 code BO."
+  BO
+  "The country of ISO 3166-1 code BQ."
+  BQ
+  "The country of ISO 3166-1 code BR."
+  BR
+  "The country of ISO 3166-1 code BS."
+  BS
+  "The country of ISO 3166-1 code BT."
+  BT
+  "The country of ISO 3166-1 code BW."
+  BW
+  "The country of ISO 3166-1 code BY."
+  BY
+  "The country of ISO 3166-1 code BZ."
+  BZ
+  "The country of ISO 3166-1 code CA."
+  CA
+  "The country of ISO 3166-1 code CD."
+  CD
+  "The country of ISO 3166-1 code CG."
+  CG
+  "The country of ISO 3166-1 code CH."
+  CH
+  "The country of ISO 3166-1 code CI."
+  CI
+  "The country of ISO 3166-1 code CL."
+  CL
+  "The country of ISO 3166-1 code CM."
+  CM
+  "The country of ISO 3166-1 code CN."
+  CN
+  "The country of ISO 3166-1 code CO."
+  CO
+  "The country of ISO 3166-1 code CR."
+  CR
+  "The country of ISO 3166-1 code CU."
+  CU
+  "The country of ISO 3166-1 code CV."
+  CV
+  "The country of ISO 3166-1 code CW."
+  CW
+  "The country of ISO 3166-1 code CY."
+  CY
+  "The country of ISO 3166-1 code CZ."
+  CZ
+  "The country of ISO 3166-1 code DE."
+  DE
+  "The country of ISO 3166-1 code DJ."
+  DJ
+  "The country of ISO 3166-1 code DK."
+  DK
+  "The country of ISO 3166-1 code DM."
+  DM
+  "The country of ISO 3166-1 code DO."
+  DO
+  "The country of ISO 3166-1 code DZ."
+  DZ
+  "The country of ISO 3166-1 code EC."
+  EC
+  "The country of ISO 3166-1 code EE."
+  EE
+  "The country of ISO 3166-1 code EG."
+  EG
+  "The country of ISO 3166-1 code ES."
+  ES
+  "The country of ISO 3166-1 code ET."
+  ET
+  "The country of ISO 3166-1 code FI."
+  FI
+  "The country of ISO 3166-1 code FJ."
+  FJ
+  "The country of ISO 3166-1 code FO."
+  FO
+  "The country of ISO 3166-1 code FR."
+  FR
+  "The country of ISO 3166-1 code GA."
+  GA
+  "The country of ISO 3166-1 code GB."
+  GB
+  "The country of ISO 3166-1 code GD."
+  GD
+  "The country of ISO 3166-1 code GE."
+  GE
+  "The country of ISO 3166-1 code GF."
+  GF
+  "The country of ISO 3166-1 code GG."
+  GG
+  "The country of ISO 3166-1 code GH."
+  GH
+  "The country of ISO 3166-1 code GI."
+  GI
+  "The country of ISO 3166-1 code GM."
+  GM
+  "The country of ISO 3166-1 code GN."
+  GN
+  "The country of ISO 3166-1 code GP."
+  GP
+  "The country of ISO 3166-1 code GR."
+  GR
+  "The country of ISO 3166-1 code GT."
+  GT
+  "The country of ISO 3166-1 code GU."
+  GU
+  "The country of ISO 3166-1 code GY."
+  GY
+  "The country of ISO 3166-1 code HK."
+  HK
+  "The country of ISO 3166-1 code HN."
+  HN
+  "The country of ISO 3166-1 code HR."
+  HR
+  "The country of ISO 3166-1 code HT."
+  HT
+  "The country of ISO 3166-1 code HU."
+  HU
+  "The country of ISO 3166-1 code ID."
+  ID
+  "The country of ISO 3166-1 code IE."
+  IE
+  "The country of ISO 3166-1 code IL."
+  IL
+  "The country of ISO 3166-1 code IM."
+  IM
+  "The country of ISO 3166-1 code IN."
+  IN
+  "The country of ISO 3166-1 code IQ."
+  IQ
+  "The country of ISO 3166-1 code IR."
+  IR
+  "The country of ISO 3166-1 code IS."
+  IS
+  "The country of ISO 3166-1 code IT."
+  IT
+  "The country of ISO 3166-1 code JE."
+  JE
+  "The country of ISO 3166-1 code JM."
+  JM
+  "The country of ISO 3166-1 code JO."
+  JO
+  "The country of ISO 3166-1 code JP."
+  JP
+  "The country of ISO 3166-1 code KE."
+  KE
+  "The country of ISO 3166-1 code KG."
+  KG
+  "The country of ISO 3166-1 code KH."
+  KH
+  "The country of ISO 3166-1 code KN."
+  KN
+  "The country of ISO 3166-1 code KR."
+  KR
+  "The country of ISO 3166-1 code KW."
+  KW
+  "The country of ISO 3166-1 code KY."
+  KY
+  "The country of ISO 3166-1 code KZ."
+  KZ
+  "The country of ISO 3166-1 code LA."
+  LA
+  "The country of ISO 3166-1 code LB."
+  LB
+  "The country of ISO 3166-1 code LC."
+  LC
+  "The country of ISO 3166-1 code LI."
+  LI
+  "The country of ISO 3166-1 code LK."
+  LK
+  "The country of ISO 3166-1 code LR."
+  LR
+  "The country of ISO 3166-1 code LS."
+  LS
+  "The country of ISO 3166-1 code LT."
+  LT
+  "The country of ISO 3166-1 code LU."
+  LU
+  "The country of ISO 3166-1 code LV."
+  LV
+  "The country of ISO 3166-1 code LY."
+  LY
+  "The country of ISO 3166-1 code MA."
+  MA
+  "The country of ISO 3166-1 code MC."
+  MC
+  "The country of ISO 3166-1 code MD."
+  MD
+  "The country of ISO 3166-1 code ME."
+  ME
+  "The country of ISO 3166-1 code MG."
+  MG
+  "The country of ISO 3166-1 code MK."
+  MK
+  "The country of ISO 3166-1 code ML."
+  ML
+  "The country of ISO 3166-1 code MM."
+  MM
+  "The country of ISO 3166-1 code MN."
+  MN
+  "The country of ISO 3166-1 code MO."
+  MO
+  "The country of ISO 3166-1 code MQ."
+  MQ
+  "The country of ISO 3166-1 code MR."
+  MR
+  "The country of ISO 3166-1 code MS."
+  MS
+  "The country of ISO 3166-1 code MT."
+  MT
+  "The country of ISO 3166-1 code MU."
+  MU
+  "The country of ISO 3166-1 code MV."
+  MV
+  "The country of ISO 3166-1 code MW."
+  MW
+  "The country of ISO 3166-1 code MX."
+  MX
+  "The country of ISO 3166-1 code MY."
+  MY
+  "The country of ISO 3166-1 code MZ."
+  MZ
+  "The country of ISO 3166-1 code NA."
+  NA
+  "The country of ISO 3166-1 code NC."
+  NC
+  "The country of ISO 3166-1 code NG."
+  NG
+  "The country of ISO 3166-1 code NI."
+  NI
+  "The country of ISO 3166-1 code NL."
+  NL
+  "The country of ISO 3166-1 code NO."
+  NO
+  "The country of ISO 3166-1 code NP."
+  NP
+  "The country of ISO 3166-1 code NZ."
+  NZ
+  "The country of ISO 3166-1 code OM."
+  OM
+  "The country of ISO 3166-1 code PA."
+  PA
+  "The country of ISO 3166-1 code PE."
+  PE
+  "The country of ISO 3166-1 code PF."
+  PF
+  "The country of ISO 3166-1 code PG."
+  PG
+  "The country of ISO 3166-1 code PH."
+  PH
+  "The country of ISO 3166-1 code PK."
+  PK
+  "The country of ISO 3166-1 code PL."
+  PL
+  "The country of ISO 3166-1 code PR."
+  PR
+  "The country of ISO 3166-1 code PS."
+  PS
+  "The country of ISO 3166-1 code PT."
+  PT
+  "The country of ISO 3166-1 code PY."
+  PY
+  "The country of ISO 3166-1 code QA."
+  QA
+  "The country of ISO 3166-1 code RE."
+  RE
+  "The country of ISO 3166-1 code RO."
+  RO
+  "The country of ISO 3166-1 code RS."
+  RS
+  "The country of ISO 3166-1 code RU."
+  RU
+  "The country of ISO 3166-1 code RW."
+  RW
+  "The country of ISO 3166-1 code SC."
+  SC
+  "The country of ISO 3166-1 code SE."
+  SE
+  "The country of ISO 3166-1 code SG."
+  SG
+  "The country of ISO 3166-1 code SI."
+  SI
+  "The country of ISO 3166-1 code SK."
+  SK
+  "The country of ISO 3166-1 code SL."
+  SL
+  "The country of ISO 3166-1 code SM."
+  SM
+  "The country of ISO 3166-1 code SN."
+  SN
+  "The country of ISO 3166-1 code SO."
+  SO
+  "The country of ISO 3166-1 code SR."
+  SR
+  "The country of ISO 3166-1 code SS."
+  SS
+  "The country of ISO 3166-1 code ST."
+  ST
+  "The country of ISO 3166-1 code SV."
+  SV
+  "The country of ISO 3166-1 code SX."
+  SX
+  "The country of ISO 3166-1 code SY."
+  SY
+  "The country of ISO 3166-1 code SZ."
+  SZ
+  "The country of ISO 3166-1 code TC."
+  TC
+  "The country of ISO 3166-1 code TG."
+  TG
+  "The country of ISO 3166-1 code TH."
+  TH
+  "The country of ISO 3166-1 code TJ."
+  TJ
+  "The country of ISO 3166-1 code TN."
+  TN
+  "The country of ISO 3166-1 code TR."
+  TR
+  "The country of ISO 3166-1 code TT."
+  TT
+  "The country of ISO 3166-1 code TW."
+  TW
+  "The country of ISO 3166-1 code TZ."
+  TZ
+  "The country of ISO 3166-1 code UA."
+  UA
+  "The country of ISO 3166-1 code UG."
+  UG
+  "The country of ISO 3166-1 code US."
+  US
+  "The country of ISO 3166-1 code UY."
+  UY
+  "The country of ISO 3166-1 code UZ."
+  UZ
+  "The country of ISO 3166-1 code VC."
+  VC
+  "The country of ISO 3166-1 code VE."
+  VE
+  "The country of ISO 3166-1 code VG."
+  VG
+  "The country of ISO 3166-1 code VI."
+  VI
+  "The country of ISO 3166-1 code VN."
+  VN
+  "The country of ISO 3166-1 code WS."
+  WS
+  "The country of ISO 3166-1 code YT."
+  YT
+  "The country of ISO 3166-1 code ZA."
+  ZA
+  "The country of ISO 3166-1 code ZM."
+  ZM
+  "The country of ISO 3166-1 code ZW."
+  ZW
+}
+
+"What solve and verify answer in Browserless; sessionql answers an error instead."
+type CaptchaResponse {
+  "Whether a captcha was found."
+  found: Boolean
+  "Whether it was solved."
+  solved: Boolean
+  "How long the field took, in milliseconds."
+  time: Float
+  "The solved captcha's token."
+  token: String
 }
 
 "When a navigation counts as done."
@@ -2402,7 +3053,7 @@ enum ScreenshotType {
 }
 
 "Paper sizes of a PDF."
-enum PDFFormat {
+enum PDFPageFormat {
   "8.5 × 11 in"
   letter
   "8.5 × 14 in"
@@ -2490,7 +3141,7 @@ enum Method {
 }
 
 "How the lists of a network filter combine."
-enum OperatorType {
+enum OperatorTypes {
   "Every given list must match."
   and
   "Any given list may match."
@@ -2552,7 +3203,7 @@ input HeaderInput {
 }
 
 "A condition on the requests the page made since this request started."
-input RequestCondition {
+input RequestInput {
   "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
   url: [String!]
   "Resource types."
@@ -2560,11 +3211,11 @@ input RequestCondition {
   "HTTP methods."
   method: [Method!]
   "How the lists combine."
-  operator: OperatorType = or
+  operator: OperatorTypes = or
 }
 
 "A condition on the responses the page received since this request started."
-input ResponseCondition {
+input ResponseInput {
   "URL globs; ` + "`" + `*` + "`" + ` matches any run of characters."
   url: [String!]
   "Resource types."
@@ -2578,7 +3229,7 @@ input ResponseCondition {
   "Browserless's older name of statuses; joins status."
   codes: [Int!]
   "How the lists combine."
-  operator: OperatorType = or
+  operator: OperatorTypes = or
 }
 
 "The response of a navigation."
@@ -2804,6 +3455,10 @@ enum AttributeMode {
   deny
   "Keep only the listed attributes."
   allow
+  "deny, as Browserless's reference spells it."
+  DENY
+  "allow, as Browserless's reference spells it."
+  ALLOW
 }
 
 """
@@ -2838,9 +3493,9 @@ input PDFOptions {
   "The scale of the rendering, from 0.1 to 2."
   scale: Float
   "The paper width."
-  width: String
+  width: FloatOrString
   "The paper height."
-  height: String
+  height: FloatOrString
   "The margins."
   margin: PDFMargin
   "Print the header and footer templates."
@@ -2858,13 +3513,13 @@ input PDFOptions {
 "The margins of a PDF."
 input PDFMargin {
   "The top margin."
-  top: String
+  top: FloatOrString
   "The bottom margin."
-  bottom: String
+  bottom: FloatOrString
   "The left margin."
-  left: String
+  left: FloatOrString
   "The right margin."
-  right: String
+  right: FloatOrString
 }
 
 "An attribute of an element."
@@ -2907,6 +3562,8 @@ type CookieResponse {
 type Cookie {
   "The cookie's name."
   name: String!
+  "Always null: a cookie the browser keeps has a domain and path, not a URL (Browserless's StandardCookie lists url)."
+  url: String
   "The cookie's value."
   value: String!
   "The cookie's domain."
@@ -3056,6 +3713,40 @@ type ReconnectionResponse {
   "Milliseconds the step took."
   time: Float!
 }
+
+# The live view (liveURL), as Browserless has it.
+
+extend type Mutation {
+  "A URL that opens this session's live view without the server's token. It carries a token that only watches (and, when interactable, steers) this session, until timeout or the session's end; DELETE /sessions/{id}/live-url revokes it."
+  liveURL(
+    "How long the URL works, in milliseconds; absent: until the session expires."
+    timeout: Float
+    "Whether the viewer may click, type and scroll in the page."
+    interactable: Boolean = true
+    "The image format of the stream."
+    type: LiveURLStreamType = jpeg
+    "The JPEG quality of the stream, from 1 to 100."
+    quality: Int = 100
+    "Whether the viewer's size becomes the page's viewport."
+    resizable: Boolean = true
+  ): LiveURLResponse
+}
+
+"The image format of a live view's stream."
+enum LiveURLStreamType {
+  "JPEG frames, at the quality asked for."
+  jpeg
+  "PNG frames: lossless, larger."
+  png
+}
+
+"A shareable live view of the session."
+type LiveURLResponse {
+  "The URL of the live view, with its token."
+  liveURL: String!
+  "Milliseconds the step took."
+  time: Float!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3086,6 +3777,20 @@ func (ec *executionContext) childFields_AttributeResponse(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type AttributeResponse", field.Name)
 }
 
+func (ec *executionContext) childFields_CaptchaResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "found":
+		return ec.fieldContext_CaptchaResponse_found(ctx, field)
+	case "solved":
+		return ec.fieldContext_CaptchaResponse_solved(ctx, field)
+	case "time":
+		return ec.fieldContext_CaptchaResponse_time(ctx, field)
+	case "token":
+		return ec.fieldContext_CaptchaResponse_token(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaptchaResponse", field.Name)
+}
+
 func (ec *executionContext) childFields_ClickResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "selector":
@@ -3104,6 +3809,8 @@ func (ec *executionContext) childFields_Cookie(ctx context.Context, field graphq
 	switch field.Name {
 	case "name":
 		return ec.fieldContext_Cookie_name(ctx, field)
+	case "url":
+		return ec.fieldContext_Cookie_url(ctx, field)
 	case "value":
 		return ec.fieldContext_Cookie_value(ctx, field)
 	case "domain":
@@ -3230,6 +3937,16 @@ func (ec *executionContext) childFields_JavaScriptResponse(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type JavaScriptResponse", field.Name)
 }
 
+func (ec *executionContext) childFields_LiveURLResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "liveURL":
+		return ec.fieldContext_LiveURLResponse_liveURL(ctx, field)
+	case "time":
+		return ec.fieldContext_LiveURLResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LiveURLResponse", field.Name)
+}
+
 func (ec *executionContext) childFields_MapSelectorResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3324,6 +4041,10 @@ func (ec *executionContext) childFields_Mutation(ctx context.Context, field grap
 		return ec.fieldContext_Mutation_reject(ctx, field)
 	case "proxy":
 		return ec.fieldContext_Mutation_proxy(ctx, field)
+	case "solve":
+		return ec.fieldContext_Mutation_solve(ctx, field)
+	case "verify":
+		return ec.fieldContext_Mutation_verify(ctx, field)
 	case "request":
 		return ec.fieldContext_Mutation_request(ctx, field)
 	case "response":
@@ -3340,6 +4061,8 @@ func (ec *executionContext) childFields_Mutation(ctx context.Context, field grap
 		return ec.fieldContext_Mutation_preferences(ctx, field)
 	case "reconnect":
 		return ec.fieldContext_Mutation_reconnect(ctx, field)
+	case "liveURL":
+		return ec.fieldContext_Mutation_liveURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Mutation", field.Name)
 }
@@ -4150,14 +4873,38 @@ func (ec *executionContext) field_Mutation_hover_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["y"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "scroll",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scroll"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg3
+	args["timeout"] = arg6
 	return args, nil
 }
 
@@ -4219,16 +4966,16 @@ func (ec *executionContext) field_Mutation_if_args(ctx context.Context, rawArgs 
 	}
 	args["visible"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "request",
-		func(ctx context.Context, v any) (*model.RequestCondition, error) {
-			return ec.unmarshalORequestCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRequestCondition(ctx, v)
+		func(ctx context.Context, v any) (*model.RequestInput, error) {
+			return ec.unmarshalORequestInput2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRequestInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["request"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "response",
-		func(ctx context.Context, v any) (*model.ResponseCondition, error) {
-			return ec.unmarshalOResponseCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResponseCondition(ctx, v)
+		func(ctx context.Context, v any) (*model.ResponseInput, error) {
+			return ec.unmarshalOResponseInput2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResponseInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4257,16 +5004,16 @@ func (ec *executionContext) field_Mutation_ifnot_args(ctx context.Context, rawAr
 	}
 	args["visible"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "request",
-		func(ctx context.Context, v any) (*model.RequestCondition, error) {
-			return ec.unmarshalORequestCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRequestCondition(ctx, v)
+		func(ctx context.Context, v any) (*model.RequestInput, error) {
+			return ec.unmarshalORequestInput2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRequestInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["request"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "response",
-		func(ctx context.Context, v any) (*model.ResponseCondition, error) {
-			return ec.unmarshalOResponseCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResponseCondition(ctx, v)
+		func(ctx context.Context, v any) (*model.ResponseInput, error) {
+			return ec.unmarshalOResponseInput2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResponseInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4319,6 +5066,52 @@ func (ec *executionContext) field_Mutation_javaScriptEnabled_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_liveURL_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interactable",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interactable"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (*model.LiveURLStreamType, error) {
+			return ec.unmarshalOLiveURLStreamType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐLiveURLStreamType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "quality",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quality"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "resizable",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resizable"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_mapSelector_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4361,8 +5154,8 @@ func (ec *executionContext) field_Mutation_pdf_args(ctx context.Context, rawArgs
 	}
 	args["options"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
-		func(ctx context.Context, v any) (*model.PDFFormat, error) {
-			return ec.unmarshalOPDFFormat2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFFormat(ctx, v)
+		func(ctx context.Context, v any) (*model.PDFPageFormat, error) {
+			return ec.unmarshalOPDFPageFormat2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFPageFormat(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4393,48 +5186,48 @@ func (ec *executionContext) field_Mutation_pdf_args(ctx context.Context, rawArgs
 	}
 	args["scale"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "width",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.FloatOrString, error) {
+			return ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["width"] = arg5
 	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "height",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.FloatOrString, error) {
+			return ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["height"] = arg6
 	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "marginTop",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.FloatOrString, error) {
+			return ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["marginTop"] = arg7
 	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "marginBottom",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.FloatOrString, error) {
+			return ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["marginBottom"] = arg8
 	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "marginLeft",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.FloatOrString, error) {
+			return ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["marginLeft"] = arg9
 	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "marginRight",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.FloatOrString, error) {
+			return ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4480,14 +5273,46 @@ func (ec *executionContext) field_Mutation_pdf_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["preferCSSPageSize"] = arg15
-	arg16, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg16, err := graphql.ProcessArgField(ctx, rawArgs, "generateDocumentOutline",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["generateDocumentOutline"] = arg16
+	arg17, err := graphql.ProcessArgField(ctx, rawArgs, "generateTaggedPDF",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["generateTaggedPDF"] = arg17
+	arg18, err := graphql.ProcessArgField(ctx, rawArgs, "transferMode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["transferMode"] = arg18
+	arg19, err := graphql.ProcessArgField(ctx, rawArgs, "waitForImages",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["waitForImages"] = arg19
+	arg20, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg16
+	args["timeout"] = arg20
 	return args, nil
 }
 
@@ -4509,53 +5334,85 @@ func (ec *executionContext) field_Mutation_proxy_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "server",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["server"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (*model.CountryType, error) {
+			return ec.unmarshalOCountryType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCountryType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "city",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["city"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "state",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["state"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sticky",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sticky"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "url",
 		func(ctx context.Context, v any) ([]string, error) {
 			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["url"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+	args["url"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "type",
 		func(ctx context.Context, v any) ([]model.ResourceType, error) {
 			return ec.unmarshalOResourceType2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResourceTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["type"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "method",
+	args["type"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "method",
 		func(ctx context.Context, v any) ([]model.Method, error) {
 			return ec.unmarshalOMethod2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMethodᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["method"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "operator",
-		func(ctx context.Context, v any) (*model.OperatorType, error) {
-			return ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+	args["method"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "operator",
+		func(ctx context.Context, v any) (*model.OperatorTypes, error) {
+			return ec.unmarshalOOperatorTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorTypes(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["operator"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	args["operator"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg5
+	args["timeout"] = arg9
 	return args, nil
 }
 
@@ -4570,14 +5427,22 @@ func (ec *executionContext) field_Mutation_querySelectorAll_args(ctx context.Con
 		return nil, err
 	}
 	args["selector"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg1
+	args["timeout"] = arg2
 	return args, nil
 }
 
@@ -4653,8 +5518,8 @@ func (ec *executionContext) field_Mutation_reject_args(ctx context.Context, rawA
 	}
 	args["method"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "operator",
-		func(ctx context.Context, v any) (*model.OperatorType, error) {
-			return ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+		func(ctx context.Context, v any) (*model.OperatorTypes, error) {
+			return ec.unmarshalOOperatorTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorTypes(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4721,8 +5586,8 @@ func (ec *executionContext) field_Mutation_request_args(ctx context.Context, raw
 	}
 	args["method"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "operator",
-		func(ctx context.Context, v any) (*model.OperatorType, error) {
-			return ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+		func(ctx context.Context, v any) (*model.OperatorTypes, error) {
+			return ec.unmarshalOOperatorTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorTypes(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4783,8 +5648,8 @@ func (ec *executionContext) field_Mutation_response_args(ctx context.Context, ra
 	}
 	args["status"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "operator",
-		func(ctx context.Context, v any) (*model.OperatorType, error) {
-			return ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+		func(ctx context.Context, v any) (*model.OperatorTypes, error) {
+			return ec.unmarshalOOperatorTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorTypes(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4821,8 +5686,8 @@ func (ec *executionContext) field_Mutation_screenshot_args(ctx context.Context, 
 	}
 	args["type"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "quality",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4860,14 +5725,46 @@ func (ec *executionContext) field_Mutation_screenshot_args(ctx context.Context, 
 		return nil, err
 	}
 	args["omitBackground"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "captureBeyondViewport",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["captureBeyondViewport"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "fromSurface",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromSurface"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "optimizeForSpeed",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["optimizeForSpeed"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "waitForImages",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["waitForImages"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg6
+	args["timeout"] = arg10
 	return args, nil
 }
 
@@ -4898,14 +5795,30 @@ func (ec *executionContext) field_Mutation_scroll_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["y"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg3
+	args["timeout"] = arg5
 	return args, nil
 }
 
@@ -4921,21 +5834,45 @@ func (ec *executionContext) field_Mutation_select_args(ctx context.Context, rawA
 	}
 	args["selector"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "value",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) (model.StringOrArray, error) {
+			return ec.unmarshalNStringOrArray2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐStringOrArray(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["value"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scroll",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scroll"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg2
+	args["timeout"] = arg5
 	return args, nil
 }
 
@@ -4950,6 +5887,36 @@ func (ec *executionContext) field_Mutation_setExtraHTTPHeaders_args(ctx context.
 		return nil, err
 	}
 	args["headers"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_solve_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (*model.CaptchaTypes, error) {
+			return ec.unmarshalOCaptchaTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCaptchaTypes(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg2
 	return args, nil
 }
 
@@ -5018,14 +5985,46 @@ func (ec *executionContext) field_Mutation_type_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["delay"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "scroll",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scroll"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "interactable",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interactable"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
 		func(ctx context.Context, v any) (*float64, error) {
 			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeout"] = arg3
+	args["timeout"] = arg7
 	return args, nil
 }
 
@@ -5043,20 +6042,50 @@ func (ec *executionContext) field_Mutation_userAgent_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_verify_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (model.VerifyTypes, error) {
+			return ec.unmarshalNVerifyTypes2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐVerifyTypes(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_viewport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "width",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["width"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "height",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5414,6 +6443,106 @@ func (ec *executionContext) fieldContext_AttributeResponse_time(_ context.Contex
 	return graphql.NewScalarFieldContext("AttributeResponse", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _CaptchaResponse_found(ctx context.Context, field graphql.CollectedField, obj *model.CaptchaResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaResponse_found(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Found, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaResponse_found(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaResponse", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CaptchaResponse_solved(ctx context.Context, field graphql.CollectedField, obj *model.CaptchaResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaResponse_solved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Solved, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaResponse_solved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaResponse", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CaptchaResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.CaptchaResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CaptchaResponse_token(ctx context.Context, field graphql.CollectedField, obj *model.CaptchaResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaResponse_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaResponse_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _ClickResponse_selector(ctx context.Context, field graphql.CollectedField, obj *model.ClickResponse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5536,6 +6665,31 @@ func (ec *executionContext) _Cookie_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Cookie_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Cookie_url(ctx context.Context, field graphql.CollectedField, obj *model.Cookie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cookie_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cookie_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Cookie", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -6398,6 +7552,56 @@ func (ec *executionContext) fieldContext_JavaScriptResponse_time(_ context.Conte
 	return graphql.NewScalarFieldContext("JavaScriptResponse", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _LiveURLResponse_liveURL(ctx context.Context, field graphql.CollectedField, obj *model.LiveURLResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveURLResponse_liveURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LiveURL, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiveURLResponse_liveURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiveURLResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LiveURLResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.LiveURLResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveURLResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiveURLResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiveURLResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) _MapSelectorResponse_id(ctx context.Context, field graphql.CollectedField, obj *model.MapSelectorResponse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6763,7 +7967,7 @@ func (ec *executionContext) _Mutation_type(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Type(ctx, fc.Args["selector"].(string), fc.Args["text"].(string), fc.Args["delay"].([]int), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Type(ctx, fc.Args["selector"].(string), fc.Args["text"].(string), fc.Args["delay"].([]int), fc.Args["wait"].(*bool), fc.Args["scroll"].(*bool), fc.Args["visible"].(*bool), fc.Args["interactable"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -7509,7 +8713,7 @@ func (ec *executionContext) _Mutation_hover(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Hover(ctx, fc.Args["selector"].(*string), fc.Args["x"].(*float64), fc.Args["y"].(*float64), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Hover(ctx, fc.Args["selector"].(*string), fc.Args["x"].(*float64), fc.Args["y"].(*float64), fc.Args["wait"].(*bool), fc.Args["scroll"].(*bool), fc.Args["visible"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -7555,7 +8759,7 @@ func (ec *executionContext) _Mutation_scroll(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Scroll(ctx, fc.Args["selector"].(*string), fc.Args["x"].(*float64), fc.Args["y"].(*float64), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Scroll(ctx, fc.Args["selector"].(*string), fc.Args["x"].(*float64), fc.Args["y"].(*float64), fc.Args["wait"].(*bool), fc.Args["visible"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -7647,7 +8851,7 @@ func (ec *executionContext) _Mutation_select(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Select(ctx, fc.Args["selector"].(string), fc.Args["value"].([]string), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Select(ctx, fc.Args["selector"].(string), fc.Args["value"].(model.StringOrArray), fc.Args["wait"].(*bool), fc.Args["scroll"].(*bool), fc.Args["visible"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -7739,7 +8943,7 @@ func (ec *executionContext) _Mutation_querySelectorAll(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().QuerySelectorAll(ctx, fc.Args["selector"].(string), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().QuerySelectorAll(ctx, fc.Args["selector"].(string), fc.Args["visible"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -7831,7 +9035,7 @@ func (ec *executionContext) _Mutation_screenshot(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Screenshot(ctx, fc.Args["type"].(*model.ScreenshotType), fc.Args["quality"].(*int), fc.Args["fullPage"].(*bool), fc.Args["selector"].(*string), fc.Args["clip"].(*model.ScreenshotClip), fc.Args["omitBackground"].(*bool), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Screenshot(ctx, fc.Args["type"].(*model.ScreenshotType), fc.Args["quality"].(*float64), fc.Args["fullPage"].(*bool), fc.Args["selector"].(*string), fc.Args["clip"].(*model.ScreenshotClip), fc.Args["omitBackground"].(*bool), fc.Args["captureBeyondViewport"].(*bool), fc.Args["fromSurface"].(*bool), fc.Args["optimizeForSpeed"].(*bool), fc.Args["waitForImages"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -7877,7 +9081,7 @@ func (ec *executionContext) _Mutation_pdf(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PDF(ctx, fc.Args["options"].(*model.PDFOptions), fc.Args["format"].(*model.PDFFormat), fc.Args["landscape"].(*bool), fc.Args["printBackground"].(*bool), fc.Args["scale"].(*float64), fc.Args["width"].(*string), fc.Args["height"].(*string), fc.Args["marginTop"].(*string), fc.Args["marginBottom"].(*string), fc.Args["marginLeft"].(*string), fc.Args["marginRight"].(*string), fc.Args["displayHeaderFooter"].(*bool), fc.Args["headerTemplate"].(*string), fc.Args["footerTemplate"].(*string), fc.Args["pageRanges"].(*string), fc.Args["preferCSSPageSize"].(*bool), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().PDF(ctx, fc.Args["options"].(*model.PDFOptions), fc.Args["format"].(*model.PDFPageFormat), fc.Args["landscape"].(*bool), fc.Args["printBackground"].(*bool), fc.Args["scale"].(*float64), fc.Args["width"].(*model.FloatOrString), fc.Args["height"].(*model.FloatOrString), fc.Args["marginTop"].(*model.FloatOrString), fc.Args["marginBottom"].(*model.FloatOrString), fc.Args["marginLeft"].(*model.FloatOrString), fc.Args["marginRight"].(*model.FloatOrString), fc.Args["displayHeaderFooter"].(*bool), fc.Args["headerTemplate"].(*string), fc.Args["footerTemplate"].(*string), fc.Args["pageRanges"].(*string), fc.Args["preferCSSPageSize"].(*bool), fc.Args["generateDocumentOutline"].(*bool), fc.Args["generateTaggedPDF"].(*bool), fc.Args["transferMode"].(*string), fc.Args["waitForImages"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -8061,7 +9265,7 @@ func (ec *executionContext) _Mutation_viewport(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Viewport(ctx, fc.Args["width"].(int), fc.Args["height"].(int), fc.Args["deviceScaleFactor"].(*float64), fc.Args["mobile"].(*bool))
+			return ec.Resolvers.Mutation().Viewport(ctx, fc.Args["width"].(float64), fc.Args["height"].(float64), fc.Args["deviceScaleFactor"].(*float64), fc.Args["mobile"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -8153,7 +9357,7 @@ func (ec *executionContext) _Mutation_reject(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Reject(ctx, fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["operator"].(*model.OperatorType), fc.Args["enabled"].(*bool))
+			return ec.Resolvers.Mutation().Reject(ctx, fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["operator"].(*model.OperatorTypes), fc.Args["enabled"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -8199,7 +9403,7 @@ func (ec *executionContext) _Mutation_proxy(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Proxy(ctx, fc.Args["server"].(string), fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["operator"].(*model.OperatorType), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Proxy(ctx, fc.Args["server"].(*string), fc.Args["country"].(*model.CountryType), fc.Args["city"].(*string), fc.Args["state"].(*string), fc.Args["sticky"].(*bool), fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["operator"].(*model.OperatorTypes), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -8235,6 +9439,98 @@ func (ec *executionContext) fieldContext_Mutation_proxy(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_solve(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_solve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Solve(ctx, fc.Args["type"].(*model.CaptchaTypes), fc.Args["timeout"].(*float64), fc.Args["wait"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaptchaResponse) graphql.Marshaler {
+			return ec.marshalOCaptchaResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCaptchaResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_solve(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaptchaResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_solve_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verify(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verify(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Verify(ctx, fc.Args["type"].(model.VerifyTypes), fc.Args["timeout"].(*float64), fc.Args["wait"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaptchaResponse) graphql.Marshaler {
+			return ec.marshalOCaptchaResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCaptchaResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verify(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaptchaResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verify_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_request(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8245,7 +9541,7 @@ func (ec *executionContext) _Mutation_request(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Request(ctx, fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["operator"].(*model.OperatorType), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Request(ctx, fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["operator"].(*model.OperatorTypes), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -8291,7 +9587,7 @@ func (ec *executionContext) _Mutation_response(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Response(ctx, fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["status"].([]int), fc.Args["operator"].(*model.OperatorType), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Response(ctx, fc.Args["url"].([]string), fc.Args["type"].([]model.ResourceType), fc.Args["method"].([]model.Method), fc.Args["status"].([]int), fc.Args["operator"].(*model.OperatorTypes), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -8573,6 +9869,52 @@ func (ec *executionContext) fieldContext_Mutation_reconnect(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_reconnect_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_liveURL(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_liveURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LiveURL(ctx, fc.Args["timeout"].(*float64), fc.Args["interactable"].(*bool), fc.Args["type"].(*model.LiveURLStreamType), fc.Args["quality"].(*int), fc.Args["resizable"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LiveURLResponse) graphql.Marshaler {
+			return ec.marshalOLiveURLResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐLiveURLResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_liveURL(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LiveURLResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_liveURL_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11990,28 +13332,28 @@ func (ec *executionContext) unmarshalInputPDFMargin(ctx context.Context, obj any
 		switch k {
 		case "top":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("top"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Top = data
 		case "bottom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bottom"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Bottom = data
 		case "left":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("left"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Left = data
 		case "right":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("right"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12069,14 +13411,14 @@ func (ec *executionContext) unmarshalInputPDFOptions(ctx context.Context, obj an
 			it.Scale = data
 		case "width":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("width"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Width = data
 		case "height":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("height"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12128,8 +13470,8 @@ func (ec *executionContext) unmarshalInputPDFOptions(ctx context.Context, obj an
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputRequestCondition(ctx context.Context, obj any) (model.RequestCondition, error) {
-	var it model.RequestCondition
+func (ec *executionContext) unmarshalInputRequestInput(ctx context.Context, obj any) (model.RequestInput, error) {
+	var it model.RequestInput
 	if obj == nil {
 		return it, nil
 	}
@@ -12173,7 +13515,7 @@ func (ec *executionContext) unmarshalInputRequestCondition(ctx context.Context, 
 			it.Method = data
 		case "operator":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operator"))
-			data, err := ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+			data, err := ec.unmarshalOOperatorTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorTypes(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12183,8 +13525,8 @@ func (ec *executionContext) unmarshalInputRequestCondition(ctx context.Context, 
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputResponseCondition(ctx context.Context, obj any) (model.ResponseCondition, error) {
-	var it model.ResponseCondition
+func (ec *executionContext) unmarshalInputResponseInput(ctx context.Context, obj any) (model.ResponseInput, error) {
+	var it model.ResponseInput
 	if obj == nil {
 		return it, nil
 	}
@@ -12249,7 +13591,7 @@ func (ec *executionContext) unmarshalInputResponseCondition(ctx context.Context,
 			it.Codes = data
 		case "operator":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operator"))
-			data, err := ec.unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx, v)
+			data, err := ec.unmarshalOOperatorTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorTypes(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12420,6 +13762,59 @@ func (ec *executionContext) _AttributeResponse(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var captchaResponseImplementors = []string{"CaptchaResponse"}
+
+func (ec *executionContext) _CaptchaResponse(ctx context.Context, sel ast.SelectionSet, obj *model.CaptchaResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, captchaResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaptchaResponse")
+		case "found":
+			out.Values[i] = ec._CaptchaResponse_found(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "solved":
+			out.Values[i] = ec._CaptchaResponse_solved(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._CaptchaResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._CaptchaResponse_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var clickResponseImplementors = []string{"ClickResponse"}
 
 func (ec *executionContext) _ClickResponse(ctx context.Context, sel ast.SelectionSet, obj *model.ClickResponse) graphql.Marshaler {
@@ -12488,6 +13883,11 @@ func (ec *executionContext) _Cookie(ctx context.Context, sel ast.SelectionSet, o
 		case "name":
 			out.Values[i] = ec._Cookie_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._Cookie_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "value":
@@ -12978,6 +14378,49 @@ func (ec *executionContext) _JavaScriptResponse(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var liveURLResponseImplementors = []string{"LiveURLResponse"}
+
+func (ec *executionContext) _LiveURLResponse(ctx context.Context, sel ast.SelectionSet, obj *model.LiveURLResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, liveURLResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LiveURLResponse")
+		case "liveURL":
+			out.Values[i] = ec._LiveURLResponse_liveURL(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._LiveURLResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mapSelectorResponseImplementors = []string{"MapSelectorResponse"}
 
 func (ec *executionContext) _MapSelectorResponse(ctx context.Context, sel ast.SelectionSet, obj *model.MapSelectorResponse) graphql.Marshaler {
@@ -13318,6 +14761,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "solve":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_solve(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verify":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verify(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "request":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_request(ctx, field)
@@ -13370,6 +14827,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "reconnect":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reconnect(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "liveURL":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_liveURL(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -15208,6 +16672,32 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) unmarshalNStringOrArray2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐStringOrArray(ctx context.Context, v any) (model.StringOrArray, error) {
+	var res model.StringOrArray
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStringOrArray2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐStringOrArray(ctx context.Context, sel ast.SelectionSet, v model.StringOrArray) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNVerifyTypes2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐVerifyTypes(ctx context.Context, v any) (model.VerifyTypes, error) {
+	var res model.VerifyTypes
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerifyTypes2githubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐVerifyTypes(ctx context.Context, sel ast.SelectionSet, v model.VerifyTypes) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -15401,6 +16891,29 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCaptchaResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCaptchaResponse(ctx context.Context, sel ast.SelectionSet, v *model.CaptchaResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CaptchaResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCaptchaTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCaptchaTypes(ctx context.Context, v any) (*model.CaptchaTypes, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CaptchaTypes)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaptchaTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCaptchaTypes(ctx context.Context, sel ast.SelectionSet, v *model.CaptchaTypes) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOCleanInput2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCleanInput(ctx context.Context, v any) (*model.CleanInput, error) {
 	if v == nil {
 		return nil, nil
@@ -15456,6 +16969,22 @@ func (ec *executionContext) marshalOCookieSameSite2ᚖgithubᚗcomᚋsessionql�
 	return v
 }
 
+func (ec *executionContext) unmarshalOCountryType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCountryType(ctx context.Context, v any) (*model.CountryType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CountryType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCountryType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐCountryType(ctx context.Context, sel ast.SelectionSet, v *model.CountryType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalODialogPolicyResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐDialogPolicyResponse(ctx context.Context, sel ast.SelectionSet, v *model.DialogPolicyResponse) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -15485,6 +17014,22 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx context.Context, v any) (*model.FloatOrString, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FloatOrString)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloatOrString2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐFloatOrString(ctx context.Context, sel ast.SelectionSet, v *model.FloatOrString) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOHTMLResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐHTMLResponse(ctx context.Context, sel ast.SelectionSet, v *model.HTMLResponse) graphql.Marshaler {
@@ -15566,6 +17111,29 @@ func (ec *executionContext) marshalOJavaScriptResponse2ᚖgithubᚗcomᚋsession
 		return graphql.Null
 	}
 	return ec._JavaScriptResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLiveURLResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐLiveURLResponse(ctx context.Context, sel ast.SelectionSet, v *model.LiveURLResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LiveURLResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLiveURLStreamType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐLiveURLStreamType(ctx context.Context, v any) (*model.LiveURLStreamType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.LiveURLStreamType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLiveURLStreamType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐLiveURLStreamType(ctx context.Context, sel ast.SelectionSet, v *model.LiveURLStreamType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOMapSelectorResponse2ᚕgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐMapSelectorResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MapSelectorResponse) graphql.Marshaler {
@@ -15684,32 +17252,16 @@ func (ec *executionContext) marshalONetworkResponse2ᚕgithubᚗcomᚋsessionql�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx context.Context, v any) (*model.OperatorType, error) {
+func (ec *executionContext) unmarshalOOperatorTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorTypes(ctx context.Context, v any) (*model.OperatorTypes, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.OperatorType)
+	var res = new(model.OperatorTypes)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOOperatorType2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorType(ctx context.Context, sel ast.SelectionSet, v *model.OperatorType) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return v
-}
-
-func (ec *executionContext) unmarshalOPDFFormat2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFFormat(ctx context.Context, v any) (*model.PDFFormat, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.PDFFormat)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOPDFFormat2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFFormat(ctx context.Context, sel ast.SelectionSet, v *model.PDFFormat) graphql.Marshaler {
+func (ec *executionContext) marshalOOperatorTypes2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐOperatorTypes(ctx context.Context, sel ast.SelectionSet, v *model.OperatorTypes) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -15730,6 +17282,22 @@ func (ec *executionContext) unmarshalOPDFOptions2ᚖgithubᚗcomᚋsessionqlᚋs
 	}
 	res, err := ec.unmarshalInputPDFOptions(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPDFPageFormat2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFPageFormat(ctx context.Context, v any) (*model.PDFPageFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PDFPageFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPDFPageFormat2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFPageFormat(ctx context.Context, sel ast.SelectionSet, v *model.PDFPageFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOPDFResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐPDFResponse(ctx context.Context, sel ast.SelectionSet, v *model.PDFResponse) graphql.Marshaler {
@@ -15793,11 +17361,11 @@ func (ec *executionContext) marshalORejectResponse2ᚖgithubᚗcomᚋsessionql�
 	return ec._RejectResponse(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalORequestCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRequestCondition(ctx context.Context, v any) (*model.RequestCondition, error) {
+func (ec *executionContext) unmarshalORequestInput2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐRequestInput(ctx context.Context, v any) (*model.RequestInput, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputRequestCondition(ctx, v)
+	res, err := ec.unmarshalInputRequestInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -15837,11 +17405,11 @@ func (ec *executionContext) marshalOResourceType2ᚕgithubᚗcomᚋsessionqlᚋs
 	return ret
 }
 
-func (ec *executionContext) unmarshalOResponseCondition2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResponseCondition(ctx context.Context, v any) (*model.ResponseCondition, error) {
+func (ec *executionContext) unmarshalOResponseInput2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐResponseInput(ctx context.Context, v any) (*model.ResponseInput, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputResponseCondition(ctx, v)
+	res, err := ec.unmarshalInputResponseInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

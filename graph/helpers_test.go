@@ -20,6 +20,17 @@ func errorCodes(res gqlResult) map[string]string {
 	return out
 }
 
+// errorMessages maps each failed field's name to its error's message.
+func errorMessages(res gqlResult) map[string]string {
+	out := map[string]string{}
+	for _, e := range res.Errors {
+		if len(e.Path) > 0 {
+			out[e.Path[0].(string)] = e.Message
+		}
+	}
+	return out
+}
+
 // mutate posts a mutation and fails the test unless it answered 200.
 func mutate(t *testing.T, url, query string) gqlResult {
 	t.Helper()

@@ -64,6 +64,7 @@ func NewHandler(version string) (*Handler, error) {
 	h.exec.SetQueryCache(h.queries)
 	h.exec.Use(extension.Introspection{})
 	h.exec.Use(extension.AutomaticPersistedQuery{Cache: h.apq})
+	h.exec.Use(mutationsInQueries{}) // after APQ: the hash is of the text the client sent
 	h.exec.SetErrorPresenter(PresentError)
 	h.exec.SetRecoverFunc(recoverPanic)
 	h.exec.AroundFields(substituteExports)
@@ -91,7 +92,6 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 		return nil
 	}
 	params.Headers = r.Header
-	params.Query = queryAsMutation(params.Query)
 	ctx := r.Context()
 	opCtx, errs := h.exec.CreateOperationContext(ctx, &params)
 	if errs != nil {
@@ -159,7 +159,12 @@ func (h *Handler) writeErrors(w http.ResponseWriter, r *http.Request, status int
 			setCode(e, sessionql.CodeInvalidRequest)
 		}
 	}
-	writeJSON(w, status, h.exec.DispatchError(r.Context(), errs))
+	resp := h.exec.DispatchError(r.Context(), errs)
+	// A request error has no data entry at all (GraphQL spec, Response).
+	writeJSON(w, status, struct {
+		Errors     gqlerror.List  `json:"errors"`
+		Extensions map[string]any `json:"extensions,omitempty"`
+	}{resp.Errors, resp.Extensions})
 }
 
 // writeJSON sends v with its length, in one write: a larger answer would

@@ -9,8 +9,8 @@ import (
 )
 
 // filter builds the engine's network filter from a field's lists.
-func filter(urls []string, types []model.ResourceType, methods []model.Method, statuses []int, op *model.OperatorType) engine.Filter {
-	f := engine.Filter{URLs: urls, Statuses: statuses, Any: op == nil || *op == model.OperatorTypeOr}
+func filter(urls []string, types []model.ResourceType, methods []model.Method, statuses []int, op *model.OperatorTypes) engine.Filter {
+	f := engine.Filter{URLs: urls, Statuses: statuses, Any: op == nil || *op == model.OperatorTypesOr}
 	for _, t := range types {
 		f.Types = append(f.Types, string(t))
 	}
@@ -20,11 +20,11 @@ func filter(urls []string, types []model.ResourceType, methods []model.Method, s
 	return f
 }
 
-func requestFilter(c *model.RequestCondition) engine.Filter {
+func requestFilter(c *model.RequestInput) engine.Filter {
 	return filter(c.URL, c.Type, c.Method, nil, c.Operator)
 }
 
-func responseFilter(c *model.ResponseCondition) engine.Filter {
+func responseFilter(c *model.ResponseInput) engine.Filter {
 	return filter(c.URL, c.Type, c.Method, append(append(c.Status, c.Statuses...), c.Codes...), c.Operator)
 }
 

@@ -18,7 +18,7 @@ func TestNetworkMutations(t *testing.T) {
 		goto(url: "`+pages.URL+`/network.html") { status }
 		request(type: [document, fetch]) { url method type headers { name value } postData }
 		posts: request(method: [POST], url: ["*/echo*"], operator: and) { url postData }
-		none: request(method: [PUT], url: ["*/echo*"], operator: and) { url }
+		none: request(method: [PUT], url: ["*/echo*"], operator: and, wait: false) { url }
 		late: response(url: ["*/late.json"], wait: true) { url status statusText method type mimeType headers { name value } body base64Encoded }
 		echo: response(url: ["*/echo*"], status: [200], operator: and) { status body headers { name value } }
 		blocked: response(type: [image, stylesheet], wait: false) { url }

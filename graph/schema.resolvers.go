@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"encoding/base64"
+	"math"
 	"time"
 
 	"github.com/sessionql/sessionql"
@@ -34,7 +35,7 @@ func (r *mutationResolver) Click(ctx context.Context, selector string, visible *
 	if err != nil {
 		return nil, err
 	}
-	o := engine.LocateOptions{Visible: value(visible), Scroll: valueOr(scroll, true), Wait: valueOr(wait, true)}
+	o := locateOptions(wait, scroll, visible)
 	box, err := c.page.Click(ctx, selector, o, c.timeout)
 	if err == nil && value(waitForNavigation) {
 		_, err = c.page.WaitForNavigation(ctx, engine.Load, false, max(c.timeout-time.Since(c.start), time.Millisecond))
@@ -59,7 +60,7 @@ func (r *mutationResolver) Evaluate(ctx context.Context, content *string, url *s
 }
 
 // Type is the resolver for the type field.
-func (r *mutationResolver) Type(ctx context.Context, selector string, text string, delay []int, timeout *float64) (*model.TypeResponse, error) {
+func (r *mutationResolver) Type(ctx context.Context, selector string, text string, delay []int, wait *bool, scroll *bool, visible *bool, interactable *bool, timeout *float64) (*model.TypeResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
@@ -68,7 +69,7 @@ func (r *mutationResolver) Type(ctx context.Context, selector string, text strin
 	if err != nil {
 		return nil, err
 	}
-	box, err := c.page.Type(ctx, selector, text, d, c.timeout)
+	box, err := c.page.Type(ctx, selector, text, d, locateOptions(wait, scroll, visible), valueOr(interactable, true), c.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +263,7 @@ func (r *mutationResolver) Content(ctx context.Context, html string, waitUntil *
 }
 
 // Hover is the resolver for the hover field.
-func (r *mutationResolver) Hover(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error) {
+func (r *mutationResolver) Hover(ctx context.Context, selector *string, x *float64, y *float64, wait *bool, scroll *bool, visible *bool, timeout *float64) (*model.PointerResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
@@ -273,7 +274,7 @@ func (r *mutationResolver) Hover(ctx context.Context, selector *string, x *float
 		}
 		return pointer(nil, *x, *y, c), c.page.HoverPoint(ctx, *x, *y, c.timeout)
 	}
-	box, err := c.page.Hover(ctx, *selector, c.timeout)
+	box, err := c.page.Hover(ctx, *selector, locateOptions(wait, scroll, visible), c.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +282,7 @@ func (r *mutationResolver) Hover(ctx context.Context, selector *string, x *float
 }
 
 // Scroll is the resolver for the scroll field.
-func (r *mutationResolver) Scroll(ctx context.Context, selector *string, x *float64, y *float64, timeout *float64) (*model.PointerResponse, error) {
+func (r *mutationResolver) Scroll(ctx context.Context, selector *string, x *float64, y *float64, wait *bool, visible *bool, timeout *float64) (*model.PointerResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
@@ -293,7 +294,7 @@ func (r *mutationResolver) Scroll(ctx context.Context, selector *string, x *floa
 		}
 		return pointer(nil, sx, sy, c), nil
 	}
-	box, err := c.page.ScrollIntoView(ctx, *selector, c.timeout)
+	box, err := c.page.ScrollIntoView(ctx, *selector, locateOptions(wait, nil, visible), c.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +307,7 @@ func (r *mutationResolver) Checkbox(ctx context.Context, selector string, checke
 	if err != nil {
 		return nil, err
 	}
-	o := engine.LocateOptions{Visible: value(visible), Scroll: valueOr(scroll, true), Wait: valueOr(wait, true)}
+	o := locateOptions(wait, scroll, visible)
 	box, err := c.page.CheckboxWith(ctx, selector, checked, o, c.timeout)
 	if err != nil {
 		return nil, err
@@ -315,12 +316,12 @@ func (r *mutationResolver) Checkbox(ctx context.Context, selector string, checke
 }
 
 // Select is the resolver for the select field.
-func (r *mutationResolver) Select(ctx context.Context, selector string, value []string, timeout *float64) (*model.SelectResponse, error) {
+func (r *mutationResolver) Select(ctx context.Context, selector string, value model.StringOrArray, wait *bool, scroll *bool, visible *bool, timeout *float64) (*model.SelectResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	selected, box, err := c.page.Select(ctx, selector, value, c.timeout)
+	selected, box, err := c.page.Select(ctx, selector, value, locateOptions(wait, scroll, visible), c.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -342,12 +343,12 @@ func (r *mutationResolver) QuerySelector(ctx context.Context, selector string, v
 }
 
 // QuerySelectorAll is the resolver for the querySelectorAll field.
-func (r *mutationResolver) QuerySelectorAll(ctx context.Context, selector string, timeout *float64) ([]model.QuerySelectorResponse, error) {
+func (r *mutationResolver) QuerySelectorAll(ctx context.Context, selector string, visible *bool, timeout *float64) ([]model.QuerySelectorResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	els, err := c.page.QuerySelectorAll(ctx, selector, c.timeout)
+	els, err := c.page.QuerySelectorAll(ctx, selector, value(visible), c.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -372,7 +373,7 @@ func (r *mutationResolver) MapSelector(ctx context.Context, selector string, wai
 }
 
 // Screenshot is the resolver for the screenshot field.
-func (r *mutationResolver) Screenshot(ctx context.Context, typeArg *model.ScreenshotType, quality *int, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, timeout *float64) (*model.ScreenshotResponse, error) {
+func (r *mutationResolver) Screenshot(ctx context.Context, typeArg *model.ScreenshotType, quality *float64, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, captureBeyondViewport *bool, fromSurface *bool, optimizeForSpeed *bool, waitForImages *bool, timeout *float64) (*model.ScreenshotResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
@@ -381,6 +382,8 @@ func (r *mutationResolver) Screenshot(ctx context.Context, typeArg *model.Screen
 	if err != nil {
 		return nil, err
 	}
+	o.CaptureBeyondViewport, o.FromSurface = captureBeyondViewport, fromSurface
+	o.OptimizeForSpeed, o.WaitForImages = value(optimizeForSpeed), value(waitForImages)
 	img, err := c.page.Screenshot(ctx, o, c.timeout)
 	if err != nil {
 		return nil, err
@@ -389,16 +392,17 @@ func (r *mutationResolver) Screenshot(ctx context.Context, typeArg *model.Screen
 }
 
 // PDF is the resolver for the pdf field.
-func (r *mutationResolver) PDF(ctx context.Context, options *model.PDFOptions, format *model.PDFFormat, landscape *bool, printBackground *bool, scale *float64, width *string, height *string, marginTop *string, marginBottom *string, marginLeft *string, marginRight *string, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, timeout *float64) (*model.PDFResponse, error) {
+func (r *mutationResolver) PDF(ctx context.Context, options *model.PDFOptions, format *model.PDFPageFormat, landscape *bool, printBackground *bool, scale *float64, width *model.FloatOrString, height *model.FloatOrString, marginTop *model.FloatOrString, marginBottom *model.FloatOrString, marginLeft *model.FloatOrString, marginRight *model.FloatOrString, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, generateDocumentOutline *bool, generateTaggedPDF *bool, transferMode *string, waitForImages *bool, timeout *float64) (*model.PDFResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
 	o := engine.PDFOptions{
-		Format: string(value(format)), Width: value(width), Height: value(height), Landscape: value(landscape),
-		MarginTop: value(marginTop), MarginBottom: value(marginBottom), MarginLeft: value(marginLeft), MarginRight: value(marginRight),
+		Format: string(value(format)), Width: string(value(width)), Height: string(value(height)), Landscape: value(landscape),
+		MarginTop: string(value(marginTop)), MarginBottom: string(value(marginBottom)), MarginLeft: string(value(marginLeft)), MarginRight: string(value(marginRight)),
 		PrintBackground: value(printBackground), DisplayHeaderFooter: value(displayHeaderFooter), PreferCSSPageSize: value(preferCSSPageSize),
 		Scale: value(scale), HeaderTemplate: value(headerTemplate), FooterTemplate: value(footerTemplate), PageRanges: value(pageRanges),
+		GenerateDocumentOutline: value(generateDocumentOutline), GenerateTaggedPDF: generateTaggedPDF, WaitForImages: value(waitForImages),
 	}
 	applyPDFOptions(&o, options)
 	doc, err := c.page.PDF(ctx, o, c.timeout)
@@ -450,16 +454,16 @@ func (r *mutationResolver) UserAgent(ctx context.Context, userAgent string) (*mo
 }
 
 // Viewport is the resolver for the viewport field.
-func (r *mutationResolver) Viewport(ctx context.Context, width int, height int, deviceScaleFactor *float64, mobile *bool) (*model.ViewportResponse, error) {
+func (r *mutationResolver) Viewport(ctx context.Context, width float64, height float64, deviceScaleFactor *float64, mobile *bool) (*model.ViewportResponse, error) {
 	c, err := newCall(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	v := engine.Viewport{Width: width, Height: height, DeviceScaleFactor: value(deviceScaleFactor), Mobile: value(mobile)}
+	v := engine.Viewport{Width: int(math.Round(width)), Height: int(math.Round(height)), DeviceScaleFactor: value(deviceScaleFactor), Mobile: value(mobile)}
 	if err := c.page.SetViewport(ctx, v, c.timeout); err != nil {
 		return nil, err
 	}
-	return &model.ViewportResponse{Width: width, Height: height, DeviceScaleFactor: v.DeviceScaleFactor, Mobile: v.Mobile, Time: c.time()}, nil
+	return &model.ViewportResponse{Width: v.Width, Height: v.Height, DeviceScaleFactor: v.DeviceScaleFactor, Mobile: v.Mobile, Time: c.time()}, nil
 }
 
 // JavaScriptEnabled is the resolver for the javaScriptEnabled field.
@@ -477,7 +481,7 @@ func (r *mutationResolver) JavaScriptEnabled(ctx context.Context, enabled *bool)
 }
 
 // Reject is the resolver for the reject field.
-func (r *mutationResolver) Reject(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, enabled *bool) (*model.RejectResponse, error) {
+func (r *mutationResolver) Reject(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, enabled *bool) (*model.RejectResponse, error) {
 	c, err := newCall(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -491,24 +495,38 @@ func (r *mutationResolver) Reject(ctx context.Context, url []string, typeArg []m
 }
 
 // Proxy is the resolver for the proxy field.
-func (r *mutationResolver) Proxy(ctx context.Context, server string, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, timeout *float64) (*model.TimeResponse, error) {
+func (r *mutationResolver) Proxy(ctx context.Context, server *string, country *model.CountryType, city *string, state *string, sticky *bool, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, timeout *float64) (*model.TimeResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.page.Proxy(ctx, server, filter(url, typeArg, method, nil, operator), c.timeout); err != nil {
+	upstream, err := proxyServer(server, country, city, state, sticky)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.page.Proxy(ctx, upstream, filter(url, typeArg, method, nil, operator), c.timeout); err != nil {
 		return nil, err
 	}
 	return &model.TimeResponse{Time: c.time()}, nil
 }
 
+// Solve is the resolver for the solve field.
+func (r *mutationResolver) Solve(ctx context.Context, typeArg *model.CaptchaTypes, timeout *float64, wait *bool) (*model.CaptchaResponse, error) {
+	return nil, noCaptchas("solve")
+}
+
+// Verify is the resolver for the verify field.
+func (r *mutationResolver) Verify(ctx context.Context, typeArg model.VerifyTypes, timeout *float64, wait *bool) (*model.CaptchaResponse, error) {
+	return nil, noCaptchas("verify")
+}
+
 // Request is the resolver for the request field.
-func (r *mutationResolver) Request(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkRequest, error) {
+func (r *mutationResolver) Request(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, wait *bool, timeout *float64) ([]model.NetworkRequest, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	xs, err := request(ctx).Recording.Requests(ctx, filter(url, typeArg, method, nil, operator), value(wait), c.timeout)
+	xs, err := request(ctx).Recording.Requests(ctx, filter(url, typeArg, method, nil, operator), valueOr(wait, true), c.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -516,7 +534,7 @@ func (r *mutationResolver) Request(ctx context.Context, url []string, typeArg []
 }
 
 // Response is the resolver for the response field.
-func (r *mutationResolver) Response(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorType, wait *bool, timeout *float64) ([]model.NetworkResponse, error) {
+func (r *mutationResolver) Response(ctx context.Context, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorTypes, wait *bool, timeout *float64) ([]model.NetworkResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
@@ -530,13 +548,13 @@ func (r *mutationResolver) Response(ctx context.Context, url []string, typeArg [
 
 // If is the resolver for the if field. gqlgen does not call it for a field
 // of type Mutation; gateConditions does, before the nested fields run.
-func (r *mutationResolver) If(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error) {
+func (r *mutationResolver) If(ctx context.Context, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) (*model.Mutation, error) {
 	holds, err := condition(ctx, selector, visible, request, response)
 	return ran(holds, err)
 }
 
 // Ifnot is the resolver for the ifnot field; see If.
-func (r *mutationResolver) Ifnot(ctx context.Context, selector *string, visible *bool, request *model.RequestCondition, response *model.ResponseCondition) (*model.Mutation, error) {
+func (r *mutationResolver) Ifnot(ctx context.Context, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) (*model.Mutation, error) {
 	holds, err := condition(ctx, selector, visible, request, response)
 	return ran(!holds, err)
 }
@@ -581,6 +599,21 @@ func (r *mutationResolver) Reconnect(ctx context.Context, timeout *float64) (*mo
 		return nil, sessionql.Errorf(sessionql.CodeInternal, "The server did not tell this request the session's endpoints.")
 	}
 	return &model.ReconnectionResponse{BrowserQLEndpoint: e.BrowserQL, BrowserWSEndpoint: e.Connect, WebSocketDebuggerURL: &e.Connect, Time: since(start)}, nil
+}
+
+// LiveURL is the resolver for the liveURL field.
+func (r *mutationResolver) LiveURL(ctx context.Context, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool) (*model.LiveURLResponse, error) {
+	start := time.Now()
+	args := LiveURLArgs{Timeout: timeout, Interactable: interactable, Quality: quality, Resizable: resizable}
+	if typeArg != nil {
+		t := string(*typeArg)
+		args.Type = &t
+	}
+	u, err := makeLiveURL(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	return &model.LiveURLResponse{LiveURL: u, Time: since(start)}, nil
 }
 
 // Version is the resolver for the version field.

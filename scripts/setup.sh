@@ -49,6 +49,28 @@ ensure_npm() {
   fi
 }
 
+# ensure_postgres installs PostgreSQL, which the store tests start in a
+# folder of their own (initdb, a free port); the machine's own cluster is
+# not used.
+ensure_postgres() {
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && return
+  echo "setup: installing PostgreSQL (apt)" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+}
+
+# ensure_versitygw builds the S3-compatible server the store tests run,
+# once, into the user's cache (about two minutes); the version is the one
+# internal/testutil/s3.go names.
+ensure_versitygw() {
+  local version bin
+  version=$(sed -n 's/^const versitygwVersion = "\(.*\)"$/\1/p' internal/testutil/s3.go)
+  bin="${XDG_CACHE_HOME:-$HOME/.cache}/sessionql/bin/versitygw-$version"
+  [ -x "$bin/versitygw" ] && return
+  echo "setup: building versitygw $version into $bin" >&2
+  GOBIN="$bin" go install "github.com/versity/versitygw/cmd/versitygw@$version"
+}
+
 ensure_chromium
 if [ "${1:-}" = "--update-ad-lists" ]; then
   ensure_ad_lists --update
@@ -56,6 +78,8 @@ if [ "${1:-}" = "--update-ad-lists" ]; then
 fi
 ensure_ad_lists
 if [ "${1:-}" = "--test" ]; then
+  ensure_postgres   # the PostgreSQL store's tests
+  ensure_versitygw  # the S3 profile store's tests
   ensure_npm e2e # puppeteer-core and playwright-core, the CDP test clients
   ensure_npm examples/puppeteer
   ensure_npm examples/playwright

@@ -38,11 +38,27 @@ func (s *Service) checkpoint(e *entry, page *engine.Page) error {
 	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 	defer cancel()
 	st, err := page.SaveState(ctx)
-	slogErr("could not save all of the session's state", err, "session", e.id)
+	logSaveError(ctx, e, page, err)
 	if st == nil {
 		return nil
 	}
 	return s.writeState(e, merge(e.saved.state, st))
+}
+
+// logSaveError logs a save that could not read everything. A session
+// stopped meanwhile has nothing left to keep; a tab that a CDP client
+// closed (Puppeteer's page.close, Playwright's context.close) is no fault:
+// the next use reads the state through another tab, so that is a debug
+// line, not the warning every such client used to cause.
+func logSaveError(ctx context.Context, e *entry, page *engine.Page, err error) {
+	if err == nil || e.isStopped() {
+		return
+	}
+	level := slog.LevelWarn
+	if alive, _ := page.Alive(context.WithoutCancel(ctx)); !alive {
+		level = slog.LevelDebug
+	}
+	slog.Log(ctx, level, "could not save all of the session's state", "session", e.id, "err", err)
 }
 
 // closeSaving saves the state a last time, closes the page and the browser,

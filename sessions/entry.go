@@ -29,6 +29,7 @@ type entry struct {
 	pingedAt time.Time       // when a health ping still unanswered was sent; zero when none is; see health.go
 	wedged   *engine.Browser // the browser killed for not answering, until it has exited
 	lost     bool            // the last browser was killed or crashed: the next start is a relaunch
+	unpacked string          // the ProfileStore key whose copy the profile directory holds
 
 	saving sync.Mutex // serialises checkpoints; guards saved
 	saved  savedState
@@ -208,4 +209,19 @@ func (e *entry) isStopped() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.stopped
+}
+
+// isUnpacked reports whether the profile directory holds the copy kept
+// under key.
+func (e *entry) isUnpacked(key string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.unpacked == key
+}
+
+// setUnpacked notes that the profile directory holds the copy under key.
+func (e *entry) setUnpacked(key string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.unpacked = key
 }

@@ -1,7 +1,7 @@
 package sessions
 
 import (
-	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/sessionql/sessionql/engine"
@@ -25,31 +25,34 @@ type LogOptions struct {
 	Network bool `json:"network"`
 }
 
-// openRecorder keeps events in the store's bbolt file, in buckets of
-// their own.
-func openRecorder(store *Store, cfg Config) (*events.Recorder, error) {
-	log, err := events.NewBoltLog(store.db)
+// openRecorder keeps events in the BoltStore's file, in buckets of their
+// own. Another Store (PostgreSQL) has no events.Log yet: events then go
+// to a bbolt file of their own in the data dir, closed with the recorder.
+func openRecorder(store Store, cfg Config) (*events.Recorder, error) {
+	if bs, ok := store.(*BoltStore); ok {
+		log, err := events.NewBoltLog(bs.db)
+		if err != nil {
+			return nil, err
+		}
+		return events.NewRecorder(log, cfg.LogMaxBytes, nil), nil
+	}
+	db, err := openBolt(filepath.Join(cfg.DataDir, "events.db"), false)
 	if err != nil {
 		return nil, err
 	}
-	return events.NewRecorder(log, cfg.LogMaxBytes), nil
+	log, err := events.NewBoltLog(db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return events.NewRecorder(log, cfg.LogMaxBytes, db.Close), nil
 }
 
-// Record adds an event to the session's stream and log. Lifecycle events
-// also go to the server log, so an operator's pipeline sees them.
+// Record adds an event to the session's stream and log. The server log's
+// lifecycle lines ("session created", "session woken", …) are written
+// where the lifecycle happens, not here.
 func (s *Service) Record(id, typ string, data any) {
 	s.events.Record(id, typ, data)
-	if isLifecycle(typ) {
-		slog.Info("session "+typ, "session", id, "event", data)
-	}
-}
-
-func isLifecycle(typ string) bool {
-	switch typ {
-	case events.BQLRequest, events.Navigated, events.Dialog, events.Download, events.PageError, events.Console, events.RequestFailed, events.Response, events.ClientConnected, events.ClientDisconnected:
-		return false
-	}
-	return true
 }
 
 // Events follows the session's events from now on until it ends; see

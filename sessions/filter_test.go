@@ -72,8 +72,10 @@ func FuzzParseQuery(f *testing.F) {
 
 // TestListFiltersAndPages lists by status and metadata, newest first, and
 // walks the pages with the cursor.
-func TestListFiltersAndPages(t *testing.T) {
-	s := open(t, testConfig(t))
+func TestListFiltersAndPages(t *testing.T) { eachBackend(t, testListFiltersAndPages) }
+
+func testListFiltersAndPages(t *testing.T, b Backend) {
+	s := open(t, b.Open(t)(testConfig(t)))
 	var ids []string
 	for i := range 7 {
 		meta := json.RawMessage(`{"order":{"status":"open"}}`)

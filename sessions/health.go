@@ -149,6 +149,7 @@ func (s *Service) noteRelaunch(e *entry) bool {
 	e.mu.Unlock()
 	if lost {
 		s.metrics.relaunched.Add(1)
+		slog.Info("browser relaunched after a crash or a kill", "session", e.id)
 	}
 	return lost
 }

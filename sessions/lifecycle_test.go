@@ -65,9 +65,11 @@ func wantCode(t testing.TB, err error, code string) {
 // TestHibernationKeepsEverything lets an idle browser hibernate and wakes
 // it: cookies (also session cookies), localStorage and sessionStorage are
 // all there, as if the browser had never stopped.
-func TestHibernationKeepsEverything(t *testing.T) {
+func TestHibernationKeepsEverything(t *testing.T) { eachBackend(t, testHibernationKeepsEverything) }
+
+func testHibernationKeepsEverything(t *testing.T, b Backend) {
 	pages := testutil.ServePages(t)
-	cfg := testConfig(t)
+	cfg := b.Open(t)(testConfig(t))
 	cfg.IdleTimeout = 300 * time.Millisecond
 	s := open(t, cfg)
 	sess := create(t, s)
@@ -250,8 +252,10 @@ func TestQueuedRequestGetsFreedSlot(t *testing.T) {
 }
 
 // TestMaxSessions refuses a create past the limit with a LimitError.
-func TestMaxSessions(t *testing.T) {
-	cfg := testConfig(t)
+func TestMaxSessions(t *testing.T) { eachBackend(t, testMaxSessions) }
+
+func testMaxSessions(t *testing.T, b Backend) {
+	cfg := b.Open(t)(testConfig(t))
 	cfg.MaxSessions = 2
 	s := open(t, cfg)
 	create(t, s)
@@ -273,7 +277,11 @@ func TestMaxSessions(t *testing.T) {
 // TestExpiryEndsLiveAndHibernatedSessions lets a live and a hibernated
 // session expire: both end, their profiles and records are gone.
 func TestExpiryEndsLiveAndHibernatedSessions(t *testing.T) {
-	cfg := testConfig(t)
+	eachBackend(t, testExpiryEndsLiveAndHibernatedSessions)
+}
+
+func testExpiryEndsLiveAndHibernatedSessions(t *testing.T, b Backend) {
+	cfg := b.Open(t)(testConfig(t))
 	s := open(t, cfg)
 	live, hibernated := create(t, s), create(t, s)
 	run(t, s, live.ID, func(*engine.Page) {})
@@ -316,8 +324,10 @@ func exists(path string) bool {
 
 // TestUpdate sets a new TTL from now and replaces the metadata, in memory
 // and in the store; a stopped session cannot be updated.
-func TestUpdate(t *testing.T) {
-	cfg := testConfig(t)
+func TestUpdate(t *testing.T) { eachBackend(t, testUpdate) }
+
+func testUpdate(t *testing.T, b Backend) {
+	cfg := b.Open(t)(testConfig(t))
 	s := open(t, cfg)
 	sess := create(t, s)
 	ttl, meta := 2*time.Hour, json.RawMessage(`{"order":{"status":"shipped"}}`)
@@ -369,10 +379,14 @@ func TestStopDuringRequest(t *testing.T) {
 
 // TestCloseHibernatesEverything closes the service with live browsers and
 // a request waiting for a slot: no process is left, the waiter is refused,
-// and after a reopen the state is there.
-func TestCloseHibernatesEverything(t *testing.T) {
+// and after a reopen the state is there; with a shared store, a reopen on
+// an empty data dir.
+func TestCloseHibernatesEverything(t *testing.T) { eachBackend(t, testCloseHibernatesEverything) }
+
+func testCloseHibernatesEverything(t *testing.T, be Backend) {
 	pages := testutil.ServePages(t)
-	cfg := testConfig(t)
+	stores := be.Open(t)
+	cfg := stores(testConfig(t))
 	cfg.MaxBrowsers = 1
 	s, err := Open(cfg)
 	if err != nil {
@@ -404,6 +418,10 @@ func TestCloseHibernatesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	testutil.NoProcessesLeft(t, cfg.DataDir)
+	cfg = stores(cfg)
+	if be.Shared { // records and profiles come from the engines alone
+		cfg.DataDir = testConfig(t).DataDir
+	}
 	s = open(t, cfg)
 	if st := status(t, s, a.ID); st != Hibernated {
 		t.Errorf("after reopen the session is %s", st)

@@ -60,11 +60,33 @@ func (s *Service) Use(ctx context.Context, id string) (*engine.Browser, func(), 
 		return nil, nil, err
 	}
 	return b, sync.OnceFunc(func() {
-		if page := e.currentPage(); page != nil {
-			slogErr("could not checkpoint after a client left", s.checkpoint(e, page), "session", e.id) // a BrowserQL request may have replaced the page
-		}
+		s.saveAfterClient(e)
 		s.done(e)
 	}), nil
+}
+
+// saveAfterClient checkpoints the session when a CDP client leaves. The
+// client may have closed the engine's tab (Puppeteer's page.close,
+// Playwright's context.close), which made every such save fail with EOF or
+// context canceled: the state is read through the tab the next request
+// would use instead. A BrowserQL request under way saves when it ends.
+func (s *Service) saveAfterClient(e *entry) {
+	if e.isStopped() || !e.tryTakeTurn() {
+		return
+	}
+	defer e.endTurn()
+	page := e.currentPage() // a BrowserQL request may have replaced the page
+	if page == nil {
+		return
+	}
+	ctx, cancel := s.bounded(saveTimeout)
+	defer cancel()
+	page, err := s.ensurePage(ctx, e, page)
+	if err != nil { // the client closed the tab as it left; the next use opens one
+		slog.Debug("no tab to save the session's state through after a client left", "session", e.id, "err", err)
+		return
+	}
+	slogErr("could not checkpoint after a client left", s.checkpoint(e, page), "session", e.id)
 }
 
 func (s *Service) done(e *entry) {
@@ -132,6 +154,7 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 		return nil, nil, false, errSessionStopped(e.id)
 	}
 	s.metrics.wake(time.Since(start))
+	slog.Info("session woken", "session", e.id, "took", time.Since(start).Round(time.Millisecond))
 	s.watchPage(e, page)
 	if s.noteRelaunch(e) {
 		s.Record(e.id, events.BrowserRelaunched, nil)
@@ -159,6 +182,9 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 	e.mu.Lock()
 	sess := e.sess.clone()
 	e.mu.Unlock()
+	if err := s.fetchProfile(ctx, e, sess); err != nil {
+		return nil, nil, err
+	}
 	if _, err := os.Stat(s.profileDir(sess.ID)); sess.Started && err != nil {
 		return nil, nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The profile of session %s is missing from the data directory, so its browser cannot start with its state; stop the session and create a new one.", sess.ID)
 	}
@@ -237,7 +263,7 @@ func (s *Service) watch(e *entry, b *engine.Browser) {
 	<-b.Done()
 	if page, killed := e.forget(b); page != nil {
 		if !killed {
-			slog.Warn("browser exited unexpectedly; the next use relaunches it", "session", e.id)
+			slog.Warn("browser crashed: it exited unexpectedly; the next use relaunches it", "session", e.id)
 			s.metrics.crashes.Inc()
 			s.Record(e.id, events.BrowserCrashed, nil)
 		}
@@ -278,8 +304,20 @@ func (s *Service) hibernateHeld(e *entry, force bool) bool {
 		}
 		return err == nil
 	})
+	s.keepProfile(e)
 	s.metrics.hibernations.Inc()
+	slog.Info("session hibernated", "session", e.id, "reason", hibernateReason(force))
 	return true
+}
+
+// hibernateReason names why a browser is hibernated: only shutdown
+// forces it; otherwise it was idle, or the least recently used one when a
+// slot was needed.
+func hibernateReason(force bool) string {
+	if force {
+		return "shutdown"
+	}
+	return "idle"
 }
 
 // evict hibernates the least recently used idle browser to make room,

@@ -8,12 +8,35 @@ import (
 
 	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/internal/testutil"
-	"go.uber.org/goleak"
 )
 
-// TestMain fails the package when a goroutine outlives the tests.
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+// TestMain starts PostgreSQL and S3 for the shared store back end, and
+// fails the package when a goroutine or a process outlives the tests.
+func TestMain(m *testing.M) { testutil.RunWithEngines(m, "sessions") }
+
+// Backend is one store back end the store tests run on. Open returns
+// what configures a Service on it; each call opens the stores anew on the
+// same database and bucket, as a restarted server does. Shared says the
+// records and profiles live outside the data dir, so a restart may start
+// on an empty one.
+type Backend struct {
+	Name   string
+	Shared bool
+	Open   func(t testing.TB) func(Config) Config
+}
+
+// Backends is the table of store back ends: bbolt and the local profile
+// directory here, PostgreSQL with S3 added by backends_test.go (an
+// external test package, since pgstore imports this one).
+var Backends = []Backend{{Name: "bbolt", Open: func(testing.TB) func(Config) Config {
+	return func(cfg Config) Config { return cfg }
+}}}
+
+// eachBackend runs test once per store back end.
+func eachBackend(t *testing.T, test func(t *testing.T, b Backend)) {
+	for _, b := range Backends {
+		t.Run(b.Name, func(t *testing.T) { test(t, b) })
+	}
 }
 
 // testConfig is a small server's configuration on the test's own data dir.

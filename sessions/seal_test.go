@@ -65,7 +65,7 @@ func TestStoreStateKey(t *testing.T) {
 	}
 }
 
-func openStore(t *testing.T, path string, key []byte) *Store {
+func openStore(t *testing.T, path string, key []byte) *BoltStore {
 	t.Helper()
 	s, err := OpenStore(path, key)
 	if err != nil {
@@ -74,7 +74,7 @@ func openStore(t *testing.T, path string, key []byte) *Store {
 	return s
 }
 
-func readBlob(t *testing.T, s *Store, id string) (raw []byte) {
+func readBlob(t *testing.T, s *BoltStore, id string) (raw []byte) {
 	t.Helper()
 	must(t, s.db.View(func(tx *bolt.Tx) error {
 		raw = append([]byte(nil), tx.Bucket(stateBucket).Get([]byte(id))...)

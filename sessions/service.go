@@ -3,6 +3,7 @@ package sessions
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -50,6 +51,11 @@ type Config struct {
 	// (LOG_MAX_BYTES); zero means the defaults.
 	LogRetention time.Duration
 	LogMaxBytes  int
+	// Store keeps the records; nil opens a BoltStore in DataDir. The
+	// Service closes it at Close.
+	Store Store
+	// Profiles keeps hibernated profiles; nil is LocalProfiles.
+	Profiles ProfileStore
 }
 
 // DefaultMaxStateBytes is MAX_STATE_BYTES when none is set: twice what
@@ -60,11 +66,12 @@ const DefaultMaxStateBytes = 16 << 20
 // hibernates or stops them. Open starts it; Close hibernates every live
 // browser and closes the store.
 type Service struct {
-	cfg     Config
-	store   *Store
-	slots   *slots
-	metrics *metrics
-	events  *events.Recorder
+	cfg      Config
+	store    Store
+	profiles ProfileStore
+	slots    *slots
+	metrics  *metrics
+	events   *events.Recorder
 
 	mu          sync.Mutex
 	entries     map[string]*entry
@@ -93,10 +100,16 @@ func Open(cfg Config) (*Service, error) {
 	if cfg.LogMaxBytes <= 0 {
 		cfg.LogMaxBytes = DefaultLogMaxBytes
 	}
+	if cfg.Profiles == nil {
+		cfg.Profiles = LocalProfiles{}
+	}
 	if err := prepareDirs(cfg); err != nil {
+		if cfg.Store != nil {
+			cfg.Store.Close()
+		}
 		return nil, err
 	}
-	store, err := OpenStore(filepath.Join(cfg.DataDir, "sessions.db"), cfg.StateKey)
+	store, err := storeFor(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +118,7 @@ func Open(cfg Config) (*Service, error) {
 		store.Close()
 		return nil, err
 	}
-	s := &Service{cfg: cfg, store: store, events: rec, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
+	s := &Service{cfg: cfg, store: store, profiles: cfg.Profiles, events: rec, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {
 		rec.Close()
@@ -115,6 +128,14 @@ func Open(cfg Config) (*Service, error) {
 	s.wg.Add(1)
 	go s.tend()
 	return s, nil
+}
+
+// storeFor is the configured store, or the bbolt file in the data dir.
+func storeFor(cfg Config) (Store, error) {
+	if cfg.Store != nil {
+		return cfg.Store, nil
+	}
+	return OpenStore(filepath.Join(cfg.DataDir, "sessions.db"), cfg.StateKey)
 }
 
 func (s *Service) load() error {
@@ -174,18 +195,23 @@ func (s *Service) Create(opts Options, ttl time.Duration, metadata json.RawMessa
 	if err := s.reserve(); err != nil {
 		return nil, err
 	}
-	err := s.store.Put(sess)
+	err := s.putNew(sess)
 	s.mu.Lock()
 	s.creating--
 	if err == nil {
 		s.entries[sess.ID] = newEntry(sess)
 	}
 	s.mu.Unlock()
+	if errors.Is(err, errFull) {
+		s.slots.rejections.add()
+		return nil, tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
+	}
 	if err != nil {
 		slog.Error("could not store a new session", "err", err)
 		return nil, storeUnavailable("the new session, so it was not created")
 	}
 	s.Record(sess.ID, events.Created, map[string]any{"ttl": ttl.Milliseconds(), "stealth": opts.Stealth, "network": opts.Logs.Network})
+	slog.Info("session created", "session", sess.ID, "ttl", ttl, "stealth", opts.Stealth)
 	return sess.clone(), nil
 }
 
@@ -196,7 +222,7 @@ func (s *Service) reserve() error {
 	if s.closing {
 		return errShuttingDown()
 	}
-	if len(s.entries)+s.creating >= s.cfg.MaxSessions {
+	if _, counts := s.store.(Limiter); !counts && len(s.entries)+s.creating >= s.cfg.MaxSessions {
 		s.slots.rejections.add()
 		return tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
 	}
@@ -215,6 +241,9 @@ func (s *Service) Get(id string) (*Session, Status, error) {
 
 // List returns the sessions that match, newest first.
 func (s *Service) List(f Filter) ([]View, string, error) {
+	if l, ok := s.store.(Lister); ok {
+		return s.listStored(l, f)
+	}
 	entries := s.all()
 	views := make([]View, 0, len(entries))
 	for _, e := range entries {
@@ -307,6 +336,7 @@ func (s *Service) Stop(id string) error {
 	if !s.forget(e) {
 		return errStoppedNotFound(id)
 	}
+	slog.Info("session stopped", "session", id, "reason", "stop requested")
 	defer s.end(e, events.Stopped, "deleted")
 	return s.finish(e)
 }
@@ -333,6 +363,9 @@ func (s *Service) finish(e *entry) error {
 	}
 	s.removeDirs(e.id)
 	err := s.store.Delete(e.id)
+	if err == nil {
+		s.dropProfiles(e.id) // never while a record points at them
+	}
 	if b != nil {
 		<-b.Done()
 		page.Close()
@@ -356,6 +389,7 @@ func (s *Service) endLater(e *entry) {
 	if !s.forget(e) {
 		return
 	}
+	slog.Info("session stopped", "session", e.id, "reason", "expired")
 	end := func() {
 		slogErr("could not delete an expired session", s.finish(e), "session", e.id)
 		s.end(e, events.Expired, "ttl")
@@ -385,7 +419,11 @@ func (s *Service) dropBroken(id string) bool {
 	if !broken {
 		return false
 	}
-	slogErr("could not delete an unreadable session", s.store.Delete(id), "session", id)
+	err := s.store.Delete(id)
+	slogErr("could not delete an unreadable session", err, "session", id)
+	if err == nil {
+		s.dropProfiles(id)
+	}
 	s.removeDirs(id)
 	return true
 }

@@ -22,6 +22,7 @@ type Session struct {
 	UserMetadata json.RawMessage `json:"userMetadata,omitempty"`
 	Started      bool            `json:"started"`            // the browser ran at least once
 	TokenGen     int             `json:"tokenGen,omitempty"` // bumped to invalidate the session's credential
+	Profile      string          `json:"profile,omitempty"`  // the ProfileStore's key of the hibernated profile; "" when it is the local directory
 }
 
 // Options are fixed when a session is created.

@@ -1,137 +1,48 @@
 package sessions
 
-import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"log/slog"
+import "time"
 
-	bolt "go.etcd.io/bbolt"
-)
-
-var (
-	sessionsBucket = []byte("sessions")
-	stateBucket    = []byte("state")
-)
-
-// Store keeps session records, and the state each session keeps outside
-// Chromium, on disk in one bbolt file, so sessions outlive server restarts.
-// It is the durable copy; the Service keeps records in memory. With a
-// state key, the saved state (cookies, storage) is encrypted.
-type Store struct {
-	db   *bolt.DB
-	seal *sealer // nil: state in clear
+// Store is where session records and the state each session keeps outside
+// Chromium (cookies, storage, settings) are durable, so that sessions
+// outlive server restarts. The Service keeps records in memory and writes
+// every change here before it acknowledges it. BoltStore, one file in the
+// data dir, is the default.
+type Store interface {
+	// Put writes a session's record, durable before it returns.
+	Put(sess *Session) error
+	// PutState writes the state a session keeps outside Chromium, durable
+	// before it returns.
+	PutState(id string, raw []byte) error
+	// State reads a session's saved state; nil when there is none.
+	State(id string) ([]byte, error)
+	// Delete removes a session's record and state.
+	Delete(id string) error
+	// All reads every record; ids of records that do not decode are in
+	// broken, so one bad entry never stops the server.
+	All() (all []*Session, broken []string, err error)
+	// Close releases the store.
+	Close() error
 }
 
-// OpenStore opens or creates the store file, checks every page of it, and
-// refuses a damaged file with a *DamagedError instead of panicking later.
-// A non-nil stateKey (32 bytes) encrypts saved state.
-func OpenStore(path string, stateKey []byte) (*Store, error) {
-	seal, err := newSealer(stateKey)
-	if err != nil {
-		return nil, err
-	}
-	db, err := openBolt(path, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkBolt(path, db); err != nil {
-		db.Close()
-		return nil, err
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{sessionsBucket, stateBucket} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	return &Store{db: db, seal: seal}, nil
+// Lister is a Store that selects and pages a listing itself, instead of
+// the Service filtering every record in memory.
+type Lister interface {
+	// List returns up to q.Limit sessions that match q, newest first.
+	List(q ListQuery) ([]*Session, error)
 }
 
-// Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
-
-// Put writes a session, synced to disk before it returns.
-func (s *Store) Put(sess *Session) error {
-	raw, err := json.Marshal(sess)
-	if err != nil {
-		return err
-	}
-	return s.put(sessionsBucket, sess.ID, raw)
+// ListQuery is a Filter as a Lister reads it.
+type ListQuery struct {
+	Status Status         // empty for any
+	Live   []string       // ids whose browsers run on this server
+	Query  *MetadataQuery // nil for any
+	After  *Session       // only sessions older than this one (CreatedAt, ID); nil for the first page
+	Now    time.Time      // sessions expired by then are left out
+	Limit  int
 }
 
-// PutState writes the state a session keeps outside Chromium, encrypted
-// when the store has a state key.
-func (s *Store) PutState(id string, raw []byte) error {
-	if s.seal != nil {
-		var err error
-		if raw, err = s.seal.seal(id, raw); err != nil {
-			return err
-		}
-	}
-	return s.put(stateBucket, id, raw)
-}
-
-func (s *Store) put(bucket []byte, id string, raw []byte) error {
-	return s.safely(s.db.Update, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucket).Put([]byte(id), raw)
-	})
-}
-
-// State reads a session's saved state; nil when there is none. State
-// written in clear before a key was set is still read.
-func (s *Store) State(id string) (raw []byte, err error) {
-	err = s.safely(s.db.View, func(tx *bolt.Tx) error {
-		if v := tx.Bucket(stateBucket).Get([]byte(id)); v != nil {
-			raw = append([]byte(nil), v...)
-		}
-		return nil
-	})
-	if err != nil || !sealed(raw) {
-		return raw, err
-	}
-	return s.seal.open(id, raw)
-}
-
-// Delete removes a session's record and state.
-func (s *Store) Delete(id string) error {
-	return s.safely(s.db.Update, func(tx *bolt.Tx) error {
-		return errors.Join(tx.Bucket(sessionsBucket).Delete([]byte(id)), tx.Bucket(stateBucket).Delete([]byte(id)))
-	})
-}
-
-// All reads every record. A record that does not decode is reported in
-// broken, so one bad entry never stops the server.
-func (s *Store) All() (all []*Session, broken []string, err error) {
-	err = s.safely(s.db.View, func(tx *bolt.Tx) error {
-		return tx.Bucket(sessionsBucket).ForEach(func(k, v []byte) error {
-			var sess Session
-			if err := json.Unmarshal(v, &sess); err != nil || sess.ID != string(k) {
-				slog.Error("session record is unreadable", "id", string(k), "err", err)
-				broken = append(broken, string(k))
-				return nil
-			}
-			all = append(all, &sess)
-			return nil
-		})
-	})
-	return all, broken, err
-}
-
-// safely runs a transaction; a panic inside bbolt, on a page damaged since
-// the store was checked at open, becomes a *DamagedError instead of ending
-// the server.
-func (s *Store) safely(run func(func(*bolt.Tx) error) error, fn func(*bolt.Tx) error) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &DamagedError{Path: s.db.Path(), Problems: []string{fmt.Sprint(v)}}
-		}
-	}()
-	return run(fn)
+// Limiter is a Store that counts MAX_SESSIONS itself: PutNew stores a new
+// session only while fewer than max are stored, in one transaction.
+type Limiter interface {
+	PutNew(sess *Session, max int) (stored bool, err error)
 }

@@ -6,14 +6,12 @@ package playground
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"html/template"
-	"io/fs"
 	"net/http"
-	"path"
 	"sync"
+
+	"github.com/sessionql/sessionql/api/internal/static"
 )
 
 // AssetsPath is the path prefix under which Assets serves the files that the
@@ -42,66 +40,61 @@ var page = template.Must(template.New("page").Parse(`<!doctype html>
 <title>sessionql BrowserQL</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{{.Assets}}graphiql.min.css?v={{.Version}}">
-<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+<link rel="stylesheet" href="{{.Assets}}session.css?v={{.Version}}">
 </head>
 <body>
-<div id="graphiql">Loading…</div>
+{{if .Session}}<header id="session" class="sq-bar" data-session="{{.Session}}">
+  <strong>sessionql</strong><span class="sq-label">BrowserQL</span>
+  <span class="sq-label">Session</span><code class="sq-id">{{.Session}}</code>
+  <span id="sq-status" class="sq-pill">…</span>
+  <span class="sq-label">Expires</span><span id="sq-expires">…</span>
+</header>{{end}}
+<div id="sq-main"><div id="graphiql">Loading…</div><aside id="sq-previews" hidden><h2>Previews</h2><div id="sq-list"></div></aside></div>
 <script src="{{.Assets}}react.production.min.js?v={{.Version}}"></script>
 <script src="{{.Assets}}react-dom.production.min.js?v={{.Version}}"></script>
 <script src="{{.Assets}}graphiql.min.js?v={{.Version}}"></script>
+<script src="{{.Assets}}session.js?v={{.Version}}"></script>
 <script>
 ReactDOM.createRoot(document.getElementById("graphiql")).render(
   React.createElement(GraphiQL, {
-    fetcher: GraphiQL.createFetcher({url: {{.Endpoint}}}),
+    fetcher: sessionql.previewing(GraphiQL.createFetcher({url: {{.Endpoint}}, enableIncrementalDelivery: false})),
     defaultQuery: {{.Query}},
   }),
 );
+sessionql.watchSession({{.Endpoint}});
 </script>
 </body>
 </html>
 `))
 
-// version is a short hash of the embedded files. The page adds it to the
-// address of each asset, so a browser fetches the assets again after an update,
-// although Assets lets it cache them for a year.
-var version = sync.OnceValue(func() string {
-	h := sha256.New()
-	err := fs.WalkDir(assets, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := assets.ReadFile(name)
-		h.Write([]byte(name))
-		h.Write(b)
-		return err
-	})
-	if err != nil {
-		panic(err) // The files are embedded, so this cannot happen.
-	}
-	return hex.EncodeToString(h.Sum(nil)[:6])
-})
+// version is a short hash of the embedded files; see static.Version.
+var version = sync.OnceValue(func() string { return static.Version(assets) })
 
 // Page writes an HTML page with GraphiQL that sends its queries to endpoint.
 // The endpoint is the absolute or relative URL of the BrowserQL endpoint of a
 // session, with its token. The page loads its assets from AssetsPath, so the
 // server must also serve Assets. The page holds the token, so no cache keeps it
 // and the browser sends no Referer header from it.
-func Page(w http.ResponseWriter, endpoint string) {
+func Page(w http.ResponseWriter, endpoint string) { PageFor(w, endpoint, "") }
+
+// PageFor is Page for session id: the page shows the session's id, status
+// and expiry above the editor, read from the session's URL (the endpoint
+// without /bql) as they change.
+func PageFor(w http.ResponseWriter, endpoint, id string) {
 	var buf bytes.Buffer
 	err := page.Execute(&buf, map[string]string{
 		"Assets":   AssetsPath,
 		"Version":  version(),
 		"Endpoint": endpoint,
 		"Query":    defaultQuery,
+		"Session":  id,
 	})
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
+	static.PageHeaders(h)
 	w.Write(buf.Bytes())
 }
 
@@ -109,24 +102,5 @@ func Page(w http.ResponseWriter, endpoint string) {
 // AssetsPath. Mount it at AssetsPath. It lets browsers cache the files for a
 // year and answers 404 for any other path.
 func Assets() http.Handler {
-	sub, err := fs.Sub(assets, "assets")
-	if err != nil {
-		panic(err) // The directory is embedded, so this cannot happen.
-	}
-	files := http.FileServerFS(sub)
-	return http.StripPrefix(AssetsPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		switch path.Ext(r.URL.Path) {
-		case ".js":
-			h.Set("Content-Type", "text/javascript; charset=utf-8")
-		case ".css":
-			h.Set("Content-Type", "text/css; charset=utf-8")
-		default:
-			http.NotFound(w, r)
-			return
-		}
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		h.Set("X-Content-Type-Options", "nosniff")
-		files.ServeHTTP(w, r)
-	}))
+	return static.Handler(assets, "assets", AssetsPath, map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"})
 }

@@ -88,8 +88,8 @@ func TestPage(t *testing.T) {
 	}
 
 	refs := regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllStringSubmatch(body, -1)
-	if len(refs) != 5 {
-		t.Errorf("the page references %d URLs, want 5", len(refs))
+	if len(refs) != 7 {
+		t.Errorf("the page references %d URLs, want 7", len(refs))
 	}
 	for _, ref := range refs {
 		url := ref[1]

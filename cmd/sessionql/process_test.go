@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,8 +13,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,8 +25,14 @@ import (
 // binary is the server built once for this test binary.
 var binary string
 
+// engines are the PostgreSQL and S3 servers of the shared store back end.
+var engines *testutil.Engines
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "sessionql-cmd-test-")
+	if err == nil {
+		err = os.Chmod(dir, 0o711) // postgres runs as its own user below it
+	}
 	if err != nil {
 		panic(err)
 	}
@@ -33,37 +40,41 @@ func TestMain(m *testing.M) {
 	build := exec.Command("go", "build", "-o", binary, ".")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	code := 1
-	if build.Run() == nil {
+	if err := build.Run(); err != nil {
+		fmt.Println("build:", err)
+	} else if engines, err = testutil.StartEngines(dir); err != nil {
+		fmt.Println(err)
+	} else {
 		code = m.Run()
+		engines.Stop()
 	}
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// backend is a store back end as the server's environment selects it.
+type backend struct {
+	name string
+	// env returns the environment of the servers of one test; shared says
+	// a restart may start on an empty data dir.
+	env    func(t *testing.T) []string
+	shared bool
+}
+
+var backends = []backend{
+	{name: "bbolt", env: func(*testing.T) []string { return nil }},
+	{name: "postgres+s3", shared: true, env: func(t *testing.T) []string {
+		prefix := strings.ToLower(rand.Text()[:10])
+		return append(engines.S3.Env(), "DATABASE_URL="+engines.PG.Database(t), "PROFILE_STORE=s3://"+testutil.S3Bucket+"/"+prefix)
+	}},
 }
 
 // server is a sessionql process started by a test.
 type server struct {
 	cmd  *exec.Cmd
 	URL  string
-	log  *syncBuffer
+	log  *testutil.LogBuffer
 	exit chan error
-}
-
-// syncBuffer collects the server's log for failure messages.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 var listening = regexp.MustCompile(`sessionql listening"? addr=(\S+)`)
@@ -83,7 +94,7 @@ func start(t testing.TB, dataDir string, env ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, log: &syncBuffer{}, exit: make(chan error, 1)}
+	s := &server{cmd: cmd, log: &testutil.LogBuffer{}, exit: make(chan error, 1)}
 	addr := make(chan string, 1)
 	go s.readLog(stderr, addr)
 	t.Cleanup(func() {
@@ -208,15 +219,43 @@ const (
 	written = `["kept=yes","dark"]`
 )
 
-// TestServerKill9KeepsAcknowledgedWrites kills the server with SIGKILL right
-// after a request that wrote a cookie and localStorage returned. The next
-// server lists the session, the write is there, and no browser of the
-// killed server is left.
+// writeDB and readDB store and read a value in IndexedDB, which only the
+// profile keeps.
+const (
+	writeDB = `const db = await new Promise((ok, no) => { const r = indexedDB.open('kept', 1); r.onupgradeneeded = () => r.result.createObjectStore('s'); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+await new Promise((ok, no) => { const tx = db.transaction('s', 'readwrite'); tx.objectStore('s').put('deep', 'k'); tx.oncomplete = ok; tx.onerror = () => no(tx.error); });
+db.close(); return 'written';`
+	readDB = `const db = await new Promise((ok, no) => { const r = indexedDB.open('kept', 1); r.onupgradeneeded = () => r.result.createObjectStore('s'); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+const v = await new Promise((ok, no) => { const r = db.transaction('s').objectStore('s').get('k'); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+db.close(); return String(v);`
+)
+
+// TestServerKill9KeepsAcknowledgedWrites, on each store back end, lets a
+// session that wrote IndexedDB hibernate, wakes it, and kills the server
+// with SIGKILL right after a request that wrote a cookie and localStorage
+// returned. The next server (on PostgreSQL+S3, on an empty data dir) lists
+// the session, the write and the IndexedDB value are there, and no browser
+// of the killed server is left.
 func TestServerKill9KeepsAcknowledgedWrites(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testServerKill9(t, b) })
+	}
+}
+
+func testServerKill9(t *testing.T, b backend) {
 	pages := testutil.ServePages(t)
 	dataDir := filepath.Join(testutil.DataDir(t), "data")
-	s := start(t, dataDir)
+	env := append(b.env(t), "IDLE_TIMEOUT=500ms")
+	s := start(t, dataDir, env...)
 	id, bql := newSession(t, s)
+	if v := evaluate(t, bql, pages.URL+"/click.html", writeDB); v != "written" {
+		t.Fatalf("write IndexedDB: %s", v)
+	}
+	for deadline := time.Now().Add(30 * time.Second); sessionStatus(t, s, id) != "hibernated"; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the idle session did not hibernate")
+		}
+	}
 	if v := evaluate(t, bql, pages.URL+"/click.html", write); v != "written" {
 		t.Fatalf("write: %s", v)
 	}
@@ -226,20 +265,32 @@ func TestServerKill9KeepsAcknowledgedWrites(t *testing.T) {
 	}
 	s.cmd.Process.Signal(syscall.SIGKILL)
 	s.wait(t)
+	killedDir := dataDir
+	if b.shared { // another machine: it cannot reap this one's browsers, so the test does
+		dataDir = filepath.Join(testutil.DataDir(t), "data")
+		for _, p := range old {
+			pid, _ := strconv.Atoi(strings.Fields(p)[0])
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+		testutil.NoProcessesLeft(t, killedDir)
+	}
 
-	s = start(t, dataDir)
+	s = start(t, dataDir, env...)
 	var list struct{ Sessions []struct{ ID, Status string } }
 	call(t, "GET", s.URL+"/sessions", nil, &list)
 	if len(list.Sessions) != 1 || list.Sessions[0].ID != id || list.Sessions[0].Status != "hibernated" {
 		t.Fatalf("after the restart the list is %+v", list.Sessions)
 	}
 	for _, p := range old {
-		if still := testutil.Processes(dataDir); strings.Contains(strings.Join(still, "\n"), strings.Fields(p)[0]+" ") {
+		if still := testutil.Processes(killedDir); strings.Contains(strings.Join(still, "\n"), strings.Fields(p)[0]+" ") {
 			t.Errorf("a browser of the killed server still runs: %s", p)
 		}
 	}
 	if got := evaluate(t, s.URL+"/sessions/"+id+"/bql", pages.URL+"/click.html", read); got != written {
 		t.Errorf("after SIGKILL and restart: %s, want %s", got, written)
+	}
+	if got := evaluate(t, s.URL+"/sessions/"+id+"/bql", pages.URL+"/click.html", readDB); got != "deep" {
+		t.Errorf("IndexedDB after SIGKILL and restart: %s, want deep", got)
 	}
 	s.shutdown(t, syscall.SIGTERM, dataDir)
 }
@@ -278,4 +329,11 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Errorf("after a graceful restart: %s, want %s", got, written)
 	}
 	s.shutdown(t, syscall.SIGINT, dataDir)
+}
+
+// sessionStatus is the session's status as GET /sessions/{id} says it.
+func sessionStatus(t *testing.T, s *server, id string) string {
+	var got struct{ Status string }
+	call(t, "GET", s.URL+"/sessions/"+id, nil, &got)
+	return got.Status
 }

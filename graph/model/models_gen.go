@@ -27,6 +27,18 @@ type AttributeResponse struct {
 	Time float64 `json:"time"`
 }
 
+// What solve and verify answer in Browserless; sessionql answers an error instead.
+type CaptchaResponse struct {
+	// Whether a captcha was found.
+	Found *bool `json:"found,omitempty"`
+	// Whether it was solved.
+	Solved *bool `json:"solved,omitempty"`
+	// How long the field took, in milliseconds.
+	Time *float64 `json:"time,omitempty"`
+	// The solved captcha's token.
+	Token *string `json:"token,omitempty"`
+}
+
 // How html and text clean what they return, as Browserless's CleanInput: nodes
 // that carry no text, attributes, and runs of whitespace.
 type CleanInput struct {
@@ -62,6 +74,8 @@ type ClickResponse struct {
 type Cookie struct {
 	// The cookie's name.
 	Name string `json:"name"`
+	// Always null: a cookie the browser keeps has a domain and path, not a URL (Browserless's StandardCookie lists url).
+	URL *string `json:"url,omitempty"`
 	// The cookie's value.
 	Value string `json:"value"`
 	// The cookie's domain.
@@ -198,6 +212,14 @@ type JavaScriptResponse struct {
 	Time float64 `json:"time"`
 }
 
+// A shareable live view of the session.
+type LiveURLResponse struct {
+	// The URL of the live view, with its token.
+	LiveURL string `json:"liveURL"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
 // The steps that run on the session's page, in document order.
 type Mutation struct {
 }
@@ -219,13 +241,13 @@ type NetworkRequest struct {
 // The margins of a PDF.
 type PDFMargin struct {
 	// The top margin.
-	Top *string `json:"top,omitempty"`
+	Top *FloatOrString `json:"top,omitempty"`
 	// The bottom margin.
-	Bottom *string `json:"bottom,omitempty"`
+	Bottom *FloatOrString `json:"bottom,omitempty"`
 	// The left margin.
-	Left *string `json:"left,omitempty"`
+	Left *FloatOrString `json:"left,omitempty"`
 	// The right margin.
-	Right *string `json:"right,omitempty"`
+	Right *FloatOrString `json:"right,omitempty"`
 }
 
 // The settings of pdf as one object, as Browserless's older form takes them.
@@ -239,9 +261,9 @@ type PDFOptions struct {
 	// The scale of the rendering, from 0.1 to 2.
 	Scale *float64 `json:"scale,omitempty"`
 	// The paper width.
-	Width *string `json:"width,omitempty"`
+	Width *FloatOrString `json:"width,omitempty"`
 	// The paper height.
-	Height *string `json:"height,omitempty"`
+	Height *FloatOrString `json:"height,omitempty"`
 	// The margins.
 	Margin *PDFMargin `json:"margin,omitempty"`
 	// Print the header and footer templates.
@@ -335,7 +357,7 @@ type RejectResponse struct {
 }
 
 // A condition on the requests the page made since this request started.
-type RequestCondition struct {
+type RequestInput struct {
 	// URL globs; `*` matches any run of characters.
 	URL []string `json:"url,omitempty"`
 	// Resource types.
@@ -343,11 +365,11 @@ type RequestCondition struct {
 	// HTTP methods.
 	Method []Method `json:"method,omitempty"`
 	// How the lists combine.
-	Operator *OperatorType `json:"operator,omitempty"`
+	Operator *OperatorTypes `json:"operator,omitempty"`
 }
 
 // A condition on the responses the page received since this request started.
-type ResponseCondition struct {
+type ResponseInput struct {
 	// URL globs; `*` matches any run of characters.
 	URL []string `json:"url,omitempty"`
 	// Resource types.
@@ -361,7 +383,7 @@ type ResponseCondition struct {
 	// Browserless's older name of statuses; joins status.
 	Codes []int `json:"codes,omitempty"`
 	// How the lists combine.
-	Operator *OperatorType `json:"operator,omitempty"`
+	Operator *OperatorTypes `json:"operator,omitempty"`
 }
 
 // A region of the document to capture.
@@ -512,16 +534,22 @@ const (
 	AttributeModeDeny AttributeMode = "deny"
 	// Keep only the listed attributes.
 	AttributeModeAllow AttributeMode = "allow"
+	// deny, as Browserless's reference spells it.
+	AttributeModeDENY AttributeMode = "DENY"
+	// allow, as Browserless's reference spells it.
+	AttributeModeALLOW AttributeMode = "ALLOW"
 )
 
 var AllAttributeMode = []AttributeMode{
 	AttributeModeDeny,
 	AttributeModeAllow,
+	AttributeModeDENY,
+	AttributeModeALLOW,
 }
 
 func (e AttributeMode) IsValid() bool {
 	switch e {
-	case AttributeModeDeny, AttributeModeAllow:
+	case AttributeModeDeny, AttributeModeAllow, AttributeModeDENY, AttributeModeALLOW:
 		return true
 	}
 	return false
@@ -557,6 +585,124 @@ func (e *AttributeMode) UnmarshalJSON(b []byte) error {
 }
 
 func (e AttributeMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Captcha kinds of Browserless's solve; sessionql solves none.
+type CaptchaTypes string
+
+const (
+	// Cloudflare Turnstile or challenge.
+	CaptchaTypesCloudflare CaptchaTypes = "cloudflare"
+	// hCaptcha.
+	CaptchaTypesHcaptcha CaptchaTypes = "hcaptcha"
+	// reCAPTCHA v2.
+	CaptchaTypesRecaptcha CaptchaTypes = "recaptcha"
+	// reCAPTCHA v3.
+	CaptchaTypesRecaptchaV3 CaptchaTypes = "recaptchaV3"
+	// GeeTest.
+	CaptchaTypesGeetest CaptchaTypes = "geetest"
+	// An image of text to read.
+	CaptchaTypesNormal CaptchaTypes = "normal"
+	// An image of numbers to read.
+	CaptchaTypesNumberCaptcha CaptchaTypes = "numberCaptcha"
+	// Friendly Captcha.
+	CaptchaTypesFriendlyCaptcha CaptchaTypes = "friendlyCaptcha"
+	// Capy.
+	CaptchaTypesCapy CaptchaTypes = "capy"
+	// A question in text.
+	CaptchaTypesTextCaptcha CaptchaTypes = "textCaptcha"
+	// Amazon WAF.
+	CaptchaTypesAmazonWaf CaptchaTypes = "amazonWaf"
+	// DataDome.
+	CaptchaTypesDatadome CaptchaTypes = "datadome"
+	// Akamai.
+	CaptchaTypesAkamai CaptchaTypes = "akamai"
+	// Lemin.
+	CaptchaTypesLemin CaptchaTypes = "lemin"
+	// MTCaptcha.
+	CaptchaTypesMtcaptcha CaptchaTypes = "mtcaptcha"
+	// A slider puzzle.
+	CaptchaTypesSlider CaptchaTypes = "slider"
+	// An audio captcha.
+	CaptchaTypesAudio CaptchaTypes = "audio"
+	// FunCaptcha (Arkose Labs).
+	CaptchaTypesFuncaptcha CaptchaTypes = "funcaptcha"
+	// Click the pictured objects.
+	CaptchaTypesClick CaptchaTypes = "click"
+	// Yandex SmartCaptcha.
+	CaptchaTypesYandex CaptchaTypes = "yandex"
+	// A sum to work out.
+	CaptchaTypesMath CaptchaTypes = "math"
+	// PerimeterX (HUMAN).
+	CaptchaTypesPerimeterx CaptchaTypes = "perimeterx"
+)
+
+var AllCaptchaTypes = []CaptchaTypes{
+	CaptchaTypesCloudflare,
+	CaptchaTypesHcaptcha,
+	CaptchaTypesRecaptcha,
+	CaptchaTypesRecaptchaV3,
+	CaptchaTypesGeetest,
+	CaptchaTypesNormal,
+	CaptchaTypesNumberCaptcha,
+	CaptchaTypesFriendlyCaptcha,
+	CaptchaTypesCapy,
+	CaptchaTypesTextCaptcha,
+	CaptchaTypesAmazonWaf,
+	CaptchaTypesDatadome,
+	CaptchaTypesAkamai,
+	CaptchaTypesLemin,
+	CaptchaTypesMtcaptcha,
+	CaptchaTypesSlider,
+	CaptchaTypesAudio,
+	CaptchaTypesFuncaptcha,
+	CaptchaTypesClick,
+	CaptchaTypesYandex,
+	CaptchaTypesMath,
+	CaptchaTypesPerimeterx,
+}
+
+func (e CaptchaTypes) IsValid() bool {
+	switch e {
+	case CaptchaTypesCloudflare, CaptchaTypesHcaptcha, CaptchaTypesRecaptcha, CaptchaTypesRecaptchaV3, CaptchaTypesGeetest, CaptchaTypesNormal, CaptchaTypesNumberCaptcha, CaptchaTypesFriendlyCaptcha, CaptchaTypesCapy, CaptchaTypesTextCaptcha, CaptchaTypesAmazonWaf, CaptchaTypesDatadome, CaptchaTypesAkamai, CaptchaTypesLemin, CaptchaTypesMtcaptcha, CaptchaTypesSlider, CaptchaTypesAudio, CaptchaTypesFuncaptcha, CaptchaTypesClick, CaptchaTypesYandex, CaptchaTypesMath, CaptchaTypesPerimeterx:
+		return true
+	}
+	return false
+}
+
+func (e CaptchaTypes) String() string {
+	return string(e)
+}
+
+func (e *CaptchaTypes) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CaptchaTypes(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CaptchaTypes", str)
+	}
+	return nil
+}
+
+func (e CaptchaTypes) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CaptchaTypes) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CaptchaTypes) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -618,6 +764,716 @@ func (e *CookieSameSite) UnmarshalJSON(b []byte) error {
 }
 
 func (e CookieSameSite) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Countries of Browserless's residential proxies, which sessionql does not have.
+type CountryType string
+
+const (
+	// The country of ISO 3166-1 code AD.
+	CountryTypeAd CountryType = "AD"
+	// The country of ISO 3166-1 code AE.
+	CountryTypeAe CountryType = "AE"
+	// The country of ISO 3166-1 code AF.
+	CountryTypeAf CountryType = "AF"
+	// The country of ISO 3166-1 code AG.
+	CountryTypeAg CountryType = "AG"
+	// The country of ISO 3166-1 code AL.
+	CountryTypeAl CountryType = "AL"
+	// The country of ISO 3166-1 code AM.
+	CountryTypeAm CountryType = "AM"
+	// The country of ISO 3166-1 code AO.
+	CountryTypeAo CountryType = "AO"
+	// The country of ISO 3166-1 code AR.
+	CountryTypeAr CountryType = "AR"
+	// The country of ISO 3166-1 code AT.
+	CountryTypeAt CountryType = "AT"
+	// The country of ISO 3166-1 code AU.
+	CountryTypeAu CountryType = "AU"
+	// The country of ISO 3166-1 code AW.
+	CountryTypeAw CountryType = "AW"
+	// The country of ISO 3166-1 code AX.
+	CountryTypeAx CountryType = "AX"
+	// The country of ISO 3166-1 code AZ.
+	CountryTypeAz CountryType = "AZ"
+	// The country of ISO 3166-1 code BA.
+	CountryTypeBa CountryType = "BA"
+	// The country of ISO 3166-1 code BB.
+	CountryTypeBb CountryType = "BB"
+	// The country of ISO 3166-1 code BD.
+	CountryTypeBd CountryType = "BD"
+	// The country of ISO 3166-1 code BE.
+	CountryTypeBe CountryType = "BE"
+	// The country of ISO 3166-1 code BF.
+	CountryTypeBf CountryType = "BF"
+	// The country of ISO 3166-1 code BG.
+	CountryTypeBg CountryType = "BG"
+	// The country of ISO 3166-1 code BH.
+	CountryTypeBh CountryType = "BH"
+	// The country of ISO 3166-1 code BI.
+	CountryTypeBi CountryType = "BI"
+	// The country of ISO 3166-1 code BJ.
+	CountryTypeBj CountryType = "BJ"
+	// The country of ISO 3166-1 code BM.
+	CountryTypeBm CountryType = "BM"
+	// The country of ISO 3166-1 code BN.
+	CountryTypeBn CountryType = "BN"
+	// The country of ISO 3166-1 code BO.
+	CountryTypeBo CountryType = "BO"
+	// The country of ISO 3166-1 code BQ.
+	CountryTypeBq CountryType = "BQ"
+	// The country of ISO 3166-1 code BR.
+	CountryTypeBr CountryType = "BR"
+	// The country of ISO 3166-1 code BS.
+	CountryTypeBs CountryType = "BS"
+	// The country of ISO 3166-1 code BT.
+	CountryTypeBt CountryType = "BT"
+	// The country of ISO 3166-1 code BW.
+	CountryTypeBw CountryType = "BW"
+	// The country of ISO 3166-1 code BY.
+	CountryTypeBy CountryType = "BY"
+	// The country of ISO 3166-1 code BZ.
+	CountryTypeBz CountryType = "BZ"
+	// The country of ISO 3166-1 code CA.
+	CountryTypeCa CountryType = "CA"
+	// The country of ISO 3166-1 code CD.
+	CountryTypeCd CountryType = "CD"
+	// The country of ISO 3166-1 code CG.
+	CountryTypeCg CountryType = "CG"
+	// The country of ISO 3166-1 code CH.
+	CountryTypeCh CountryType = "CH"
+	// The country of ISO 3166-1 code CI.
+	CountryTypeCi CountryType = "CI"
+	// The country of ISO 3166-1 code CL.
+	CountryTypeCl CountryType = "CL"
+	// The country of ISO 3166-1 code CM.
+	CountryTypeCm CountryType = "CM"
+	// The country of ISO 3166-1 code CN.
+	CountryTypeCn CountryType = "CN"
+	// The country of ISO 3166-1 code CO.
+	CountryTypeCo CountryType = "CO"
+	// The country of ISO 3166-1 code CR.
+	CountryTypeCr CountryType = "CR"
+	// The country of ISO 3166-1 code CU.
+	CountryTypeCu CountryType = "CU"
+	// The country of ISO 3166-1 code CV.
+	CountryTypeCv CountryType = "CV"
+	// The country of ISO 3166-1 code CW.
+	CountryTypeCw CountryType = "CW"
+	// The country of ISO 3166-1 code CY.
+	CountryTypeCy CountryType = "CY"
+	// The country of ISO 3166-1 code CZ.
+	CountryTypeCz CountryType = "CZ"
+	// The country of ISO 3166-1 code DE.
+	CountryTypeDe CountryType = "DE"
+	// The country of ISO 3166-1 code DJ.
+	CountryTypeDj CountryType = "DJ"
+	// The country of ISO 3166-1 code DK.
+	CountryTypeDk CountryType = "DK"
+	// The country of ISO 3166-1 code DM.
+	CountryTypeDm CountryType = "DM"
+	// The country of ISO 3166-1 code DO.
+	CountryTypeDo CountryType = "DO"
+	// The country of ISO 3166-1 code DZ.
+	CountryTypeDz CountryType = "DZ"
+	// The country of ISO 3166-1 code EC.
+	CountryTypeEc CountryType = "EC"
+	// The country of ISO 3166-1 code EE.
+	CountryTypeEe CountryType = "EE"
+	// The country of ISO 3166-1 code EG.
+	CountryTypeEg CountryType = "EG"
+	// The country of ISO 3166-1 code ES.
+	CountryTypeEs CountryType = "ES"
+	// The country of ISO 3166-1 code ET.
+	CountryTypeEt CountryType = "ET"
+	// The country of ISO 3166-1 code FI.
+	CountryTypeFi CountryType = "FI"
+	// The country of ISO 3166-1 code FJ.
+	CountryTypeFj CountryType = "FJ"
+	// The country of ISO 3166-1 code FO.
+	CountryTypeFo CountryType = "FO"
+	// The country of ISO 3166-1 code FR.
+	CountryTypeFr CountryType = "FR"
+	// The country of ISO 3166-1 code GA.
+	CountryTypeGa CountryType = "GA"
+	// The country of ISO 3166-1 code GB.
+	CountryTypeGb CountryType = "GB"
+	// The country of ISO 3166-1 code GD.
+	CountryTypeGd CountryType = "GD"
+	// The country of ISO 3166-1 code GE.
+	CountryTypeGe CountryType = "GE"
+	// The country of ISO 3166-1 code GF.
+	CountryTypeGf CountryType = "GF"
+	// The country of ISO 3166-1 code GG.
+	CountryTypeGg CountryType = "GG"
+	// The country of ISO 3166-1 code GH.
+	CountryTypeGh CountryType = "GH"
+	// The country of ISO 3166-1 code GI.
+	CountryTypeGi CountryType = "GI"
+	// The country of ISO 3166-1 code GM.
+	CountryTypeGm CountryType = "GM"
+	// The country of ISO 3166-1 code GN.
+	CountryTypeGn CountryType = "GN"
+	// The country of ISO 3166-1 code GP.
+	CountryTypeGp CountryType = "GP"
+	// The country of ISO 3166-1 code GR.
+	CountryTypeGr CountryType = "GR"
+	// The country of ISO 3166-1 code GT.
+	CountryTypeGt CountryType = "GT"
+	// The country of ISO 3166-1 code GU.
+	CountryTypeGu CountryType = "GU"
+	// The country of ISO 3166-1 code GY.
+	CountryTypeGy CountryType = "GY"
+	// The country of ISO 3166-1 code HK.
+	CountryTypeHk CountryType = "HK"
+	// The country of ISO 3166-1 code HN.
+	CountryTypeHn CountryType = "HN"
+	// The country of ISO 3166-1 code HR.
+	CountryTypeHr CountryType = "HR"
+	// The country of ISO 3166-1 code HT.
+	CountryTypeHt CountryType = "HT"
+	// The country of ISO 3166-1 code HU.
+	CountryTypeHu CountryType = "HU"
+	// The country of ISO 3166-1 code ID.
+	CountryTypeID CountryType = "ID"
+	// The country of ISO 3166-1 code IE.
+	CountryTypeIe CountryType = "IE"
+	// The country of ISO 3166-1 code IL.
+	CountryTypeIl CountryType = "IL"
+	// The country of ISO 3166-1 code IM.
+	CountryTypeIm CountryType = "IM"
+	// The country of ISO 3166-1 code IN.
+	CountryTypeIn CountryType = "IN"
+	// The country of ISO 3166-1 code IQ.
+	CountryTypeIq CountryType = "IQ"
+	// The country of ISO 3166-1 code IR.
+	CountryTypeIr CountryType = "IR"
+	// The country of ISO 3166-1 code IS.
+	CountryTypeIs CountryType = "IS"
+	// The country of ISO 3166-1 code IT.
+	CountryTypeIt CountryType = "IT"
+	// The country of ISO 3166-1 code JE.
+	CountryTypeJe CountryType = "JE"
+	// The country of ISO 3166-1 code JM.
+	CountryTypeJm CountryType = "JM"
+	// The country of ISO 3166-1 code JO.
+	CountryTypeJo CountryType = "JO"
+	// The country of ISO 3166-1 code JP.
+	CountryTypeJp CountryType = "JP"
+	// The country of ISO 3166-1 code KE.
+	CountryTypeKe CountryType = "KE"
+	// The country of ISO 3166-1 code KG.
+	CountryTypeKg CountryType = "KG"
+	// The country of ISO 3166-1 code KH.
+	CountryTypeKh CountryType = "KH"
+	// The country of ISO 3166-1 code KN.
+	CountryTypeKn CountryType = "KN"
+	// The country of ISO 3166-1 code KR.
+	CountryTypeKr CountryType = "KR"
+	// The country of ISO 3166-1 code KW.
+	CountryTypeKw CountryType = "KW"
+	// The country of ISO 3166-1 code KY.
+	CountryTypeKy CountryType = "KY"
+	// The country of ISO 3166-1 code KZ.
+	CountryTypeKz CountryType = "KZ"
+	// The country of ISO 3166-1 code LA.
+	CountryTypeLa CountryType = "LA"
+	// The country of ISO 3166-1 code LB.
+	CountryTypeLb CountryType = "LB"
+	// The country of ISO 3166-1 code LC.
+	CountryTypeLc CountryType = "LC"
+	// The country of ISO 3166-1 code LI.
+	CountryTypeLi CountryType = "LI"
+	// The country of ISO 3166-1 code LK.
+	CountryTypeLk CountryType = "LK"
+	// The country of ISO 3166-1 code LR.
+	CountryTypeLr CountryType = "LR"
+	// The country of ISO 3166-1 code LS.
+	CountryTypeLs CountryType = "LS"
+	// The country of ISO 3166-1 code LT.
+	CountryTypeLt CountryType = "LT"
+	// The country of ISO 3166-1 code LU.
+	CountryTypeLu CountryType = "LU"
+	// The country of ISO 3166-1 code LV.
+	CountryTypeLv CountryType = "LV"
+	// The country of ISO 3166-1 code LY.
+	CountryTypeLy CountryType = "LY"
+	// The country of ISO 3166-1 code MA.
+	CountryTypeMa CountryType = "MA"
+	// The country of ISO 3166-1 code MC.
+	CountryTypeMc CountryType = "MC"
+	// The country of ISO 3166-1 code MD.
+	CountryTypeMd CountryType = "MD"
+	// The country of ISO 3166-1 code ME.
+	CountryTypeMe CountryType = "ME"
+	// The country of ISO 3166-1 code MG.
+	CountryTypeMg CountryType = "MG"
+	// The country of ISO 3166-1 code MK.
+	CountryTypeMk CountryType = "MK"
+	// The country of ISO 3166-1 code ML.
+	CountryTypeMl CountryType = "ML"
+	// The country of ISO 3166-1 code MM.
+	CountryTypeMm CountryType = "MM"
+	// The country of ISO 3166-1 code MN.
+	CountryTypeMn CountryType = "MN"
+	// The country of ISO 3166-1 code MO.
+	CountryTypeMo CountryType = "MO"
+	// The country of ISO 3166-1 code MQ.
+	CountryTypeMq CountryType = "MQ"
+	// The country of ISO 3166-1 code MR.
+	CountryTypeMr CountryType = "MR"
+	// The country of ISO 3166-1 code MS.
+	CountryTypeMs CountryType = "MS"
+	// The country of ISO 3166-1 code MT.
+	CountryTypeMt CountryType = "MT"
+	// The country of ISO 3166-1 code MU.
+	CountryTypeMu CountryType = "MU"
+	// The country of ISO 3166-1 code MV.
+	CountryTypeMv CountryType = "MV"
+	// The country of ISO 3166-1 code MW.
+	CountryTypeMw CountryType = "MW"
+	// The country of ISO 3166-1 code MX.
+	CountryTypeMx CountryType = "MX"
+	// The country of ISO 3166-1 code MY.
+	CountryTypeMy CountryType = "MY"
+	// The country of ISO 3166-1 code MZ.
+	CountryTypeMz CountryType = "MZ"
+	// The country of ISO 3166-1 code NA.
+	CountryTypeNa CountryType = "NA"
+	// The country of ISO 3166-1 code NC.
+	CountryTypeNc CountryType = "NC"
+	// The country of ISO 3166-1 code NG.
+	CountryTypeNg CountryType = "NG"
+	// The country of ISO 3166-1 code NI.
+	CountryTypeNi CountryType = "NI"
+	// The country of ISO 3166-1 code NL.
+	CountryTypeNl CountryType = "NL"
+	// The country of ISO 3166-1 code NO.
+	CountryTypeNo CountryType = "NO"
+	// The country of ISO 3166-1 code NP.
+	CountryTypeNp CountryType = "NP"
+	// The country of ISO 3166-1 code NZ.
+	CountryTypeNz CountryType = "NZ"
+	// The country of ISO 3166-1 code OM.
+	CountryTypeOm CountryType = "OM"
+	// The country of ISO 3166-1 code PA.
+	CountryTypePa CountryType = "PA"
+	// The country of ISO 3166-1 code PE.
+	CountryTypePe CountryType = "PE"
+	// The country of ISO 3166-1 code PF.
+	CountryTypePf CountryType = "PF"
+	// The country of ISO 3166-1 code PG.
+	CountryTypePg CountryType = "PG"
+	// The country of ISO 3166-1 code PH.
+	CountryTypePh CountryType = "PH"
+	// The country of ISO 3166-1 code PK.
+	CountryTypePk CountryType = "PK"
+	// The country of ISO 3166-1 code PL.
+	CountryTypePl CountryType = "PL"
+	// The country of ISO 3166-1 code PR.
+	CountryTypePr CountryType = "PR"
+	// The country of ISO 3166-1 code PS.
+	CountryTypePs CountryType = "PS"
+	// The country of ISO 3166-1 code PT.
+	CountryTypePt CountryType = "PT"
+	// The country of ISO 3166-1 code PY.
+	CountryTypePy CountryType = "PY"
+	// The country of ISO 3166-1 code QA.
+	CountryTypeQa CountryType = "QA"
+	// The country of ISO 3166-1 code RE.
+	CountryTypeRe CountryType = "RE"
+	// The country of ISO 3166-1 code RO.
+	CountryTypeRo CountryType = "RO"
+	// The country of ISO 3166-1 code RS.
+	CountryTypeRs CountryType = "RS"
+	// The country of ISO 3166-1 code RU.
+	CountryTypeRu CountryType = "RU"
+	// The country of ISO 3166-1 code RW.
+	CountryTypeRw CountryType = "RW"
+	// The country of ISO 3166-1 code SC.
+	CountryTypeSc CountryType = "SC"
+	// The country of ISO 3166-1 code SE.
+	CountryTypeSe CountryType = "SE"
+	// The country of ISO 3166-1 code SG.
+	CountryTypeSg CountryType = "SG"
+	// The country of ISO 3166-1 code SI.
+	CountryTypeSi CountryType = "SI"
+	// The country of ISO 3166-1 code SK.
+	CountryTypeSk CountryType = "SK"
+	// The country of ISO 3166-1 code SL.
+	CountryTypeSl CountryType = "SL"
+	// The country of ISO 3166-1 code SM.
+	CountryTypeSm CountryType = "SM"
+	// The country of ISO 3166-1 code SN.
+	CountryTypeSn CountryType = "SN"
+	// The country of ISO 3166-1 code SO.
+	CountryTypeSo CountryType = "SO"
+	// The country of ISO 3166-1 code SR.
+	CountryTypeSr CountryType = "SR"
+	// The country of ISO 3166-1 code SS.
+	CountryTypeSs CountryType = "SS"
+	// The country of ISO 3166-1 code ST.
+	CountryTypeSt CountryType = "ST"
+	// The country of ISO 3166-1 code SV.
+	CountryTypeSv CountryType = "SV"
+	// The country of ISO 3166-1 code SX.
+	CountryTypeSx CountryType = "SX"
+	// The country of ISO 3166-1 code SY.
+	CountryTypeSy CountryType = "SY"
+	// The country of ISO 3166-1 code SZ.
+	CountryTypeSz CountryType = "SZ"
+	// The country of ISO 3166-1 code TC.
+	CountryTypeTc CountryType = "TC"
+	// The country of ISO 3166-1 code TG.
+	CountryTypeTg CountryType = "TG"
+	// The country of ISO 3166-1 code TH.
+	CountryTypeTh CountryType = "TH"
+	// The country of ISO 3166-1 code TJ.
+	CountryTypeTj CountryType = "TJ"
+	// The country of ISO 3166-1 code TN.
+	CountryTypeTn CountryType = "TN"
+	// The country of ISO 3166-1 code TR.
+	CountryTypeTr CountryType = "TR"
+	// The country of ISO 3166-1 code TT.
+	CountryTypeTt CountryType = "TT"
+	// The country of ISO 3166-1 code TW.
+	CountryTypeTw CountryType = "TW"
+	// The country of ISO 3166-1 code TZ.
+	CountryTypeTz CountryType = "TZ"
+	// The country of ISO 3166-1 code UA.
+	CountryTypeUa CountryType = "UA"
+	// The country of ISO 3166-1 code UG.
+	CountryTypeUg CountryType = "UG"
+	// The country of ISO 3166-1 code US.
+	CountryTypeUs CountryType = "US"
+	// The country of ISO 3166-1 code UY.
+	CountryTypeUy CountryType = "UY"
+	// The country of ISO 3166-1 code UZ.
+	CountryTypeUz CountryType = "UZ"
+	// The country of ISO 3166-1 code VC.
+	CountryTypeVc CountryType = "VC"
+	// The country of ISO 3166-1 code VE.
+	CountryTypeVe CountryType = "VE"
+	// The country of ISO 3166-1 code VG.
+	CountryTypeVg CountryType = "VG"
+	// The country of ISO 3166-1 code VI.
+	CountryTypeVi CountryType = "VI"
+	// The country of ISO 3166-1 code VN.
+	CountryTypeVn CountryType = "VN"
+	// The country of ISO 3166-1 code WS.
+	CountryTypeWs CountryType = "WS"
+	// The country of ISO 3166-1 code YT.
+	CountryTypeYt CountryType = "YT"
+	// The country of ISO 3166-1 code ZA.
+	CountryTypeZa CountryType = "ZA"
+	// The country of ISO 3166-1 code ZM.
+	CountryTypeZm CountryType = "ZM"
+	// The country of ISO 3166-1 code ZW.
+	CountryTypeZw CountryType = "ZW"
+)
+
+var AllCountryType = []CountryType{
+	CountryTypeAd,
+	CountryTypeAe,
+	CountryTypeAf,
+	CountryTypeAg,
+	CountryTypeAl,
+	CountryTypeAm,
+	CountryTypeAo,
+	CountryTypeAr,
+	CountryTypeAt,
+	CountryTypeAu,
+	CountryTypeAw,
+	CountryTypeAx,
+	CountryTypeAz,
+	CountryTypeBa,
+	CountryTypeBb,
+	CountryTypeBd,
+	CountryTypeBe,
+	CountryTypeBf,
+	CountryTypeBg,
+	CountryTypeBh,
+	CountryTypeBi,
+	CountryTypeBj,
+	CountryTypeBm,
+	CountryTypeBn,
+	CountryTypeBo,
+	CountryTypeBq,
+	CountryTypeBr,
+	CountryTypeBs,
+	CountryTypeBt,
+	CountryTypeBw,
+	CountryTypeBy,
+	CountryTypeBz,
+	CountryTypeCa,
+	CountryTypeCd,
+	CountryTypeCg,
+	CountryTypeCh,
+	CountryTypeCi,
+	CountryTypeCl,
+	CountryTypeCm,
+	CountryTypeCn,
+	CountryTypeCo,
+	CountryTypeCr,
+	CountryTypeCu,
+	CountryTypeCv,
+	CountryTypeCw,
+	CountryTypeCy,
+	CountryTypeCz,
+	CountryTypeDe,
+	CountryTypeDj,
+	CountryTypeDk,
+	CountryTypeDm,
+	CountryTypeDo,
+	CountryTypeDz,
+	CountryTypeEc,
+	CountryTypeEe,
+	CountryTypeEg,
+	CountryTypeEs,
+	CountryTypeEt,
+	CountryTypeFi,
+	CountryTypeFj,
+	CountryTypeFo,
+	CountryTypeFr,
+	CountryTypeGa,
+	CountryTypeGb,
+	CountryTypeGd,
+	CountryTypeGe,
+	CountryTypeGf,
+	CountryTypeGg,
+	CountryTypeGh,
+	CountryTypeGi,
+	CountryTypeGm,
+	CountryTypeGn,
+	CountryTypeGp,
+	CountryTypeGr,
+	CountryTypeGt,
+	CountryTypeGu,
+	CountryTypeGy,
+	CountryTypeHk,
+	CountryTypeHn,
+	CountryTypeHr,
+	CountryTypeHt,
+	CountryTypeHu,
+	CountryTypeID,
+	CountryTypeIe,
+	CountryTypeIl,
+	CountryTypeIm,
+	CountryTypeIn,
+	CountryTypeIq,
+	CountryTypeIr,
+	CountryTypeIs,
+	CountryTypeIt,
+	CountryTypeJe,
+	CountryTypeJm,
+	CountryTypeJo,
+	CountryTypeJp,
+	CountryTypeKe,
+	CountryTypeKg,
+	CountryTypeKh,
+	CountryTypeKn,
+	CountryTypeKr,
+	CountryTypeKw,
+	CountryTypeKy,
+	CountryTypeKz,
+	CountryTypeLa,
+	CountryTypeLb,
+	CountryTypeLc,
+	CountryTypeLi,
+	CountryTypeLk,
+	CountryTypeLr,
+	CountryTypeLs,
+	CountryTypeLt,
+	CountryTypeLu,
+	CountryTypeLv,
+	CountryTypeLy,
+	CountryTypeMa,
+	CountryTypeMc,
+	CountryTypeMd,
+	CountryTypeMe,
+	CountryTypeMg,
+	CountryTypeMk,
+	CountryTypeMl,
+	CountryTypeMm,
+	CountryTypeMn,
+	CountryTypeMo,
+	CountryTypeMq,
+	CountryTypeMr,
+	CountryTypeMs,
+	CountryTypeMt,
+	CountryTypeMu,
+	CountryTypeMv,
+	CountryTypeMw,
+	CountryTypeMx,
+	CountryTypeMy,
+	CountryTypeMz,
+	CountryTypeNa,
+	CountryTypeNc,
+	CountryTypeNg,
+	CountryTypeNi,
+	CountryTypeNl,
+	CountryTypeNo,
+	CountryTypeNp,
+	CountryTypeNz,
+	CountryTypeOm,
+	CountryTypePa,
+	CountryTypePe,
+	CountryTypePf,
+	CountryTypePg,
+	CountryTypePh,
+	CountryTypePk,
+	CountryTypePl,
+	CountryTypePr,
+	CountryTypePs,
+	CountryTypePt,
+	CountryTypePy,
+	CountryTypeQa,
+	CountryTypeRe,
+	CountryTypeRo,
+	CountryTypeRs,
+	CountryTypeRu,
+	CountryTypeRw,
+	CountryTypeSc,
+	CountryTypeSe,
+	CountryTypeSg,
+	CountryTypeSi,
+	CountryTypeSk,
+	CountryTypeSl,
+	CountryTypeSm,
+	CountryTypeSn,
+	CountryTypeSo,
+	CountryTypeSr,
+	CountryTypeSs,
+	CountryTypeSt,
+	CountryTypeSv,
+	CountryTypeSx,
+	CountryTypeSy,
+	CountryTypeSz,
+	CountryTypeTc,
+	CountryTypeTg,
+	CountryTypeTh,
+	CountryTypeTj,
+	CountryTypeTn,
+	CountryTypeTr,
+	CountryTypeTt,
+	CountryTypeTw,
+	CountryTypeTz,
+	CountryTypeUa,
+	CountryTypeUg,
+	CountryTypeUs,
+	CountryTypeUy,
+	CountryTypeUz,
+	CountryTypeVc,
+	CountryTypeVe,
+	CountryTypeVg,
+	CountryTypeVi,
+	CountryTypeVn,
+	CountryTypeWs,
+	CountryTypeYt,
+	CountryTypeZa,
+	CountryTypeZm,
+	CountryTypeZw,
+}
+
+func (e CountryType) IsValid() bool {
+	switch e {
+	case CountryTypeAd, CountryTypeAe, CountryTypeAf, CountryTypeAg, CountryTypeAl, CountryTypeAm, CountryTypeAo, CountryTypeAr, CountryTypeAt, CountryTypeAu, CountryTypeAw, CountryTypeAx, CountryTypeAz, CountryTypeBa, CountryTypeBb, CountryTypeBd, CountryTypeBe, CountryTypeBf, CountryTypeBg, CountryTypeBh, CountryTypeBi, CountryTypeBj, CountryTypeBm, CountryTypeBn, CountryTypeBo, CountryTypeBq, CountryTypeBr, CountryTypeBs, CountryTypeBt, CountryTypeBw, CountryTypeBy, CountryTypeBz, CountryTypeCa, CountryTypeCd, CountryTypeCg, CountryTypeCh, CountryTypeCi, CountryTypeCl, CountryTypeCm, CountryTypeCn, CountryTypeCo, CountryTypeCr, CountryTypeCu, CountryTypeCv, CountryTypeCw, CountryTypeCy, CountryTypeCz, CountryTypeDe, CountryTypeDj, CountryTypeDk, CountryTypeDm, CountryTypeDo, CountryTypeDz, CountryTypeEc, CountryTypeEe, CountryTypeEg, CountryTypeEs, CountryTypeEt, CountryTypeFi, CountryTypeFj, CountryTypeFo, CountryTypeFr, CountryTypeGa, CountryTypeGb, CountryTypeGd, CountryTypeGe, CountryTypeGf, CountryTypeGg, CountryTypeGh, CountryTypeGi, CountryTypeGm, CountryTypeGn, CountryTypeGp, CountryTypeGr, CountryTypeGt, CountryTypeGu, CountryTypeGy, CountryTypeHk, CountryTypeHn, CountryTypeHr, CountryTypeHt, CountryTypeHu, CountryTypeID, CountryTypeIe, CountryTypeIl, CountryTypeIm, CountryTypeIn, CountryTypeIq, CountryTypeIr, CountryTypeIs, CountryTypeIt, CountryTypeJe, CountryTypeJm, CountryTypeJo, CountryTypeJp, CountryTypeKe, CountryTypeKg, CountryTypeKh, CountryTypeKn, CountryTypeKr, CountryTypeKw, CountryTypeKy, CountryTypeKz, CountryTypeLa, CountryTypeLb, CountryTypeLc, CountryTypeLi, CountryTypeLk, CountryTypeLr, CountryTypeLs, CountryTypeLt, CountryTypeLu, CountryTypeLv, CountryTypeLy, CountryTypeMa, CountryTypeMc, CountryTypeMd, CountryTypeMe, CountryTypeMg, CountryTypeMk, CountryTypeMl, CountryTypeMm, CountryTypeMn, CountryTypeMo, CountryTypeMq, CountryTypeMr, CountryTypeMs, CountryTypeMt, CountryTypeMu, CountryTypeMv, CountryTypeMw, CountryTypeMx, CountryTypeMy, CountryTypeMz, CountryTypeNa, CountryTypeNc, CountryTypeNg, CountryTypeNi, CountryTypeNl, CountryTypeNo, CountryTypeNp, CountryTypeNz, CountryTypeOm, CountryTypePa, CountryTypePe, CountryTypePf, CountryTypePg, CountryTypePh, CountryTypePk, CountryTypePl, CountryTypePr, CountryTypePs, CountryTypePt, CountryTypePy, CountryTypeQa, CountryTypeRe, CountryTypeRo, CountryTypeRs, CountryTypeRu, CountryTypeRw, CountryTypeSc, CountryTypeSe, CountryTypeSg, CountryTypeSi, CountryTypeSk, CountryTypeSl, CountryTypeSm, CountryTypeSn, CountryTypeSo, CountryTypeSr, CountryTypeSs, CountryTypeSt, CountryTypeSv, CountryTypeSx, CountryTypeSy, CountryTypeSz, CountryTypeTc, CountryTypeTg, CountryTypeTh, CountryTypeTj, CountryTypeTn, CountryTypeTr, CountryTypeTt, CountryTypeTw, CountryTypeTz, CountryTypeUa, CountryTypeUg, CountryTypeUs, CountryTypeUy, CountryTypeUz, CountryTypeVc, CountryTypeVe, CountryTypeVg, CountryTypeVi, CountryTypeVn, CountryTypeWs, CountryTypeYt, CountryTypeZa, CountryTypeZm, CountryTypeZw:
+		return true
+	}
+	return false
+}
+
+func (e CountryType) String() string {
+	return string(e)
+}
+
+func (e *CountryType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountryType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountryType", str)
+	}
+	return nil
+}
+
+func (e CountryType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountryType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountryType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The image format of a live view's stream.
+type LiveURLStreamType string
+
+const (
+	// JPEG frames, at the quality asked for.
+	LiveURLStreamTypeJpeg LiveURLStreamType = "jpeg"
+	// PNG frames: lossless, larger.
+	LiveURLStreamTypePng LiveURLStreamType = "png"
+)
+
+var AllLiveURLStreamType = []LiveURLStreamType{
+	LiveURLStreamTypeJpeg,
+	LiveURLStreamTypePng,
+}
+
+func (e LiveURLStreamType) IsValid() bool {
+	switch e {
+	case LiveURLStreamTypeJpeg, LiveURLStreamTypePng:
+		return true
+	}
+	return false
+}
+
+func (e LiveURLStreamType) String() string {
+	return string(e)
+}
+
+func (e *LiveURLStreamType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LiveURLStreamType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LiveURLStreamType", str)
+	}
+	return nil
+}
+
+func (e LiveURLStreamType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LiveURLStreamType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LiveURLStreamType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -703,50 +1559,50 @@ func (e Method) MarshalJSON() ([]byte, error) {
 }
 
 // How the lists of a network filter combine.
-type OperatorType string
+type OperatorTypes string
 
 const (
 	// Every given list must match.
-	OperatorTypeAnd OperatorType = "and"
+	OperatorTypesAnd OperatorTypes = "and"
 	// Any given list may match.
-	OperatorTypeOr OperatorType = "or"
+	OperatorTypesOr OperatorTypes = "or"
 )
 
-var AllOperatorType = []OperatorType{
-	OperatorTypeAnd,
-	OperatorTypeOr,
+var AllOperatorTypes = []OperatorTypes{
+	OperatorTypesAnd,
+	OperatorTypesOr,
 }
 
-func (e OperatorType) IsValid() bool {
+func (e OperatorTypes) IsValid() bool {
 	switch e {
-	case OperatorTypeAnd, OperatorTypeOr:
+	case OperatorTypesAnd, OperatorTypesOr:
 		return true
 	}
 	return false
 }
 
-func (e OperatorType) String() string {
+func (e OperatorTypes) String() string {
 	return string(e)
 }
 
-func (e *OperatorType) UnmarshalGQL(v any) error {
+func (e *OperatorTypes) UnmarshalGQL(v any) error {
 	str, ok := v.(string)
 	if !ok {
 		return fmt.Errorf("enums must be strings")
 	}
 
-	*e = OperatorType(str)
+	*e = OperatorTypes(str)
 	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid OperatorType", str)
+		return fmt.Errorf("%s is not a valid OperatorTypes", str)
 	}
 	return nil
 }
 
-func (e OperatorType) MarshalGQL(w io.Writer) {
+func (e OperatorTypes) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *OperatorType) UnmarshalJSON(b []byte) error {
+func (e *OperatorTypes) UnmarshalJSON(b []byte) error {
 	s, err := strconv.Unquote(string(b))
 	if err != nil {
 		return err
@@ -754,84 +1610,84 @@ func (e *OperatorType) UnmarshalJSON(b []byte) error {
 	return e.UnmarshalGQL(s)
 }
 
-func (e OperatorType) MarshalJSON() ([]byte, error) {
+func (e OperatorTypes) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
 }
 
 // Paper sizes of a PDF.
-type PDFFormat string
+type PDFPageFormat string
 
 const (
 	// 8.5 × 11 in
-	PDFFormatLetter PDFFormat = "letter"
+	PDFPageFormatLetter PDFPageFormat = "letter"
 	// 8.5 × 14 in
-	PDFFormatLegal PDFFormat = "legal"
+	PDFPageFormatLegal PDFPageFormat = "legal"
 	// 11 × 17 in
-	PDFFormatTabloid PDFFormat = "tabloid"
+	PDFPageFormatTabloid PDFPageFormat = "tabloid"
 	// 17 × 11 in
-	PDFFormatLedger PDFFormat = "ledger"
+	PDFPageFormatLedger PDFPageFormat = "ledger"
 	// 841 × 1189 mm
-	PDFFormatA0 PDFFormat = "a0"
+	PDFPageFormatA0 PDFPageFormat = "a0"
 	// 594 × 841 mm
-	PDFFormatA1 PDFFormat = "a1"
+	PDFPageFormatA1 PDFPageFormat = "a1"
 	// 420 × 594 mm
-	PDFFormatA2 PDFFormat = "a2"
+	PDFPageFormatA2 PDFPageFormat = "a2"
 	// 297 × 420 mm
-	PDFFormatA3 PDFFormat = "a3"
+	PDFPageFormatA3 PDFPageFormat = "a3"
 	// 210 × 297 mm
-	PDFFormatA4 PDFFormat = "a4"
+	PDFPageFormatA4 PDFPageFormat = "a4"
 	// 148 × 210 mm
-	PDFFormatA5 PDFFormat = "a5"
+	PDFPageFormatA5 PDFPageFormat = "a5"
 	// 105 × 148 mm
-	PDFFormatA6 PDFFormat = "a6"
+	PDFPageFormatA6 PDFPageFormat = "a6"
 )
 
-var AllPDFFormat = []PDFFormat{
-	PDFFormatLetter,
-	PDFFormatLegal,
-	PDFFormatTabloid,
-	PDFFormatLedger,
-	PDFFormatA0,
-	PDFFormatA1,
-	PDFFormatA2,
-	PDFFormatA3,
-	PDFFormatA4,
-	PDFFormatA5,
-	PDFFormatA6,
+var AllPDFPageFormat = []PDFPageFormat{
+	PDFPageFormatLetter,
+	PDFPageFormatLegal,
+	PDFPageFormatTabloid,
+	PDFPageFormatLedger,
+	PDFPageFormatA0,
+	PDFPageFormatA1,
+	PDFPageFormatA2,
+	PDFPageFormatA3,
+	PDFPageFormatA4,
+	PDFPageFormatA5,
+	PDFPageFormatA6,
 }
 
-func (e PDFFormat) IsValid() bool {
+func (e PDFPageFormat) IsValid() bool {
 	switch e {
-	case PDFFormatLetter, PDFFormatLegal, PDFFormatTabloid, PDFFormatLedger, PDFFormatA0, PDFFormatA1, PDFFormatA2, PDFFormatA3, PDFFormatA4, PDFFormatA5, PDFFormatA6:
+	case PDFPageFormatLetter, PDFPageFormatLegal, PDFPageFormatTabloid, PDFPageFormatLedger, PDFPageFormatA0, PDFPageFormatA1, PDFPageFormatA2, PDFPageFormatA3, PDFPageFormatA4, PDFPageFormatA5, PDFPageFormatA6:
 		return true
 	}
 	return false
 }
 
-func (e PDFFormat) String() string {
+func (e PDFPageFormat) String() string {
 	return string(e)
 }
 
-func (e *PDFFormat) UnmarshalGQL(v any) error {
+func (e *PDFPageFormat) UnmarshalGQL(v any) error {
 	str, ok := v.(string)
 	if !ok {
 		return fmt.Errorf("enums must be strings")
 	}
 
-	*e = PDFFormat(str)
+	*e = PDFPageFormat(str)
 	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid PDFFormat", str)
+		return fmt.Errorf("%s is not a valid PDFPageFormat", str)
 	}
 	return nil
 }
 
-func (e PDFFormat) MarshalGQL(w io.Writer) {
+func (e PDFPageFormat) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *PDFFormat) UnmarshalJSON(b []byte) error {
+func (e *PDFPageFormat) UnmarshalJSON(b []byte) error {
 	s, err := strconv.Unquote(string(b))
 	if err != nil {
 		return err
@@ -839,7 +1695,7 @@ func (e *PDFFormat) UnmarshalJSON(b []byte) error {
 	return e.UnmarshalGQL(s)
 }
 
-func (e PDFFormat) MarshalJSON() ([]byte, error) {
+func (e PDFPageFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1007,6 +1863,61 @@ func (e *ScreenshotType) UnmarshalJSON(b []byte) error {
 }
 
 func (e ScreenshotType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Verification kinds of Browserless's verify; sessionql passes none.
+type VerifyTypes string
+
+const (
+	// Cloudflare's human check.
+	VerifyTypesCloudflare VerifyTypes = "cloudflare"
+)
+
+var AllVerifyTypes = []VerifyTypes{
+	VerifyTypesCloudflare,
+}
+
+func (e VerifyTypes) IsValid() bool {
+	switch e {
+	case VerifyTypesCloudflare:
+		return true
+	}
+	return false
+}
+
+func (e VerifyTypes) String() string {
+	return string(e)
+}
+
+func (e *VerifyTypes) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = VerifyTypes(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid VerifyTypes", str)
+	}
+	return nil
+}
+
+func (e VerifyTypes) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *VerifyTypes) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e VerifyTypes) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -18,6 +18,7 @@ import (
 	"github.com/peterbourgon/ff/v3"
 	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/sessions"
+	"github.com/sessionql/sessionql/sessions/profilestore"
 )
 
 // Config is everything the server is told at start. Each field is one flag;
@@ -40,6 +41,8 @@ type Config struct {
 	CORSOrigins                             []string
 	StateKey                                []byte
 	AdLists                                 []string
+	DatabaseURL, ProfileStore, S3Endpoint   string // see openStores
+	MaxProfileSize                          int
 	corsOrigins, stateKey, adLists          string // as given
 	version                                 bool
 }
@@ -71,6 +74,10 @@ func (c *Config) flags() *flag.FlagSet {
 	fs.BoolVar(&c.AllowFileURLs, "allow-file-urls", false, "let sessions open file:, chrome: and other browser-internal URLs")
 	fs.BoolVar(&c.BlockPrivateNetworks, "block-private-networks", false, "refuse sessions' requests to private, loopback and link-local addresses")
 	fs.StringVar(&c.adLists, "block-ads-lists", "", "comma-separated filter lists (EasyList format) for sessions with blockAds; empty: EasyList and EasyPrivacy as scripts/setup.sh installs them")
+	fs.StringVar(&c.DatabaseURL, "database-url", "", "PostgreSQL URL for session records and state; empty: a bbolt file in the data dir")
+	fs.StringVar(&c.ProfileStore, "profile-store", "", "s3://bucket/prefix or file:///dir for hibernated profiles; empty: the data dir")
+	fs.StringVar(&c.S3Endpoint, "s3-endpoint", "", "S3-compatible endpoint of profile-store, e.g. http://127.0.0.1:7070; empty: AWS")
+	fs.IntVar(&c.MaxProfileSize, "max-profile-size", profilestore.DefaultMaxProfileSize, "largest hibernated profile profile-store keeps")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log lines as text or json")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "least important log level written: debug, info, warn or error")
 	fs.BoolVar(&c.MetricsPublic, "metrics-public", false, "serve /metrics without the token")

@@ -71,7 +71,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 }
 
 // readmeRow is a row of README's configuration table: | `--flag` / `ENV` | default … |
-var readmeRow = regexp.MustCompile("(?m)^\\| `--([a-z-]+)` / `([A-Z_]+)` \\| ([^|]*)")
+var readmeRow = regexp.MustCompile("(?m)^\\| `--([a-z0-9-]+)` / `([A-Z0-9_]+)` \\| ([^|]*)")
 
 // TestREADMEConfigTable checks README's configuration table against the
 // flag definitions: one row per flag, with its variable and its default.

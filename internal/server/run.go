@@ -36,7 +36,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if err != nil {
 		return err
 	}
-	svc, err := openSessions(cfg)
+	svc, err := openSessions(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -76,12 +76,16 @@ func serveMetrics(ctx context.Context, addr string, metrics http.Handler) (stop 
 }
 
 // openSessions opens the session service on the configured data dir.
-func openSessions(cfg Config) (*sessions.Service, error) {
+func openSessions(ctx context.Context, cfg Config) (*sessions.Service, error) {
 	dataDir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	return sessions.Open(sessions.Config{
+	store, profiles, err := cfg.openStores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return sessions.Open(sessions.Config{Store: store, Profiles: profiles,
 		DataDir: dataDir, ChromePath: cfg.Chrome, MaxBrowsers: cfg.MaxBrowsers, MaxSessions: cfg.MaxSessions,
 		IdleTimeout: cfg.IdleTimeout, Queue: cfg.Queue, QueueTimeout: cfg.QueueTimeout, MaxTTL: cfg.MaxTTL,
 		StateKey: cfg.StateKey, MaxStateBytes: cfg.MaxStateBytes, MaxAnswerBytes: cfg.MaxAnswerBytes, MaxTabs: cfg.MaxTabs,

@@ -9,34 +9,15 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/sessionql/sessionql/internal/testutil"
 )
 
-// lockedBuffer is a log the server writes while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // started is a server Run by a test, with its log.
 type started struct {
 	URL string
-	log *lockedBuffer
+	log *testutil.LogBuffer
 }
 
 // start runs the server on 127.0.0.1:0 with args added, and stops it at
@@ -45,7 +26,7 @@ func start(t *testing.T, args ...string) started {
 	t.Helper()
 	dataDir := filepath.Join(testutil.DataDir(t), "data")
 	args = append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--chrome-path", testutil.ChromePath(t), "--max-browsers", "2"}, args...)
-	log := &lockedBuffer{}
+	log := &testutil.LogBuffer{}
 	ready, done := make(chan string, 1), make(chan error, 1)
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { done <- Run(ctx, args, io.Discard, log, ready) }()
@@ -108,9 +89,12 @@ func TestAccessLogRedactsCredentials(t *testing.T) {
 	}
 	send(t, "GET", s.URL+"/nowhere?token="+token, "", "")
 	send(t, "GET", s.URL+"/sessions/"+created.ID+"?token=sq_s_forged", "", "")
+	if st, _, raw := send(t, "DELETE", created.Stop, "", ""); st != 204 {
+		t.Fatalf("stop: %d %s", st, raw)
+	}
 	credential := created.Stop[strings.Index(created.Stop, "sq_s_"):]
 
-	var access []map[string]any
+	var access, lifecycle []map[string]any
 	sc := bufio.NewScanner(strings.NewReader(s.log.String()))
 	for sc.Scan() {
 		var line map[string]any
@@ -118,15 +102,21 @@ func TestAccessLogRedactsCredentials(t *testing.T) {
 			t.Errorf("a log line is not JSON: %s", sc.Text())
 			continue
 		}
-		if line["msg"] == "request" {
+		switch {
+		case line["msg"] == "request":
 			access = append(access, line)
+		case line["session"] == created.ID:
+			lifecycle = append(lifecycle, line)
 		}
 	}
 	if log := s.log.String(); strings.Contains(log, token) || strings.Contains(log, credential) || strings.Contains(log, "sq_s_forged") {
 		t.Errorf("the log holds a credential:\n%s", log)
 	}
-	if len(access) != 4 {
-		t.Fatalf("%d access lines for 4 requests:\n%s", len(access), s.log)
+	if len(access) != 5 {
+		t.Fatalf("%d access lines for 5 requests:\n%s", len(access), s.log)
+	}
+	if len(lifecycle) != 2 || lifecycle[0]["msg"] != "session created" || lifecycle[1]["msg"] != "session stopped" || lifecycle[1]["reason"] != "stop requested" {
+		t.Errorf("the session's lifecycle lines: %v", lifecycle)
 	}
 	get := access[1]
 	if get["method"] != "GET" || get["route"] != "/sessions/{id}" || get["status"] != 200.0 ||

@@ -31,6 +31,9 @@ func (c *Config) validate() error {
 	if err := c.validateSecurity(); err != nil {
 		return err
 	}
+	if err := c.readAdLists(); err != nil {
+		return err
+	}
 	if c.Token == "" && !c.Insecure && !loopback(c.Addr) {
 		return fmt.Errorf("refusing to listen on %s without a token: set --token, or --insecure if you mean it", c.Addr)
 	}

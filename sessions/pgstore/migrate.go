@@ -1,0 +1,68 @@
+package pgstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// migrations are the schema's versions, in order; version n is
+// migrations[n-1]. A shipped migration is never edited: a change is a new
+// one at the end.
+var migrations = []string{
+	`CREATE TABLE sessionql_sessions (
+		id            text PRIMARY KEY,
+		created_nanos bigint NOT NULL,
+		expires_nanos bigint NOT NULL,
+		record        json NOT NULL
+	);
+	CREATE INDEX sessionql_sessions_newest ON sessionql_sessions (created_nanos DESC, id DESC);
+	CREATE TABLE sessionql_state (
+		id    text PRIMARY KEY,
+		state bytea NOT NULL
+	);`,
+}
+
+// migrateLock is the advisory lock that lets one server at a time migrate,
+// so that two starting together do not both apply a version.
+const migrateLock = 0x5e5510d1
+
+// migrate brings the schema to the newest version, holding the advisory
+// lock on one connection; versions already applied are skipped.
+func migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrateLock); err != nil {
+		return err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLock)
+	_, err = conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS sessionql_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+	if err != nil {
+		return err
+	}
+	var have int
+	if err := conn.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM sessionql_migrations`).Scan(&have); err != nil {
+		return err
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("the database's schema is at version %d, newer than this server knows (%d); run the newer server", have, len(migrations))
+	}
+	for v := have + 1; v <= len(migrations); v++ {
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, migrations[v-1]); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO sessionql_migrations (version) VALUES ($1)`, v)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("schema migration %d: %w", v, err)
+		}
+	}
+	return nil
+}
