@@ -21,7 +21,7 @@ func BenchmarkCoreRequest(b *testing.B) {
 	srv := newServer(b)
 	s := srv.create(b, map[string]any{"stealth": true, "ttl": 600000})
 	docs := pages.URL + "/docs/"
-	query := `mutation { goto(url: "` + docs + `") { status } click(selector: "div.toggle_vylO.colorModeToggle_x44X > button") { x } evaluate(content: "return localStorage.getItem('theme');") { value } }`
+	query := coreQuery(docs)
 	bqlOnce := func() {
 		if r := do(b, "POST", s.BrowserQL, map[string]any{"query": query}); r.Status != http.StatusOK || len(decodeAs[bqlResult](b, r).Errors) > 0 {
 			b.Fatalf("%d %s", r.Status, r.Body)
@@ -52,6 +52,12 @@ func BenchmarkCoreRequest(b *testing.B) {
 	b.ReportMetric(float64(bqlTime.Microseconds())/1000/float64(b.N), "bql-ms/op")
 	b.ReportMetric(float64(rawTime.Microseconds())/1000/float64(b.N), "chromedp-ms/op")
 	b.ReportMetric(float64(bqlTime)/float64(rawTime), "ratio")
+}
+
+// coreQuery is the benchmarks' BrowserQL request: goto the docs page,
+// click its theme toggle, read the theme back.
+func coreQuery(docs string) string {
+	return `mutation { goto(url: "` + docs + `") { status } click(selector: "div.toggle_vylO.colorModeToggle_x44X > button") { x } evaluate(content: "return localStorage.getItem('theme');") { value } }`
 }
 
 // rawChromedp is a plain chromedp browser with the server's launch flags,

@@ -5,10 +5,12 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/api/playground"
+	"github.com/sessionql/sessionql/events"
 	"github.com/sessionql/sessionql/graph"
 )
 
@@ -31,14 +33,25 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 	}
 	connect, bql, _ := a.urls(r, sess)
 	ctx := graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect})
-	r = r.WithContext(graph.WithLiveURL(ctx, a.liveURLMaker(r, id)))
+	sum := &graph.Summary{}
+	r = r.WithContext(graph.WithSummary(graph.WithLiveURL(ctx, a.liveURLMaker(r, id)), sum))
 	results := w
 	if acceptsGraphQLResponse(r) {
 		results = graphQLResponseWriter{w}
 	}
+	start := time.Now()
 	if err := a.bql.ServeSession(results, r, a.sessions, id); err != nil {
 		writeError(w, err)
+		sum.Errors = append(sum.Errors, sessionql.ErrorCode(err))
 	}
+	a.sessions.Record(id, events.BQLRequest, bqlEvent{Summary: sum, Ms: time.Since(start).Milliseconds()})
+}
+
+// bqlEvent is a bql_request event: what was asked, how long it took, which
+// errors it had; never the variables.
+type bqlEvent struct {
+	*graph.Summary
+	Ms int64 `json:"ms"`
 }
 
 // readBody reads the whole body before the query is parsed, so that a body

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/gorilla/websocket"
 	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/events"
 	"github.com/sessionql/sessionql/sessions"
 )
 
@@ -48,6 +49,9 @@ func (a *API) connect(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // upgradeError has answered
 	}
+	remote := map[string]string{"remote": r.RemoteAddr}
+	a.sessions.Record(id, events.ClientConnected, remote)
+	defer a.sessions.Record(id, events.ClientDisconnected, remote)
 	a.relay(ws, client, id, credentialGen(r))
 }
 

@@ -18,19 +18,20 @@ import (
 
 // createRequest is the body of POST /session.
 type createRequest struct {
-	TTL          *float64           `json:"ttl"`
-	Stealth      bool               `json:"stealth"`
-	Headless     *bool              `json:"headless"`
-	Browser      string             `json:"browser"`
-	BlockAds     bool               `json:"blockAds"`
-	Args         []string           `json:"args"`
-	Proxy        *proxyRequest      `json:"proxy"`
-	UserMetadata json.RawMessage    `json:"userMetadata"`
-	Viewport     *sessions.Viewport `json:"viewport"`
-	UserAgent    string             `json:"userAgent"`
-	Timezone     string             `json:"timezone"`
-	Locale       string             `json:"locale"`
-	StartURL     string             `json:"startUrl"`
+	TTL          *float64            `json:"ttl"`
+	Stealth      bool                `json:"stealth"`
+	Headless     *bool               `json:"headless"`
+	Browser      string              `json:"browser"`
+	BlockAds     bool                `json:"blockAds"`
+	Args         []string            `json:"args"`
+	Proxy        *proxyRequest       `json:"proxy"`
+	UserMetadata json.RawMessage     `json:"userMetadata"`
+	Viewport     *sessions.Viewport  `json:"viewport"`
+	UserAgent    string              `json:"userAgent"`
+	Timezone     string              `json:"timezone"`
+	Locale       string              `json:"locale"`
+	StartURL     string              `json:"startUrl"`
+	Logs         sessions.LogOptions `json:"logs"`
 
 	isNull bool // the body was JSON null, which is not a set of options
 }
@@ -104,7 +105,7 @@ func (c *createRequest) options(cfg Config) (sessions.Options, time.Duration, er
 		return sessions.Options{}, 0, err
 	}
 	o := sessions.Options{Stealth: c.Stealth, Headless: c.Headless == nil || *c.Headless, BlockAds: c.BlockAds,
-		UserAgent: c.UserAgent, StartURL: c.StartURL}
+		UserAgent: c.UserAgent, StartURL: c.StartURL, Logs: c.Logs}
 	for _, check := range []func(*sessions.Options, Config) error{
 		c.browser, c.args, c.proxy, c.viewport, c.userAgent, c.timezone, c.locale, c.startURL, c.display,
 	} {

@@ -85,6 +85,8 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 			r.With(jsonOnly).Post("/bql", a.runBQL)
 			r.Get("/bql", a.playground)
 			r.Get("/connect", a.connect)
+			r.Get("/events", a.streamEvents)
+			r.Get("/logs", a.logs)
 			r.With(jsonOnly).Post("/live-url", a.createLiveURL)
 			r.Delete("/live-url", a.revokeLiveURLs)
 		})

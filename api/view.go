@@ -12,26 +12,27 @@ import (
 
 // sessionView is the session object of the SPEC.
 type sessionView struct {
-	ID           string            `json:"id"`
-	Status       sessions.Status   `json:"status"`
-	CreatedAt    string            `json:"createdAt"`
-	ExpiresAt    string            `json:"expiresAt"`
-	TTL          int64             `json:"ttl"`
-	Stealth      bool              `json:"stealth"`
-	Headless     bool              `json:"headless"`
-	Browser      string            `json:"browser"`
-	BlockAds     bool              `json:"blockAds"`
-	Args         []string          `json:"args"`
-	Proxy        *proxyView        `json:"proxy"`
-	UserMetadata json.RawMessage   `json:"userMetadata"`
-	Viewport     sessions.Viewport `json:"viewport"`
-	UserAgent    string            `json:"userAgent,omitempty"`
-	Timezone     string            `json:"timezone,omitempty"`
-	Locale       string            `json:"locale,omitempty"`
-	StartURL     string            `json:"startUrl,omitempty"`
-	Connect      string            `json:"connect"`
-	BrowserQL    string            `json:"browserQL"`
-	Stop         string            `json:"stop"`
+	ID           string              `json:"id"`
+	Status       sessions.Status     `json:"status"`
+	CreatedAt    string              `json:"createdAt"`
+	ExpiresAt    string              `json:"expiresAt"`
+	TTL          int64               `json:"ttl"`
+	Stealth      bool                `json:"stealth"`
+	Headless     bool                `json:"headless"`
+	Browser      string              `json:"browser"`
+	BlockAds     bool                `json:"blockAds"`
+	Args         []string            `json:"args"`
+	Proxy        *proxyView          `json:"proxy"`
+	UserMetadata json.RawMessage     `json:"userMetadata"`
+	Viewport     sessions.Viewport   `json:"viewport"`
+	UserAgent    string              `json:"userAgent,omitempty"`
+	Timezone     string              `json:"timezone,omitempty"`
+	Locale       string              `json:"locale,omitempty"`
+	StartURL     string              `json:"startUrl,omitempty"`
+	Logs         sessions.LogOptions `json:"logs"`
+	Connect      string              `json:"connect"`
+	BrowserQL    string              `json:"browserQL"`
+	Stop         string              `json:"stop"`
 }
 
 // proxyView never carries the password.
@@ -47,7 +48,7 @@ func (a *API) view(r *http.Request, s *sessions.Session, status sessions.Status)
 		ID: s.ID, Status: status, CreatedAt: s.CreatedAt.UTC().Format(time.RFC3339Nano), ExpiresAt: s.ExpiresAt.UTC().Format(time.RFC3339Nano),
 		TTL: s.TTL.Milliseconds(), Stealth: o.Stealth, Headless: o.Headless, Browser: o.Browser, BlockAds: o.BlockAds,
 		Args: o.Args, UserMetadata: s.UserMetadata, Viewport: o.Viewport, UserAgent: o.UserAgent,
-		Timezone: o.Timezone, Locale: o.Locale, StartURL: o.StartURL,
+		Timezone: o.Timezone, Locale: o.Locale, StartURL: o.StartURL, Logs: o.Logs,
 	}
 	if v.Args == nil {
 		v.Args = []string{}

@@ -95,6 +95,7 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 	ctx := r.Context()
 	opCtx, errs := h.exec.CreateOperationContext(ctx, &params)
 	if errs != nil {
+		summarize(ctx, opCtx, errs)
 		h.writeErrors(w, r.WithContext(graphql.WithOperationContext(ctx, opCtx)), http.StatusBadRequest, errs)
 		return nil
 	}
@@ -115,6 +116,7 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 	ctx = WithRequest(ctx, req)
 	responses, ctx := h.exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
+	summarize(ctx, opCtx, resp.Errors)
 	end() // what the request set up on the page ends before the next request can take it
 	// The session saves its state before the client hears of the result; an
 	// answer the store could not make durable is not sent as a success.

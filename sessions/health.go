@@ -140,8 +140,9 @@ func (s *Service) abandonWedged(e *entry, b *engine.Browser, page *engine.Page) 
 	return true
 }
 
-// noteRelaunch counts a start that follows a killed or crashed browser.
-func (s *Service) noteRelaunch(e *entry) {
+// noteRelaunch counts a start that follows a killed or crashed browser and
+// says whether this start was one.
+func (s *Service) noteRelaunch(e *entry) bool {
 	e.mu.Lock()
 	lost := e.lost
 	e.lost = false
@@ -150,6 +151,7 @@ func (s *Service) noteRelaunch(e *entry) {
 		s.metrics.relaunched.Add(1)
 		slog.Info("browser relaunched after a crash or a kill", "session", e.id)
 	}
+	return lost
 }
 
 // watchdogEvery is how often a browser that the server waits on (while it

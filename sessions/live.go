@@ -11,6 +11,7 @@ import (
 
 	"github.com/sessionql/sessionql"
 	"github.com/sessionql/sessionql/engine"
+	"github.com/sessionql/sessionql/events"
 )
 
 // startTimeout bounds navigating to a session's startUrl on its first start.
@@ -154,7 +155,11 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 	}
 	s.metrics.wake(time.Since(start))
 	slog.Info("session woken", "session", e.id, "took", time.Since(start).Round(time.Millisecond))
-	s.noteRelaunch(e)
+	s.watchPage(e, page)
+	if s.noteRelaunch(e) {
+		s.Record(e.id, events.BrowserRelaunched, nil)
+	}
+	s.Record(e.id, events.Woken, map[string]int64{"ms": time.Since(start).Milliseconds()})
 	s.watchers.Add(1)
 	go s.watch(e, b)
 	return page, b, true, nil
@@ -260,6 +265,7 @@ func (s *Service) watch(e *entry, b *engine.Browser) {
 		if !killed {
 			slog.Warn("browser crashed: it exited unexpectedly; the next use relaunches it", "session", e.id)
 			s.metrics.crashes.Inc()
+			s.Record(e.id, events.BrowserCrashed, nil)
 		}
 		page.Close()
 	}
@@ -324,6 +330,7 @@ func (s *Service) evict() bool {
 		ok := s.hibernateHeld(e, false)
 		e.unlockWake()
 		if ok {
+			s.Record(e.id, events.Hibernated, map[string]string{"reason": "evicted"})
 			return true
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/events"
 )
 
 // Config is what the server was told at start.
@@ -45,6 +46,11 @@ type Config struct {
 	// StateKey, 32 bytes, encrypts that state in the store; nil keeps it
 	// in clear.
 	StateKey []byte
+	// LogRetention is how long a session's events are kept after it ends
+	// (LOG_RETENTION), LogMaxBytes how much of them per session
+	// (LOG_MAX_BYTES); zero means the defaults.
+	LogRetention time.Duration
+	LogMaxBytes  int
 	// Store keeps the records; nil opens a BoltStore in DataDir. The
 	// Service closes it at Close.
 	Store Store
@@ -65,13 +71,15 @@ type Service struct {
 	profiles ProfileStore
 	slots    *slots
 	metrics  *metrics
+	events   *events.Recorder
 
-	mu       sync.Mutex
-	entries  map[string]*entry
-	broken   map[string]bool // unreadable records: they answer a clear error
-	creating int             // creates between the limit check and the store write
-	closing  bool
-	launched error // why the last launch failed, nil after one succeeded; see Ready
+	mu          sync.Mutex
+	entries     map[string]*entry
+	broken      map[string]bool // unreadable records: they answer a clear error
+	creating    int             // creates between the limit check and the store write
+	closing     bool
+	logsExpired time.Time // the last expireLogs; see events.go
+	launched    error     // why the last launch failed, nil after one succeeded; see Ready
 
 	stop     chan struct{}
 	life     context.Context // ends at Drain: launches under way give up
@@ -86,6 +94,12 @@ func Open(cfg Config) (*Service, error) {
 	if cfg.MaxStateBytes <= 0 {
 		cfg.MaxStateBytes = DefaultMaxStateBytes
 	}
+	if cfg.LogRetention <= 0 {
+		cfg.LogRetention = DefaultLogRetention
+	}
+	if cfg.LogMaxBytes <= 0 {
+		cfg.LogMaxBytes = DefaultLogMaxBytes
+	}
 	if cfg.Profiles == nil {
 		cfg.Profiles = LocalProfiles{}
 	}
@@ -99,9 +113,15 @@ func Open(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, store: store, profiles: cfg.Profiles, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
+	rec, err := openRecorder(store, cfg)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	s := &Service{cfg: cfg, store: store, profiles: cfg.Profiles, events: rec, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {
+		rec.Close()
 		store.Close()
 		return nil, err
 	}
@@ -149,10 +169,15 @@ func (s *Service) Close() error {
 	s.wg.Wait()
 	var wg sync.WaitGroup
 	for _, e := range s.all() {
-		wg.Go(func() { s.hibernate(e, true) })
+		wg.Go(func() {
+			if s.hibernate(e, true) {
+				s.Record(e.id, events.Hibernated, map[string]string{"reason": "shutdown"})
+			}
+		})
 	}
 	wg.Wait()
 	s.watchers.Wait()
+	s.events.Close()
 	slogErr("could not remove the browsers' temp dir", os.RemoveAll(tempRoot(s.cfg)), "dir", tempRoot(s.cfg))
 	return s.store.Close()
 }
@@ -185,6 +210,7 @@ func (s *Service) Create(opts Options, ttl time.Duration, metadata json.RawMessa
 		slog.Error("could not store a new session", "err", err)
 		return nil, storeUnavailable("the new session, so it was not created")
 	}
+	s.Record(sess.ID, events.Created, map[string]any{"ttl": ttl.Milliseconds(), "stealth": opts.Stealth, "network": opts.Logs.Network})
 	slog.Info("session created", "session", sess.ID, "ttl", ttl, "stealth", opts.Stealth)
 	return sess.clone(), nil
 }
@@ -253,6 +279,9 @@ func (s *Service) Update(id string, ttl *time.Duration, metadata *json.RawMessag
 	if err != nil {
 		return nil, "", err
 	}
+	if ttl != nil {
+		s.Record(id, events.TTLChanged, map[string]int64{"ttl": ttl.Milliseconds()})
+	}
 	return e.snapshot()
 }
 
@@ -308,6 +337,7 @@ func (s *Service) Stop(id string) error {
 		return errStoppedNotFound(id)
 	}
 	slog.Info("session stopped", "session", id, "reason", "stop requested")
+	defer s.end(e, events.Stopped, "deleted")
 	return s.finish(e)
 }
 
@@ -360,7 +390,10 @@ func (s *Service) endLater(e *entry) {
 		return
 	}
 	slog.Info("session stopped", "session", e.id, "reason", "expired")
-	end := func() { slogErr("could not delete an expired session", s.finish(e), "session", e.id) }
+	end := func() {
+		slogErr("could not delete an expired session", s.finish(e), "session", e.id)
+		s.end(e, events.Expired, "ttl")
+	}
 	s.mu.Lock()
 	closing := s.closing
 	if !closing {

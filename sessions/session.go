@@ -38,6 +38,8 @@ type Options struct {
 	Timezone  string   `json:"timezone,omitempty"`
 	Locale    string   `json:"locale,omitempty"`
 	StartURL  string   `json:"startUrl,omitempty"`
+	// Logs choose what the session records; see LogOptions.
+	Logs LogOptions `json:"logs,omitzero"`
 }
 
 // Proxy is an upstream proxy for all of a session's traffic.

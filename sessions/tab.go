@@ -35,6 +35,7 @@ func (s *Service) ensurePage(ctx context.Context, e *entry, page *engine.Page) (
 		fresh.Close()
 		return nil, errStoppedNotFound(e.id)
 	}
+	s.watchPage(e, fresh)
 	return fresh, nil
 }
 

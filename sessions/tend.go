@@ -1,6 +1,10 @@
 package sessions
 
-import "time"
+import (
+	"time"
+
+	"github.com/sessionql/sessionql/events"
+)
 
 // tendEvery is how often expiry and idleness are checked; expiry is
 // enforced within this much of the deadline.
@@ -36,7 +40,9 @@ func (s *Service) tendOnce(now time.Time) {
 		case e.idleSince(now.Add(-s.cfg.IdleTimeout)) && e.tryLockWake():
 			s.wg.Go(func() {
 				defer e.unlockWake()
-				s.hibernateHeld(e, false)
+				if s.hibernateHeld(e, false) {
+					s.Record(e.id, events.Hibernated, map[string]string{"reason": "idle"})
+				}
 			})
 		case e.dueCheckpoint(now.Add(-checkpointEvery)) && e.tryTakeTurn():
 			s.wg.Go(func() {
@@ -48,4 +54,5 @@ func (s *Service) tendOnce(now time.Time) {
 		}
 		s.pingQuiet(e)
 	}
+	s.expireLogs(now)
 }

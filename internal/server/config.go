@@ -28,6 +28,8 @@ type Config struct {
 	Addr, Token, DataDir, Chrome, PublicURL string
 	MaxBrowsers, MaxSessions, Queue         int
 	MaxAnswerBytes, MaxStateBytes, MaxTabs  int
+	LogMaxBytes                             int
+	LogRetention                            time.Duration
 	IdleTimeout, QueueTimeout, MaxTTL       time.Duration
 	BodyTimeout                             time.Duration
 	Insecure                                bool
@@ -63,6 +65,8 @@ func (c *Config) flags() *flag.FlagSet {
 	fs.IntVar(&c.MaxAnswerBytes, "max-answer-bytes", engine.DefaultMaxAnswerBytes, "largest BrowserQL answer, and largest browser reply to one step")
 	fs.IntVar(&c.MaxStateBytes, "max-state-bytes", sessions.DefaultMaxStateBytes, "largest cookies and storage kept per session")
 	fs.IntVar(&c.MaxTabs, "max-tabs", engine.DefaultMaxTabs, "tabs one session's browser may have open")
+	fs.DurationVar(&c.LogRetention, "log-retention", sessions.DefaultLogRetention, "how long a session's events are kept after it ends")
+	fs.IntVar(&c.LogMaxBytes, "log-max-bytes", sessions.DefaultLogMaxBytes, "most bytes of events kept per session; the oldest go first")
 	fs.StringVar(&c.corsOrigins, "cors-origins", "", "comma-separated origins whose pages may call the API")
 	fs.StringVar(&c.stateKey, "state-key", "", "32-byte key (base64 or hex) that encrypts saved cookies and storage")
 	fs.BoolVar(&c.Insecure, "insecure", false, "allow a non-loopback address without a token")

@@ -1,0 +1,175 @@
+package events
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+var (
+	logsBucket = []byte("logs")    // one nested bucket per session: ID → event
+	metaBucket = []byte("logmeta") // session → meta
+)
+
+// meta is what the store keeps about one session's log.
+type meta struct {
+	Last      uint64    `json:"last"`
+	Bytes     int       `json:"bytes"`
+	Truncated bool      `json:"truncated,omitempty"`
+	Ended     time.Time `json:"ended,omitzero"`
+}
+
+// BoltLog keeps events in two buckets of the server's bbolt file.
+type BoltLog struct{ db *bolt.DB }
+
+// NewBoltLog creates its buckets in db, which stays the caller's to close.
+func NewBoltLog(db *bolt.DB) (*BoltLog, error) {
+	err := db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{logsBucket, metaBucket} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return &BoltLog{db: db}, err
+}
+
+func key(id uint64) []byte { return binary.BigEndian.AppendUint64(nil, id) }
+
+func readMeta(tx *bolt.Tx, session string) meta {
+	var m meta
+	if raw := tx.Bucket(metaBucket).Get([]byte(session)); raw != nil {
+		_ = json.Unmarshal(raw, &m) // a damaged meta counts as empty
+	}
+	return m
+}
+
+func writeMeta(tx *bolt.Tx, session string, m meta) error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(metaBucket).Put([]byte(session), raw)
+}
+
+// Append implements Log.
+func (l *BoltLog) Append(session string, evs []Event, maxBytes int) error {
+	return l.db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.Bucket(logsBucket).CreateBucketIfNotExists([]byte(session))
+		if err != nil {
+			return err
+		}
+		m := readMeta(tx, session)
+		for _, e := range evs {
+			raw, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			if err := b.Put(key(e.ID), raw); err != nil {
+				return err
+			}
+			m.Last, m.Bytes = e.ID, m.Bytes+e.size()
+		}
+		if err := dropOldest(b, &m, maxBytes); err != nil {
+			return err
+		}
+		return writeMeta(tx, session, m)
+	})
+}
+
+// dropOldest deletes the oldest events while the log is over maxBytes.
+func dropOldest(b *bolt.Bucket, m *meta, maxBytes int) error {
+	c := b.Cursor()
+	for k, v := c.First(); k != nil && maxBytes > 0 && m.Bytes > maxBytes; k, v = c.First() {
+		var e Event
+		if err := json.Unmarshal(v, &e); err != nil {
+			return err
+		}
+		if err := c.Delete(); err != nil {
+			return err
+		}
+		m.Bytes -= e.size()
+		m.Truncated = true
+	}
+	return nil
+}
+
+// Read implements Log.
+func (l *BoltLog) Read(session string, q Query) (Page, error) {
+	var p Page
+	err := l.db.View(func(tx *bolt.Tx) error {
+		p.Truncated = readMeta(tx, session).Truncated
+		b := tx.Bucket(logsBucket).Bucket([]byte(session))
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Seek(key(q.After + 1)); k != nil; k, v = c.Next() {
+			var e Event
+			if err := json.Unmarshal(v, &e); err != nil {
+				return err
+			}
+			if !q.match(e) {
+				continue
+			}
+			if q.Limit > 0 && len(p.Events) == q.Limit {
+				p.Next = p.Events[len(p.Events)-1].ID
+				return nil
+			}
+			p.Events = append(p.Events, e)
+		}
+		return nil
+	})
+	return p, err
+}
+
+// LastID implements Log.
+func (l *BoltLog) LastID(session string) (last uint64, err error) {
+	err = l.db.View(func(tx *bolt.Tx) error {
+		last = readMeta(tx, session).Last
+		return nil
+	})
+	return last, err
+}
+
+// End implements Log.
+func (l *BoltLog) End(session string, t time.Time) error {
+	return l.db.Update(func(tx *bolt.Tx) error {
+		m := readMeta(tx, session)
+		m.Ended = t
+		return writeMeta(tx, session, m)
+	})
+}
+
+// DeleteExpired implements Log.
+func (l *BoltLog) DeleteExpired(t time.Time) (n int, err error) {
+	err = l.db.Update(func(tx *bolt.Tx) error {
+		var gone [][]byte
+		err := tx.Bucket(metaBucket).ForEach(func(k, v []byte) error {
+			var m meta
+			if json.Unmarshal(v, &m) == nil && !m.Ended.IsZero() && m.Ended.Before(t) {
+				gone = append(gone, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range gone {
+			if err := tx.Bucket(logsBucket).DeleteBucket(k); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+				return err
+			}
+			if err := tx.Bucket(metaBucket).Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(gone)
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,96 @@
+package sessions
+
+import (
+	"path/filepath"
+	"time"
+
+	"github.com/sessionql/sessionql/engine"
+	"github.com/sessionql/sessionql/events"
+)
+
+// Defaults of LOG_RETENTION and LOG_MAX_BYTES.
+const (
+	DefaultLogRetention = 7 * 24 * time.Hour
+	DefaultLogMaxBytes  = 1 << 20
+)
+
+// expireLogsEvery is how often logs past their retention are deleted.
+const expireLogsEvery = time.Minute
+
+// LogOptions choose what a session records beyond its lifecycle and
+// BrowserQL requests.
+type LogOptions struct {
+	// Network records every response and failed request: voluminous, so
+	// off unless asked for.
+	Network bool `json:"network"`
+}
+
+// openRecorder keeps events in the BoltStore's file, in buckets of their
+// own. Another Store (PostgreSQL) has no events.Log yet: events then go
+// to a bbolt file of their own in the data dir, closed with the recorder.
+func openRecorder(store Store, cfg Config) (*events.Recorder, error) {
+	if bs, ok := store.(*BoltStore); ok {
+		log, err := events.NewBoltLog(bs.db)
+		if err != nil {
+			return nil, err
+		}
+		return events.NewRecorder(log, cfg.LogMaxBytes, nil), nil
+	}
+	db, err := openBolt(filepath.Join(cfg.DataDir, "events.db"), false)
+	if err != nil {
+		return nil, err
+	}
+	log, err := events.NewBoltLog(db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return events.NewRecorder(log, cfg.LogMaxBytes, db.Close), nil
+}
+
+// Record adds an event to the session's stream and log. The server log's
+// lifecycle lines ("session created", "session woken", …) are written
+// where the lifecycle happens, not here.
+func (s *Service) Record(id, typ string, data any) {
+	s.events.Record(id, typ, data)
+}
+
+// Events follows the session's events from now on until it ends; see
+// events.Recorder.Subscribe.
+func (s *Service) Events(id string) (<-chan events.Event, func()) {
+	return s.events.Subscribe(id)
+}
+
+// Logs reads the session's kept events, while it lives and for
+// LOG_RETENTION after it ended.
+func (s *Service) Logs(id string, q events.Query) (events.Page, error) {
+	return s.events.Read(id, q)
+}
+
+// end records why a session ended and closes its log.
+func (s *Service) end(e *entry, typ, reason string) {
+	s.Record(e.id, typ, map[string]string{"reason": reason})
+	s.events.End(e.id)
+}
+
+// watchPage sends the page's events to the session's log.
+func (s *Service) watchPage(e *entry, page *engine.Page) {
+	e.mu.Lock()
+	network := e.sess.Options.Logs.Network
+	e.mu.Unlock()
+	err := page.Watch(func(typ string, data any) { s.events.Record(e.id, typ, data) }, network)
+	slogErr("could not watch the session's page", err, "session", e.id)
+}
+
+// expireLogs deletes logs past LOG_RETENTION, at most once per
+// expireLogsEvery.
+func (s *Service) expireLogs(now time.Time) {
+	if now.Sub(s.logsExpired) < expireLogsEvery {
+		return
+	}
+	s.logsExpired = now
+	s.wg.Go(func() { s.events.Expire(s.cfg.LogRetention) })
+}
+
+// ExpireLogs deletes logs past LOG_RETENTION now.
+func (s *Service) ExpireLogs() { s.events.Expire(s.cfg.LogRetention) }
