@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/sessions"
 )
 
@@ -36,9 +35,9 @@ type viewer struct {
 	view  viewOptions
 	grant *liveGrant
 
-	sc        *engine.Screencast
+	sc        *sessions.Screencast
 	tab       string
-	tabs      []engine.Tab
+	tabs      []sessions.Tab
 	sent      int64 // frames sent
 	acked     int64 // frames the viewer has drawn
 	steerings chan bool
@@ -48,13 +47,13 @@ type viewer struct {
 // viewerMessage is anything a viewer sends: its type says which fields
 // count.
 type viewerMessage struct {
-	Type   string            `json:"type"` // ack, mouse, key, resize, tab, steer
-	Seq    int64             `json:"seq"`
-	Mouse  engine.MouseInput `json:"mouse"`
-	Key    engine.KeyInput   `json:"key"`
-	Tab    string            `json:"tab"`
-	Width  int               `json:"width"`
-	Height int               `json:"height"`
+	Type   string              `json:"type"` // ack, mouse, key, resize, tab, steer
+	Seq    int64               `json:"seq"`
+	Mouse  sessions.MouseInput `json:"mouse"`
+	Key    sessions.KeyInput   `json:"key"`
+	Tab    string              `json:"tab"`
+	Width  int                 `json:"width"`
+	Height int                 `json:"height"`
 }
 
 func newViewer(ctx context.Context, a *API, ws *websocket.Conn, id string, watch *sessions.Watch, view viewOptions, grant *liveGrant) *viewer {
@@ -119,7 +118,7 @@ func (v *viewer) serve() (reason, why string) {
 	defer tabs.Stop()
 	defer ping.Stop()
 	for {
-		var frames <-chan engine.Frame
+		var frames <-chan sessions.Frame
 		if v.sent-v.acked < framesInFlight {
 			frames = v.sc.Frames()
 		}
@@ -180,13 +179,13 @@ func (v *viewer) start(tab string) error {
 		return err
 	}
 	v.tabs = tabs
-	if !slices.ContainsFunc(tabs, func(t engine.Tab) bool { return t.ID == tab }) {
+	if !slices.ContainsFunc(tabs, func(t sessions.Tab) bool { return t.ID == tab }) {
 		if len(tabs) == 0 {
 			return errors.New("the session has no open tab")
 		}
 		tab = tabs[0].ID
 	}
-	sc, err := v.watch.Browser.Screencast(ctx, tab, engine.ScreencastOptions{Format: v.view.Format, Quality: v.view.Quality})
+	sc, err := v.watch.Browser.Screencast(ctx, tab, sessions.ScreencastOptions{Format: v.view.Format, Quality: v.view.Quality})
 	if err != nil {
 		return err
 	}
@@ -277,7 +276,7 @@ func (v *viewer) notifySteering(steering bool) {
 }
 
 // sendFrame writes a frame as JSON without re-encoding its base64 data.
-func (v *viewer) sendFrame(f engine.Frame) error {
+func (v *viewer) sendFrame(f sessions.Frame) error {
 	v.sent++
 	buf := make([]byte, 0, len(f.Data)+160)
 	buf = append(buf, `{"type":"frame","seq":`...)

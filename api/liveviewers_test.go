@@ -6,14 +6,15 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/sessionql/sessionql/engine"
+
+	"github.com/sessionql/sessionql/sessions"
 )
 
 // hello is the first message of a live view's stream.
 type hello struct {
 	Type     string
 	Steering bool
-	Tabs     []engine.Tab
+	Tabs     []sessions.Tab
 	Tab      string
 }
 
@@ -91,7 +92,7 @@ func TestLiveViewersTakeTurnsAndPickTabs(t *testing.T) {
 	var created struct{ TargetID string }
 	json.Unmarshal(cdp.call("", "Target.createTarget", map[string]any{"url": "about:blank"}), &created)
 	var tabs struct {
-		Tabs []engine.Tab
+		Tabs []sessions.Tab
 		Tab  string
 	}
 	for len(tabs.Tabs) < 2 {

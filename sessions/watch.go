@@ -73,3 +73,14 @@ func (s *Service) restoreViewport(e *entry) {
 // End ends the watch; the session may be hibernated again once idle. It
 // may be called more than once.
 func (w *Watch) End() { w.release() }
+
+// What a live view of a watched session handles, named here so that the
+// transport needs only this package; see engine/screencast.go and input.go.
+type (
+	Screencast        = engine.Screencast
+	ScreencastOptions = engine.ScreencastOptions
+	Frame             = engine.Frame
+	Tab               = engine.Tab
+	MouseInput        = engine.MouseInput
+	KeyInput          = engine.KeyInput
+)
