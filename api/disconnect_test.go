@@ -1,0 +1,75 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sessionql/sessionql/internal/testutil"
+)
+
+// TestConnectPuppeteerLeavingLogsNoWarning: however a Puppeteer client
+// leaves (closing every tab first, browser.disconnect(), browser.close()),
+// the save that follows logs no warning, and the cookie and localStorage
+// it wrote are there on the next BrowserQL request.
+func TestConnectPuppeteerLeavingLogsNoWarning(t *testing.T) {
+	for _, leave := range []string{"close-tabs", "disconnect", "close"} {
+		t.Run(leave, func(t *testing.T) {
+			logs := captureLogs(t)
+			srv := newServer(t)
+			out := cdpNode(t, srv, "puppeteer-leave.mjs", "LEAVE="+leave)
+			var left struct {
+				Session sessionJSON
+				PageURL string
+			}
+			if err := json.Unmarshal(bytes.SplitN(out, []byte("\n"), 2)[0], &left); err != nil {
+				t.Fatalf("script printed %q: %v", out, err)
+			}
+			waitIdle(t, srv)
+			if warned := grepLines(logs.String(), "level=WARN|level=ERROR"); warned != "" {
+				t.Errorf("leaving with %s logged:\n%s", leave, warned)
+			}
+			read := `mutation($u: String!) { goto(url: $u) { status } evaluate(content: "return localStorage.getItem('cart') + ' ' + document.cookie") { value } }`
+			status, res := bql(t, left.Session.BrowserQL, read, map[string]any{"u": left.PageURL})
+			if status != 200 || len(res.Errors) > 0 {
+				t.Fatalf("BrowserQL after leaving: %d %+v", status, res.Errors)
+			}
+			var got struct{ Value string }
+			if err := json.Unmarshal(res.Data["evaluate"], &got); err != nil || got.Value != "[1,2] user=ada" {
+				t.Errorf("state after leaving with %s: %s (%v), want the cart and the cookie", leave, res.Data["evaluate"], err)
+			}
+		})
+	}
+}
+
+// captureLogs sends the server's log, debug lines included, to a buffer
+// until the test ends.
+func captureLogs(t *testing.T) *testutil.LogBuffer {
+	t.Helper()
+	var logs testutil.LogBuffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	t.Cleanup(func() {
+		slog.SetDefault(prev)
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	return &logs
+}
+
+// waitIdle waits until no client or request uses a browser, so that what a
+// client's leaving does (its save) has finished.
+func waitIdle(t *testing.T, srv *server) {
+	t.Helper()
+	deadline := time.Now().Add(cdpNodeTimeout)
+	for !strings.Contains(metricsText(t, srv), "\nsessionql_busy_browsers 0\n") {
+		if time.Now().After(deadline) {
+			t.Fatalf("a browser is still busy after the client left:\n%s", grepLines(metricsText(t, srv), "busy"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
