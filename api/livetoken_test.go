@@ -23,6 +23,10 @@ func TestLiveURLTokenOpensOnlyTheLiveView(t *testing.T) {
 	if err := json.Unmarshal(res.Data["liveURL"], &live); err != nil || len(res.Errors) > 0 || live.LiveURL == "" || len(live.LiveURLId) != 16 || strings.Contains(live.LiveURL, live.LiveURLId) {
 		t.Fatalf("liveURL: %s %+v", res.Data["liveURL"], res.Errors)
 	}
+	_, refused := bql(t, s.BrowserQL, `mutation { liveURL(showBrowserInterface: true) { liveURL } }`, nil)
+	if len(refused.Errors) != 1 || refused.Errors[0].Extensions["code"] != "invalid_argument" || !strings.Contains(refused.Errors[0].Message, "tab picker") {
+		t.Errorf("liveURL(showBrowserInterface: true): %+v; want invalid_argument saying what the live view shows", refused.Errors)
+	}
 	u, _ := url.Parse(live.LiveURL)
 	token := u.Query().Get("token")
 	if !strings.HasPrefix(token, liveTokenPrefix) || u.Path != "/sessions/"+s.ID+"/live" {

@@ -163,7 +163,7 @@ type ComplexityRoot struct {
 		Ifnot               func(childComplexity int, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) int
 		InnerText           func(childComplexity int, selector string, visible *bool, timeout *float64) int
 		JavaScriptEnabled   func(childComplexity int, enabled *bool) int
-		LiveURL             func(childComplexity int, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool) int
+		LiveURL             func(childComplexity int, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool, showBrowserInterface *bool) int
 		MapSelector         func(childComplexity int, selector string, wait *bool, timeout *float64) int
 		PDF                 func(childComplexity int, options *model.PDFOptions, format *model.PDFPageFormat, landscape *bool, printBackground *bool, scale *float64, width *model.FloatOrString, height *model.FloatOrString, marginTop *model.FloatOrString, marginBottom *model.FloatOrString, marginLeft *model.FloatOrString, marginRight *model.FloatOrString, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, generateDocumentOutline *bool, generateTaggedPDF *bool, transferMode *string, waitForImages *bool, timeout *float64) int
 		Preferences         func(childComplexity int, timeout *float64) int
@@ -387,7 +387,7 @@ type MutationResolver interface {
 	Dialogs(ctx context.Context) ([]model.Dialog, error)
 	Preferences(ctx context.Context, timeout *float64) (*model.PreferencesResponse, error)
 	Reconnect(ctx context.Context, timeout *float64) (*model.ReconnectionResponse, error)
-	LiveURL(ctx context.Context, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool) (*model.LiveURLResponse, error)
+	LiveURL(ctx context.Context, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool, showBrowserInterface *bool) (*model.LiveURLResponse, error)
 }
 type QueryResolver interface {
 	Version(ctx context.Context) (string, error)
@@ -989,7 +989,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.LiveURL(childComplexity, args["timeout"].(*float64), args["interactable"].(*bool), args["type"].(*model.LiveURLStreamType), args["quality"].(*int), args["resizable"].(*bool)), true
+		return e.ComplexityRoot.Mutation.LiveURL(childComplexity, args["timeout"].(*float64), args["interactable"].(*bool), args["type"].(*model.LiveURLStreamType), args["quality"].(*int), args["resizable"].(*bool), args["showBrowserInterface"].(*bool)), true
 	case "Mutation.mapSelector":
 		if e.ComplexityRoot.Mutation.MapSelector == nil {
 			break
@@ -3736,6 +3736,8 @@ extend type Mutation {
     quality: Int = 100
     "Whether the viewer's size becomes the page's viewport."
     resizable: Boolean = true
+    "Browserless shows its browser's tabs and address bar when true. sessionql's live view shows the page, with a tab picker for other tabs: true is refused."
+    showBrowserInterface: Boolean = false
   ): LiveURLResponse
 }
 
@@ -5120,6 +5122,14 @@ func (ec *executionContext) field_Mutation_liveURL_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["resizable"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "showBrowserInterface",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["showBrowserInterface"] = arg5
 	return args, nil
 }
 
@@ -9921,7 +9931,7 @@ func (ec *executionContext) _Mutation_liveURL(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().LiveURL(ctx, fc.Args["timeout"].(*float64), fc.Args["interactable"].(*bool), fc.Args["type"].(*model.LiveURLStreamType), fc.Args["quality"].(*int), fc.Args["resizable"].(*bool))
+			return ec.Resolvers.Mutation().LiveURL(ctx, fc.Args["timeout"].(*float64), fc.Args["interactable"].(*bool), fc.Args["type"].(*model.LiveURLStreamType), fc.Args["quality"].(*int), fc.Args["resizable"].(*bool), fc.Args["showBrowserInterface"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)

@@ -602,8 +602,11 @@ func (r *mutationResolver) Reconnect(ctx context.Context, timeout *float64) (*mo
 }
 
 // LiveURL is the resolver for the liveURL field.
-func (r *mutationResolver) LiveURL(ctx context.Context, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool) (*model.LiveURLResponse, error) {
+func (r *mutationResolver) LiveURL(ctx context.Context, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool, showBrowserInterface *bool) (*model.LiveURLResponse, error) {
 	start := time.Now()
+	if showBrowserInterface != nil && *showBrowserInterface {
+		return nil, sessionql.Errorf(sessionql.CodeInvalidArgument, "showBrowserInterface: sessionql's live view shows the page, not a browser's tabs and address bar; its tab picker lists the other tabs. Leave it false.")
+	}
 	args := LiveURLArgs{Timeout: timeout, Interactable: interactable, Quality: quality, Resizable: resizable}
 	if typeArg != nil {
 		t := string(*typeArg)
