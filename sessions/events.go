@@ -23,6 +23,10 @@ type LogOptions struct {
 	// Network records every response and failed request: voluminous, so
 	// off unless asked for.
 	Network bool `json:"network"`
+	// PageErrors records the page's uncaught exceptions on a stealth
+	// session, which needs the Runtime domain that detectors can see.
+	// Sessions without stealth record them always.
+	PageErrors bool `json:"pageErrors,omitzero"`
 }
 
 // openRecorder keeps events in the BoltStore's file, in buckets of their
@@ -76,9 +80,10 @@ func (s *Service) end(e *entry, typ, reason string) {
 // watchPage sends the page's events to the session's log.
 func (s *Service) watchPage(e *entry, page *engine.Page) {
 	e.mu.Lock()
-	network := e.sess.Options.Logs.Network
+	o := e.sess.Options
 	e.mu.Unlock()
-	err := page.Watch(func(typ string, data any) { s.events.Record(e.id, typ, data) }, network)
+	opts := engine.WatchOptions{Network: o.Logs.Network, Exceptions: !o.Stealth || o.Logs.PageErrors}
+	err := page.Watch(func(typ string, data any) { s.events.Record(e.id, typ, data) }, opts)
 	slogErr("could not watch the session's page", err, "session", e.id)
 }
 
