@@ -29,10 +29,20 @@ type LogOptions struct {
 	PageErrors bool `json:"pageErrors,omitzero"`
 }
 
-// openRecorder keeps events in the BoltStore's file, in buckets of their
-// own. Another Store (PostgreSQL) has no events.Log yet: events then go
-// to a bbolt file of their own in the data dir, closed with the recorder.
+// EventLogStore is a Store that keeps the sessions' events itself (the
+// PostgreSQL one does), so that every server sharing it reads them.
+type EventLogStore interface {
+	EventLog() events.Log
+}
+
+// openRecorder keeps events where the store keeps sessions: in the
+// BoltStore's file, in buckets of their own, or in an EventLogStore. Any
+// other Store gets a bbolt file of its own in the data dir, closed with the
+// recorder.
 func openRecorder(store Store, cfg Config) (*events.Recorder, error) {
+	if es, ok := store.(EventLogStore); ok && es.EventLog() != nil {
+		return events.NewRecorder(es.EventLog(), cfg.LogMaxBytes, nil), nil
+	}
 	if bs, ok := store.(*BoltStore); ok {
 		log, err := events.NewBoltLog(bs.db)
 		if err != nil {
