@@ -40,7 +40,7 @@ type EventLogStore interface {
 // other Store gets a bbolt file of its own in the data dir, closed with the
 // recorder.
 func openRecorder(store Store, cfg Config) (*events.Recorder, error) {
-	if es, ok := store.(EventLogStore); ok && es.EventLog() != nil {
+	if es, ok := storeAs[EventLogStore](store); ok && es.EventLog() != nil {
 		return events.NewRecorder(es.EventLog(), cfg.LogMaxBytes, nil), nil
 	}
 	if bs, ok := store.(*BoltStore); ok {

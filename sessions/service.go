@@ -222,7 +222,7 @@ func (s *Service) reserve() error {
 	if s.closing {
 		return errShuttingDown()
 	}
-	if _, counts := s.store.(Limiter); !counts && len(s.entries)+s.creating >= s.cfg.MaxSessions {
+	if _, counts := storeAs[Limiter](s.store); !counts && len(s.entries)+s.creating >= s.cfg.MaxSessions {
 		s.slots.rejections.add()
 		return tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
 	}
@@ -241,7 +241,7 @@ func (s *Service) Get(id string) (*Session, Status, error) {
 
 // List returns the sessions that match, newest first.
 func (s *Service) List(f Filter) ([]View, string, error) {
-	if l, ok := s.store.(Lister); ok {
+	if l, ok := storeAs[Lister](s.store); ok {
 		return s.listStored(l, f)
 	}
 	entries := s.all()
