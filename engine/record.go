@@ -88,10 +88,14 @@ func (r *Recorder) Flush(ctx context.Context) {
 	}
 }
 
+// End asks the recording to stop, as Stop does, without waiting; a
+// RecordFunc may call it.
+func (r *Recorder) End() { r.once.Do(func() { close(r.stop) }) }
+
 // Stop stops the recorder in every page, hands over its last events and
 // detaches; the pages themselves stay. It waits until ctx ends at most.
 func (r *Recorder) Stop(ctx context.Context) {
-	r.once.Do(func() { close(r.stop) })
+	r.End()
 	select {
 	case <-r.done:
 	case <-ctx.Done():
