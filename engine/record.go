@@ -28,10 +28,11 @@ type Recorder struct {
 	client *cdpmux.Client
 	fn     RecordFunc
 
-	flush chan chan struct{} // asks the loop to drain every tab now
-	stop  chan struct{}
-	once  sync.Once
-	done  chan struct{}
+	flush  chan chan struct{} // asks the loop to drain every tab now
+	settle chan chan struct{} // asks the loop to finish setting up the pages it heard of
+	stop   chan struct{}
+	once   sync.Once
+	done   chan struct{}
 
 	// owned by the loop
 	nextID    int64
@@ -60,22 +61,29 @@ func (b *Browser) Record(ctx context.Context, fn RecordFunc) (*Recorder, error) 
 	if err != nil {
 		return nil, err
 	}
-	r := &Recorder{client: c, fn: fn, flush: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{}), attaching: map[int64]string{}, tabs: map[string]*recordedTab{}}
+	r := &Recorder{client: c, fn: fn, flush: make(chan chan struct{}), settle: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{}), attaching: map[int64]string{}, tabs: map[string]*recordedTab{}}
 	b.loops.Go(r.run)
 	// Discovery announces the open pages first, then each new one.
 	if _, err := r.call(ctx, "", "Target.setDiscoverTargets", map[string]bool{"discover": true}); err != nil {
 		r.Stop(ctx)
 		return nil, err
 	}
+	// The open pages were announced before the reply: they record before
+	// Record returns, so the first step on them is in the recording.
+	r.ask(ctx, r.settle)
 	return r, nil
 }
 
 // Flush takes the events the pages hold now, so a reader right after it
 // sees everything recorded so far.
-func (r *Recorder) Flush(ctx context.Context) {
+func (r *Recorder) Flush(ctx context.Context) { r.ask(ctx, r.flush) }
+
+// ask sends the loop a request and waits until it is done, the recording
+// has ended or ctx ends.
+func (r *Recorder) ask(ctx context.Context, req chan chan struct{}) {
 	ack := make(chan struct{})
 	select {
-	case r.flush <- ack:
+	case req <- ack:
 	case <-r.done:
 		return
 	case <-ctx.Done():
@@ -120,6 +128,9 @@ func (r *Recorder) run() {
 		case ack := <-r.flush:
 			r.drainAll()
 			close(ack)
+		case ack := <-r.settle:
+			r.settleAttaching()
+			close(ack)
 		case <-r.stop:
 			r.stopPages()
 			return
@@ -156,6 +167,32 @@ func (r *Recorder) handle(env cdpmux.Message) {
 		// The old document lives until the new one commits: take what it holds.
 		if t := r.bySession(env.SessionID); t != nil && m.FrameID == t.target {
 			r.drain(t)
+		}
+	}
+}
+
+// settleAttaching handles the messages already queued, then waits until
+// every page being attached is set up, at most recordTimeout.
+func (r *Recorder) settleAttaching() {
+	timer := time.NewTimer(recordTimeout)
+	defer timer.Stop()
+	for {
+		select {
+		case env := <-r.client.Messages():
+			r.handle(env)
+			continue
+		default:
+		}
+		if len(r.attaching) == 0 {
+			return
+		}
+		select {
+		case env := <-r.client.Messages():
+			r.handle(env)
+		case <-r.client.Done():
+			return
+		case <-timer.C:
+			return
 		}
 	}
 }

@@ -41,7 +41,7 @@
     if (player) { player.pause(); player.$destroy(); $("player").replaceChildren(); }
     stats.finished = false;
     const stage = $("stage").getBoundingClientRect();
-    player = new rrwebPlayer({
+    player = new rrwebPlayer.Player({
       target: $("player"),
       props: { events, width: Math.max(stage.width - 40, 320), height: Math.max(stage.height - 120, 240), autoPlay: true, showController: true },
     });
