@@ -139,3 +139,128 @@ func waitReplay(t *testing.T, ctx context.Context, cond string) {
 		t.Fatalf("%s never held: %v; %s", cond, err, state)
 	}
 }
+
+// TestRecordingSurvivesHibernation records before and after the browser
+// is hibernated (a server restart) and woken: both documents are in the
+// recording, numbered on from where it stopped; stopSessionRecording then
+// ends it, and what came after is not recorded.
+func TestRecordingSurvivesHibernation(t *testing.T) {
+	pages := testutil.ServePages(t)
+	srv := newServer(t)
+	s := srv.create(t, map[string]any{"stealth": true, "record": true})
+	typeInto := `mutation T($url: String!, $text: String!) { goto(url: $url) { status } type(selector: "#name", text: $text) { text } }`
+	runBQL(t, s, typeInto, map[string]any{"url": pages.URL + "/form.html", "text": "before hibernation"})
+	_, before := srv.recording(t, s.ID, "")
+	srv.restart(t)
+	s.BrowserQL = srv.URL + "/sessions/" + s.ID + "/bql"
+	runBQL(t, s, typeInto, map[string]any{"url": pages.URL + "/form.html?again", "text": "after waking"})
+	_, after := srv.recording(t, s.ID, "")
+	if !before.contains("before hibernation") || !after.contains("before hibernation") || !after.contains("after waking") {
+		t.Fatalf("before: %v, after: %v %v", before.contains("before hibernation"), after.contains("before hibernation"), after.contains("after waking"))
+	}
+	if types := after.types(); types[2] < 2 || len(after.Events) <= len(before.Events) {
+		t.Errorf("types %v, %d events after, %d before", types, len(after.Events), len(before.Events))
+	}
+	for i, e := range after.Events {
+		if e.ID != uint64(i+1) {
+			t.Fatalf("event %d has id %d: the ids do not go on after the wake", i, e.ID)
+		}
+	}
+
+	res := runBQL(t, s, `mutation { stopSessionRecording { success error } }`, nil)
+	if got := string(res.Data["stopSessionRecording"]); got != `{"success":true,"error":null}` {
+		t.Fatalf("stopSessionRecording: %s", got)
+	}
+	runBQL(t, s, typeInto, map[string]any{"url": pages.URL + "/form.html?third", "text": "not recorded"})
+	if _, rec := srv.recording(t, s.ID, ""); rec.contains("not recorded") {
+		t.Error("events after stopSessionRecording were recorded")
+	}
+	res = runBQL(t, s, `mutation { stopSessionRecording { success error } }`, nil)
+	if got := string(res.Data["stopSessionRecording"]); !strings.Contains(got, `"success":false`) || !strings.Contains(got, "not recording") {
+		t.Errorf("a second stopSessionRecording: %s", got)
+	}
+}
+
+// TestRecordingKeptUntilRetention: a stopped session's recording answers
+// until LOG_RETENTION runs out, then 404; a session that does not record
+// answers an empty recording and cannot stop one.
+func TestRecordingKeptUntilRetention(t *testing.T) {
+	srv := newServer(t, func(c *sessionsConfig, _ *Config) { c.LogRetention = time.Hour })
+	s := srv.create(t, map[string]any{"stealth": true, "record": true})
+	runBQL(t, s, `mutation { goto(url: "about:blank") { status } evaluate(content: "document.body.textContent = 'kept'") { value } }`, nil)
+	if r := do(t, "DELETE", srv.URL+"/sessions/"+s.ID, nil); r.Status >= 300 {
+		t.Fatalf("stop: %d %s", r.Status, r.Body)
+	}
+	status, rec := srv.recording(t, s.ID, "")
+	if status != http.StatusOK || rec.types()[2] == 0 || !rec.contains("kept") {
+		t.Fatalf("after stop: %d, types %v", status, rec.types())
+	}
+	srv.svc.ExpireLogs() // ended just now: kept
+	if r := do(t, "GET", srv.URL+"/sessions/"+s.ID+"/replay", nil); r.Status != http.StatusOK {
+		t.Fatalf("replay page within retention: %d", r.Status)
+	}
+	srv.stop()
+	srv.cfg.LogRetention = time.Nanosecond
+	srv.start(t)
+	srv.svc.ExpireLogs()
+	if status, _ := srv.recording(t, s.ID, ""); status != http.StatusNotFound {
+		t.Fatalf("after retention: %d, want 404", status)
+	}
+	if r := do(t, "GET", srv.URL+"/sessions/"+s.ID+"/replay", nil); r.Status != http.StatusNotFound {
+		t.Fatalf("replay page after retention: %d, want 404", r.Status)
+	}
+
+	plain := srv.create(t, map[string]any{"stealth": true})
+	if status, rec := srv.recording(t, plain.ID, ""); status != http.StatusOK || len(rec.Events) != 0 {
+		t.Errorf("a session that does not record: %d, %d events", status, len(rec.Events))
+	}
+	res := runBQL(t, plain, `mutation { stopSessionRecording { success error } }`, nil)
+	if got := string(res.Data["stopSessionRecording"]); !strings.Contains(got, `"success":false`) {
+		t.Errorf("stopSessionRecording without a recording: %s", got)
+	}
+}
+
+// TestRecordingTruncatedAtMaxBytes: a recording that reaches
+// RECORDING_MAX_BYTES keeps its beginning, stops, and says truncated.
+func TestRecordingTruncatedAtMaxBytes(t *testing.T) {
+	pages := testutil.ServePages(t)
+	srv := newServer(t, func(c *sessionsConfig, _ *Config) { c.RecordingMaxBytes = 5000 })
+	s := srv.create(t, map[string]any{"stealth": true, "record": true})
+	runBQL(t, s, `mutation T($url: String!) { goto(url: $url) { status } type(selector: "#name", text: "a long text typed key by key, to make events") { text } }`, map[string]any{"url": pages.URL + "/form.html"})
+	_, rec := srv.recording(t, s.ID, "")
+	if !rec.Truncated || rec.types()[2] == 0 || rec.contains("make events") {
+		t.Fatalf("truncated %v, types %v", rec.Truncated, rec.types())
+	}
+	size := 0
+	for _, e := range rec.Events {
+		raw, _ := json.Marshal(e)
+		size += len(raw)
+	}
+	if size > 5000+1000 {
+		t.Errorf("the recording holds %d bytes for a bound of 5000", size)
+	}
+}
+
+// TestStealthRecordingPassesDetection: a stealth session that records
+// passes the detection page, after the steps of a real request too, and
+// its recording holds the detection page.
+func TestStealthRecordingPassesDetection(t *testing.T) {
+	pages := testutil.ServePages(t)
+	detectSrv := testutil.ServeDetect(t)
+	srv := newServer(t)
+	s := srv.create(t, map[string]any{"stealth": true, "record": true})
+	assertUndetected(t, detectBQL(t, s, detectSrv.URL("", "")))
+	assertDocumentsHonest(t, detectSrv)
+	res := runBQL(t, s, `mutation Work($form: String!, $detect: String!, $script: String!) {
+		form: goto(url: $form) { status }
+		type(selector: "#name", text: "Ada", delay: [0, 5]) { text }
+		agree: click(selector: "#agree") { x }
+		detect: goto(url: $detect) { status }
+		done: waitForSelector(selector: "#verdict[data-status=done]", timeout: 60000) { selector }
+		verdict: evaluate(content: $script, timeout: 60000) { value }
+	}`, map[string]any{"form": pages.URL + "/form.html", "detect": detectSrv.URL("", ""), "script": testutil.DetectScript})
+	assertUndetected(t, verdictOf(t, res, "verdict"))
+	if _, rec := srv.recording(t, s.ID, ""); rec.types()[2] < 3 || !rec.contains("verdict") {
+		t.Errorf("the recording misses documents: types %v", rec.types())
+	}
+}
