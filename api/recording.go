@@ -36,15 +36,10 @@ func (a *API) recording(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	var next *string
-	if p.Next != 0 {
-		s := strconv.FormatUint(p.Next, 10)
-		next = &s
-	}
 	if p.Events == nil {
 		p.Events = []sessions.RecordedEvent{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": p.Events, "truncated": p.Truncated, "next": next})
+	writePage(w, p.Events, p.Truncated, p.Next)
 }
 
 // recordingQuery reads ?cursor=&limit=.

@@ -7,8 +7,8 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"encoding/base64"
+	"errors"
 	"math"
 	"time"
 
