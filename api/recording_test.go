@@ -123,6 +123,13 @@ func TestRecordingReplaysTypedText(t *testing.T) {
 	if !evalIn[bool](t, ctx, frame+`.querySelector("#agree").checked`) {
 		t.Error("the replayed checkbox is not checked")
 	}
+	if os.Getenv("REPLAY_DEBUG") != "" {
+		evalIn[bool](t, ctx, `(() => { const w = document.querySelector(".replayer-wrapper iframe").contentWindow; window.__n = 0; const tick = () => { window.__n++; if (window.__n < 3) w.requestAnimationFrame(tick); }; w.requestAnimationFrame(tick); return true; })()`)
+		time.Sleep(500 * time.Millisecond)
+		t.Log("iframe animation frames:", evalIn[int](t, ctx, `window.__n`))
+		evalIn[bool](t, ctx, `(() => { document.querySelector(".replayer-wrapper").style.transform = "none"; return true; })()`)
+		artifact(t, ctx, "replay-notransform.png")
+	}
 	artifact(t, ctx, "replay.png")
 	if os.Getenv("SESSIONQL_DOCS_SCREENSHOTS") != "" {
 		png, _ := os.ReadFile(filepath.Join("testdata", "artifacts", "replay.png"))
