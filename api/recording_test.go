@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -124,10 +122,6 @@ func TestRecordingReplaysTypedText(t *testing.T) {
 		t.Error("the replayed checkbox is not checked")
 	}
 	artifact(t, ctx, "replay.png")
-	if os.Getenv("SESSIONQL_DOCS_SCREENSHOTS") != "" {
-		png, _ := os.ReadFile(filepath.Join("testdata", "artifacts", "replay.png"))
-		os.WriteFile(filepath.Join("..", "docs", "replay.png"), png, 0o644)
-	}
 }
 
 // waitReplay polls the replay page until cond holds.
