@@ -249,3 +249,21 @@ func TestStealthViaCDPClients(t *testing.T) {
 		})
 	}
 }
+
+// TestStealthClientFeatures runs, on a stealth session, the Puppeteer and
+// Playwright features users rely on (exposed functions and bindings after
+// navigations and in new pages, init scripts, dialogs, waitForFunction,
+// evaluateHandle, frames, workers, the file chooser, downloads), and the
+// same scripts on a plain session, which shows the scripts themselves are
+// right. Each one the runtime shim broke is named in the failure.
+func TestStealthClientFeatures(t *testing.T) {
+	t.Parallel()
+	for _, script := range []string{"stealth-features-puppeteer.mjs", "stealth-features-playwright.mjs"} {
+		for _, options := range []string{`{"stealth":true}`, `{}`} {
+			t.Run(script+options, func(t *testing.T) {
+				t.Parallel()
+				cdpNode(t, newServer(t), script, "SESSION_OPTIONS="+options)
+			})
+		}
+	}
+}
