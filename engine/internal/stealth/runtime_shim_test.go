@@ -88,7 +88,7 @@ func TestRuntimeShimBindings(t *testing.T) {
 	if got := ss.bindingsFor(""); len(got) != 1 || got[0] != "a" {
 		t.Errorf("main world bindings %v, want [a]", got)
 	}
-	if got := ss.bindingsFor("util"); len(got) != 2 || got[0] != "a" || got[1] != "u" {
-		t.Errorf("util world bindings %v, want [a u]", got)
+	if got := ss.bindingsFor("util"); len(got) != 2 || got[0] != "u" || got[1] != "a" {
+		t.Errorf("util world bindings %v, want [u a]", got)
 	}
 }
