@@ -6,6 +6,7 @@ import (
 	"maps"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -98,9 +99,20 @@ func (p *Page) applyViewport(ctx context.Context, v Viewport) error {
 // exactly its width and height (a window's are smaller by the browser's
 // toolbar), its device scale factor and its mobile flag. It is the
 // session's own option, not an override, so it is not saved with the state.
+//
+// A stealth browser's window already gives pages the session's viewport
+// (see withIdentity), and emulating it would give the page away: under a
+// device metrics override the screen's available area is the whole screen
+// (no taskbar) and the window's outer size its inner size. So a viewport
+// that the window gives, at scale 1 and not mobile, clears the override
+// instead.
 func (p *Page) SetSessionViewport(ctx context.Context, v Viewport) error {
 	ctx, cancel := p.step(ctx, openTimeout)
 	defer cancel()
+	if p.inner == (Size{v.Width, v.Height}) && v.DeviceScaleFactor <= 1 && !v.Mobile {
+		_, err := chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+		return err
+	}
 	return emulateViewport(ctx, v)
 }
 

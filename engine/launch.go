@@ -69,6 +69,7 @@ type Browser struct {
 	identity stealth.Identity // what the browser reports about itself
 	stealth  bool             // users' clients get the runtime shim; see stealth.InstallRuntimeShim
 	policy   *userPolicy      // what users' commands may do; see cdppolicy.go
+	inner    Size             // the inner size the window gives pages, when known; see SetSessionViewport
 	tabs     *tabLimit        // closes pages past MAX_TABS; see tablimit.go
 }
 
@@ -129,7 +130,7 @@ func start(opts LaunchOptions) (*Browser, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Browser{proc: proc, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth, policy: newUserPolicy(opts)}
+	b := &Browser{proc: proc, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth, policy: newUserPolicy(opts), inner: windowViewport(opts)}
 	b.policy.history = b.navigationHistory
 	b.mux = cdpmux.New(proc.In, proc.Out, opts.MaxAnswerBytes)
 	go b.wait()
