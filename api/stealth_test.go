@@ -112,6 +112,11 @@ func TestPlainSessionIsDetected(t *testing.T) {
 	if d.Pass || !d.Botd.Result.Bot || len(d.Fpscanner.Fired) < 2 {
 		t.Fatalf("a plain session was not detected: %s", d.Summary())
 	}
+	for _, check := range []string{"desktop geometry: taskbar, window inside the available area, browser chrome (page)", "brands are Google Chrome's (page/iframe/workers/headers)"} {
+		if d.Passed(check) {
+			t.Errorf("a plain session passed %q", check)
+		}
+	}
 }
 
 // TestStealthSessionPassesDetection opens the detection page with
@@ -134,8 +139,51 @@ func TestStealthSessionPassesDetection(t *testing.T) {
 			t.Errorf("the %s's timezone is %q, the page's %q", what, got, tz)
 		}
 	}
-	if w, h := d.Page.Screen["width"], d.Page.Screen["height"]; w != 1920 || h != 1080 {
-		t.Errorf("screen %vx%v, want the session's 1920x1080", w, h)
+	sc := d.Page.Screen
+	if w, h := sc["innerWidth"], sc["innerHeight"]; w != 1920 || h != 1080 {
+		t.Errorf("inner size %vx%v, want the session's viewport 1920x1080", w, h)
+	}
+	if sc["availHeight"] >= sc["height"] || sc["outerHeight"] <= sc["innerHeight"] || sc["outerHeight"] > sc["availHeight"] {
+		t.Errorf("not a desktop (taskbar, window inside the available area, browser chrome): %v", sc)
+	}
+	assertChromeBrands(t, d)
+}
+
+// assertChromeBrands checks that every context and header shows Google
+// Chrome's brands: a stealth session on Chromium presents as Chrome.
+func assertChromeBrands(t *testing.T, d *testutil.Detection) {
+	t.Helper()
+	for _, h := range []map[string]string{d.Headers.Page, d.Worker.Headers, d.ServiceWorker.Headers} {
+		if ua, ok := h["sec-ch-ua"]; ok && !strings.Contains(ua, `"Google Chrome";v="`) {
+			t.Errorf("sec-ch-ua %q names no Google Chrome", ua)
+		}
+	}
+	if !d.Passed("brands are Google Chrome's (page/iframe/workers/headers)") {
+		t.Errorf("the brands are not Google Chrome's:\n%s", d.Failing())
+	}
+}
+
+// TestStealthClickCoordinates clicks with BrowserQL in a stealth session
+// with a viewport of its own: the click's screen position agrees with the
+// window's position and chrome, as a detector checks, and the page's inner
+// size is the viewport.
+func TestStealthClickCoordinates(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := newServer(t)
+	s := srv.create(t, map[string]any{"stealth": true, "viewport": map[string]any{"width": 1280, "height": 720}})
+	res := runBQL(t, s, `mutation Click($url: String!) {
+		goto(url: $url) { status }
+		click(selector: "#target") { x }
+		agrees: evaluate(content: "window.clickAgrees()") { value }
+		inner: evaluate(content: "innerWidth + 'x' + innerHeight") { value }
+	}`, map[string]any{"url": pages.URL + "/geometry.html"})
+	for field, want := range map[string]string{"agrees": "ok", "inner": "1280x720"} {
+		var v struct{ Value string }
+		json.Unmarshal(res.Data[field], &v)
+		if v.Value != want {
+			t.Errorf("%s: %s, want %s", field, res.Data[field], want)
+		}
 	}
 }
 

@@ -147,6 +147,15 @@ const checks = {
     assert.equal(await download.failure(), null);
     await page.close();
   },
+
+  async clickCoordinates(context) {
+    const page = await context.newPage();
+    await page.bringToFront();
+    await page.goto(pageUrl.replace('click.html', 'geometry.html'));
+    await page.click('#target');
+    assert.equal(await page.evaluate(() => window.clickAgrees()), 'ok', 'screenX - clientX and screenY - clientY agree with the window');
+    await page.close();
+  },
 };
 
 async function frameOf(page, which) {

@@ -133,6 +133,15 @@ const checks = {
     await cdp.detach();
     await page.close();
   },
+
+  async clickCoordinates(browser) {
+    const page = await browser.newPage();
+    await page.bringToFront();
+    await page.goto(pageUrl.replace('click.html', 'geometry.html'));
+    await page.click('#target');
+    assert.equal(await page.evaluate(() => window.clickAgrees()), 'ok', 'screenX - clientX and screenY - clientY agree with the window');
+    await page.close();
+  },
 };
 
 async function frameOf(page, which) {
