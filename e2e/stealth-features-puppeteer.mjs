@@ -5,6 +5,7 @@
 // runtime shim answers Runtime.enable on stealth sessions; each check here
 // is one way it could silently break a client.
 import { assert, createSession, env, run, stopSession } from './lib.mjs';
+import { addFileInput, commonChecks, downloadHello, runChecks, startWorker } from './features.mjs';
 
 const { default: puppeteer } = await import(process.env.PUPPETEER || 'puppeteer-core');
 const pageUrl = env('PAGE_URL');
@@ -12,6 +13,8 @@ const framesUrl = pageUrl.replace('click.html', 'frames.html');
 const options = JSON.parse(process.env.SESSION_OPTIONS || '{"stealth":true}');
 
 const checks = {
+  ...commonChecks(() => browser.newPage(), (name) => pageUrl.replace('click.html', name), 'evaluateOnNewDocument'),
+
   async exposeFunction(browser) {
     const page = await browser.newPage();
     await page.exposeFunction('add', (a, b) => a + b);
@@ -28,66 +31,11 @@ const checks = {
     await Promise.all([page.close(), other.close()]);
   },
 
-  async evaluateOnNewDocument(browser) {
-    const page = await browser.newPage();
-    await page.evaluateOnNewDocument(() => { window.initRuns = (window.initRuns || 0) + 1; });
-    await page.goto(pageUrl);
-    assert.equal(await page.evaluate(() => window.initRuns), 1, 'in the first document');
-    await page.goto(framesUrl);
-    assert.equal(await page.evaluate(() => window.initRuns), 1, 'in the next document');
-    const frame = await frameOf(page, 'same');
-    assert.equal(await frame.evaluate(() => window.initRuns), 1, 'in a same-site iframe');
-    await page.close();
-  },
-
-  async dialog(browser) {
-    const page = await browser.newPage();
-    await page.goto(pageUrl);
-    const seen = [];
-    page.on('dialog', async (d) => { seen.push(d.type() + ':' + d.message()); await d.accept('typed'); });
-    assert.equal(await page.evaluate(() => prompt('name?')), 'typed');
-    assert.deepEqual(seen, ['prompt:name?']);
-    await page.close();
-  },
-
-  async waitForFunction(browser) {
-    const page = await browser.newPage();
-    await page.goto(pageUrl);
-    await page.evaluate(() => setTimeout(() => { window.ready = 42; }, 200));
-    const h = await page.waitForFunction(() => window.ready);
-    assert.equal(await h.jsonValue(), 42);
-    await page.close();
-  },
-
-  async evaluateHandle(browser) {
-    const page = await browser.newPage();
-    await page.goto(pageUrl);
-    const h = await page.evaluateHandle(() => ({ a: 1, b: [2, 3] }));
-    assert.deepEqual(await h.jsonValue(), { a: 1, b: [2, 3] });
-    assert.equal(await page.evaluate((o) => o.b[1], h), 3);
-    const body = await page.evaluateHandle(() => document.body);
-    assert.equal(await body.evaluate((b) => b.tagName), 'BODY');
-    await page.close();
-  },
-
-  async frames(browser) {
-    const page = await browser.newPage();
-    await page.goto(framesUrl);
-    for (const which of ['same', 'cross']) {
-      const frame = await frameOf(page, which);
-      await frame.waitForSelector('#where');
-      assert.equal(await frame.$eval('#where', (e) => e.textContent), 'frame ' + which);
-    }
-    await page.close();
-  },
-
   async workers(browser) {
     const page = await browser.newPage();
     await page.goto(pageUrl);
     const created = new Promise((resolve) => page.once('workercreated', resolve));
-    await page.evaluate(() => {
-      window.w = new Worker(URL.createObjectURL(new Blob(['self.onmessage = (e) => postMessage(e.data * 2)'], { type: 'text/javascript' })));
-    });
+    await page.evaluate(startWorker);
     const worker = await created;
     assert.equal(await worker.evaluate(() => 6 * 7), 42);
     await page.close();
@@ -96,13 +44,7 @@ const checks = {
   async fileChooser(browser) {
     const page = await browser.newPage();
     await page.goto(pageUrl);
-    await page.evaluate(() => {
-      const input = document.createElement('input');
-      input.type = 'file';
-      input.multiple = true;
-      input.id = 'file';
-      document.body.prepend(input);
-    });
+    await page.evaluate(addFileInput, true);
     const [chooser] = await Promise.all([page.waitForFileChooser(), page.click('#file')]);
     assert.equal(chooser.isMultiple(), true);
     await chooser.cancel();
@@ -122,57 +64,22 @@ const checks = {
       });
     });
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', eventsEnabled: true });
-    await page.evaluate(() => {
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob(['hello'], { type: 'text/plain' }));
-      a.download = 'hello.txt';
-      document.body.append(a);
-      a.click();
-    });
+    await page.evaluate(downloadHello);
     assert.deepEqual(await done, ['hello.txt']);
     await cdp.detach();
     await page.close();
   },
-
-  async clickCoordinates(browser) {
-    const page = await browser.newPage();
-    await page.bringToFront();
-    await page.goto(pageUrl.replace('click.html', 'geometry.html'));
-    await page.click('#target');
-    assert.equal(await page.evaluate(() => window.clickAgrees()), 'ok', 'screenX - clientX and screenY - clientY agree with the window');
-    await page.close();
-  },
 };
 
-async function frameOf(page, which) {
-  for (let i = 0; i < 100; i++) {
-    const frame = page.frames().find((f) => f.url().endsWith('?' + which));
-    if (frame) return frame;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no ${which} frame`);
-}
+let browser;
 
 run(async () => {
   const session = await createSession(options);
-  const browser = await puppeteer.connect({ browserWSEndpoint: session.connect, defaultViewport: null, protocolTimeout: 30000 });
-  const failed = [];
-  for (const [name, check] of Object.entries(checks)) {
-    if (process.env.ONLY && !process.env.ONLY.split(',').includes(name)) continue;
-    try {
-      await withTimeout(check(browser), name);
-    } catch (err) {
-      failed.push(`${name}: ${err.message}`);
-    }
+  browser = await puppeteer.connect({ browserWSEndpoint: session.connect, defaultViewport: null, protocolTimeout: 30000 });
+  try {
+    await runChecks(checks, () => browser, () => {});
+  } finally {
+    await browser.disconnect();
+    await stopSession(session.id);
   }
-  await browser.disconnect();
-  await stopSession(session.id);
-  assert.deepEqual(failed, [], 'every client feature works');
 });
-
-// withTimeout fails a check that hangs instead of letting it stall the rest.
-function withTimeout(p, name) {
-  let timer;
-  return Promise.race([p, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(name + ' hung for 20 s')), 20000); })])
-    .finally(() => clearTimeout(timer));
-}
