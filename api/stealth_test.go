@@ -166,7 +166,8 @@ func assertChromeBrands(t *testing.T, d *testutil.Detection) {
 // TestStealthClickCoordinates clicks with BrowserQL in a stealth session
 // with a viewport of its own: the click's screen position agrees with the
 // window's position and chrome, as a detector checks, and the page's inner
-// size is the viewport.
+// size is the viewport; after BrowserQL's viewport step too, which keeps
+// the desktop's geometry.
 func TestStealthClickCoordinates(t *testing.T) {
 	t.Parallel()
 	pages := testutil.ServePages(t)
@@ -178,14 +179,37 @@ func TestStealthClickCoordinates(t *testing.T) {
 		agrees: evaluate(content: "window.clickAgrees()") { value }
 		inner: evaluate(content: "innerWidth + 'x' + innerHeight") { value }
 	}`, map[string]any{"url": pages.URL + "/geometry.html"})
-	for field, want := range map[string]string{"agrees": "ok", "inner": "1280x720"} {
+	// BrowserQL's viewport step resizes the window rather than emulating,
+	// so the page keeps its taskbar and chrome, and clicks still agree
+	res2 := runBQL(t, s, `mutation Resize($desktop: String!) {
+		viewport(width: 1366, height: 700) { width }
+		click(selector: "#target") { x }
+		agrees: evaluate(content: "window.clickAgrees()") { value }
+		inner: evaluate(content: "innerWidth + 'x' + innerHeight") { value }
+		desktop: evaluate(content: $desktop) { value }
+	}`, map[string]any{"desktop": desktopScript})
+	for _, c := range []struct {
+		res         bqlResult
+		field, want string
+	}{{res, "agrees", "ok"}, {res, "inner", "1280x720"}, {res2, "agrees", "ok"}, {res2, "inner", "1366x700"}, {res2, "desktop", "ok"}} {
 		var v struct{ Value string }
-		json.Unmarshal(res.Data[field], &v)
-		if v.Value != want {
-			t.Errorf("%s: %s, want %s", field, res.Data[field], want)
+		json.Unmarshal(c.res.Data[c.field], &v)
+		if v.Value != c.want {
+			t.Errorf("%s: %s, want %s", c.field, c.res.Data[c.field], c.want)
 		}
 	}
 }
+
+// desktopScript says "ok" when the page's geometry is a desktop's: a
+// taskbar, the window inside the available area, browser chrome above the
+// page; else what is wrong.
+const desktopScript = `(() => {
+	const s = screen, out = [];
+	if (!(s.availHeight < s.height)) out.push('no taskbar');
+	if (screenX < s.availLeft || screenY < s.availTop || screenX + outerWidth > s.availLeft + s.availWidth || screenY + outerHeight > s.availTop + s.availHeight) out.push('window outside the available area');
+	if (!(outerHeight > innerHeight)) out.push('no browser chrome');
+	return out.length ? out.join(', ') + ' ' + JSON.stringify({w: s.width, h: s.height, ah: s.availHeight, x: screenX, y: screenY, ow: outerWidth, oh: outerHeight, iw: innerWidth, ih: innerHeight}) : 'ok';
+})()`
 
 // TestStealthSessionTimezoneAndLocale checks that the session's timezone and
 // locale reach Intl, navigator.language(s) and Accept-Language in the page,

@@ -70,6 +70,7 @@ type Browser struct {
 	stealth  bool             // users' clients get the runtime shim; see stealth.InstallRuntimeShim
 	policy   *userPolicy      // what users' commands may do; see cdppolicy.go
 	inner    Size             // the inner size the window gives pages, when known; see SetSessionViewport
+	desktop  *stealth.Desktop // the screen a headless stealth browser's windows are on, nil for others
 	tabs     *tabLimit        // closes pages past MAX_TABS; see tablimit.go
 }
 
@@ -130,7 +131,8 @@ func start(opts LaunchOptions) (*Browser, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Browser{proc: proc, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth, policy: newUserPolicy(opts), inner: windowViewport(opts)}
+	b := &Browser{proc: proc, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth, policy: newUserPolicy(opts)}
+	b.inner, b.desktop = windowViewport(opts)
 	b.policy.history = b.navigationHistory
 	b.mux = cdpmux.New(proc.In, proc.Out, opts.MaxAnswerBytes)
 	go b.wait()

@@ -62,10 +62,12 @@ func withIdentity(opts LaunchOptions, id stealth.Identity) LaunchOptions {
 }
 
 // windowViewport is the inner size that pages of a launch get from the
-// window itself, without emulation; zero when it is not known.
-func windowViewport(opts LaunchOptions) Size {
+// window itself, without emulation, and the desktop the window sits on;
+// zero and nil when they are not known (not a headless stealth browser).
+func windowViewport(opts LaunchOptions) (Size, *stealth.Desktop) {
 	if !opts.Stealth || !opts.Headless || opts.Window.Height <= stealth.ChromeHeight {
-		return Size{}
+		return Size{}, nil
 	}
-	return Size{opts.Window.Width, opts.Window.Height - stealth.ChromeHeight}
+	d := stealth.DesktopFor(opts.Window.Width, opts.Window.Height)
+	return Size{opts.Window.Width, opts.Window.Height - stealth.ChromeHeight}, &d
 }

@@ -25,6 +25,18 @@ type Desktop struct {
 	X, Y                      int // the window's position on the screen
 }
 
+// Fits tells whether a window of the given outer size fits the available
+// area of the desktop's screen.
+func (d Desktop) Fits(width, height int) bool {
+	return width <= d.ScreenWidth && height <= d.ScreenHeight-taskbar
+}
+
+// Centred is where a window of the given outer size sits, centred in the
+// available area of the desktop's screen.
+func (d Desktop) Centred(width, height int) (x, y int) {
+	return (d.ScreenWidth - width) / 2, (d.ScreenHeight - taskbar - height) / 2
+}
+
 // DesktopFor places a window of the given outer size on the smallest
 // common screen whose available area holds it, centred there. A window
 // larger than every screen gets a screen of its width and its height plus
@@ -37,7 +49,7 @@ func DesktopFor(width, height int) Desktop {
 			break
 		}
 	}
-	d.X, d.Y = (d.ScreenWidth-width)/2, (d.ScreenHeight-taskbar-height)/2
+	d.X, d.Y = d.Centred(width, height)
 	return d
 }
 
