@@ -239,8 +239,9 @@ func TestReconnectGivesTheSessionsOwnURLs(t *testing.T) {
 }
 
 // TestSessionViewport creates sessions with the default and a chosen
-// viewport: pages see exactly its width, height and scale factor, inside a
-// screen of the same size.
+// viewport: pages see exactly its width, height and scale factor, on the
+// smallest common screen whose available area holds the window (the
+// viewport plus the browser's chrome; see stealth.DesktopFor).
 func TestSessionViewport(t *testing.T) {
 	pages := testutil.ServePages(t)
 	srv := newServer(t)
@@ -250,8 +251,8 @@ func TestSessionViewport(t *testing.T) {
 		body map[string]any
 		want string
 	}{
-		{"stealth default", map[string]any{"stealth": true}, "1920 1080 1 1920 1080"},
-		{"chosen", map[string]any{"stealth": true, "viewport": map[string]any{"width": 1024, "height": 700, "deviceScaleFactor": 2}}, "1024 700 2 1024 700"},
+		{"stealth default", map[string]any{"stealth": true}, "1920 1080 1 2560 1440"},
+		{"chosen", map[string]any{"stealth": true, "viewport": map[string]any{"width": 1024, "height": 700, "deviceScaleFactor": 2}}, "1024 700 2 1440 900"},
 	} {
 		s := srv.create(t, c.body)
 		_, res := bql(t, s.BrowserQL, `mutation { goto(url: "`+pages.URL+`/list.html") { status } `+size+` }`, nil)

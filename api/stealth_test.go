@@ -112,6 +112,11 @@ func TestPlainSessionIsDetected(t *testing.T) {
 	if d.Pass || !d.Botd.Result.Bot || len(d.Fpscanner.Fired) < 2 {
 		t.Fatalf("a plain session was not detected: %s", d.Summary())
 	}
+	for _, check := range []string{"desktop geometry: taskbar, window inside the available area, browser chrome (page)", "brands are Google Chrome's (page/iframe/workers/headers)"} {
+		if d.Passed(check) {
+			t.Errorf("a plain session passed %q", check)
+		}
+	}
 }
 
 // TestStealthSessionPassesDetection opens the detection page with
@@ -134,10 +139,77 @@ func TestStealthSessionPassesDetection(t *testing.T) {
 			t.Errorf("the %s's timezone is %q, the page's %q", what, got, tz)
 		}
 	}
-	if w, h := d.Page.Screen["width"], d.Page.Screen["height"]; w != 1920 || h != 1080 {
-		t.Errorf("screen %vx%v, want the session's 1920x1080", w, h)
+	sc := d.Page.Screen
+	if w, h := sc["innerWidth"], sc["innerHeight"]; w != 1920 || h != 1080 {
+		t.Errorf("inner size %vx%v, want the session's viewport 1920x1080", w, h)
+	}
+	if sc["availHeight"] >= sc["height"] || sc["outerHeight"] <= sc["innerHeight"] || sc["outerHeight"] > sc["availHeight"] {
+		t.Errorf("not a desktop (taskbar, window inside the available area, browser chrome): %v", sc)
+	}
+	assertChromeBrands(t, d)
+}
+
+// assertChromeBrands checks that every context and header shows Google
+// Chrome's brands: a stealth session on Chromium presents as Chrome.
+func assertChromeBrands(t *testing.T, d *testutil.Detection) {
+	t.Helper()
+	for _, h := range []map[string]string{d.Headers.Page, d.Worker.Headers, d.ServiceWorker.Headers} {
+		if ua, ok := h["sec-ch-ua"]; ok && !strings.Contains(ua, `"Google Chrome";v="`) {
+			t.Errorf("sec-ch-ua %q names no Google Chrome", ua)
+		}
+	}
+	if !d.Passed("brands are Google Chrome's (page/iframe/workers/headers)") {
+		t.Errorf("the brands are not Google Chrome's:\n%s", d.Failing())
 	}
 }
+
+// TestStealthClickCoordinates clicks with BrowserQL in a stealth session
+// with a viewport of its own: the click's screen position agrees with the
+// window's position and chrome, as a detector checks, and the page's inner
+// size is the viewport; after BrowserQL's viewport step too, which keeps
+// the desktop's geometry.
+func TestStealthClickCoordinates(t *testing.T) {
+	t.Parallel()
+	pages := testutil.ServePages(t)
+	srv := newServer(t)
+	s := srv.create(t, map[string]any{"stealth": true, "viewport": map[string]any{"width": 1280, "height": 720}})
+	res := runBQL(t, s, `mutation Click($url: String!) {
+		goto(url: $url) { status }
+		click(selector: "#target") { x }
+		agrees: evaluate(content: "window.clickAgrees()") { value }
+		inner: evaluate(content: "innerWidth + 'x' + innerHeight") { value }
+	}`, map[string]any{"url": pages.URL + "/geometry.html"})
+	// BrowserQL's viewport step resizes the window rather than emulating,
+	// so the page keeps its taskbar and chrome, and clicks still agree
+	res2 := runBQL(t, s, `mutation Resize($desktop: String!) {
+		viewport(width: 1366, height: 700) { width }
+		click(selector: "#target") { x }
+		agrees: evaluate(content: "window.clickAgrees()") { value }
+		inner: evaluate(content: "innerWidth + 'x' + innerHeight") { value }
+		desktop: evaluate(content: $desktop) { value }
+	}`, map[string]any{"desktop": desktopScript})
+	for _, c := range []struct {
+		res         bqlResult
+		field, want string
+	}{{res, "agrees", "ok"}, {res, "inner", "1280x720"}, {res2, "agrees", "ok"}, {res2, "inner", "1366x700"}, {res2, "desktop", "ok"}} {
+		var v struct{ Value string }
+		json.Unmarshal(c.res.Data[c.field], &v)
+		if v.Value != c.want {
+			t.Errorf("%s: %s, want %s", c.field, c.res.Data[c.field], c.want)
+		}
+	}
+}
+
+// desktopScript says "ok" when the page's geometry is a desktop's: a
+// taskbar, the window inside the available area, browser chrome above the
+// page; else what is wrong.
+const desktopScript = `(() => {
+	const s = screen, out = [];
+	if (!(s.availHeight < s.height)) out.push('no taskbar');
+	if (screenX < s.availLeft || screenY < s.availTop || screenX + outerWidth > s.availLeft + s.availWidth || screenY + outerHeight > s.availTop + s.availHeight) out.push('window outside the available area');
+	if (!(outerHeight > innerHeight)) out.push('no browser chrome');
+	return out.length ? out.join(', ') + ' ' + JSON.stringify({w: s.width, h: s.height, ah: s.availHeight, x: screenX, y: screenY, ow: outerWidth, oh: outerHeight, iw: innerWidth, ih: innerHeight}) : 'ok';
+})()`
 
 // TestStealthSessionTimezoneAndLocale checks that the session's timezone and
 // locale reach Intl, navigator.language(s) and Accept-Language in the page,
@@ -247,5 +319,23 @@ func TestStealthViaCDPClients(t *testing.T) {
 			env := append(c.env, "DETECT_URL="+detectSrv.URL("Europe/Berlin", "de-DE"), `SESSION_OPTIONS={"timezone":"Europe/Berlin","locale":"de-DE"}`)
 			cdpNode(t, newServer(t), c.script, env...)
 		})
+	}
+}
+
+// TestStealthClientFeatures runs, on a stealth session, the Puppeteer and
+// Playwright features users rely on (exposed functions and bindings after
+// navigations and in new pages, init scripts, dialogs, waitForFunction,
+// evaluateHandle, frames, workers, the file chooser, downloads), and the
+// same scripts on a plain session, which shows the scripts themselves are
+// right. Each one the runtime shim broke is named in the failure.
+func TestStealthClientFeatures(t *testing.T) {
+	t.Parallel()
+	for _, script := range []string{"stealth-features-puppeteer.mjs", "stealth-features-playwright.mjs"} {
+		for _, options := range []string{`{"stealth":true}`, `{}`} {
+			t.Run(script+options, func(t *testing.T) {
+				t.Parallel()
+				cdpNode(t, newServer(t), script, "SESSION_OPTIONS="+options)
+			})
+		}
 	}
 }

@@ -23,10 +23,15 @@ export async function detect(page, url) {
 //
 // A document's earliest script may read the outer window size as 0x0 before
 // Chromium told the new renderer its window (a race of any headless
-// session); that reading alone is tolerated, any other wrong size fails.
+// session); that reading alone is tolerated, in the outer size and the
+// desktop geometry checks of the context that read it; any other wrong size
+// fails.
 export function assertUndetected(verdict, what, allowed = []) {
-  const s = verdict.page && verdict.page.screen;
-  const race = (c) => c.name === 'outerWidth/outerHeight non-zero and <= screen' && s && s.outerWidth === 0 && s.outerHeight === 0;
+  const zero = (s) => !!s && s.outerWidth === 0 && s.outerHeight === 0;
+  const page = zero(verdict.page && verdict.page.screen);
+  const frame = zero(verdict.iframe && verdict.iframe.screen);
+  const race = (c) => ((c.name === 'outerWidth/outerHeight non-zero and <= screen' || c.name.startsWith('desktop geometry:')) && page) ||
+    (c.name === 'desktop geometry in the iframe, as in the page' && (page || frame));
   const failing = (verdict.checks || []).filter((c) => c.ok === false && !race(c));
   const fired = ((verdict.fpscanner && verdict.fpscanner.fired) || []).filter((r) => r.severity !== 'low');
   const tolerated = failing.every((c) => c.name.startsWith('fpscanner:')) && fired.every((r) => allowed.includes(r.rule));

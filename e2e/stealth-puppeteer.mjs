@@ -5,6 +5,7 @@
 // rebrowser-puppeteer-core, which never enables the Runtime domain.
 import { assert, createSession, env, run, stopSession } from './lib.mjs';
 import { allowedRules, assertUndetected, busyWork, detect, sessionOptions } from './detect.mjs';
+import { frameOf } from './features.mjs';
 
 const { default: puppeteer } = await import(process.env.PUPPETEER || 'puppeteer-core');
 const detectUrl = env('DETECT_URL');
@@ -24,7 +25,7 @@ async function frameWork(page) {
   const host = await page.$('#host');
   assert.equal(await page.evaluate((e, suffix) => e.id + suffix, host, '!'), 'host!');
   for (const which of ['same', 'cross']) {
-    const frame = await waitForFrame(page, which);
+    const frame = await frameOf(page, which);
     await frame.waitForSelector('#late-inner');
     assert.equal(await frame.$eval('#where', (e) => e.textContent), 'frame ' + which);
     await frame.click('#inner');
@@ -40,15 +41,6 @@ async function frameWork(page) {
     if (which === 'cross' && process.env.NO_CROSS_FRAME_TYPING) continue;
     assert.ok(messages.some((m) => m.where === which && m.value === 'hi'), `typing reached the ${which} frame`);
   }
-}
-
-async function waitForFrame(page, which) {
-  for (let i = 0; i < 100; i++) {
-    const frame = page.frames().find((f) => f.url().endsWith('?' + which));
-    if (frame) return frame;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no ${which} frame`);
 }
 
 run(async () => {

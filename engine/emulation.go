@@ -6,10 +6,13 @@ import (
 	"maps"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
 // Settings are the overrides BrowserQL mutations put on the session's tab.
@@ -91,17 +94,59 @@ func (p *Page) applyUserAgent(ctx context.Context, userAgent string) error {
 }
 
 func (p *Page) applyViewport(ctx context.Context, v Viewport) error {
-	return p.remember(emulateViewport(ctx, v), func(s *Settings) { s.Viewport = &v })
+	return p.remember(p.setViewport(ctx, v), func(s *Settings) { s.Viewport = &v })
+}
+
+// setViewport gives the tab a viewport. On a headless stealth browser a
+// viewport at scale 1, not mobile, whose window fits the screen's available
+// area is made by resizing the tab's window (the viewport plus the
+// browser's chrome, centred again), not by emulation, which would make the
+// available area the whole screen; see SetSessionViewport.
+func (p *Page) setViewport(ctx context.Context, v Viewport) error {
+	d := p.desktop
+	w, h := v.Width, v.Height+stealth.ChromeHeight
+	if d == nil || v.DeviceScaleFactor > 1 || v.Mobile || !d.Fits(w, h) {
+		return emulateViewport(ctx, v)
+	}
+	win, err := chromedp.CallBrowser(ctx, browser.GetWindowForTarget, browser.GetWindowForTargetParams{TargetID: p.target().TargetID})
+	if err != nil {
+		return err
+	}
+	x, y := d.Centred(w, h)
+	left, top := int64(x), int64(y)
+	bounds := &browser.Bounds{Left: &left, Top: &top, Width: int64(w), Height: int64(h), WindowState: browser.WindowStateNormal}
+	if _, err := chromedp.CallBrowser(ctx, browser.SetWindowBounds, browser.SetWindowBoundsParams{WindowID: win.WindowID, Bounds: bounds}); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.inner = Size{v.Width, v.Height}
+	p.mu.Unlock()
+	_, err = chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+	return err
 }
 
 // SetSessionViewport gives the tab the session's viewport: pages see
 // exactly its width and height (a window's are smaller by the browser's
 // toolbar), its device scale factor and its mobile flag. It is the
 // session's own option, not an override, so it is not saved with the state.
+//
+// A stealth browser's window already gives pages the session's viewport
+// (see withIdentity), and emulating it would give the page away: under a
+// device metrics override the screen's available area is the whole screen
+// (no taskbar) and the window's outer size its inner size. So a viewport
+// that the window gives, at scale 1 and not mobile, clears the override
+// instead.
 func (p *Page) SetSessionViewport(ctx context.Context, v Viewport) error {
 	ctx, cancel := p.step(ctx, openTimeout)
 	defer cancel()
-	return emulateViewport(ctx, v)
+	p.mu.Lock()
+	inner := p.inner
+	p.mu.Unlock()
+	if inner == (Size{v.Width, v.Height}) && v.DeviceScaleFactor <= 1 && !v.Mobile {
+		_, err := chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+		return err
+	}
+	return p.setViewport(ctx, v)
 }
 
 func emulateViewport(ctx context.Context, v Viewport) error {

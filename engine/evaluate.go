@@ -7,22 +7,53 @@ import (
 	"time"
 
 	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql"
 )
+
+// World is where Evaluate runs a script.
+type World int
+
+const (
+	// MainWorld is the page's own JavaScript world.
+	MainWorld World = iota
+	// IsolatedWorld is a world of the user's scripts: the page's DOM, but
+	// none of its globals, and unseen by its scripts. It is not the world
+	// of the engine's own scripts, so a user's globals cannot break them.
+	IsolatedWorld
+)
+
+// userWorld names the isolated world of users' scripts in the main frame;
+// Page.createIsolatedWorld gives the same context for the same name until
+// the document changes.
+const userWorld = "sessionql-user"
 
 // Evaluate runs JavaScript in the page's main world. An expression gives its
 // value; anything else runs as the body of an async function, so `return`
 // and `await` work. A string comes back as it is, any other value as JSON,
 // and undefined or null as nil.
 func (p *Page) Evaluate(req context.Context, content string, timeout time.Duration) (*string, error) {
+	return p.EvaluateIn(req, content, timeout, MainWorld)
+}
+
+// EvaluateIn is Evaluate in the given world of the main frame.
+func (p *Page) EvaluateIn(req context.Context, content string, timeout time.Duration, world World) (*string, error) {
 	ctx, cancel := p.step(req, timeout)
 	defer cancel()
+	var contextID int64
+	if world == IsolatedWorld {
+		res, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: p.frameID(), WorldName: userWorld})
+		if err != nil {
+			return nil, stepError(ctx, err, sessionql.CodeEvaluationFailed, "making the isolated world", timeout)
+		}
+		contextID = int64(res.ExecutionContextID)
+	}
 	expr := strings.TrimRight(strings.TrimSpace(content), "; \t\r\n")
-	res, exc, err := p.evaluate(ctx, "(async () => (\n"+expr+"\n))()")
+	res, exc, err := p.evaluateIn(ctx, "(async () => (\n"+expr+"\n))()", contextID)
 	if err == nil && isCompileError(exc) {
-		res, exc, err = p.evaluate(ctx, "(async () => {\n"+content+"\n})()")
+		res, exc, err = p.evaluateIn(ctx, "(async () => {\n"+content+"\n})()", contextID)
 	}
 	if err != nil {
 		return nil, stepError(ctx, err, sessionql.CodeEvaluationFailed, "evaluating the script", timeout)
@@ -46,12 +77,18 @@ type evaluated struct {
 }
 
 func (p *Page) evaluate(ctx context.Context, expr string) (res evaluated, exc *runtime.ExceptionDetails, err error) {
+	return p.evaluateIn(ctx, expr, 0)
+}
+
+// evaluateIn evaluates in an execution context, 0 for the main world.
+func (p *Page) evaluateIn(ctx context.Context, expr string, contextID int64) (res evaluated, exc *runtime.ExceptionDetails, err error) {
 	params := struct {
 		Expression    string `json:"expression"`
 		ReturnByValue bool   `json:"returnByValue"`
 		AwaitPromise  bool   `json:"awaitPromise"`
 		UserGesture   bool   `json:"userGesture"`
-	}{expr, true, true, true}
+		ContextID     int64  `json:"contextId,omitempty"`
+	}{expr, true, true, true, contextID}
 	if err := p.direct(p.target()).callJSON(ctx, runtime.CommandEvaluate, params, &res); err != nil || res.Exception == nil {
 		return res, nil, err
 	}

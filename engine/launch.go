@@ -69,6 +69,8 @@ type Browser struct {
 	identity stealth.Identity // what the browser reports about itself
 	stealth  bool             // users' clients get the runtime shim; see stealth.InstallRuntimeShim
 	policy   *userPolicy      // what users' commands may do; see cdppolicy.go
+	inner    Size             // the inner size the window gives pages, when known; see SetSessionViewport
+	desktop  *stealth.Desktop // the screen a headless stealth browser's windows are on, nil for others
 	tabs     *tabLimit        // closes pages past MAX_TABS; see tablimit.go
 }
 
@@ -130,6 +132,7 @@ func start(opts LaunchOptions) (*Browser, error) {
 		return nil, err
 	}
 	b := &Browser{proc: proc, tempDir: opts.TempDir, done: make(chan struct{}), stealth: opts.Stealth, policy: newUserPolicy(opts)}
+	b.inner, b.desktop = windowViewport(opts)
 	b.policy.history = b.navigationHistory
 	b.mux = cdpmux.New(proc.In, proc.Out, opts.MaxAnswerBytes)
 	go b.wait()

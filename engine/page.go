@@ -33,6 +33,8 @@ type Page struct {
 	world int64 // the engine's isolated world in the main frame, 0 if unknown
 
 	identity      stealth.Identity // what the browser reports about itself
+	inner         Size             // the inner size the window gives, when known; see SetSessionViewport
+	desktop       *stealth.Desktop // the screen of a headless stealth browser, nil for others; see resizeWindow
 	allowFileURLs bool             // the operator's ALLOW_FILE_URLS; see urlpolicy.go
 	frameState    frameState       // sessions and worlds of the other frames; see frames.go
 	steps         stepState        // what BrowserQL steps keep between calls; see steps.go
@@ -72,7 +74,7 @@ func (b *Browser) openPage(ctx context.Context, opts ...chromedp.ContextOption) 
 	life, stop := context.WithCancelCause(context.Background())
 	allocCtx, _ := chromedp.NewAllocatorContext(life, allocator{ctx: life, client: client})
 	tabCtx, _ := chromedp.NewContext(allocCtx, opts...)
-	p := &Page{ctx: tabCtx, cancel: stop, client: client, allowFileURLs: b.policy.allowFileURLs}
+	p := &Page{ctx: tabCtx, cancel: stop, client: client, allowFileURLs: b.policy.allowFileURLs, inner: b.inner, desktop: b.desktop}
 	err = p.attach(ctx)
 	if err == nil {
 		err = p.adoptIdentity(b.identity)

@@ -18,12 +18,17 @@ const maxScriptSize = 16 << 20
 // EvaluateURL loads a script through the browser's network stack (its proxy,
 // its cache, no CORS) and evaluates it as Evaluate does.
 func (p *Page) EvaluateURL(req context.Context, url string, timeout time.Duration) (*string, error) {
+	return p.EvaluateURLIn(req, url, timeout, MainWorld)
+}
+
+// EvaluateURLIn is EvaluateURL in the given world of the main frame.
+func (p *Page) EvaluateURLIn(req context.Context, url string, timeout time.Duration, world World) (*string, error) {
 	start := time.Now()
 	script, err := p.loadResource(req, url, timeout)
 	if err != nil {
 		return nil, err
 	}
-	return p.Evaluate(req, script, max(timeout-time.Since(start), time.Millisecond))
+	return p.EvaluateIn(req, script, max(timeout-time.Since(start), time.Millisecond), world)
 }
 
 func (p *Page) loadResource(req context.Context, url string, timeout time.Duration) (string, error) {

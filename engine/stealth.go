@@ -6,8 +6,8 @@ import (
 	"github.com/sessionql/sessionql/engine/internal/stealth"
 )
 
-// stealthWindow is the window and screen of a stealth browser when the
-// session names no size: a common desktop screen, never headless's 800×600.
+// stealthWindow is the inner size of a stealth browser's pages when the
+// session names no viewport: a common desktop size, never headless's 800×600.
 var stealthWindow = Size{1920, 1080}
 
 // identityFor decides what the browser of a launch reports about itself. A
@@ -29,7 +29,7 @@ func identityFor(opts LaunchOptions) (stealth.Identity, error) {
 	}
 	ua := &own
 	if opts.Stealth {
-		ua = ua.WithoutHeadless()
+		ua = ua.WithoutHeadless().AsChrome()
 	}
 	if opts.UserAgent != "" {
 		ua = ua.As(opts.UserAgent)
@@ -41,7 +41,8 @@ func identityFor(opts LaunchOptions) (stealth.Identity, error) {
 // withIdentity completes the launch options with what the identity needs
 // from the command line and the environment: the user agent, which only the
 // flag changes inside service workers, the timezone, which TZ sets in every
-// process, and, for stealth, a real window size.
+// process, and, for stealth, a real window: in headless, one whose inner
+// size is the session's viewport, with the browser's chrome above it.
 func withIdentity(opts LaunchOptions, id stealth.Identity) LaunchOptions {
 	if id.UA != nil {
 		opts.UserAgent = id.UA.UserAgent
@@ -51,6 +52,22 @@ func withIdentity(opts LaunchOptions, id stealth.Identity) LaunchOptions {
 		if opts.Window.Width <= 0 || opts.Window.Height <= 0 {
 			opts.Window = stealthWindow
 		}
+		if opts.Headless {
+			// the window holds the browser's chrome above the page, so
+			// that pages see the session's viewport as their inner size
+			opts.Window.Height += stealth.ChromeHeight
+		}
 	}
 	return opts
+}
+
+// windowViewport is the inner size that pages of a launch get from the
+// window itself, without emulation, and the desktop the window sits on;
+// zero and nil when they are not known (not a headless stealth browser).
+func windowViewport(opts LaunchOptions) (Size, *stealth.Desktop) {
+	if !opts.Stealth || !opts.Headless || opts.Window.Height <= stealth.ChromeHeight {
+		return Size{}, nil
+	}
+	d := stealth.DesktopFor(opts.Window.Width, opts.Window.Height)
+	return Size{opts.Window.Width, opts.Window.Height - stealth.ChromeHeight}, &d
 }

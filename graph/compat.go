@@ -92,16 +92,21 @@ func setLength(dst *string, p *model.FloatOrString) {
 
 // evaluate runs a script given as content, as expression or loaded from
 // url: exactly one of them. An expression runs as a console runs it, so its
-// value is that of its last statement.
-func evaluate(ctx context.Context, c call, content, url, expression *string) (*string, error) {
+// value is that of its last statement. The script runs in the page's main
+// world unless world asks for an isolated one.
+func evaluate(ctx context.Context, c call, content, url, expression *string, world *model.EvaluateWorld) (*string, error) {
+	w := engine.MainWorld
+	if world != nil && *world == model.EvaluateWorldIsolated {
+		w = engine.IsolatedWorld
+	}
 	switch {
 	case content != nil && url == nil && expression == nil:
-		return c.page.Evaluate(ctx, *content, c.timeout)
+		return c.page.EvaluateIn(ctx, *content, c.timeout, w)
 	case url != nil && content == nil && expression == nil:
-		return c.page.EvaluateURL(ctx, *url, c.timeout)
+		return c.page.EvaluateURLIn(ctx, *url, c.timeout, w)
 	case expression != nil && content == nil && url == nil:
 		quoted, _ := json.Marshal(*expression)
-		return c.page.Evaluate(ctx, "return await (0, eval)("+string(quoted)+");", c.timeout)
+		return c.page.EvaluateIn(ctx, "return await (0, eval)("+string(quoted)+");", c.timeout, w)
 	}
 	return nil, sessionql.Errorf(sessionql.CodeInvalidArgument, "evaluate needs exactly one of content, expression or url.")
 }

@@ -154,7 +154,7 @@ type ComplexityRoot struct {
 		CurrentURL           func(childComplexity int) int
 		Dialog               func(childComplexity int, accept *bool, text *string) int
 		Dialogs              func(childComplexity int) int
-		Evaluate             func(childComplexity int, content *string, url *string, expression *string, timeout *float64) int
+		Evaluate             func(childComplexity int, content *string, url *string, expression *string, timeout *float64, world *model.EvaluateWorld) int
 		Forward              func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
 		Goto                 func(childComplexity int, url string, waitUntil *model.WaitUntilGoto, timeout *float64) int
 		HTML                 func(childComplexity int, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) int
@@ -349,7 +349,7 @@ type ComplexityRoot struct {
 type MutationResolver interface {
 	Goto(ctx context.Context, url string, waitUntil *model.WaitUntilGoto, timeout *float64) (*model.HTTPResponse, error)
 	Click(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, waitForNavigation *bool, timeout *float64) (*model.ClickResponse, error)
-	Evaluate(ctx context.Context, content *string, url *string, expression *string, timeout *float64) (*model.EvaluateResponse, error)
+	Evaluate(ctx context.Context, content *string, url *string, expression *string, timeout *float64, world *model.EvaluateWorld) (*model.EvaluateResponse, error)
 	Type(ctx context.Context, selector string, text string, delay []int, wait *bool, scroll *bool, visible *bool, interactable *bool, timeout *float64) (*model.TypeResponse, error)
 	Text(ctx context.Context, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) (*model.TextResponse, error)
 	HTML(ctx context.Context, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) (*model.HTMLResponse, error)
@@ -897,7 +897,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Evaluate(childComplexity, args["content"].(*string), args["url"].(*string), args["expression"].(*string), args["timeout"].(*float64)), true
+		return e.ComplexityRoot.Mutation.Evaluate(childComplexity, args["content"].(*string), args["url"].(*string), args["expression"].(*string), args["timeout"].(*float64), args["world"].(*model.EvaluateWorld)), true
 	case "Mutation.forward":
 		if e.ComplexityRoot.Mutation.Forward == nil {
 			break
@@ -1989,6 +1989,19 @@ type Mutation {
     expression: String
     "How long the script (and fetching it) may take, in milliseconds."
     timeout: Float
+    """
+    Where the script runs: in the page's own JavaScript world (` + "`" + `main` + "`" + `, the
+    default, as Browserless does), or in an isolated world of its own
+    (` + "`" + `isolated` + "`" + `) that shares the page's DOM but not its globals. Use
+    ` + "`" + `isolated` + "`" + ` to read or act on the page without the page seeing it: its
+    scripts cannot observe the call through functions they wrapped
+    (` + "`" + `querySelector` + "`" + `, ` + "`" + `fetch` + "`" + `, getters), and the script sees the real
+    built-ins whatever the page replaced. Use ` + "`" + `main` + "`" + ` to reach the page's own
+    variables and functions (` + "`" + `window.app` + "`" + `, a framework's state). The
+    isolated world lasts as long as the document, so its globals stay
+    between calls until the page navigates.
+    """
+    world: EvaluateWorld = main
   ): EvaluateResponse
 
   """
@@ -3041,6 +3054,14 @@ type CaptchaResponse {
   time: Float
   "The solved captcha's token."
   token: String
+}
+
+"Where evaluate runs a script."
+enum EvaluateWorld {
+  "The page's own JavaScript world: its globals and functions, as the page left them."
+  main
+  "An isolated world of sessionql's: the page's DOM, but none of its globals, and unseen by its scripts."
+  isolated
 }
 
 "When a navigation counts as done."
@@ -4857,6 +4878,14 @@ func (ec *executionContext) field_Mutation_evaluate_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["timeout"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "world",
+		func(ctx context.Context, v any) (*model.EvaluateWorld, error) {
+			return ec.unmarshalOEvaluateWorld2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐEvaluateWorld(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["world"] = arg4
 	return args, nil
 }
 
@@ -8020,7 +8049,7 @@ func (ec *executionContext) _Mutation_evaluate(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Evaluate(ctx, fc.Args["content"].(*string), fc.Args["url"].(*string), fc.Args["expression"].(*string), fc.Args["timeout"].(*float64))
+			return ec.Resolvers.Mutation().Evaluate(ctx, fc.Args["content"].(*string), fc.Args["url"].(*string), fc.Args["expression"].(*string), fc.Args["timeout"].(*float64), fc.Args["world"].(*model.EvaluateWorld))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			return ec._fieldMiddleware(ctx, nil, next)
@@ -17235,6 +17264,22 @@ func (ec *executionContext) marshalOEvaluateResponse2ᚖgithubᚗcomᚋsessionql
 		return graphql.Null
 	}
 	return ec._EvaluateResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEvaluateWorld2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐEvaluateWorld(ctx context.Context, v any) (*model.EvaluateWorld, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EvaluateWorld)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEvaluateWorld2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐEvaluateWorld(ctx context.Context, sel ast.SelectionSet, v *model.EvaluateWorld) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

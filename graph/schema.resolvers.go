@@ -48,12 +48,12 @@ func (r *mutationResolver) Click(ctx context.Context, selector string, visible *
 }
 
 // Evaluate is the resolver for the evaluate field.
-func (r *mutationResolver) Evaluate(ctx context.Context, content *string, url *string, expression *string, timeout *float64) (*model.EvaluateResponse, error) {
+func (r *mutationResolver) Evaluate(ctx context.Context, content *string, url *string, expression *string, timeout *float64, world *model.EvaluateWorld) (*model.EvaluateResponse, error) {
 	c, err := newCall(ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
-	v, err := evaluate(ctx, c, content, url, expression)
+	v, err := evaluate(ctx, c, content, url, expression, world)
 	if err != nil {
 		return nil, err
 	}

@@ -1431,6 +1431,64 @@ func (e CountryType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where evaluate runs a script.
+type EvaluateWorld string
+
+const (
+	// The page's own JavaScript world: its globals and functions, as the page left them.
+	EvaluateWorldMain EvaluateWorld = "main"
+	// An isolated world of sessionql's: the page's DOM, but none of its globals, and unseen by its scripts.
+	EvaluateWorldIsolated EvaluateWorld = "isolated"
+)
+
+var AllEvaluateWorld = []EvaluateWorld{
+	EvaluateWorldMain,
+	EvaluateWorldIsolated,
+}
+
+func (e EvaluateWorld) IsValid() bool {
+	switch e {
+	case EvaluateWorldMain, EvaluateWorldIsolated:
+		return true
+	}
+	return false
+}
+
+func (e EvaluateWorld) String() string {
+	return string(e)
+}
+
+func (e *EvaluateWorld) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EvaluateWorld(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EvaluateWorld", str)
+	}
+	return nil
+}
+
+func (e EvaluateWorld) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EvaluateWorld) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EvaluateWorld) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The image format of a live view's stream.
 type LiveURLStreamType string
 

@@ -122,6 +122,7 @@ type Detection struct {
 		Navigator Navigator
 		Intl      Intl
 		Headers   map[string]string
+		Screen    map[string]float64 // the iframe's only
 	}
 	Headers struct{ Page map[string]string }
 }
@@ -155,6 +156,13 @@ func ParseDetection(t testing.TB, raw string) *Detection {
 // outerSizeCheck is the detection page's check of the outer window size.
 const outerSizeCheck = "outerWidth/outerHeight non-zero and <= screen"
 
+// pageGeometryCheck and iframeGeometryCheck are the detection page's checks
+// of the desktop's geometry.
+const (
+	pageGeometryCheck   = "desktop geometry: taskbar, window inside the available area, browser chrome (page)"
+	iframeGeometryCheck = "desktop geometry in the iframe, as in the page"
+)
+
 // Undetected reports whether BotD saw no bot and every check passed, but
 // for one race of Chromium's: a document's earliest script may read the
 // outer window size as 0×0 before the browser told the new renderer its
@@ -166,11 +174,35 @@ func (d *Detection) Undetected() bool {
 		return false
 	}
 	for _, c := range d.Checks {
-		if c.OK != nil && !*c.OK && !(c.Name == outerSizeCheck && d.Page.Screen["outerWidth"] == 0 && d.Page.Screen["outerHeight"] == 0) {
+		if c.OK != nil && !*c.OK && !d.racedOuterSize(c.Name) {
 			return false
 		}
 	}
 	return true
+}
+
+// racedOuterSize tells whether a failed check is one that the race above
+// explains: the outer size, or a desktop geometry check, where the context
+// it reads read an outer size of 0×0.
+func (d *Detection) racedOuterSize(check string) bool {
+	zero := func(s map[string]float64) bool { return s != nil && s["outerWidth"] == 0 && s["outerHeight"] == 0 }
+	switch check {
+	case outerSizeCheck, pageGeometryCheck:
+		return zero(d.Page.Screen)
+	case iframeGeometryCheck:
+		return zero(d.Iframe.Screen) || zero(d.Page.Screen)
+	}
+	return false
+}
+
+// Passed tells whether the detection page ran the named check and it passed.
+func (d *Detection) Passed(check string) bool {
+	for _, c := range d.Checks {
+		if c.Name == check {
+			return c.OK != nil && *c.OK
+		}
+	}
+	return false
 }
 
 // Summary says in one line what fired and which checks failed.

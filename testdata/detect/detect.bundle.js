@@ -1999,8 +1999,25 @@
       innerWidth: window.innerWidth,
       innerHeight: window.innerHeight,
       screenX: window.screenX,
-      screenY: window.screenY
+      screenY: window.screenY,
+      availLeft: screen.availLeft,
+      availTop: screen.availTop
     };
+  }
+  function geometryProblems(s2) {
+    const out = [];
+    if (!(s2.availWidth < s2.width || s2.availHeight < s2.height)) out.push("no taskbar: available area = screen");
+    const left = s2.availLeft || 0;
+    const top = s2.availTop || 0;
+    if (s2.screenX < left || s2.screenY < top || s2.screenX + s2.outerWidth > left + s2.availWidth || s2.screenY + s2.outerHeight > top + s2.availHeight) {
+      out.push("window outside the available area");
+    }
+    if (!(s2.outerHeight > s2.innerHeight && s2.outerWidth >= s2.innerWidth)) out.push("no browser chrome: inner size = outer size");
+    return out;
+  }
+  function isChromeBrandList(brands) {
+    const names = (brands || []).map((b2) => b2.brand);
+    return names.length === 3 && names.includes("Chromium") && names.includes("Google Chrome") && names.some((n) => GREASE.test(n));
   }
   function intlInfo() {
     const o = Intl.DateTimeFormat().resolvedOptions();
@@ -2156,7 +2173,17 @@
       const is800 = (w, h2) => w === 800 && h2 === 600;
       add("screen not 800x600", !is800(s2.width, s2.height) && !is800(s2.availWidth, s2.availHeight) && !is800(s2.innerWidth, s2.innerHeight), s2);
       add("outerWidth/outerHeight non-zero and <= screen", s2.outerWidth > 0 && s2.outerHeight > 0 && s2.outerWidth <= s2.width && s2.outerHeight <= s2.height, s2);
+      const geo = geometryProblems(s2);
+      add("desktop geometry: taskbar, window inside the available area, browser chrome (page)", geo.length === 0, geo.length ? { problems: geo, screen: s2 } : s2);
     }
+    const fs = d2.iframe && d2.iframe.screen;
+    if (fs && s2) {
+      const same = ["width", "height", "availWidth", "availHeight", "outerWidth", "outerHeight", "screenX", "screenY"].filter((k) => fs[k] !== s2[k]);
+      const geo = geometryProblems(Object.assign({}, fs, { innerWidth: s2.innerWidth, innerHeight: s2.innerHeight }));
+      add("desktop geometry in the iframe, as in the page", same.length === 0 && geo.length === 0, same.length || geo.length ? { differing: same, problems: geo, iframe: fs } : fs);
+    }
+    const notChrome = brandSets.filter(([, b2]) => !isChromeBrandList(b2));
+    add("brands are Google Chrome's (page/iframe/workers/headers)", brandSets.length > 0 && notChrome.length === 0, notChrome.length ? notChrome : brandSets.length + " brand lists checked");
     const tzs = [
       ["page", d2.page && d2.page.intl && d2.page.intl.timezone],
       ["iframe", d2.iframe && d2.iframe.intl && d2.iframe.intl.timezone],

@@ -148,7 +148,31 @@ function screenInfo() {
     innerHeight: window.innerHeight,
     screenX: window.screenX,
     screenY: window.screenY,
+    availLeft: screen.availLeft,
+    availTop: screen.availTop,
   };
+}
+
+// geometryProblems lists what makes a window's geometry a headless or kiosk
+// window's: no taskbar (the available area is the whole screen), a window
+// outside the available area, or no browser chrome (inner size = outer size).
+function geometryProblems(s) {
+  const out = [];
+  if (!(s.availWidth < s.width || s.availHeight < s.height)) out.push('no taskbar: available area = screen');
+  const left = s.availLeft || 0;
+  const top = s.availTop || 0;
+  if (s.screenX < left || s.screenY < top || s.screenX + s.outerWidth > left + s.availWidth || s.screenY + s.outerHeight > top + s.availHeight) {
+    out.push('window outside the available area');
+  }
+  if (!(s.outerHeight > s.innerHeight && s.outerWidth >= s.innerWidth)) out.push('no browser chrome: inner size = outer size');
+  return out;
+}
+
+// isChromeBrandList tells whether a brand list is Google Chrome's: GREASE,
+// Chromium and Google Chrome, nothing else.
+function isChromeBrandList(brands) {
+  const names = (brands || []).map((b) => b.brand);
+  return names.length === 3 && names.includes('Chromium') && names.includes('Google Chrome') && names.some((n) => GREASE.test(n));
 }
 
 function intlInfo() {
@@ -337,7 +361,20 @@ function buildChecks(d) {
     const is800 = (w, h) => w === 800 && h === 600;
     add('screen not 800x600', !is800(s.width, s.height) && !is800(s.availWidth, s.availHeight) && !is800(s.innerWidth, s.innerHeight), s);
     add('outerWidth/outerHeight non-zero and <= screen', s.outerWidth > 0 && s.outerHeight > 0 && s.outerWidth <= s.width && s.outerHeight <= s.height, s);
+    const geo = geometryProblems(s);
+    add('desktop geometry: taskbar, window inside the available area, browser chrome (page)', geo.length === 0, geo.length ? { problems: geo, screen: s } : s);
   }
+  const fs = d.iframe && d.iframe.screen;
+  if (fs && s) {
+    const same = ['width', 'height', 'availWidth', 'availHeight', 'outerWidth', 'outerHeight', 'screenX', 'screenY'].filter((k) => fs[k] !== s[k]);
+    const geo = geometryProblems(Object.assign({}, fs, { innerWidth: s.innerWidth, innerHeight: s.innerHeight }));
+    add('desktop geometry in the iframe, as in the page', same.length === 0 && geo.length === 0, same.length || geo.length ? { differing: same, problems: geo, iframe: fs } : fs);
+  }
+
+  // Brands: Google Chrome's everywhere (GREASE, Chromium, Google Chrome);
+  // Chromium's brands alone read as Chrome for Testing or automation.
+  const notChrome = brandSets.filter(([, b]) => !isChromeBrandList(b));
+  add("brands are Google Chrome's (page/iframe/workers/headers)", brandSets.length > 0 && notChrome.length === 0, notChrome.length ? notChrome : brandSets.length + ' brand lists checked');
 
   // Timezone / locale
   const tzs = [

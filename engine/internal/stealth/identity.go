@@ -8,6 +8,7 @@ package stealth
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -106,7 +107,9 @@ func (u UA) As(userAgent string) *UA {
 	m := *u.UserAgentMetadata
 	if v := chromeVersion.FindStringSubmatch(userAgent); v != nil {
 		full := v[1] + v[2] + strings.Repeat(".0", 3-strings.Count(v[2], "."))
-		m.Brands, m.FullVersionList, m.FullVersion = withVersion(m.Brands, v[1]), withVersion(m.FullVersionList, full), full
+		major, _ := strconv.Atoi(v[1])
+		m.Brands, m.FullVersionList = brandLists(major, full, productOf(m.Brands))
+		m.FullVersion = full
 	}
 	if p, ok := platformOf(userAgent); ok {
 		u.Platform = p.navigator
@@ -117,22 +120,86 @@ func (u UA) As(userAgent string) *UA {
 	return &u
 }
 
-// withVersion sets the version of every brand but the GREASE one, whose
-// version is unrelated to the browser's.
-func withVersion(in []Brand, version string) []Brand {
-	out := make([]Brand, len(in))
-	for i, b := range in {
-		out[i] = b
-		if !isGrease(b.Brand) {
-			out[i].Version = version
+// GoogleChrome is the brand that Google Chrome adds to Chromium's.
+const GoogleChrome = "Google Chrome"
+
+// AsChrome makes the client hints those of Google Chrome of the same
+// version: Chromium's brands plus "Google Chrome", in the order and with
+// the GREASE brand that Chrome of that major version sends. The user agent
+// string of both is the same.
+func (u UA) AsChrome() *UA {
+	m := u.UserAgentMetadata
+	if m == nil || productOf(m.Brands) == GoogleChrome {
+		return &u
+	}
+	major, full := 0, m.FullVersion
+	for _, b := range m.Brands {
+		if b.Brand == "Chromium" {
+			major, _ = strconv.Atoi(b.Version)
 		}
 	}
-	return out
+	if major == 0 {
+		return &u
+	}
+	if full == "" {
+		full = strconv.Itoa(major) + ".0.0.0"
+	}
+	c := *m
+	c.Brands, c.FullVersionList = brandLists(major, full, GoogleChrome)
+	u.UserAgentMetadata = &c
+	return &u
+}
+
+// productOf names the brand a list has besides Chromium and GREASE
+// ("Google Chrome"), or "" for Chromium itself.
+func productOf(brands []Brand) string {
+	for _, b := range brands {
+		if b.Brand != "Chromium" && !isGrease(b.Brand) {
+			return b.Brand
+		}
+	}
+	return ""
 }
 
 var grease = regexp.MustCompile(`(?i)not.?a.?brand`)
 
 func isGrease(brand string) bool { return grease.MatchString(brand) }
+
+// greasyChars and greasedVersions make the GREASE brand of a major
+// version, as Chromium's user agent code does (user_agent_utils.cc).
+var (
+	greasyChars     = []string{" ", "(", ":", "-", ".", "/", ")", ";", "=", "?", "_"}
+	greasedVersions = []string{"8", "99", "24"}
+)
+
+// brandLists are the brands and the full version list that Chromium of a
+// major version generates: GREASE, Chromium and the product's own brand
+// (none for Chromium), shuffled by an order the major version picks.
+func brandLists(major int, full, product string) (brands, fullList []Brand) {
+	name := "Not" + greasyChars[major%len(greasyChars)] + "A" + greasyChars[(major+1)%len(greasyChars)] + "Brand"
+	v := greasedVersions[major%len(greasedVersions)]
+	brands = []Brand{{name, v}, {"Chromium", strconv.Itoa(major)}}
+	fullList = []Brand{{name, v + ".0.0.0"}, {"Chromium", full}}
+	if product != "" {
+		brands = append(brands, Brand{product, strconv.Itoa(major)})
+		fullList = append(fullList, Brand{product, full})
+	}
+	return shuffled(brands, major), shuffled(fullList, major)
+}
+
+// shuffled places brand i at order[i], the order of Chromium's
+// GetRandomOrder for two or three brands.
+func shuffled(in []Brand, seed int) []Brand {
+	order := []int{seed % 2, (seed + 1) % 2}
+	if len(in) == 3 {
+		order = [][]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}[seed%6]
+	}
+	out := make([]Brand, len(in))
+	for i, b := range in {
+		out[order[i]] = b
+	}
+	return out
+}
 
 // platform is how one operating system shows in navigator.platform and in
 // the client hints.

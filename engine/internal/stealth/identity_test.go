@@ -1,6 +1,7 @@
 package stealth
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -44,10 +45,44 @@ func TestUserAgentOf(t *testing.T) {
 		if u.UserAgent != c.ua || u.Platform != c.navigator || m.Platform != c.platform || m.Mobile != c.mobile {
 			t.Errorf("%s: platform %q/%q mobile %v", c.ua, u.Platform, m.Platform, m.Mobile)
 		}
-		if m.Brands[0].Version != "8" || m.Brands[1].Version != c.major || m.FullVersionList[1].Version != c.full || m.FullVersion != c.full {
+		if versionOf(m.Brands, "Chromium") != c.major || versionOf(m.FullVersionList, "Chromium") != c.full || m.FullVersion != c.full || len(m.Brands) != 2 {
 			t.Errorf("%s: brands %v, full versions %v %s", c.ua, m.Brands, m.FullVersionList, m.FullVersion)
 		}
 	}
+}
+
+// TestBrandLists checks the brand lists made for a version against those
+// Chromium 156 sent, and Chrome's: its brand added, in the order of its
+// major version.
+func TestBrandLists(t *testing.T) {
+	b, f := brandLists(156, "156.0.8078.79", "")
+	if fmt.Sprint(b) != fmt.Sprint(learnedLinux.UserAgentMetadata.Brands[:2]) || fmt.Sprint(f) != fmt.Sprint(learnedLinux.UserAgentMetadata.FullVersionList) {
+		t.Errorf("Chromium 156: %v %v", b, f)
+	}
+	u := learnedLinux.WithoutHeadless().AsChrome()
+	if got := fmt.Sprint(u.UserAgentMetadata.Brands); got != "[{Not:A-Brand 8} {Chromium 156} {Google Chrome 156}]" {
+		t.Errorf("Chrome 156 brands %s", got)
+	}
+	if got := fmt.Sprint(u.UserAgentMetadata.FullVersionList); got != "[{Not:A-Brand 8.0.0.0} {Chromium 156.0.8078.79} {Google Chrome 156.0.8078.79}]" {
+		t.Errorf("Chrome 156 full versions %s", got)
+	}
+	if u.AsChrome().UserAgentMetadata != u.UserAgentMetadata {
+		t.Error("AsChrome changed Chrome's brands")
+	}
+	// Chrome 131: 131 % 6 = 5, the order {2, 1, 0}; GREASE "Not_A Brand" 24
+	c := u.As("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.85 Safari/537.36")
+	if got := fmt.Sprint(c.UserAgentMetadata.Brands); got != "[{Google Chrome 131} {Chromium 131} {Not_A Brand 24}]" {
+		t.Errorf("Chrome 131 brands %s", got)
+	}
+}
+
+func versionOf(brands []Brand, name string) string {
+	for _, b := range brands {
+		if b.Brand == name {
+			return b.Version
+		}
+	}
+	return ""
 }
 
 func TestAcceptLanguage(t *testing.T) {

@@ -30,6 +30,14 @@ import (
 // without a context, resolves the frame's document, found from the document
 // seen in a private isolated world.
 //
+// Bindings (Runtime.addBinding) are one more thing the real domain does:
+// V8 installs a session's bindings in each new context only while the
+// session has Runtime enabled, so without the shim's help Puppeteer's and
+// Playwright's exposed functions vanish at the first navigation. The shim
+// keeps the bindings the client added to every context and installs them,
+// by context id, in each new context it reports, before the client hears
+// of it.
+//
 // Console and exception events (Runtime.consoleAPICalled,
 // Runtime.exceptionThrown) never reach such clients. Workers keep the real
 // domain: the detectors look at the page.
@@ -56,10 +64,19 @@ type shimCommand struct {
 
 // shimSession is what the shim knows of one page or iframe session.
 type shimSession struct {
-	enabled bool                  // the client sent Runtime.enable
-	worlds  []string              // isolated world names the client uses
-	frames  map[string]*shimFrame // by frame id
-	run     sync.Mutex            // one discovery at a time
+	enabled  bool                  // the client sent Runtime.enable
+	paused   bool                  // attached waiting for the debugger, not yet resumed by the client
+	worlds   []string              // isolated world names the client uses
+	bindings []shimBinding         // Runtime.addBinding without a context id, in order
+	frames   map[string]*shimFrame // by frame id
+	run      sync.Mutex            // one discovery at a time
+}
+
+// shimBinding is a binding the client added for every context, or for the
+// contexts of one world name.
+type shimBinding struct {
+	name  string
+	world string // executionContextName; "" for every context
 }
 
 // shimFrame is a frame's document as the client was told of it.
@@ -108,6 +125,41 @@ func (ss *shimSession) frame(id string) *shimFrame {
 	return f
 }
 
+// trackBinding follows the client's Runtime.addBinding and
+// Runtime.removeBinding; a binding for one context id needs no help.
+func (ss *shimSession) trackBinding(method string, params json.RawMessage) {
+	var p struct {
+		Name                 string
+		ExecutionContextID   int64
+		ExecutionContextName string
+	}
+	if json.Unmarshal(params, &p) != nil || p.Name == "" || p.ExecutionContextID != 0 {
+		return
+	}
+	kept := ss.bindings[:0]
+	for _, b := range ss.bindings {
+		if b.name != p.Name || (method == "Runtime.addBinding" && b.world != p.ExecutionContextName) {
+			kept = append(kept, b)
+		}
+	}
+	ss.bindings = kept
+	if method == "Runtime.addBinding" {
+		ss.bindings = append(ss.bindings, shimBinding{p.Name, p.ExecutionContextName})
+	}
+}
+
+// bindingsFor lists the names of the bindings a context of a world gets.
+// It is called with mu held.
+func (ss *shimSession) bindingsFor(world string) []string {
+	var out []string
+	for _, b := range ss.bindings {
+		if b.world == "" || b.world == world {
+			out = append(out, b.name)
+		}
+	}
+	return out
+}
+
 func (ss *shimSession) addWorld(name string) {
 	if name == "" {
 		return
@@ -125,7 +177,7 @@ func (ss *shimSession) addWorld(name string) {
 func (s *runtimeShim) Command(env cdpmux.Message) bool {
 	switch env.Method {
 	case "Runtime.enable", "Runtime.disable", "Page.createIsolatedWorld", "Page.addScriptToEvaluateOnNewDocument",
-		"Runtime.runIfWaitingForDebugger", "Target.attachToTarget":
+		"Runtime.runIfWaitingForDebugger", "Target.attachToTarget", "Runtime.addBinding", "Runtime.removeBinding":
 	default:
 		return false
 	}
@@ -145,9 +197,14 @@ func (s *runtimeShim) Command(env cdpmux.Message) bool {
 		ss.enabled = true
 	case "Runtime.disable":
 		ss.enabled = false
+		ss.bindings = nil // as V8 forgets them on Runtime.disable
 		for _, f := range ss.frames {
 			f.contexts = map[string]int64{}
 		}
+	case "Runtime.addBinding", "Runtime.removeBinding":
+		ss.trackBinding(env.Method, env.Params)
+		s.mu.Unlock()
+		return false
 	case "Page.addScriptToEvaluateOnNewDocument":
 		var p struct{ WorldName string }
 		json.Unmarshal(env.Params, &p)
@@ -159,11 +216,22 @@ func (s *runtimeShim) Command(env cdpmux.Message) bool {
 		s.mu.Unlock()
 		return false
 	}
+	paused := ss.paused
 	s.mu.Unlock()
-	s.c.Push(cdpmux.Message{ID: env.ID, SessionID: env.SessionID, Result: json.RawMessage(`{}`)})
-	if env.Method == "Runtime.enable" {
-		go s.discover(env.SessionID, nil)
+	answer := cdpmux.Message{ID: env.ID, SessionID: env.SessionID, Result: json.RawMessage(`{}`)}
+	if env.Method != "Runtime.enable" || paused {
+		// a paused target's contexts are looked up once the client
+		// resumes it, before it hears that it did
+		s.c.Push(answer)
+		return true
 	}
+	// Chromium reports the contexts that exist before it answers
+	// Runtime.enable, and clients rely on it: Playwright's exposeFunction
+	// evaluates in the contexts it knows of at once, without waiting.
+	go func() {
+		s.discover(env.SessionID, nil)
+		s.c.Push(answer)
+	}()
 	return true
 }
 
@@ -176,14 +244,18 @@ func (s *runtimeShim) Inbound(env cdpmux.Message) []cdpmux.Message {
 	switch env.Method {
 	case "Target.attachedToTarget", "Target.targetCreated", "Target.targetInfoChanged":
 		var p struct {
-			SessionID  string
-			TargetInfo struct{ TargetID, Type string }
+			SessionID          string
+			TargetInfo         struct{ TargetID, Type string }
+			WaitingForDebugger bool
 		}
 		json.Unmarshal(env.Params, &p)
 		s.mu.Lock()
 		s.types[p.TargetInfo.TargetID] = p.TargetInfo.Type
 		if p.SessionID != "" {
 			s.types[p.SessionID] = p.TargetInfo.Type
+			if ss := s.session(p.SessionID); ss != nil && env.Method == "Target.attachedToTarget" {
+				ss.paused = p.WaitingForDebugger
+			}
 		}
 		s.mu.Unlock()
 	case "Target.detachedFromTarget":
@@ -270,8 +342,16 @@ func (s *runtimeShim) reply(env cdpmux.Message) []cdpmux.Message {
 			s.types[cdpmux.SessionIDOf(env.Result)] = t
 		}
 	case "Runtime.runIfWaitingForDebugger":
-		if ss := s.session(env.SessionID); ss != nil && ss.enabled {
-			go s.discover(env.SessionID, nil)
+		if ss := s.session(env.SessionID); ss != nil {
+			ss.paused = false
+			if ss.enabled {
+				s.mu.Unlock()
+				go func() {
+					s.discover(env.SessionID, nil)
+					s.c.Push(env)
+				}()
+				return nil
+			}
 		}
 	case "Page.createIsolatedWorld":
 		var p struct{ FrameID, WorldName string }
@@ -395,6 +475,7 @@ func (s *runtimeShim) discoverFrame(ctx context.Context, session string, ss *shi
 	if id, err := s.mainWorld(ctx, session, frameID); err == nil {
 		found[""] = id
 	}
+	s.installBindings(ctx, session, ss, f, found)
 	s.mu.Lock()
 	var events []cdpmux.Message
 	if ss.enabled && ss.frames[frameID] == f && f.gen == gen && s.sessions[session] == ss {
@@ -410,6 +491,29 @@ func (s *runtimeShim) discoverFrame(ctx context.Context, session string, ss *shi
 	s.mu.Unlock()
 	for _, e := range events {
 		s.c.Push(e)
+	}
+}
+
+// installBindings adds the client's bindings to the contexts of a frame
+// that the client has not been told of yet, as V8 would with the domain on.
+func (s *runtimeShim) installBindings(ctx context.Context, session string, ss *shimSession, f *shimFrame, found map[string]int64) {
+	type install struct {
+		name string
+		id   int64
+	}
+	var todo []install
+	s.mu.Lock()
+	for world, id := range found {
+		if f.contexts[world] == id {
+			continue
+		}
+		for _, name := range ss.bindingsFor(world) {
+			todo = append(todo, install{name, id})
+		}
+	}
+	s.mu.Unlock()
+	for _, b := range todo {
+		s.c.Mux().Call(ctx, session, "Runtime.addBinding", map[string]any{"name": b.name, "executionContextId": b.id})
 	}
 }
 

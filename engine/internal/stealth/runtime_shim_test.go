@@ -72,3 +72,23 @@ func TestRuntimeShimEvents(t *testing.T) {
 		t.Errorf("contexts after navigation: %v", got)
 	}
 }
+
+// TestRuntimeShimBindings checks which bindings the shim installs in new
+// contexts: those for every context and those of the context's world, as
+// the client last added or removed them; bindings for one context id are
+// the browser's business.
+func TestRuntimeShimBindings(t *testing.T) {
+	ss := &shimSession{}
+	ss.trackBinding("Runtime.addBinding", json.RawMessage(`{"name":"a"}`))
+	ss.trackBinding("Runtime.addBinding", json.RawMessage(`{"name":"u","executionContextName":"util"}`))
+	ss.trackBinding("Runtime.addBinding", json.RawMessage(`{"name":"one","executionContextId":4}`))
+	ss.trackBinding("Runtime.addBinding", json.RawMessage(`{"name":"a"}`))
+	ss.trackBinding("Runtime.addBinding", json.RawMessage(`{"name":"gone"}`))
+	ss.trackBinding("Runtime.removeBinding", json.RawMessage(`{"name":"gone"}`))
+	if got := ss.bindingsFor(""); len(got) != 1 || got[0] != "a" {
+		t.Errorf("main world bindings %v, want [a]", got)
+	}
+	if got := ss.bindingsFor("util"); len(got) != 2 || got[0] != "u" || got[1] != "a" {
+		t.Errorf("util world bindings %v, want [u a]", got)
+	}
+}
