@@ -3,7 +3,10 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"mime"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +23,7 @@ const DefaultMaxDownloadBytes = 512 << 20
 type Download struct {
 	Name     string // the file's name in the downloads folder
 	Size     int64
+	MimeType string
 	State    string // completed or canceled
 	TooLarge bool   // cancelled by the engine: the folder would pass its cap
 }
@@ -145,7 +149,7 @@ func (w *downloadWatch) progress(ev downloadEvent) {
 	done := Download{Name: name, State: ev.State, TooLarge: d.canceled}
 	if ev.State == "completed" {
 		if info, err := os.Stat(filepath.Join(w.dir, name)); err == nil {
-			done.Size = info.Size()
+			done.Size, done.MimeType = info.Size(), FileType(w.dir, name)
 		}
 	}
 	waiters := w.waiters
@@ -217,4 +221,20 @@ func (w *downloadWatch) nextDownload() (<-chan Download, func()) {
 			}
 		}
 	}
+}
+
+// FileType is the media type of a file by its extension, else by its
+// first bytes.
+func FileType(dir, name string) string {
+	if t := mime.TypeByExtension(filepath.Ext(name)); t != "" {
+		return t
+	}
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		return "application/octet-stream"
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	return http.DetectContentType(head[:n])
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"mime"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sessionql/sessionql"
+	"github.com/sessionql/sessionql/engine"
 )
 
 // File is one file of a session: something its browser downloaded or a
@@ -32,7 +31,7 @@ type File struct {
 
 // DefaultMaxDownloadBytes is MAX_DOWNLOAD_BYTES when none is set: what one
 // session's downloads may hold together.
-const DefaultMaxDownloadBytes = 512 << 20
+const DefaultMaxDownloadBytes = engine.DefaultMaxDownloadBytes
 
 // DefaultMaxUploadBytes is MAX_UPLOAD_BYTES when none is set: what one
 // session's uploads may hold together.
@@ -254,27 +253,11 @@ func describe(dir string, info os.FileInfo, withPath bool) File {
 	if name, ok := strings.CutSuffix(f.Name, partialSuffix); ok {
 		f.Name, f.Complete = name, false
 	}
-	f.MimeType = MimeType(f.Name, dir)
+	f.MimeType = engine.FileType(dir, f.Name)
 	if withPath {
 		f.Path = filepath.Join(dir, info.Name())
 	}
 	return f
-}
-
-// MimeType is the type of a file by its extension, else by its first
-// bytes.
-func MimeType(name, dir string) string {
-	if t := mime.TypeByExtension(filepath.Ext(name)); t != "" {
-		return t
-	}
-	f, err := os.Open(filepath.Join(dir, name))
-	if err != nil {
-		return "application/octet-stream"
-	}
-	defer f.Close()
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(f, head)
-	return http.DetectContentType(head[:n])
 }
 
 func noFile(id, what, name string) error {
