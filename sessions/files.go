@@ -81,7 +81,7 @@ func truncate(name string) string {
 // downloads under way have Complete false. It works whether the session's
 // browser runs or not.
 func (s *Service) Downloads(id string) ([]File, error) {
-	if _, err := s.entry(id); err != nil {
+	if err := s.localFiles(id); err != nil {
 		return nil, err
 	}
 	return listFiles(s.downloadsDir(id), false)
@@ -90,7 +90,7 @@ func (s *Service) Downloads(id string) ([]File, error) {
 // Uploads lists the files uploaded for the session, oldest first, with
 // their paths on the server.
 func (s *Service) Uploads(id string) ([]File, error) {
-	if _, err := s.entry(id); err != nil {
+	if err := s.localFiles(id); err != nil {
 		return nil, err
 	}
 	return listFiles(s.uploadsDir(id), true)
@@ -99,7 +99,7 @@ func (s *Service) Uploads(id string) ([]File, error) {
 // OpenDownload opens one complete download for reading; the caller closes
 // it.
 func (s *Service) OpenDownload(id, name string) (*os.File, File, error) {
-	if _, err := s.entry(id); err != nil {
+	if err := s.localFiles(id); err != nil {
 		return nil, File{}, err
 	}
 	if err := CheckFileName(name); err != nil {
@@ -133,7 +133,7 @@ func (s *Service) DeleteUpload(id, name string) error {
 }
 
 func (s *Service) deleteFile(id, dir, what, name string) error {
-	if _, err := s.entry(id); err != nil {
+	if err := s.localFiles(id); err != nil {
 		return err
 	}
 	if err := CheckFileName(name); err != nil {
@@ -159,7 +159,7 @@ func (s *Service) deleteFile(id, dir, what, name string) error {
 // file that would pass that is not kept and the error has the code
 // payload_too_large.
 func (s *Service) SaveUpload(id, name string, r io.Reader) (File, error) {
-	if _, err := s.entry(id); err != nil {
+	if err := s.localFiles(id); err != nil {
 		return File{}, err
 	}
 	if err := CheckFileName(name); err != nil {
@@ -266,3 +266,25 @@ func noFile(id, what, name string) error {
 
 // MaxUploadBytes is what one session's uploads may hold together.
 func (s *Service) MaxUploadBytes() int64 { return s.cfg.MaxUploadBytes }
+
+// localFiles finds a live session and makes sure its files are in the
+// data dir: with a ProfileStore, a session hibernated by another server
+// (or before a restart on an empty data dir) has them in its kept profile,
+// which is fetched as a wake would.
+func (s *Service) localFiles(id string) error {
+	e, err := s.entry(id)
+	if err != nil {
+		return err
+	}
+	sess, _, err := e.snapshot()
+	if err != nil || sess.Profile == "" || e.isUnpacked(sess.Profile) {
+		return err
+	}
+	ctx, cancel := s.bounded(profileTimeout)
+	defer cancel()
+	if err := e.lockWake(ctx); err != nil {
+		return err
+	}
+	defer e.unlockWake()
+	return s.fetchProfile(ctx, e, sess)
+}
