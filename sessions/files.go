@@ -110,6 +110,9 @@ func (s *Service) OpenDownload(id, name string) (*os.File, File, error) {
 		return nil, File{}, noFile(id, "download", name)
 	}
 	defer root.Close()
+	if _, err := root.Stat(name + partialSuffix); err == nil {
+		return nil, File{}, sessionql.Errorf(sessionql.CodeFileNotFound, "The download %q of session %s is still under way; it can be read once it is complete.", truncate(name), id)
+	}
 	f, err := root.Open(name)
 	if err != nil {
 		return nil, File{}, noFile(id, "download", name)
@@ -229,11 +232,15 @@ func listFiles(dir string, withPath bool) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	partial := map[string]bool{}
+	for _, e := range entries {
+		partial[e.Name()] = strings.HasSuffix(e.Name(), partialSuffix)
+	}
 	out := []File{}
 	for _, e := range entries {
 		info, err := e.Info()
-		if err != nil || !info.Mode().IsRegular() || strings.HasPrefix(e.Name(), ".") {
-			continue
+		if err != nil || !info.Mode().IsRegular() || strings.HasPrefix(e.Name(), ".") || partial[e.Name()+partialSuffix] {
+			continue // Chromium's empty placeholder of a download under way is listed as the download
 		}
 		out = append(out, describe(dir, info, withPath))
 	}
