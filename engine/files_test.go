@@ -115,3 +115,35 @@ func TestSetInputFilesSubmitsTheUploadedBytes(t *testing.T) {
 		t.Errorf("the form's handler got %s; want data.bin with the same %d bytes", raw, len(body))
 	}
 }
+
+// TestDownloadCapHoldsWhateverAClientSets: a DevTools client that sets its
+// own download behavior, events off, neither moves the downloads nor
+// blinds the server's watch: the cap still cancels a large one.
+func TestDownloadCapHoldsWhateverAClientSets(t *testing.T) {
+	dir := testutil.DataDir(t)
+	downloads := filepath.Join(dir, "files", "downloads")
+	b, p := launchOwn(t, LaunchOptions{DownloadDir: downloads, MaxDownloadBytes: 1 << 20})
+	srv := testutil.ServePages(t)
+	ctx := context.Background()
+	if _, err := p.Goto(ctx, srv.URL+"/files.html", Load, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	conn := newMemConn()
+	served := make(chan error)
+	go func() { served <- b.Serve(conn) }()
+	defer func() { conn.CloseWith(nil); <-served }()
+	conn.send(t, `{"id":1,"method":"Browser.setDownloadBehavior","params":{"behavior":"allow","downloadPath":"`+filepath.Join(dir, "elsewhere")+`","eventsEnabled":false}}`)
+	if r := conn.reply(t, 1); r["error"] != nil {
+		t.Fatalf("setDownloadBehavior: %s", r["error"])
+	}
+	d, err := p.ClickDownload(ctx, "#attachment", LocateOptions{Wait: true}, 15*time.Second)
+	if err != nil || d.Name != "attached.bin" || d.Size != 100000 {
+		t.Fatalf("a download after the client's behavior: %+v, %v", d, err)
+	}
+	if _, err := p.ClickDownload(ctx, "#big", LocateOptions{Wait: true}, 15*time.Second); sessionql.ErrorCode(err) != sessionql.CodePayloadTooLarge {
+		t.Errorf("a 3 MB download with a 1 MB cap after the client's behavior: %v; want payload_too_large", err)
+	}
+	if _, err := os.Stat(filepath.Join(downloads, "big.bin")); err == nil {
+		t.Error("big.bin was kept")
+	}
+}
