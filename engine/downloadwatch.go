@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -147,7 +149,9 @@ func (w *downloadWatch) progress(ev downloadEvent) {
 		name = filepath.Base(ev.FilePath)
 	}
 	done := Download{Name: name, State: ev.State, TooLarge: d.canceled}
-	if ev.State == "completed" {
+	if d.canceled {
+		done.State = "canceled"
+	} else if ev.State == "completed" {
 		if info, err := os.Stat(filepath.Join(w.dir, name)); err == nil {
 			done.Size, done.MimeType = info.Size(), FileType(w.dir, name)
 		}
@@ -156,7 +160,7 @@ func (w *downloadWatch) progress(ev downloadEvent) {
 	w.waiters = nil
 	w.mu.Unlock()
 	if d.canceled {
-		w.removePartial(name)
+		w.removePartial(name, ev.State == "completed" && ev.FilePath != "")
 	}
 	for _, c := range waiters {
 		c <- done
@@ -187,18 +191,56 @@ func (w *downloadWatch) overCap(d *download, total int64) bool {
 func (w *downloadWatch) cancel(guid, name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), downloadsTimeout)
 	defer cancel()
-	params, _ := json.Marshal(map[string]string{"guid": guid})
-	_, err := w.client.Call(ctx, cdpmux.Message{SessionID: w.client.Session(), Method: "Browser.cancelDownload", Params: params})
+	err := w.call(ctx, "Browser.cancelDownload", map[string]string{"guid": guid})
+	if err != nil {
+		err = w.cancelInContexts(ctx, guid) // a download of a context a client created
+	}
 	if err != nil {
 		slog.Warn("could not cancel a download over MAX_DOWNLOAD_BYTES", "download", name, "err", err)
 	}
 	slog.Info("download cancelled: the session's downloads would pass MAX_DOWNLOAD_BYTES", "download", name, "max", w.max)
 }
 
+// cancelInContexts cancels a download in each browser context that
+// clients created, as Chromium wants the context of one outside the
+// default.
+func (w *downloadWatch) cancelInContexts(ctx context.Context, guid string) error {
+	raw, err := w.client.Call(ctx, cdpmux.Message{SessionID: w.client.Session(), Method: "Target.getBrowserContexts", Params: json.RawMessage(`{}`)})
+	if err != nil {
+		return err
+	}
+	var res struct {
+		IDs []string `json:"browserContextIds"`
+	}
+	json.Unmarshal(raw.Result, &res)
+	err = errors.New("the download is in no browser context")
+	for _, id := range res.IDs {
+		if err = w.call(ctx, "Browser.cancelDownload", map[string]string{"guid": guid, "browserContextId": id}); err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+func (w *downloadWatch) call(ctx context.Context, method string, params any) error {
+	raw, _ := json.Marshal(params)
+	reply, err := w.client.Call(ctx, cdpmux.Message{SessionID: w.client.Session(), Method: method, Params: raw})
+	if err == nil && reply.Error != nil {
+		err = fmt.Errorf("%s: %s", method, reply.Error)
+	}
+	return err
+}
+
 // removePartial removes what a cancelled download left, should Chromium
-// not have.
-func (w *downloadWatch) removePartial(name string) {
+// not have: its partial file, or with completed the whole file, which
+// ended before the cancel reached it (name is then the one Chromium
+// reported, not the suggested one that an earlier file may have).
+func (w *downloadWatch) removePartial(name string, completed bool) {
 	if name == "" || strings.ContainsAny(name, `/\`) {
+		return
+	}
+	if completed {
+		os.Remove(filepath.Join(w.dir, name))
 		return
 	}
 	os.Remove(filepath.Join(w.dir, name+".crdownload"))

@@ -147,3 +147,39 @@ func TestDownloadCapHoldsWhateverAClientSets(t *testing.T) {
 		t.Error("big.bin was kept")
 	}
 }
+
+// TestDownloadCapHoldsInAClientsContext: a download in a browser context
+// that a client created, with its own download path, lands in the
+// session's folder and is cancelled past the cap like any other.
+func TestDownloadCapHoldsInAClientsContext(t *testing.T) {
+	dir := testutil.DataDir(t)
+	downloads := filepath.Join(dir, "files", "downloads")
+	b, _ := launchOwn(t, LaunchOptions{DownloadDir: downloads, MaxDownloadBytes: 1 << 20})
+	srv := testutil.ServePages(t)
+	conn := newMemConn()
+	served := make(chan error)
+	go func() { served <- b.Serve(conn) }()
+	defer func() { conn.CloseWith(nil); <-served }()
+	conn.send(t, `{"id":1,"method":"Target.createBrowserContext","params":{}}`)
+	var res struct{ BrowserContextID string }
+	json.Unmarshal(conn.reply(t, 1)["result"], &res)
+	conn.send(t, `{"id":2,"method":"Browser.setDownloadBehavior","params":{"behavior":"allow","browserContextId":"`+res.BrowserContextID+`","downloadPath":"`+filepath.Join(dir, "elsewhere")+`"}}`)
+	conn.reply(t, 2)
+	next, stop := b.downloads.nextDownload()
+	defer stop()
+	conn.send(t, `{"id":3,"method":"Target.createTarget","params":{"url":"`+srv.URL+`/download?name=ctx.bin&bytes=3000000","browserContextId":"`+res.BrowserContextID+`"}}`)
+	conn.reply(t, 3)
+	select {
+	case d := <-next:
+		if !d.TooLarge || d.State != "canceled" {
+			t.Errorf("a 3 MB download in a client's context with a 1 MB cap: %+v; want it cancelled", d)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the server saw no download in the client's context")
+	}
+	for _, p := range []string{filepath.Join(downloads, "ctx.bin"), filepath.Join(downloads, "ctx.bin.crdownload"), filepath.Join(dir, "elsewhere")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s is there", p)
+		}
+	}
+}
