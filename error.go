@@ -30,6 +30,7 @@ const (
 	CodeStateTooLarge      = "state_too_large"
 	CodeAnswerTooLarge     = "answer_too_large"
 	CodeSessionStopped     = "session_stopped" // the session was stopped while the request ran
+	CodeFileNotFound       = "file_not_found"  // a session has no download or upload of that name
 
 	CodeTimeout           = "timeout"
 	CodeSelectorNotFound  = "selector_not_found"

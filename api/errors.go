@@ -22,6 +22,7 @@ var statuses = map[string]int{
 	sessionql.CodeUnauthorized:       http.StatusUnauthorized,
 	sessionql.CodeSessionNotFound:    http.StatusNotFound,
 	sessionql.CodeNotFound:           http.StatusNotFound,
+	sessionql.CodeFileNotFound:       http.StatusNotFound,
 	sessionql.CodeMethodNotAllowed:   http.StatusMethodNotAllowed,
 	sessionql.CodePayloadTooLarge:    http.StatusRequestEntityTooLarge,
 	sessionql.CodeTooManyRequests:    http.StatusTooManyRequests,

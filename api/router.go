@@ -91,7 +91,13 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 			r.Get("/replay", a.replayPage)
 			r.With(jsonOnly).Post("/live-url", a.createLiveURL)
 			r.Delete("/live-url", a.revokeLiveURLs)
+			r.Get("/downloads", a.listDownloads)
+			r.Get("/downloads/{name}", a.getDownload)
+			r.Delete("/downloads/{name}", a.deleteDownload)
+			r.Get("/uploads", a.listUploads)
+			r.Delete("/uploads/{name}", a.deleteUpload)
 		})
+		r.With(a.requireSession).Post("/uploads", a.upload) // its own bound: MAX_UPLOAD_BYTES
 		r.Group(func(r chi.Router) {
 			r.Use(a.requireLive, a.limitBody)
 			r.Get("/live", a.livePage)

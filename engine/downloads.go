@@ -14,17 +14,6 @@ func newUserPolicy(opts LaunchOptions) *userPolicy {
 	return &userPolicy{downloads: opts.DownloadDir, uploads: opts.UploadDir, allowFileURLs: opts.AllowFileURLs, egress: usesEgress(opts)}
 }
 
-// sendDownloads sends every download of the browser to the session's
-// folder. It runs at launch, before anyone else, and again whenever a user's
-// client ends, since Chromium forgets the behavior of a client that
-// detaches, and would fall back to its own folder.
-func (b *Browser) sendDownloads() error {
-	ctx, cancel := context.WithTimeout(context.Background(), downloadsTimeout)
-	defer cancel()
-	_, err := b.mux.Call(ctx, "", "Browser.setDownloadBehavior", map[string]any{"behavior": "allow", "downloadPath": b.policy.downloads})
-	return err
-}
-
 // navigationHistory reads the history of a user's page session, so that a
 // history entry is checked as a navigation.
 func (b *Browser) navigationHistory(session string) (map[int64]string, error) {

@@ -44,6 +44,9 @@ type LaunchOptions struct {
 
 	MaxAnswerBytes int // MAX_ANSWER_BYTES: the largest reply the engine reads; 0 for DefaultMaxAnswerBytes
 	MaxTabs        int // MAX_TABS: pages the browser may have open; 0 for DefaultMaxTabs
+	// MaxDownloadBytes (MAX_DOWNLOAD_BYTES) bounds what DownloadDir holds;
+	// a download that would pass it is cancelled. 0 for DefaultMaxDownloadBytes.
+	MaxDownloadBytes int64
 
 	run     *launcher.User // the resolved BrowserUser, nil to run as the server's user
 	sandbox bool           // whether Chromium's sandbox is on for this start
@@ -61,17 +64,18 @@ const closeTimeout = 5 * time.Second
 // Browser is one running Chromium process and the pipe multiplexer that owns
 // its DevTools connection. Close or Kill ends it; Done closes when it exits.
 type Browser struct {
-	proc     *launcher.Process
-	mux      *cdpmux.Mux
-	tempDir  string
-	done     chan struct{}
-	loops    sync.WaitGroup   // the engine's own clients, such as the identity client
-	identity stealth.Identity // what the browser reports about itself
-	stealth  bool             // users' clients get the runtime shim; see stealth.InstallRuntimeShim
-	policy   *userPolicy      // what users' commands may do; see cdppolicy.go
-	inner    Size             // the inner size the window gives pages, when known; see SetSessionViewport
-	desktop  *stealth.Desktop // the screen a headless stealth browser's windows are on, nil for others
-	tabs     *tabLimit        // closes pages past MAX_TABS; see tablimit.go
+	proc      *launcher.Process
+	mux       *cdpmux.Mux
+	tempDir   string
+	done      chan struct{}
+	loops     sync.WaitGroup   // the engine's own clients, such as the identity client
+	identity  stealth.Identity // what the browser reports about itself
+	stealth   bool             // users' clients get the runtime shim; see stealth.InstallRuntimeShim
+	policy    *userPolicy      // what users' commands may do; see cdppolicy.go
+	inner     Size             // the inner size the window gives pages, when known; see SetSessionViewport
+	desktop   *stealth.Desktop // the screen a headless stealth browser's windows are on, nil for others
+	tabs      *tabLimit        // closes pages past MAX_TABS; see tablimit.go
+	downloads *downloadWatch   // follows and caps downloads; see downloadwatch.go
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -89,7 +93,7 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 	b, err := startSandboxed(opts)
 	if err == nil {
 		go func() { <-b.Done(); closeEgress() }() // the egress proxy lives as long as the browser
-		err = b.sendDownloads()
+		err = b.startDownloads(opts)
 	}
 	if err == nil {
 		err = b.startTabLimit(opts)

@@ -38,6 +38,8 @@ type Page struct {
 	allowFileURLs bool             // the operator's ALLOW_FILE_URLS; see urlpolicy.go
 	frameState    frameState       // sessions and worlds of the other frames; see frames.go
 	steps         stepState        // what BrowserQL steps keep between calls; see steps.go
+	downloads     *downloadWatch   // the browser's downloads; see downloadwatch.go
+	files         *userPolicy      // the session's folders, for SetInputFiles
 }
 
 // engineIntercept keeps the Runtime domain off on the engine's targets, so
@@ -74,7 +76,7 @@ func (b *Browser) openPage(ctx context.Context, opts ...chromedp.ContextOption) 
 	life, stop := context.WithCancelCause(context.Background())
 	allocCtx, _ := chromedp.NewAllocatorContext(life, allocator{ctx: life, client: client})
 	tabCtx, _ := chromedp.NewContext(allocCtx, opts...)
-	p := &Page{ctx: tabCtx, cancel: stop, client: client, allowFileURLs: b.policy.allowFileURLs, inner: b.inner, desktop: b.desktop}
+	p := &Page{ctx: tabCtx, cancel: stop, client: client, allowFileURLs: b.policy.allowFileURLs, inner: b.inner, desktop: b.desktop, downloads: b.downloads, files: b.policy}
 	err = p.attach(ctx)
 	if err == nil {
 		err = p.adoptIdentity(b.identity)

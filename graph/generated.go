@@ -96,6 +96,13 @@ type ComplexityRoot struct {
 		Time   func(childComplexity int) int
 	}
 
+	DownloadResponse struct {
+		MimeType func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Size     func(childComplexity int) int
+		Time     func(childComplexity int) int
+	}
+
 	EvaluateResponse struct {
 		Time  func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -154,6 +161,7 @@ type ComplexityRoot struct {
 		CurrentURL           func(childComplexity int) int
 		Dialog               func(childComplexity int, accept *bool, text *string) int
 		Dialogs              func(childComplexity int) int
+		Download             func(childComplexity int, selector string, visible *bool, scroll *bool, wait *bool, timeout *float64) int
 		Evaluate             func(childComplexity int, content *string, url *string, expression *string, timeout *float64, world *model.EvaluateWorld) int
 		Forward              func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
 		Goto                 func(childComplexity int, url string, waitUntil *model.WaitUntilGoto, timeout *float64) int
@@ -179,6 +187,7 @@ type ComplexityRoot struct {
 		Scroll               func(childComplexity int, selector *string, x *float64, y *float64, wait *bool, visible *bool, timeout *float64) int
 		Select               func(childComplexity int, selector string, value model.StringOrArray, wait *bool, scroll *bool, visible *bool, timeout *float64) int
 		SetExtraHTTPHeaders  func(childComplexity int, headers []model.HeaderInput) int
+		SetInputFiles        func(childComplexity int, selector string, files []string, visible *bool, wait *bool, timeout *float64) int
 		Solve                func(childComplexity int, typeArg *model.CaptchaTypes, timeout *float64, wait *bool) int
 		StopSessionRecording func(childComplexity int) int
 		Text                 func(childComplexity int, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) int
@@ -275,6 +284,12 @@ type ComplexityRoot struct {
 		Y        func(childComplexity int) int
 	}
 
+	SetInputFilesResponse struct {
+		Files    func(childComplexity int) int
+		Selector func(childComplexity int) int
+		Time     func(childComplexity int) int
+	}
+
 	StopSessionRecordingResponse struct {
 		Error   func(childComplexity int) int
 		Success func(childComplexity int) int
@@ -349,6 +364,8 @@ type ComplexityRoot struct {
 type MutationResolver interface {
 	Goto(ctx context.Context, url string, waitUntil *model.WaitUntilGoto, timeout *float64) (*model.HTTPResponse, error)
 	Click(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, waitForNavigation *bool, timeout *float64) (*model.ClickResponse, error)
+	Download(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, timeout *float64) (*model.DownloadResponse, error)
+	SetInputFiles(ctx context.Context, selector string, files []string, visible *bool, wait *bool, timeout *float64) (*model.SetInputFilesResponse, error)
 	Evaluate(ctx context.Context, content *string, url *string, expression *string, timeout *float64, world *model.EvaluateWorld) (*model.EvaluateResponse, error)
 	Type(ctx context.Context, selector string, text string, delay []int, wait *bool, scroll *bool, visible *bool, interactable *bool, timeout *float64) (*model.TypeResponse, error)
 	Text(ctx context.Context, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) (*model.TextResponse, error)
@@ -636,6 +653,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DialogPolicyResponse.Time(childComplexity), true
 
+	case "DownloadResponse.mimeType":
+		if e.ComplexityRoot.DownloadResponse.MimeType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DownloadResponse.MimeType(childComplexity), true
+	case "DownloadResponse.name":
+		if e.ComplexityRoot.DownloadResponse.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DownloadResponse.Name(childComplexity), true
+	case "DownloadResponse.size":
+		if e.ComplexityRoot.DownloadResponse.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DownloadResponse.Size(childComplexity), true
+	case "DownloadResponse.time":
+		if e.ComplexityRoot.DownloadResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DownloadResponse.Time(childComplexity), true
+
 	case "EvaluateResponse.time":
 		if e.ComplexityRoot.EvaluateResponse.Time == nil {
 			break
@@ -887,6 +929,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Dialogs(childComplexity), true
+	case "Mutation.download":
+		if e.ComplexityRoot.Mutation.Download == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_download_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Download(childComplexity, args["selector"].(string), args["visible"].(*bool), args["scroll"].(*bool), args["wait"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.evaluate":
 		if e.ComplexityRoot.Mutation.Evaluate == nil {
 			break
@@ -1162,6 +1215,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetExtraHTTPHeaders(childComplexity, args["headers"].([]model.HeaderInput)), true
+	case "Mutation.setInputFiles":
+		if e.ComplexityRoot.Mutation.SetInputFiles == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setInputFiles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetInputFiles(childComplexity, args["selector"].(string), args["files"].([]string), args["visible"].(*bool), args["wait"].(*bool), args["timeout"].(*float64)), true
 	case "Mutation.solve":
 		if e.ComplexityRoot.Mutation.Solve == nil {
 			break
@@ -1595,6 +1659,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SelectResponse.Y(childComplexity), true
 
+	case "SetInputFilesResponse.files":
+		if e.ComplexityRoot.SetInputFilesResponse.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetInputFilesResponse.Files(childComplexity), true
+	case "SetInputFilesResponse.selector":
+		if e.ComplexityRoot.SetInputFilesResponse.Selector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetInputFilesResponse.Selector(childComplexity), true
+	case "SetInputFilesResponse.time":
+		if e.ComplexityRoot.SetInputFilesResponse.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetInputFilesResponse.Time(childComplexity), true
+
 	case "StopSessionRecordingResponse.error":
 		if e.ComplexityRoot.StopSessionRecordingResponse.Error == nil {
 			break
@@ -1969,6 +2052,46 @@ type Mutation {
     "How long to wait, in milliseconds."
     timeout: Float
   ): ClickResponse
+
+  """
+  Clicks an element and waits until the download the click starts has
+  ended: the next download of the session's browser to end after the click.
+  The file is in the session's downloads (GET /sessions/{id}/downloads); a
+  download that would take them past MAX_DOWNLOAD_BYTES is cancelled and
+  fails with payload_too_large. A sessionql extension: Browserless's
+  BrowserQL has no download field.
+  """
+  download(
+    "A CSS or deep selector; the first match is clicked."
+    selector: String!
+    "Wait until the element is visible, not only present."
+    visible: Boolean = false
+    "Scroll the element into the middle of the viewport first."
+    scroll: Boolean = true
+    "Wait for the element to appear; when false it must be there already."
+    wait: Boolean = true
+    "How long to wait for the element and the download together, in milliseconds."
+    timeout: Float
+  ): DownloadResponse
+
+  """
+  Puts files uploaded for the session (POST /sessions/{id}/uploads) into an
+  ` + "`" + `<input type=file>` + "`" + `, by name, as a user's choice would: input and change
+  fire and no file picker opens. A name that is not one of the session's
+  uploads fails with invalid_argument. A sessionql extension.
+  """
+  setInputFiles(
+    "A CSS or deep selector of the file input."
+    selector: String!
+    "Names of the session's uploaded files; more than one needs an input with multiple. An empty list clears the input."
+    files: [String!]!
+    "Wait until the element is visible, not only present."
+    visible: Boolean = false
+    "Wait for the element to appear; when false it must be there already."
+    wait: Boolean = true
+    "How long to wait, in milliseconds."
+    timeout: Float
+  ): SetInputFilesResponse
 
   """
   Runs JavaScript in the page. An expression (` + "`" + `document.title` + "`" + `) gives its
@@ -3310,6 +3433,28 @@ type ClickResponse {
   time: Float!
 }
 
+"A download a step waited for."
+type DownloadResponse {
+  "The file's name in the session's downloads."
+  name: String!
+  "Its size in bytes."
+  size: Float!
+  "Its type, by its extension or else its first bytes."
+  mimeType: String!
+  "Milliseconds the step took."
+  time: Float!
+}
+
+"The files put into a file input."
+type SetInputFilesResponse {
+  "The selector of the input."
+  selector: String!
+  "The names that were set."
+  files: [String!]!
+  "Milliseconds the step took."
+  time: Float!
+}
+
 "The result of a script."
 type EvaluateResponse {
   "The script's result: a string as it is, any other value JSON-encoded, null for undefined or null."
@@ -3946,6 +4091,20 @@ func (ec *executionContext) childFields_DialogPolicyResponse(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type DialogPolicyResponse", field.Name)
 }
 
+func (ec *executionContext) childFields_DownloadResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_DownloadResponse_name(ctx, field)
+	case "size":
+		return ec.fieldContext_DownloadResponse_size(ctx, field)
+	case "mimeType":
+		return ec.fieldContext_DownloadResponse_mimeType(ctx, field)
+	case "time":
+		return ec.fieldContext_DownloadResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DownloadResponse", field.Name)
+}
+
 func (ec *executionContext) childFields_EvaluateResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "value":
@@ -4048,6 +4207,10 @@ func (ec *executionContext) childFields_Mutation(ctx context.Context, field grap
 		return ec.fieldContext_Mutation_goto(ctx, field)
 	case "click":
 		return ec.fieldContext_Mutation_click(ctx, field)
+	case "download":
+		return ec.fieldContext_Mutation_download(ctx, field)
+	case "setInputFiles":
+		return ec.fieldContext_Mutation_setInputFiles(ctx, field)
 	case "evaluate":
 		return ec.fieldContext_Mutation_evaluate(ctx, field)
 	case "type":
@@ -4294,6 +4457,18 @@ func (ec *executionContext) childFields_SelectResponse(ctx context.Context, fiel
 		return ec.fieldContext_SelectResponse_time(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SelectResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_SetInputFilesResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "selector":
+		return ec.fieldContext_SetInputFilesResponse_selector(ctx, field)
+	case "files":
+		return ec.fieldContext_SetInputFilesResponse_files(ctx, field)
+	case "time":
+		return ec.fieldContext_SetInputFilesResponse_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetInputFilesResponse", field.Name)
 }
 
 func (ec *executionContext) childFields_StopSessionRecordingResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4840,6 +5015,52 @@ func (ec *executionContext) field_Mutation_dialog_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["text"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_download_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scroll",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scroll"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg4
 	return args, nil
 }
 
@@ -5990,6 +6211,52 @@ func (ec *executionContext) field_Mutation_setExtraHTTPHeaders_args(ctx context.
 		return nil, err
 	}
 	args["headers"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setInputFiles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selector",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "files",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["files"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "visible",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visible"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "wait",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["wait"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeout",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeout"] = arg4
 	return args, nil
 }
 
@@ -7305,6 +7572,106 @@ func (ec *executionContext) fieldContext_DialogPolicyResponse_time(_ context.Con
 	return graphql.NewScalarFieldContext("DialogPolicyResponse", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _DownloadResponse_name(ctx context.Context, field graphql.CollectedField, obj *model.DownloadResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DownloadResponse_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DownloadResponse_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DownloadResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DownloadResponse_size(ctx context.Context, field graphql.CollectedField, obj *model.DownloadResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DownloadResponse_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DownloadResponse_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DownloadResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _DownloadResponse_mimeType(ctx context.Context, field graphql.CollectedField, obj *model.DownloadResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DownloadResponse_mimeType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MimeType, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DownloadResponse_mimeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DownloadResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DownloadResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.DownloadResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DownloadResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DownloadResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DownloadResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) _EvaluateResponse_value(ctx context.Context, field graphql.CollectedField, obj *model.EvaluateResponse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8033,6 +8400,98 @@ func (ec *executionContext) fieldContext_Mutation_click(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_click_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_download(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_download(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Download(ctx, fc.Args["selector"].(string), fc.Args["visible"].(*bool), fc.Args["scroll"].(*bool), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DownloadResponse) graphql.Marshaler {
+			return ec.marshalODownloadResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐDownloadResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_download(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DownloadResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_download_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setInputFiles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setInputFiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetInputFiles(ctx, fc.Args["selector"].(string), fc.Args["files"].([]string), fc.Args["visible"].(*bool), fc.Args["wait"].(*bool), fc.Args["timeout"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetInputFilesResponse) graphql.Marshaler {
+			return ec.marshalOSetInputFilesResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐSetInputFilesResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setInputFiles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetInputFilesResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setInputFiles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11356,6 +11815,81 @@ func (ec *executionContext) fieldContext_SelectResponse_time(_ context.Context, 
 	return graphql.NewScalarFieldContext("SelectResponse", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _SetInputFilesResponse_selector(ctx context.Context, field graphql.CollectedField, obj *model.SetInputFilesResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetInputFilesResponse_selector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selector, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetInputFilesResponse_selector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetInputFilesResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SetInputFilesResponse_files(ctx context.Context, field graphql.CollectedField, obj *model.SetInputFilesResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetInputFilesResponse_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Files, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetInputFilesResponse_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetInputFilesResponse", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SetInputFilesResponse_time(ctx context.Context, field graphql.CollectedField, obj *model.SetInputFilesResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetInputFilesResponse_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetInputFilesResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetInputFilesResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) _StopSessionRecordingResponse_success(ctx context.Context, field graphql.CollectedField, obj *model.StopSessionRecordingResponse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14322,6 +14856,59 @@ func (ec *executionContext) _DialogPolicyResponse(ctx context.Context, sel ast.S
 	return out
 }
 
+var downloadResponseImplementors = []string{"DownloadResponse"}
+
+func (ec *executionContext) _DownloadResponse(ctx context.Context, sel ast.SelectionSet, obj *model.DownloadResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, downloadResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DownloadResponse")
+		case "name":
+			out.Values[i] = ec._DownloadResponse_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._DownloadResponse_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mimeType":
+			out.Values[i] = ec._DownloadResponse_mimeType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._DownloadResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var evaluateResponseImplementors = []string{"EvaluateResponse"}
 
 func (ec *executionContext) _EvaluateResponse(ctx context.Context, sel ast.SelectionSet, obj *model.EvaluateResponse) graphql.Marshaler {
@@ -14736,6 +15323,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "click":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_click(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "download":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_download(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "setInputFiles":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setInputFiles(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -15762,6 +16363,54 @@ func (ec *executionContext) _SelectResponse(ctx context.Context, sel ast.Selecti
 			}
 		case "time":
 			out.Values[i] = ec._SelectResponse_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var setInputFilesResponseImplementors = []string{"SetInputFilesResponse"}
+
+func (ec *executionContext) _SetInputFilesResponse(ctx context.Context, sel ast.SelectionSet, obj *model.SetInputFilesResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setInputFilesResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetInputFilesResponse")
+		case "selector":
+			out.Values[i] = ec._SetInputFilesResponse_selector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "files":
+			out.Values[i] = ec._SetInputFilesResponse_files(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._SetInputFilesResponse_time(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17259,6 +17908,13 @@ func (ec *executionContext) marshalODialogPolicyResponse2ᚖgithubᚗcomᚋsessi
 	return ec._DialogPolicyResponse(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODownloadResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐDownloadResponse(ctx context.Context, sel ast.SelectionSet, v *model.DownloadResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DownloadResponse(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOEvaluateResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐEvaluateResponse(ctx context.Context, sel ast.SelectionSet, v *model.EvaluateResponse) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -17732,6 +18388,13 @@ func (ec *executionContext) marshalOSelectResponse2ᚖgithubᚗcomᚋsessionql�
 		return graphql.Null
 	}
 	return ec._SelectResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSetInputFilesResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐSetInputFilesResponse(ctx context.Context, sel ast.SelectionSet, v *model.SetInputFilesResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SetInputFilesResponse(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOStopSessionRecordingResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐStopSessionRecordingResponse(ctx context.Context, sel ast.SelectionSet, v *model.StopSessionRecordingResponse) graphql.Marshaler {

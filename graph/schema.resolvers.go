@@ -47,6 +47,32 @@ func (r *mutationResolver) Click(ctx context.Context, selector string, visible *
 	return &model.ClickResponse{Selector: selector, X: box.X, Y: box.Y, Time: c.time()}, nil
 }
 
+// Download is the resolver for the download field.
+func (r *mutationResolver) Download(ctx context.Context, selector string, visible *bool, scroll *bool, wait *bool, timeout *float64) (*model.DownloadResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.page.ClickDownload(ctx, selector, locateOptions(wait, scroll, visible), c.timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &model.DownloadResponse{Name: d.Name, Size: float64(d.Size), MimeType: d.MimeType, Time: c.time()}, nil
+}
+
+// SetInputFiles is the resolver for the setInputFiles field.
+func (r *mutationResolver) SetInputFiles(ctx context.Context, selector string, files []string, visible *bool, wait *bool, timeout *float64) (*model.SetInputFilesResponse, error) {
+	c, err := newCall(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	scroll := false
+	if _, _, err := c.page.SetInputFiles(ctx, selector, files, locateOptions(wait, &scroll, visible), c.timeout); err != nil {
+		return nil, err
+	}
+	return &model.SetInputFilesResponse{Selector: selector, Files: files, Time: c.time()}, nil
+}
+
 // Evaluate is the resolver for the evaluate field.
 func (r *mutationResolver) Evaluate(ctx context.Context, content *string, url *string, expression *string, timeout *float64, world *model.EvaluateWorld) (*model.EvaluateResponse, error) {
 	c, err := newCall(ctx, timeout)

@@ -3,6 +3,8 @@ package sessions
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -77,4 +79,51 @@ func tempRoot(cfg Config) string {
 	}
 	sum := sha256.Sum256([]byte(cfg.DataDir))
 	return filepath.Join(os.TempDir(), "sessionql-"+hex.EncodeToString(sum[:6]))
+}
+
+// filesInProfile is where a session's files travel inside its closed
+// profile when a ProfileStore keeps profiles away from the data dir.
+const filesInProfile = "SessionQL Files"
+
+// filesIntoProfile moves the session's files into its closed profile, so
+// that the profile store keeps them with it; filesOutOfProfile, which the
+// caller defers, moves them back.
+func (s *Service) filesIntoProfile(id string) {
+	if _, local := s.profiles.(LocalProfiles); local {
+		return
+	}
+	err := os.Rename(filepath.Join(filesRoot(s.cfg), id), filepath.Join(s.profileDir(id), filesInProfile))
+	if err != nil && !os.IsNotExist(err) {
+		slog.Warn("the session's files could not join its profile; they stay on this server only", "session", id, "err", err)
+	}
+}
+
+// filesOutOfProfile puts the files a profile carries in the session's
+// files folder, in place of what was there, with the modes the browser
+// user needs: it passes through the folders and reads the uploads.
+func (s *Service) filesOutOfProfile(id string) error {
+	carried := filepath.Join(s.profileDir(id), filesInProfile)
+	if _, err := os.Stat(carried); err != nil {
+		return nil
+	}
+	dir := filepath.Join(filesRoot(s.cfg), id)
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	if err := os.Rename(carried, dir); err != nil {
+		return err
+	}
+	if err := passable(dir); err != nil {
+		return err
+	}
+	return filepath.WalkDir(s.uploadsDir(id), func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return nil // no uploads
+		case d.IsDir():
+			return os.Chmod(path, 0o755)
+		default:
+			return os.Chmod(path, 0o644)
+		}
+	})
 }

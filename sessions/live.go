@@ -243,8 +243,9 @@ func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
 		Timezone:   o.Timezone,
 		UserAgent:  o.UserAgent,
 
-		MaxAnswerBytes: s.cfg.MaxAnswerBytes,
-		MaxTabs:        s.cfg.MaxTabs,
+		MaxAnswerBytes:   s.cfg.MaxAnswerBytes,
+		MaxTabs:          s.cfg.MaxTabs,
+		MaxDownloadBytes: s.cfg.MaxDownloadBytes,
 
 		DownloadDir:   s.downloadsDir(sess.ID),
 		UploadDir:     s.uploadsDir(sess.ID),

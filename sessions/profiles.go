@@ -60,6 +60,10 @@ const profileTimeout = 2 * time.Minute
 func (s *Service) keepProfile(e *entry) {
 	ctx, cancel := s.bounded(profileTimeout)
 	defer cancel()
+	s.filesIntoProfile(e.id)
+	defer func() {
+		slogErr("could not take the session's files back out of its profile", s.filesOutOfProfile(e.id), "session", e.id)
+	}()
 	key, err := s.profiles.Save(ctx, e.id, s.profileDir(e.id))
 	if err != nil {
 		slog.Error("could not keep the hibernated profile; the previous copy stays in use", "session", e.id, "err", err)
@@ -100,6 +104,9 @@ func (s *Service) fetchProfile(ctx context.Context, e *entry, sess *Session) err
 		os.RemoveAll(dir)
 		slog.Error("could not fetch the session's profile", "session", sess.ID, "err", err)
 		return storeUnreadable("the profile of session " + sess.ID)
+	}
+	if err := s.filesOutOfProfile(sess.ID); err != nil {
+		slog.Error("could not take the session's files out of its profile", "session", sess.ID, "err", err)
 	}
 	e.setUnpacked(sess.Profile)
 	return nil

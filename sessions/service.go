@@ -43,6 +43,11 @@ type Config struct {
 	// MAX_TABS); zero means the engine's defaults.
 	MaxAnswerBytes int
 	MaxTabs        int
+	// MaxDownloadBytes and MaxUploadBytes bound what one session's
+	// downloads and uploads hold together (MAX_DOWNLOAD_BYTES,
+	// MAX_UPLOAD_BYTES); zero means the defaults.
+	MaxDownloadBytes int64
+	MaxUploadBytes   int64
 	// StateKey, 32 bytes, encrypts that state in the store; nil keeps it
 	// in clear.
 	StateKey []byte
@@ -99,6 +104,12 @@ type Service struct {
 func Open(cfg Config) (*Service, error) {
 	if cfg.MaxStateBytes <= 0 {
 		cfg.MaxStateBytes = DefaultMaxStateBytes
+	}
+	if cfg.MaxDownloadBytes <= 0 {
+		cfg.MaxDownloadBytes = DefaultMaxDownloadBytes
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
 	if cfg.LogRetention <= 0 {
 		cfg.LogRetention = DefaultLogRetention

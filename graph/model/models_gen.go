@@ -152,6 +152,18 @@ type DialogPolicyResponse struct {
 	Time float64 `json:"time"`
 }
 
+// A download a step waited for.
+type DownloadResponse struct {
+	// The file's name in the session's downloads.
+	Name string `json:"name"`
+	// Its size in bytes.
+	Size float64 `json:"size"`
+	// Its type, by its extension or else its first bytes.
+	MimeType string `json:"mimeType"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
 // The result of a script.
 type EvaluateResponse struct {
 	// The script's result: a string as it is, any other value JSON-encoded, null for undefined or null.
@@ -422,6 +434,16 @@ type SelectResponse struct {
 	X float64 `json:"x"`
 	// The y coordinate of the element's centre.
 	Y float64 `json:"y"`
+	// Milliseconds the step took.
+	Time float64 `json:"time"`
+}
+
+// The files put into a file input.
+type SetInputFilesResponse struct {
+	// The selector of the input.
+	Selector string `json:"selector"`
+	// The names that were set.
+	Files []string `json:"files"`
 	// Milliseconds the step took.
 	Time float64 `json:"time"`
 }

@@ -44,6 +44,7 @@ type Config struct {
 	AdLists                                 []string
 	DatabaseURL, ProfileStore, S3Endpoint   string // see openStores
 	MaxProfileSize                          int
+	MaxDownloadBytes, MaxUploadBytes        int64
 	corsOrigins, stateKey, adLists          string // as given
 	version                                 bool
 }
@@ -66,6 +67,8 @@ func (c *Config) flags() *flag.FlagSet {
 	fs.IntVar(&c.MaxAnswerBytes, "max-answer-bytes", engine.DefaultMaxAnswerBytes, "largest BrowserQL answer, and largest browser reply to one step")
 	fs.IntVar(&c.MaxStateBytes, "max-state-bytes", sessions.DefaultMaxStateBytes, "largest cookies and storage kept per session")
 	fs.IntVar(&c.MaxTabs, "max-tabs", engine.DefaultMaxTabs, "tabs one session's browser may have open")
+	fs.Int64Var(&c.MaxDownloadBytes, "max-download-bytes", sessions.DefaultMaxDownloadBytes, "most bytes one session's downloads may hold; a download past it is cancelled")
+	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", sessions.DefaultMaxUploadBytes, "most bytes one session's uploads may hold")
 	fs.DurationVar(&c.LogRetention, "log-retention", sessions.DefaultLogRetention, "how long a session's events are kept after it ends")
 	fs.IntVar(&c.LogMaxBytes, "log-max-bytes", sessions.DefaultLogMaxBytes, "most bytes of events kept per session; the oldest go first")
 	fs.IntVar(&c.RecordingMaxBytes, "recording-max-bytes", sessions.DefaultRecordingMaxBytes, "most bytes of a session's recording kept; at the bound the recording stops and says truncated")

@@ -91,6 +91,7 @@ func openSessions(ctx context.Context, cfg Config) (*sessions.Service, error) {
 		StateKey: cfg.StateKey, MaxStateBytes: cfg.MaxStateBytes, MaxAnswerBytes: cfg.MaxAnswerBytes, MaxTabs: cfg.MaxTabs,
 		BrowserUser: cfg.BrowserUser, AllowFileURLs: cfg.AllowFileURLs, BlockPrivateNetworks: cfg.BlockPrivateNetworks, AdLists: cfg.AdLists,
 		LogRetention: cfg.LogRetention, LogMaxBytes: cfg.LogMaxBytes, RecordingMaxBytes: cfg.RecordingMaxBytes,
+		MaxDownloadBytes: cfg.MaxDownloadBytes, MaxUploadBytes: cfg.MaxUploadBytes,
 	})
 }
 

@@ -18,6 +18,9 @@ func (c *Config) validate() error {
 	if c.MaxAnswerBytes < 1<<20 || c.MaxStateBytes < 64<<10 || c.MaxTabs < 1 {
 		return errors.New("max-answer-bytes must be at least 1048576, max-state-bytes at least 65536 and max-tabs at least 1")
 	}
+	if c.MaxDownloadBytes < 1 || c.MaxUploadBytes < 1 {
+		return errors.New("max-download-bytes and max-upload-bytes must be at least 1")
+	}
 	if !slices.Contains([]string{"text", "json"}, c.LogFormat) {
 		return fmt.Errorf("LOG_FORMAT must be text or json, not %q", c.LogFormat)
 	}
