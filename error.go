@@ -30,6 +30,7 @@ const (
 	CodeStateTooLarge      = "state_too_large"
 	CodeAnswerTooLarge     = "answer_too_large"
 	CodeSessionStopped     = "session_stopped" // the session was stopped while the request ran
+	CodeSessionMoving      = "session_moving"  // cluster mode: the session changes node; retry after Retry-After
 
 	CodeTimeout           = "timeout"
 	CodeSelectorNotFound  = "selector_not_found"

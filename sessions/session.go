@@ -23,6 +23,9 @@ type Session struct {
 	Started      bool            `json:"started"`            // the browser ran at least once
 	TokenGen     int             `json:"tokenGen,omitempty"` // bumped to invalidate the session's credential
 	Profile      string          `json:"profile,omitempty"`  // the ProfileStore's key of the hibernated profile; "" when it is the local directory
+	// RunsOn is, in a cluster's listing, the URL of the node whose browser
+	// runs the session; not stored.
+	RunsOn string `json:"-"`
 }
 
 // Options are fixed when a session is created.

@@ -1,0 +1,227 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/sessionql/sessionql/internal/testutil"
+)
+
+// node is one sessionql process of a test's cluster.
+type node struct {
+	*server
+	dataDir string
+	env     []string
+}
+
+// cluster is three nodes on one PostgreSQL database and one S3 prefix.
+type cluster struct {
+	nodes  []*node
+	prefix string
+}
+
+// clusterLease is NODE_LEASE in the tests: short, so that a dead node's
+// sessions move within seconds.
+const clusterLease = 2 * time.Second
+
+// startCluster starts n nodes on 127.0.0.1 with small MAX_BROWSERS,
+// IDLE_TIMEOUT and NODE_LEASE, sharing a fresh database and S3 prefix.
+func startCluster(t *testing.T, n int, idle time.Duration) *cluster {
+	t.Helper()
+	c := &cluster{prefix: strings.ToLower(rand.Text()[:10])}
+	shared := append(engines.S3.Env(), "DATABASE_URL="+engines.PG.Database(t), "PROFILE_STORE=s3://"+testutil.S3Bucket+"/"+c.prefix,
+		"IDLE_TIMEOUT="+idle.String(), "NODE_LEASE="+clusterLease.String())
+	for range n {
+		c.nodes = append(c.nodes, c.startNode(t, shared))
+	}
+	return c
+}
+
+func (c *cluster) startNode(t *testing.T, shared []string) *node {
+	t.Helper()
+	port, err := testutil.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	env := append(append([]string{}, shared...), "NODE_URL=http://"+addr)
+	nd := &node{dataDir: filepath.Join(testutil.DataDir(t), "data"), env: env}
+	nd.server = start(t, nd.dataDir, append(env, "ADDR="+addr)...)
+	return nd
+}
+
+// pressure reads a node's /pressure.
+type pressure struct {
+	LiveBrowsers int
+	Cluster      *struct {
+		NodesAlive int
+		Nodes      []struct {
+			URL      string
+			Sessions int
+		}
+	}
+}
+
+func (nd *node) pressure(t *testing.T) pressure {
+	t.Helper()
+	var p pressure
+	if st := call(t, "GET", nd.URL+"/pressure", nil, &p); st != 200 {
+		t.Fatalf("pressure: %d", st)
+	}
+	return p
+}
+
+// status is a session's status as node nd answers it; 0 status when gone.
+func (nd *node) status(t *testing.T, id string) (int, string) {
+	t.Helper()
+	var got struct{ Status string }
+	st := call(t, "GET", nd.URL+"/sessions/"+id, nil, &got)
+	return st, got.Status
+}
+
+// objects lists the S3 objects of the cluster's profile store.
+func (c *cluster) objects(t *testing.T) []string {
+	t.Helper()
+	var keys []string
+	for o := range engines.S3.Client().ListObjects(context.Background(), testutil.S3Bucket, minio.ListObjectsOptions{Prefix: c.prefix + "/", Recursive: true}) {
+		if o.Err != nil {
+			t.Fatal(o.Err)
+		}
+		keys = append(keys, o.Key)
+	}
+	return keys
+}
+
+func waitFor(t *testing.T, what string, within time.Duration, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(within); !ok(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, within)
+		}
+	}
+}
+
+// bqlOn is the session's BQL URL on node nd.
+func bqlOn(nd *node, id string) string { return nd.URL + "/sessions/" + id + "/bql" }
+
+// TestClusterSharesSessions covers the tests 1, 2, 3 and 7 on one
+// cluster: a session created on A is listed and read on B and C; what A
+// wrote (cookie, localStorage, IndexedDB) is read through B after
+// hibernation; BQL and Puppeteer/Playwright sent to C are served by the
+// owner; DELETE and expiry on any node remove the record and the profile
+// objects.
+func TestClusterSharesSessions(t *testing.T) {
+	c := startCluster(t, 3, 1500*time.Millisecond)
+	a, b, cc := c.nodes[0], c.nodes[1], c.nodes[2]
+	pages := testutil.ServePages(t)
+	page := pages.URL + "/click.html"
+
+	// 1. create on A; B and C list and get it
+	id, _ := newSession(t, a.server)
+	for _, nd := range []*node{b, cc} {
+		var list struct{ Sessions []struct{ ID, Status string } }
+		call(t, "GET", nd.URL+"/sessions", nil, &list)
+		if len(list.Sessions) != 1 || list.Sessions[0].ID != id {
+			t.Fatalf("%s lists %+v, want %s; log:\n%s", nd.URL, list.Sessions, id, nd.log)
+		}
+		if st, status := nd.status(t, id); st != 200 || status != "hibernated" {
+			t.Fatalf("%s: GET the session: %d %s", nd.URL, st, status)
+		}
+	}
+
+	// 2. write through A, hibernate, read through B
+	if v := evaluate(t, bqlOn(a, id), page, write); v != "written" {
+		t.Fatalf("write: %s", v)
+	}
+	if v := evaluate(t, bqlOn(a, id), page, writeDB); v != "written" {
+		t.Fatalf("write IndexedDB: %s", v)
+	}
+	if p := a.pressure(t); p.LiveBrowsers != 1 || p.Cluster == nil || p.Cluster.NodesAlive != 3 {
+		t.Fatalf("A's pressure with the session live there: %+v", p)
+	}
+	if _, status := cc.status(t, id); status != "live" {
+		t.Fatalf("C sees the session live on A as %q", status)
+	}
+	waitFor(t, "the session hibernates on A", 30*time.Second, func() bool { _, s := b.status(t, id); return s == "hibernated" })
+	if got := evaluate(t, bqlOn(b, id), page, read); got != written {
+		t.Errorf("read through B after hibernation on A: %s, want %s", got, written)
+	}
+	if got := evaluate(t, bqlOn(b, id), page, readDB); got != "deep" {
+		t.Errorf("IndexedDB through B after hibernation on A: %s, want deep", got)
+	}
+	if b.pressure(t).LiveBrowsers != 1 || a.pressure(t).LiveBrowsers != 0 {
+		t.Errorf("the session did not wake on B alone: A %+v, B %+v", a.pressure(t), b.pressure(t))
+	}
+
+	// 3. BQL to C while B owns it: served by B; then Puppeteer and
+	// Playwright through C
+	if got := evaluate(t, bqlOn(cc, id), page, read); got != written {
+		t.Errorf("read through C, forwarded to B: %s, want %s", got, written)
+	}
+	if p := cc.pressure(t); p.LiveBrowsers != 0 {
+		t.Errorf("C started a browser for a session B runs: %+v", p)
+	}
+	cdpNode(t, "cluster-forward.mjs", "OWNER_URL="+b.URL, "SESSIONQL_URL="+cc.URL, "PAGE_URL="+page)
+	if p := cc.pressure(t); p.LiveBrowsers != 0 {
+		t.Errorf("C started a browser for the Node clients of a session B runs: %+v", p)
+	}
+
+	// 7. DELETE through C removes the record and the objects
+	waitFor(t, "a profile object is kept", 30*time.Second, func() bool { return len(c.objects(t)) > 0 })
+	if st := call(t, "DELETE", cc.URL+"/sessions/"+id, nil, nil); st != 204 {
+		t.Fatalf("DELETE through C: %d", st)
+	}
+	for _, nd := range c.nodes {
+		if st, _ := nd.status(t, id); st != 404 {
+			t.Errorf("%s still has the deleted session: %d", nd.URL, st)
+		}
+	}
+	if keys := c.objects(t); len(keys) != 0 {
+		t.Errorf("profile objects left after DELETE: %v", keys)
+	}
+	// expiry: a session that ran on A and hibernated there expires
+	var short struct{ ID string }
+	if st := call(t, "POST", cc.URL+"/session", map[string]any{"ttl": 8000, "stealth": true}, &short); st != 201 {
+		t.Fatalf("create: %d", st)
+	}
+	if v := evaluate(t, bqlOn(a, short.ID), page, write); v != "written" {
+		t.Fatalf("write: %s", v)
+	}
+	waitFor(t, "the short session hibernates and its profile is kept", 30*time.Second, func() bool {
+		_, s := b.status(t, short.ID)
+		return s == "hibernated" && len(c.objects(t)) > 0
+	})
+	waitFor(t, "the expired session is gone with its objects", 30*time.Second, func() bool {
+		st, _ := b.status(t, short.ID)
+		return st == 404 && len(c.objects(t)) == 0
+	})
+	for _, nd := range c.nodes {
+		nd.shutdown(t, syscall.SIGTERM, nd.dataDir)
+	}
+}
+
+// cdpNode runs a script of e2e/ with env and fails the test unless it
+// exits 0.
+func cdpNode(t *testing.T, script string, env ...string) {
+	t.Helper()
+	dir := filepath.Join(testutil.Testdata(), "..", "e2e")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("node %s: %v\n%s", script, err, out)
+	}
+}
