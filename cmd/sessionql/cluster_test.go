@@ -3,8 +3,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -224,4 +228,83 @@ func cdpNode(t *testing.T, script string, env ...string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("node %s: %v\n%s", script, err, out)
 	}
+}
+
+// attempt is one BQL request's outcome on a node: the status, the error
+// code and Retry-After of a refusal, or the evaluated value.
+type attempt struct {
+	status     int
+	code       string
+	retryAfter string
+	value      string
+}
+
+func tryBQL(t *testing.T, url, page, js string) attempt {
+	t.Helper()
+	var res struct {
+		Data struct {
+			Evaluate *struct{ Value *string }
+		}
+		Error  *struct{ Code string }
+		Errors []struct{ Message string }
+	}
+	query := `mutation($url: String!, $js: String!) { goto(url: $url) { status } evaluate(content: $js) { value } }`
+	raw, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"url": page, "js": js}})
+	resp, err := http.Post(url, "application/json", bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("BQL %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	json.Unmarshal(body, &res)
+	a := attempt{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After")}
+	if res.Error != nil {
+		a.code = res.Error.Code
+	}
+	if res.Data.Evaluate != nil && res.Data.Evaluate.Value != nil {
+		a.value = *res.Data.Evaluate.Value
+	}
+	if a.status == 200 && a.value == "" {
+		t.Fatalf("BQL %s: %s", url, body)
+	}
+	return a
+}
+
+// TestClusterKill9 is the issue's test 4: the owner of a live session is
+// killed with SIGKILL; another node answers 503 session_moving with
+// Retry-After while the dead node's lease runs, then wakes the session with
+// the acknowledged writes; no Chromium of the dead node is left.
+func TestClusterKill9(t *testing.T) {
+	c := startCluster(t, 2, time.Minute)
+	a, b := c.nodes[0], c.nodes[1]
+	page := testutil.ServePages(t).URL + "/click.html"
+	id, _ := newSession(t, b.server)
+	if v := evaluate(t, bqlOn(a, id), page, write); v != "written" {
+		t.Fatalf("write: %s", v)
+	}
+	if len(testutil.Processes(a.dataDir)) == 0 {
+		t.Fatal("no browser runs on A")
+	}
+	a.cmd.Process.Signal(syscall.SIGKILL)
+	a.wait(t)
+	moving := 0
+	for {
+		got := tryBQL(t, bqlOn(b, id), page, read)
+		if got.status == 200 {
+			if got.value != written {
+				t.Errorf("after the owner was killed: %s, want %s", got.value, written)
+			}
+			break
+		}
+		if got.status != 503 || got.code != "session_moving" || got.retryAfter == "" {
+			t.Fatalf("while the dead owner's lease runs: %+v, want 503 session_moving with Retry-After", got)
+		}
+		moving++
+		time.Sleep(200 * time.Millisecond)
+	}
+	if moving == 0 {
+		t.Error("no session_moving answer while the dead owner's lease ran")
+	}
+	testutil.NoProcessesLeft(t, a.dataDir)
+	b.shutdown(t, syscall.SIGTERM, b.dataDir)
 }
