@@ -7,13 +7,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -307,4 +310,109 @@ func TestClusterKill9(t *testing.T) {
 	}
 	testutil.NoProcessesLeft(t, a.dataDir)
 	b.shutdown(t, syscall.SIGTERM, b.dataDir)
+}
+
+// balancer is the load balancer of the tests: round robin over the nodes,
+// and a request whose node refuses the connection goes to the next one,
+// as HAProxy's and nginx's retries on connect errors do.
+type balancer struct {
+	nodes []*node
+	next  atomic.Int64
+}
+
+func (lb *balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	start := int(lb.next.Add(1))
+	var err error
+	for i := range lb.nodes {
+		nd := lb.nodes[(start+i)%len(lb.nodes)]
+		out, _ := http.NewRequestWithContext(r.Context(), r.Method, nd.URL+r.URL.RequestURI(), bytes.NewReader(body))
+		out.Header = r.Header.Clone()
+		var resp *http.Response
+		resp, err = http.DefaultTransport.RoundTrip(out)
+		if err != nil {
+			continue // connection refused: the next node
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+		return
+	}
+	http.Error(w, err.Error(), http.StatusBadGateway)
+}
+
+// TestClusterSIGTERMUnderLoad is the issue's test 6: a stream of BQL
+// requests on several sessions goes through a load balancer while the node
+// that runs them gets SIGTERM. Every request succeeds (a 503
+// session_moving is retried after its Retry-After, as docs/cluster.md asks
+// of clients), and every acknowledged write is there after.
+func TestClusterSIGTERMUnderLoad(t *testing.T) {
+	c := startCluster(t, 3, time.Minute)
+	a := c.nodes[0]
+	page := testutil.ServePages(t).URL + "/click.html"
+	lb := httptest.NewServer(&balancer{nodes: c.nodes})
+	defer lb.Close()
+	var ids []string
+	for range 2 {
+		id, _ := newSession(t, a.server)
+		if v := evaluate(t, bqlOn(a, id), page, `localStorage.setItem('n', '0'); return 'written';`); v != "written" {
+			t.Fatalf("write: %s", v)
+		}
+		ids = append(ids, id)
+	}
+	if a.pressure(t).LiveBrowsers != 2 {
+		t.Fatal("the sessions do not run on A")
+	}
+	stop := make(chan struct{})
+	type result struct {
+		acked, retried int
+		failed         []string
+	}
+	results := make(chan result, len(ids))
+	for _, id := range ids {
+		go func() {
+			var r result
+			defer func() { results <- r }()
+			for n := 1; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				js := `localStorage.setItem('n', String(Number(localStorage.getItem('n')) + 1)); return localStorage.getItem('n');`
+				for {
+					got := tryBQL(t, lb.URL+"/sessions/"+id+"/bql", page, js)
+					if got.status == 503 && got.code == "session_moving" && got.retryAfter != "" {
+						r.retried++
+						secs, _ := strconv.Atoi(got.retryAfter)
+						time.Sleep(time.Duration(secs) * time.Second)
+						continue
+					}
+					if got.status != 200 || got.value != strconv.Itoa(n) {
+						r.failed = append(r.failed, fmt.Sprintf("request %d: %+v", n, got))
+						return
+					}
+					r.acked = n
+					break
+				}
+			}
+		}()
+	}
+	time.Sleep(2 * time.Second) // some requests on A first
+	a.shutdown(t, syscall.SIGTERM, a.dataDir)
+	time.Sleep(3 * time.Second) // and some after, on the others
+	close(stop)
+	for range ids {
+		r := <-results
+		if len(r.failed) > 0 || r.acked < 2 {
+			t.Errorf("requests failed during the SIGTERM: %v (%d acknowledged)", r.failed, r.acked)
+		}
+		t.Logf("%d requests acknowledged, %d retried after session_moving", r.acked, r.retried)
+	}
+	for _, nd := range c.nodes[1:] {
+		nd.shutdown(t, syscall.SIGTERM, nd.dataDir)
+	}
 }
