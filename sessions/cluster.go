@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/sessionql/sessionql"
@@ -109,6 +110,19 @@ func (s *Service) Route(id string, forwarded bool) (*url.URL, error) {
 		return nil, nil // served here: claimed on first use
 	}
 	return url.Parse(o.URL)
+}
+
+// OwnedBy reports whether the node at u still owns session id with a live
+// lease; a forwarded request stops waiting for a node that does not.
+func (s *Service) OwnedBy(id string, u *url.URL) bool {
+	if s.cluster == nil {
+		return false
+	}
+	o, err := s.cluster.Owner(id)
+	if err != nil {
+		return true // the database does not say otherwise
+	}
+	return o.LeaseLeft > 0 && strings.TrimSuffix(o.URL, "/") == strings.TrimSuffix(u.String(), "/")
 }
 
 // OwnerUnreachable is the answer when the owner node did not answer a

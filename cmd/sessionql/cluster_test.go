@@ -416,3 +416,48 @@ func TestClusterSIGTERMUnderLoad(t *testing.T) {
 		nd.shutdown(t, syscall.SIGTERM, nd.dataDir)
 	}
 }
+
+// TestClusterSIGSTOPFenced is the issue's test 5: the owner is stopped
+// (SIGSTOP) past its lease, another node takes the session over, and the
+// owner is continued (SIGCONT): its late checkpoint is refused, it kills
+// its browser and answers session_moving, and the session's state is the
+// new owner's.
+func TestClusterSIGSTOPFenced(t *testing.T) {
+	c := startCluster(t, 2, time.Minute)
+	a, b := c.nodes[0], c.nodes[1]
+	page := testutil.ServePages(t).URL + "/click.html"
+	id, _ := newSession(t, b.server)
+	set := func(v string) string { return `localStorage.setItem('v', '` + v + `'); return localStorage.getItem('v');` }
+	if v := evaluate(t, bqlOn(a, id), page, set("a")); v != "a" {
+		t.Fatalf("write on A: %s", v)
+	}
+	a.cmd.Process.Signal(syscall.SIGSTOP)
+	defer a.cmd.Process.Signal(syscall.SIGCONT)
+	for {
+		got := tryBQL(t, bqlOn(b, id), page, set("b"))
+		if got.status == 200 {
+			break
+		}
+		if got.code != "session_moving" {
+			t.Fatalf("while A is stopped: %+v", got)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	a.cmd.Process.Signal(syscall.SIGCONT)
+	got := tryBQL(t, bqlOn(a, id)+"", page, set("stale"))
+	if got.status != 503 || got.code != "session_moving" {
+		t.Errorf("A's late write: %+v, want 503 session_moving", got)
+	}
+	waitFor(t, "A's browser is killed", 10*time.Second, func() bool { return len(testutil.Processes(a.dataDir)) == 0 })
+	for _, nd := range c.nodes {
+		if v := evaluate(t, bqlOn(nd, id), page, `return localStorage.getItem('v');`); v != "b" {
+			t.Errorf("through %s the session holds %q, want the new owner's b", nd.URL, v)
+		}
+	}
+	if p := a.pressure(t); p.LiveBrowsers != 0 {
+		t.Errorf("A runs a browser after it was fenced: %+v", p)
+	}
+	for _, nd := range c.nodes {
+		nd.shutdown(t, syscall.SIGTERM, nd.dataDir)
+	}
+}
