@@ -427,7 +427,9 @@ func TestClusterSIGSTOPFenced(t *testing.T) {
 	a, b := c.nodes[0], c.nodes[1]
 	page := testutil.ServePages(t).URL + "/click.html"
 	id, _ := newSession(t, b.server)
-	set := func(v string) string { return `localStorage.setItem('v', '` + v + `'); return localStorage.getItem('v');` }
+	set := func(v string) string {
+		return `localStorage.setItem('v', '` + v + `'); return localStorage.getItem('v');`
+	}
 	if v := evaluate(t, bqlOn(a, id), page, set("a")); v != "a" {
 		t.Fatalf("write on A: %s", v)
 	}
