@@ -157,6 +157,9 @@ func TestClusterSharesSessions(t *testing.T) {
 	if p := a.pressure(t); p.LiveBrowsers != 1 || p.Cluster == nil || p.Cluster.NodesAlive != 3 {
 		t.Fatalf("A's pressure with the session live there: %+v", p)
 	}
+	if m := metricsOf(t, cc); !strings.Contains(m, "sessionql_cluster_nodes_alive 3\n") || !strings.Contains(m, `sessionql_cluster_node_sessions{node="`+a.env[len(a.env)-1][len("NODE_URL="):]+`"} 1`) {
+		t.Errorf("C's /metrics does not show 3 nodes and the session on A:\n%s", m)
+	}
 	if _, status := cc.status(t, id); status != "live" {
 		t.Fatalf("C sees the session live on A as %q", status)
 	}
@@ -462,4 +465,15 @@ func TestClusterSIGSTOPFenced(t *testing.T) {
 	for _, nd := range c.nodes {
 		nd.shutdown(t, syscall.SIGTERM, nd.dataDir)
 	}
+}
+
+func metricsOf(t *testing.T, nd *node) string {
+	t.Helper()
+	resp, err := http.Get(nd.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
 }
