@@ -44,7 +44,7 @@ const clusterLease = 2 * time.Second
 
 // startCluster starts n nodes on 127.0.0.1 with small MAX_BROWSERS,
 // IDLE_TIMEOUT and NODE_LEASE, sharing a fresh database and S3 prefix.
-func startCluster(t *testing.T, n int, idle time.Duration) *cluster {
+func startCluster(t testing.TB, n int, idle time.Duration) *cluster {
 	t.Helper()
 	c := &cluster{prefix: strings.ToLower(rand.Text()[:10])}
 	shared := append(engines.S3.Env(), "DATABASE_URL="+engines.PG.Database(t), "PROFILE_STORE=s3://"+testutil.S3Bucket+"/"+c.prefix,
@@ -55,7 +55,7 @@ func startCluster(t *testing.T, n int, idle time.Duration) *cluster {
 	return c
 }
 
-func (c *cluster) startNode(t *testing.T, shared []string) *node {
+func (c *cluster) startNode(t testing.TB, shared []string) *node {
 	t.Helper()
 	port, err := testutil.FreePort()
 	if err != nil {
