@@ -24,6 +24,9 @@ type Cluster interface {
 	// It returns the record as stored; nil when there is none; an
 	// *OwnedError when another node with a live lease owns it.
 	Claim(id string) (*Session, error)
+	// Holds reports whether this node still owns the session at the
+	// epoch it claimed.
+	Holds(id string) (bool, error)
 	// Release gives up the session this node claimed (owner NULL), unless
 	// it was fenced meanwhile.
 	Release(id string) error
@@ -210,6 +213,28 @@ func (s *Service) claim(e *entry) error {
 	e.sess, e.claimed = sess, true
 	e.mu.Unlock()
 	return nil
+}
+
+// stillOwned checks, before a request uses a browser running here, that
+// no other node took the session over (this node was paused or cut off
+// past its lease): if one did, the browser is killed and the answer is
+// session_moving. A database that does not answer leaves the session in
+// use, as in single-node mode; its writes stay fenced.
+func (s *Service) stillOwned(e *entry) error {
+	if s.cluster == nil {
+		return nil
+	}
+	e.mu.Lock()
+	claimed := e.claimed
+	e.mu.Unlock()
+	if !claimed {
+		return nil
+	}
+	holds, err := s.cluster.Holds(e.id)
+	if err != nil || holds {
+		return nil
+	}
+	return s.fenced(e)
 }
 
 // release gives up a session this node no longer runs.

@@ -24,6 +24,9 @@ const startTimeout = 30 * time.Second
 // acknowledged as saved.
 func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func() error, error) {
 	e, err := s.entry(id)
+	if err == nil {
+		err = s.stillOwned(e)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -52,6 +55,9 @@ func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func() 
 // session's state.
 func (s *Service) Use(ctx context.Context, id string) (*engine.Browser, func(), error) {
 	e, err := s.entry(id)
+	if err == nil {
+		err = s.stillOwned(e)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

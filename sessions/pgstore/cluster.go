@@ -173,6 +173,24 @@ func (s *Store) Claim(id string) (*sessions.Session, error) {
 	return sess, nil
 }
 
+// Holds reports whether this node still owns the session at the epoch it
+// claimed.
+func (s *Store) Holds(id string) (bool, error) {
+	n := s.node
+	epoch, ok := n.epoch(id)
+	if !ok {
+		return false, nil
+	}
+	ctx, cancel := s.call()
+	defer cancel()
+	var holds bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sessionql_sessions WHERE id = $1 AND owner = $2 AND epoch = $3)`, id, n.id, epoch).Scan(&holds)
+	if err == nil && !holds {
+		n.setEpoch(id, 0, false)
+	}
+	return holds, err
+}
+
 // Release gives up a session this node claimed, unless it was fenced.
 func (s *Store) Release(id string) error {
 	n := s.node
