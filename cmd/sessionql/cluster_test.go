@@ -147,6 +147,15 @@ func TestClusterSharesSessions(t *testing.T) {
 		}
 	}
 
+	// a change made on one node shows on another
+	if st := call(t, "PATCH", b.URL+"/sessions/"+id, map[string]any{"userMetadata": map[string]any{"team": "blue"}}, nil); st != 200 {
+		t.Fatalf("PATCH through B: %d", st)
+	}
+	var got struct{ UserMetadata map[string]string }
+	if call(t, "GET", cc.URL+"/sessions/"+id, nil, &got); got.UserMetadata["team"] != "blue" {
+		t.Errorf("C reads the metadata B set as %v", got.UserMetadata)
+	}
+
 	// 2. write through A, hibernate, read through B
 	if v := evaluate(t, bqlOn(a, id), page, write); v != "written" {
 		t.Fatalf("write: %s", v)

@@ -75,8 +75,14 @@ func (s *Store) Put(sess *sessions.Session) error {
 	ctx, cancel := s.call()
 	defer cancel()
 	cond, args := s.fence(sess.ID, 5)
+	record := "excluded.record"
+	if s.node != nil && len(args) == 0 {
+		// a node that does not own the session never changes its profile
+		// key: an owner may have just pointed it at a new copy
+		record = `((excluded.record::jsonb - 'profile') || jsonb_strip_nulls(jsonb_build_object('profile', s.record::jsonb -> 'profile')))::json`
+	}
 	tag, err := s.pool.Exec(ctx, `INSERT INTO sessionql_sessions AS s (id, created_nanos, expires_nanos, record) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (id) DO UPDATE SET expires_nanos = excluded.expires_nanos, record = excluded.record WHERE `+cond,
+		ON CONFLICT (id) DO UPDATE SET expires_nanos = excluded.expires_nanos, record = `+record+` WHERE `+cond,
 		append([]any{sess.ID, sess.CreatedAt.UnixNano(), sess.ExpiresAt.UnixNano(), raw}, args...)...)
 	if err == nil && tag.RowsAffected() == 0 {
 		return s.fenced(sess.ID)
