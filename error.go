@@ -31,6 +31,7 @@ const (
 	CodeAnswerTooLarge     = "answer_too_large"
 	CodeSessionStopped     = "session_stopped" // the session was stopped while the request ran
 	CodeFileNotFound       = "file_not_found"  // a session has no download or upload of that name
+	CodeSessionMoving      = "session_moving"  // cluster mode: the session changes node; retry after Retry-After
 
 	CodeTimeout           = "timeout"
 	CodeSelectorNotFound  = "selector_not_found"

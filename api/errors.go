@@ -28,6 +28,7 @@ var statuses = map[string]int{
 	sessionql.CodeTooManyRequests:    http.StatusTooManyRequests,
 	sessionql.CodeBrowserUnavailable: http.StatusServiceUnavailable,
 	sessionql.CodeSessionStopped:     http.StatusConflict,
+	sessionql.CodeSessionMoving:      http.StatusServiceUnavailable,
 	sessionql.CodeForbiddenOrigin:    http.StatusForbidden,
 	sessionql.CodeInvalidHost:        http.StatusMisdirectedRequest,
 	sessionql.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,

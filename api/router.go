@@ -77,6 +77,7 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 		r.Get("/sessions", a.list)
 	})
 	r.Route("/sessions/{id}", func(r chi.Router) {
+		r.Use(a.forward) // cluster mode: to the node that runs the session
 		r.Group(func(r chi.Router) {
 			r.Use(a.requireSession, a.limitBody)
 			r.Get("/", a.get)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -113,7 +114,9 @@ func (s *Service) restore(ctx context.Context, e *entry, page *engine.Page) {
 // fitted, and the error says why.
 func (s *Service) writeState(e *entry, st *engine.State) error {
 	raw, err := json.Marshal(st)
-	if err != nil || bytes.Equal(raw, e.saved.raw) {
+	// In cluster mode the write also proves this node still owns the
+	// session, so that a fenced node never acknowledges a request.
+	if err != nil || bytes.Equal(raw, e.saved.raw) && s.cluster == nil {
 		e.saved.state = st
 		return nil
 	}
@@ -121,6 +124,9 @@ func (s *Service) writeState(e *entry, st *engine.State) error {
 		return stateTooLarge(len(raw), s.cfg.MaxStateBytes)
 	}
 	err = s.guard(e, func() error { return s.store.PutState(e.id, raw) })
+	if errors.Is(err, ErrFenced) {
+		return s.fenced(e)
+	}
 	if sessionql.ErrorCode(err) == sessionql.CodeSessionNotFound {
 		return nil // stopped meanwhile: there is nothing left to keep
 	}

@@ -16,7 +16,12 @@ const lockTimeout = engine.LaunchTimeout + 15*time.Second
 // that the server is shutting down, and no browser starts any more. Close
 // drains too; cmd calls Drain as soon as a signal arrives, so a browser
 // that never answers cannot hold the shutdown for its whole launch bound.
-func (s *Service) Drain() { s.endLife() }
+func (s *Service) Drain() {
+	if s.cluster != nil && s.life.Err() == nil {
+		slogErr("could not mark this node as draining", s.cluster.Drain())
+	}
+	s.endLife()
+}
 
 // launchContext bounds starting a browser for a request: the request's
 // own context, engine.LaunchTimeout, and the server's life.

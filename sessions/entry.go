@@ -31,6 +31,7 @@ type entry struct {
 	wedged   *engine.Browser // the browser killed for not answering, until it has exited
 	lost     bool            // the last browser was killed or crashed: the next start is a relaunch
 	unpacked string          // the ProfileStore key whose copy the profile directory holds
+	claimed  bool            // cluster mode: this node owns the session (from its wake until its hibernation ends)
 
 	recorder      *engine.Recorder // records the live browser's pages; see recording.go
 	recordedBytes int              // the recording's bytes handed to its log since the server started
@@ -54,7 +55,7 @@ func (e *entry) snapshot() (*Session, Status, error) {
 
 // status is live while a browser runs; the caller holds e.mu.
 func (e *entry) status() Status {
-	if e.browser != nil {
+	if e.browser != nil || e.claimed {
 		return Live
 	}
 	return Hibernated

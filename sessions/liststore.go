@@ -52,6 +52,9 @@ func (s *Service) listStored(l Lister, f Filter) ([]View, string, error) {
 	views := make([]View, 0, len(found))
 	for _, sess := range found {
 		st := status[sess.ID]
+		if st == "" && sess.RunsOn != "" {
+			st = Live
+		}
 		if st == "" {
 			st = Hibernated
 		}

@@ -24,6 +24,9 @@ const startTimeout = 30 * time.Second
 // acknowledged as saved.
 func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func() error, error) {
 	e, err := s.entry(id)
+	if err == nil {
+		err = s.stillOwned(e)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -54,6 +57,9 @@ func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func() 
 // session's state.
 func (s *Service) Use(ctx context.Context, id string) (*engine.Browser, func(), error) {
 	e, err := s.entry(id)
+	if err == nil {
+		err = s.stillOwned(e)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,10 +147,19 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 		return page, b, false, err
 	}
 	if s.isClosing() || s.life.Err() != nil {
+		if s.cluster != nil { // another node takes it once this one released it
+			return nil, nil, false, SessionMoving(time.Second)
+		}
 		return nil, nil, false, errShuttingDown()
+	}
+	if err := s.claim(e); err != nil {
+		return nil, nil, false, err
 	}
 	start := time.Now()
 	b, page, err = s.launch(ctx, e)
+	if err != nil {
+		s.release(e)
+	}
 	if err != nil && e.isStopped() {
 		return nil, nil, false, errSessionStopped(e.id) // its profile went while it started
 	}
@@ -190,7 +205,9 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 	if err := s.fetchProfile(ctx, e, sess); err != nil {
 		return nil, nil, err
 	}
-	if _, err := os.Stat(s.profileDir(sess.ID)); sess.Started && err != nil {
+	// In cluster mode a session whose node died before it ever hibernated
+	// has no kept profile: it starts from a new one and its checkpoint.
+	if _, err := os.Stat(s.profileDir(sess.ID)); sess.Started && err != nil && s.cluster == nil {
 		return nil, nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The profile of session %s is missing from the data directory, so its browser cannot start with its state; stop the session and create a new one.", sess.ID)
 	}
 	b, err := engine.LaunchContext(ctx, s.launchOptions(sess))
@@ -312,6 +329,7 @@ func (s *Service) hibernateHeld(e *entry, force bool) bool {
 		return err == nil
 	})
 	s.keepProfile(e)
+	s.release(e)
 	s.metrics.hibernations.Inc()
 	slog.Info("session hibernated", "session", e.id, "reason", hibernateReason(force))
 	return true

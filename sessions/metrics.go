@@ -36,6 +36,7 @@ func (m *metrics) wake(d time.Duration) { m.wakes.Observe(d.Seconds()) }
 
 var pressureDescs = struct {
 	live, busy, wedged, wedgedTotal, relaunched, terminated, hibernated, sessions, queued, maxBrowsers, maxSessions, maxQueue, rejected, recent, available *prometheus.Desc
+	nodesAlive, nodeLive                                                                                                                                   *prometheus.Desc
 }{
 	live:        prometheus.NewDesc("sessionql_live_browsers", "Browser processes running now.", nil, nil),
 	busy:        prometheus.NewDesc("sessionql_busy_browsers", "Live browsers with a running request or a CDP client.", nil, nil),
@@ -52,6 +53,8 @@ var pressureDescs = struct {
 	rejected:    prometheus.NewDesc("sessionql_rejections_total", "Requests refused with 429 since the server started.", nil, nil),
 	recent:      prometheus.NewDesc("sessionql_recent_rejections", "Requests refused with 429 in the last minute.", nil, nil),
 	available:   prometheus.NewDesc("sessionql_available", "1 while the server can take a new session and wake a hibernated one.", nil, nil),
+	nodesAlive:  prometheus.NewDesc("sessionql_cluster_nodes_alive", "Cluster mode: nodes with a live lease.", nil, nil),
+	nodeLive:    prometheus.NewDesc("sessionql_cluster_node_sessions", "Cluster mode: sessions each node owns (runs).", []string{"node"}, nil),
 }
 
 // Describe sends the descriptions of the lifecycle's series.
@@ -82,6 +85,12 @@ func (s *Service) Collect(ch chan<- prometheus.Metric) {
 		available = 1
 	}
 	gauge(d.available, available)
+	if c := p.Cluster; c != nil {
+		gauge(d.nodesAlive, c.NodesAlive)
+		for _, n := range c.Nodes {
+			ch <- prometheus.MustNewConstMetric(d.nodeLive, prometheus.GaugeValue, float64(n.Sessions), n.URL)
+		}
+	}
 	s.metrics.wakes.Collect(ch)
 	s.metrics.hibernations.Collect(ch)
 	s.metrics.crashes.Collect(ch)

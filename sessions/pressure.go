@@ -24,6 +24,9 @@ type Pressure struct {
 	Wedged             int  `json:"wedged"`           // browsers killed for not answering, since the server started
 	Relaunched         int  `json:"relaunched"`       // browsers started again after one was killed or crashed
 	IsAvailable        bool `json:"isAvailable"`
+	// Cluster is the whole cluster in cluster mode; the figures above are
+	// this node's.
+	Cluster *ClusterPressure `json:"cluster,omitempty"`
 }
 
 // Pressure reports live browsers, sessions, the queue and the limits.
@@ -59,6 +62,7 @@ func (s *Service) Pressure() Pressure {
 		Rejected: total, RecentRejections: recent,
 		Wedged: int(s.metrics.wedged.Load()), Relaunched: int(s.metrics.relaunched.Load()),
 		IsAvailable: len(entries) < s.cfg.MaxSessions && room,
+		Cluster:     s.clusterPressure(),
 	}
 }
 

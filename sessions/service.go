@@ -64,6 +64,9 @@ type Config struct {
 	Store Store
 	// Profiles keeps hibernated profiles; nil is LocalProfiles.
 	Profiles ProfileStore
+	// Cluster, set in cluster mode (NODE_URL), shares sessions with other
+	// nodes on Store; see cluster.go. Nil: this server is alone.
+	Cluster Cluster
 }
 
 // DefaultMaxStateBytes is MAX_STATE_BYTES when none is set: twice what
@@ -76,6 +79,8 @@ const DefaultMaxStateBytes = 16 << 20
 type Service struct {
 	cfg      Config
 	store    Store
+	cluster  Cluster // nil outside cluster mode
+	swept    time.Time
 	profiles ProfileStore
 	slots    *slots
 	metrics  *metrics
@@ -144,7 +149,7 @@ func Open(cfg Config) (*Service, error) {
 		store.Close()
 		return nil, err
 	}
-	s := &Service{cfg: cfg, store: store, profiles: cfg.Profiles, events: rec, recordings: recordings, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
+	s := &Service{cfg: cfg, store: store, cluster: cfg.Cluster, profiles: cfg.Profiles, events: rec, recordings: recordings, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {
 		rec.Close()
@@ -166,6 +171,9 @@ func storeFor(cfg Config) (Store, error) {
 }
 
 func (s *Service) load() error {
+	if s.cluster != nil {
+		return nil // records are read when asked for; see clusterEntry
+	}
 	all, broken, err := s.store.All()
 	if err != nil {
 		return err
@@ -204,6 +212,9 @@ func (s *Service) Close() error {
 	}
 	wg.Wait()
 	s.watchers.Wait()
+	if s.cluster != nil {
+		slogErr("could not leave the cluster", s.cluster.Leave())
+	}
 	s.events.Close()
 	s.recordings.Close()
 	slogErr("could not remove the browsers' temp dir", os.RemoveAll(tempRoot(s.cfg)), "dir", tempRoot(s.cfg))
@@ -331,7 +342,9 @@ func (s *Service) save(e *entry, change func(*Session)) error {
 	return s.guard(e, func() error {
 		next := e.sess.clone()
 		change(next)
-		if err := s.store.Put(next); err != nil {
+		if err := s.store.Put(next); errors.Is(err, ErrFenced) {
+			return s.fenced(e)
+		} else if err != nil {
 			slog.Error("could not store a session's record", "session", e.id, "err", err)
 			return storeUnavailable("the session's record")
 		}
@@ -459,6 +472,14 @@ func (s *Service) dropBroken(id string) bool {
 
 // entry finds a session that is still alive; an expired one is ended now.
 func (s *Service) entry(id string) (*entry, error) {
+	if s.cluster != nil {
+		e, err := s.clusterEntry(id)
+		if err == nil && e.expired(time.Now()) {
+			s.endLater(e)
+			return nil, sessionql.Errorf(sessionql.CodeSessionNotFound, "Session %s has expired.", id)
+		}
+		return e, err
+	}
 	s.mu.Lock()
 	e, ok := s.entries[id]
 	broken := s.broken[id]

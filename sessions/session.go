@@ -26,6 +26,9 @@ type Session struct {
 	// RecordingStopped says that a session created with Record no longer
 	// records: stopSessionRecording, or RECORDING_MAX_BYTES reached.
 	RecordingStopped bool `json:"recordingStopped,omitempty"`
+	// RunsOn is, in a cluster's listing, the URL of the node whose browser
+	// runs the session; not stored.
+	RunsOn string `json:"-"`
 }
 
 // Options are fixed when a session is created.

@@ -55,4 +55,5 @@ func (s *Service) tendOnce(now time.Time) {
 		s.pingQuiet(e)
 	}
 	s.expireLogs(now)
+	s.sweep(now)
 }

@@ -45,7 +45,9 @@ type Config struct {
 	DatabaseURL, ProfileStore, S3Endpoint   string // see openStores
 	MaxProfileSize                          int
 	MaxDownloadBytes, MaxUploadBytes        int64
-	corsOrigins, stateKey, adLists          string // as given
+	NodeURL                                 string        // cluster mode; see docs/cluster.md
+	NodeLease                               time.Duration // how long a node's lease runs
+	corsOrigins, stateKey, adLists          string        // as given
 	version                                 bool
 }
 
@@ -83,6 +85,8 @@ func (c *Config) flags() *flag.FlagSet {
 	fs.StringVar(&c.ProfileStore, "profile-store", "", "s3://bucket/prefix or file:///dir for hibernated profiles; empty: the data dir")
 	fs.StringVar(&c.S3Endpoint, "s3-endpoint", "", "S3-compatible endpoint of profile-store, e.g. http://127.0.0.1:7070; empty: AWS")
 	fs.IntVar(&c.MaxProfileSize, "max-profile-size", profilestore.DefaultMaxProfileSize, "largest hibernated profile profile-store keeps")
+	fs.StringVar(&c.NodeURL, "node-url", "", "cluster mode: the URL other nodes reach this one at (needs database-url and profile-store); empty: a server alone")
+	fs.DurationVar(&c.NodeLease, "node-lease", 15*time.Second, "cluster mode: a node's lease; a dead node's sessions move once it runs out")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log lines as text or json")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "least important log level written: debug, info, warn or error")
 	fs.BoolVar(&c.MetricsPublic, "metrics-public", false, "serve /metrics without the token")

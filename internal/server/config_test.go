@@ -104,3 +104,26 @@ func TestREADMEConfigTable(t *testing.T) {
 		t.Errorf("README's configuration table has a row for --%s, which is no flag", name)
 	}
 }
+
+// TestClusterSettings checks that NODE_URL is refused without the shared
+// stores, or when it is not a URL other nodes can reach, and that
+// NODE_LEASE defaults to 15s.
+func TestClusterSettings(t *testing.T) {
+	t.Setenv("CHROME_PATH", "/usr/bin/true")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--node-url", "http://127.0.0.1:3001"}, "needs DATABASE_URL and PROFILE_STORE"},
+		{[]string{"--node-url", "127.0.0.1:3001", "--database-url", "postgres://x/y", "--profile-store", "file:///tmp"}, "NODE_URL must be"},
+		{[]string{"--node-url", "http://127.0.0.1:3001", "--database-url", "postgres://x/y", "--profile-store", "file:///tmp", "--node-lease", "10ms"}, "NODE_LEASE must be"},
+	} {
+		if _, err := Parse(t.Context(), tc.args, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want an error saying %q", tc.args, err, tc.want)
+		}
+	}
+	c, err := Parse(t.Context(), []string{"--node-url", "http://127.0.0.1:3001", "--database-url", "postgres://x/y", "--profile-store", "file:///tmp"}, io.Discard)
+	if err != nil || c.NodeLease != 15*time.Second {
+		t.Errorf("a valid cluster node: %v, lease %s", err, c.NodeLease)
+	}
+}

@@ -81,11 +81,11 @@ func openSessions(ctx context.Context, cfg Config) (*sessions.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, profiles, err := cfg.openStores(ctx)
+	store, profiles, cluster, err := cfg.openStores(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return sessions.Open(sessions.Config{Store: store, Profiles: profiles,
+	return sessions.Open(sessions.Config{Store: store, Profiles: profiles, Cluster: cluster,
 		DataDir: dataDir, ChromePath: cfg.Chrome, MaxBrowsers: cfg.MaxBrowsers, MaxSessions: cfg.MaxSessions,
 		IdleTimeout: cfg.IdleTimeout, Queue: cfg.Queue, QueueTimeout: cfg.QueueTimeout, MaxTTL: cfg.MaxTTL,
 		StateKey: cfg.StateKey, MaxStateBytes: cfg.MaxStateBytes, MaxAnswerBytes: cfg.MaxAnswerBytes, MaxTabs: cfg.MaxTabs,

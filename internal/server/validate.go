@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"slices"
 	"strings"
+	"time"
 )
 
 func (c *Config) validate() error {
@@ -35,6 +37,9 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.readAdLists(); err != nil {
+		return err
+	}
+	if err := c.validateCluster(); err != nil {
 		return err
 	}
 	if c.Token == "" && !c.Insecure && !loopback(c.Addr) {
@@ -80,6 +85,24 @@ func (c *Config) readAdLists() error {
 			return fmt.Errorf("BLOCK_ADS_LISTS: %w", err)
 		}
 		c.AdLists = append(c.AdLists, p)
+	}
+	return nil
+}
+
+// validateCluster checks the settings of cluster mode (NODE_URL).
+func (c *Config) validateCluster() error {
+	if c.NodeURL == "" {
+		return nil
+	}
+	if c.DatabaseURL == "" || c.ProfileStore == "" {
+		return errors.New("NODE_URL (cluster mode) needs DATABASE_URL and PROFILE_STORE: nodes share sessions through them")
+	}
+	u, err := url.Parse(c.NodeURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return fmt.Errorf("NODE_URL must be the http(s)://host:port other nodes reach this one at, not %q", c.NodeURL)
+	}
+	if c.NodeLease < time.Second {
+		return fmt.Errorf("NODE_LEASE must be at least 1s, not %s", c.NodeLease)
 	}
 	return nil
 }

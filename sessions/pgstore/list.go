@@ -17,11 +17,21 @@ func (s *Store) List(q sessions.ListQuery) ([]*sessions.Session, error) {
 		return fmt.Sprintf("$%d", len(args))
 	}
 	live := append([]string{}, q.Live...) // never NULL, which ANY would make NULL
+	isLive := func() string {
+		if s.node != nil { // in a cluster, a session live on another node is live too
+			return "(id = ANY(" + arg(live) + ") OR " + ownerAlive + ")"
+		}
+		return "id = ANY(" + arg(live) + ")"
+	}
+	runsOn := "NULL::text"
+	if s.node != nil {
+		runsOn = "(SELECT n.url FROM sessionql_nodes n WHERE n.id = s.owner AND n.lease_until > now())"
+	}
 	switch q.Status {
 	case sessions.Live:
-		where = append(where, "id = ANY("+arg(live)+")")
+		where = append(where, isLive())
 	case sessions.Hibernated:
-		where = append(where, "NOT id = ANY("+arg(live)+")")
+		where = append(where, "NOT "+isLive())
 	}
 	if q.Query != nil {
 		path := arg(append([]string{"userMetadata"}, q.Query.Path...))
@@ -30,7 +40,7 @@ func (s *Store) List(q sessions.ListQuery) ([]*sessions.Session, error) {
 	if q.After != nil {
 		where = append(where, "(created_nanos, id) < ("+arg(q.After.CreatedAt.UnixNano())+", "+arg(q.After.ID)+")")
 	}
-	sql := "SELECT record FROM sessionql_sessions WHERE " + strings.Join(where, " AND ") + " ORDER BY created_nanos DESC, id DESC LIMIT " + arg(q.Limit)
+	sql := "SELECT record, " + runsOn + " FROM sessionql_sessions s WHERE " + strings.Join(where, " AND ") + " ORDER BY created_nanos DESC, id DESC LIMIT " + arg(q.Limit)
 	ctx, cancel := s.call()
 	defer cancel()
 	rows, err := s.pool.Query(ctx, sql, args...)
@@ -41,11 +51,15 @@ func (s *Store) List(q sessions.ListQuery) ([]*sessions.Session, error) {
 	var out []*sessions.Session
 	for rows.Next() {
 		var raw []byte
-		if err := rows.Scan(&raw); err != nil {
+		var runsOn *string
+		if err := rows.Scan(&raw, &runsOn); err != nil {
 			return nil, err
 		}
 		var sess sessions.Session
 		if json.Unmarshal(raw, &sess) == nil {
+			if runsOn != nil {
+				sess.RunsOn = *runsOn
+			}
 			out = append(out, &sess)
 		}
 	}

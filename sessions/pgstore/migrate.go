@@ -42,6 +42,16 @@ var migrations = []string{
 		ended_nanos bigint
 	);
 	CREATE INDEX sessionql_event_logs_ended ON sessionql_event_logs (ended_nanos) WHERE ended_nanos IS NOT NULL;`,
+	// 3: cluster mode (NODE_URL): nodes keep a lease, a live session has an
+	// owner node and a fencing epoch that every claim bumps.
+	`CREATE TABLE sessionql_nodes (
+		id          text PRIMARY KEY,
+		url         text NOT NULL,
+		lease_until timestamptz NOT NULL,
+		draining    boolean NOT NULL DEFAULT false
+	);
+	ALTER TABLE sessionql_sessions ADD COLUMN owner text, ADD COLUMN epoch bigint NOT NULL DEFAULT 0;
+	CREATE INDEX sessionql_sessions_owner ON sessionql_sessions (owner) WHERE owner IS NOT NULL;`,
 }
 
 // migrateLock is the advisory lock that lets one server at a time migrate,

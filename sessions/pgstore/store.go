@@ -22,6 +22,7 @@ const callTimeout = 10 * time.Second
 // Store is a sessions.Store, sessions.Lister and sessions.Limiter on
 // PostgreSQL. Every write is committed before it returns.
 type Store struct {
+	node *node // set by Join in cluster mode
 	pool *pgxpool.Pool
 	life context.Context // ends at Close
 	end  context.CancelFunc
@@ -73,9 +74,19 @@ func (s *Store) Put(sess *sessions.Session) error {
 	}
 	ctx, cancel := s.call()
 	defer cancel()
-	_, err = s.pool.Exec(ctx, `INSERT INTO sessionql_sessions (id, created_nanos, expires_nanos, record) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (id) DO UPDATE SET expires_nanos = excluded.expires_nanos, record = excluded.record`,
-		sess.ID, sess.CreatedAt.UnixNano(), sess.ExpiresAt.UnixNano(), raw)
+	cond, args := s.fence(sess.ID, 5)
+	record := "excluded.record"
+	if s.node != nil && len(args) == 0 {
+		// a node that does not own the session never changes its profile
+		// key: an owner may have just pointed it at a new copy
+		record = `((excluded.record::jsonb - 'profile') || jsonb_strip_nulls(jsonb_build_object('profile', s.record::jsonb -> 'profile')))::json`
+	}
+	tag, err := s.pool.Exec(ctx, `INSERT INTO sessionql_sessions AS s (id, created_nanos, expires_nanos, record) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO UPDATE SET expires_nanos = excluded.expires_nanos, record = `+record+` WHERE `+cond,
+		append([]any{sess.ID, sess.CreatedAt.UnixNano(), sess.ExpiresAt.UnixNano(), raw}, args...)...)
+	if err == nil && tag.RowsAffected() == 0 {
+		return s.fenced(sess.ID)
+	}
 	return err
 }
 
@@ -109,7 +120,25 @@ const createLock = 0x5e5510d2
 func (s *Store) PutState(id string, raw []byte) error {
 	ctx, cancel := s.call()
 	defer cancel()
-	_, err := s.pool.Exec(ctx, `INSERT INTO sessionql_state (id, state) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET state = excluded.state`, id, raw)
+	const put = `INSERT INTO sessionql_state (id, state) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET state = excluded.state`
+	if s.node == nil {
+		_, err := s.pool.Exec(ctx, put, id, raw)
+		return err
+	}
+	fenced := false
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		cond, args := s.fence(id, 2)
+		tag, err := tx.Exec(ctx, `SELECT 1 FROM sessionql_sessions s WHERE s.id = $1 AND `+cond+` FOR UPDATE`, append([]any{id}, args...)...)
+		if err != nil || tag.RowsAffected() == 0 {
+			fenced = err == nil
+			return err
+		}
+		_, err = tx.Exec(ctx, put, id, raw)
+		return err
+	})
+	if fenced {
+		return s.fenced(id)
+	}
 	return err
 }
 
