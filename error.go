@@ -30,6 +30,8 @@ const (
 	CodeStateTooLarge      = "state_too_large"
 	CodeAnswerTooLarge     = "answer_too_large"
 	CodeSessionStopped     = "session_stopped" // the session was stopped while the request ran
+	CodeContextNotFound    = "context_not_found"
+	CodeUnsupported        = "unsupported" // a Browserbase feature this server cannot serve
 
 	CodeTimeout           = "timeout"
 	CodeSelectorNotFound  = "selector_not_found"

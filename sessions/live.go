@@ -185,6 +185,9 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 	if err := s.fetchProfile(ctx, e, sess); err != nil {
 		return nil, nil, err
 	}
+	if err := s.seedFromContext(ctx, sess); err != nil {
+		return nil, nil, err
+	}
 	if _, err := os.Stat(s.profileDir(sess.ID)); sess.Started && err != nil {
 		return nil, nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The profile of session %s is missing from the data directory, so its browser cannot start with its state; stop the session and create a new one.", sess.ID)
 	}
