@@ -50,7 +50,7 @@ func (a *API) requireSession(next http.Handler) http.Handler {
 			writeError(w, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), credentialKey{}, gen)))
+		next.ServeHTTP(w, r.WithContext(contextWithGen(r, gen)))
 	})
 }
 
@@ -72,6 +72,12 @@ func (a *API) sessionAccess(id, given string) (gen int, err error) {
 }
 
 type credentialKey struct{}
+
+// contextWithGen is the request's context with the credential generation
+// it was let in with.
+func contextWithGen(r *http.Request, gen int) context.Context {
+	return context.WithValue(r.Context(), credentialKey{}, gen)
+}
 
 // credentialGen is the generation of the session credential a request was
 // let in with, or -1 when it was not a session credential.

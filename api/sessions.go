@@ -21,11 +21,18 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	opts, ttl, err := req.options(a.cfg)
+	var doc *sessions.StateDocument
+	if err == nil {
+		doc, err = req.Context.apply(&opts)
+	}
+	if err == nil && doc != nil {
+		err = a.sessions.CheckStateDocument(doc)
+	}
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	sess, err := a.sessions.Create(opts, ttl, metadata(req.UserMetadata))
+	sess, err := a.sessions.CreateFrom(opts, ttl, metadata(req.UserMetadata), doc)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -73,7 +80,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) {
 
 func listFilter(r *http.Request) (sessions.Filter, error) {
 	q := r.URL.Query()
-	f := sessions.Filter{Limit: 50, Cursor: q.Get("cursor")}
+	f := sessions.Filter{Limit: 50, Cursor: q.Get("cursor"), Name: q.Get("name")}
 	switch s := sessions.Status(q.Get("status")); s {
 	case "", sessions.Live, sessions.Hibernated:
 		f.Status = s
