@@ -124,12 +124,7 @@ func (a *API) bbCreate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	opts, ttl, err := create.options(a.cfg)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	sess, err := a.sessions.Create(opts, ttl, metadata(req.UserMetadata))
+	sess, err := a.createSession(create)
 	if err != nil {
 		writeError(w, err)
 		return

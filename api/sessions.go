@@ -20,6 +20,17 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	sess, err := a.createSession(&req)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, a.view(r, sess, sessions.Hibernated))
+}
+
+// createSession validates a create request and stores the new session,
+// with its context or the state it imports.
+func (a *API) createSession(req *createRequest) (*sessions.Session, error) {
 	opts, ttl, err := req.options(a.cfg)
 	var doc *sessions.StateDocument
 	if err == nil {
@@ -29,15 +40,9 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 		err = a.sessions.CheckStateDocument(doc)
 	}
 	if err != nil {
-		writeError(w, err)
-		return
+		return nil, err
 	}
-	sess, err := a.sessions.CreateFrom(opts, ttl, metadata(req.UserMetadata), doc)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, a.view(r, sess, sessions.Hibernated))
+	return a.sessions.CreateFrom(opts, ttl, metadata(req.UserMetadata), doc)
 }
 
 func metadata(raw json.RawMessage) json.RawMessage {
