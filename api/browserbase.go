@@ -25,36 +25,10 @@ func bbKey(r *http.Request) string {
 	return givenToken(r)
 }
 
-// requireBBServer is requireServer for /v1: the server token in
-// X-BB-API-Key.
-func (a *API) requireBBServer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		given := bbKey(r)
-		if a.cfg.Token != "" && !a.isServerToken(given) {
-			writeError(w, unauthorized(given, "this endpoint"))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// requireBBSession is requireSession for /v1/sessions/{id}: the server
-// token or that session's credential in X-BB-API-Key.
-func (a *API) requireBBSession(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		gen, err := a.sessionAccess(chi.URLParam(r, "id"), bbKey(r))
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(contextWithGen(r, gen)))
-	})
-}
-
 // browserbaseRoutes mounts /v1.
 func (a *API) browserbaseRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
-		r.Use(a.requireBBServer, a.limitBody)
+		r.Use(a.requireServerKey(bbKey), a.limitBody)
 		r.With(jsonOnly).Post("/sessions", a.bbCreate)
 		r.Get("/sessions", a.bbList)
 		r.With(jsonOnly).Post("/contexts", a.bbCreateContext)
@@ -63,7 +37,7 @@ func (a *API) browserbaseRoutes(r chi.Router) {
 		r.Delete("/contexts/{id}", a.deleteContext)
 	})
 	r.Route("/sessions/{id}", func(r chi.Router) {
-		r.Use(a.requireBBSession, a.limitBody)
+		r.Use(a.requireSessionKey(bbKey), a.limitBody)
 		r.Get("/", a.bbGet)
 		r.With(jsonOnly).Post("/", a.bbUpdate)
 		r.Get("/debug", a.bbDebug)

@@ -37,22 +37,9 @@ type bbContextCreate struct {
 
 func (a *API) bbCreateContext(w http.ResponseWriter, r *http.Request) {
 	var req bbContextCreate
-	if r.ContentLength != 0 {
-		if err := decode(r, &req); err != nil {
-			writeError(w, err)
-			return
-		}
+	if c, ok := a.newContext(w, r, &req, &req.Name); ok {
+		writeJSON(w, http.StatusCreated, bbContextUpload{ID: c.ID})
 	}
-	if err := validName(req.Name); err != nil {
-		writeError(w, err)
-		return
-	}
-	c, err := a.sessions.CreateContext(req.Name)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, bbContextUpload{ID: c.ID})
 }
 
 func (a *API) bbGetContext(w http.ResponseWriter, r *http.Request) {

@@ -39,22 +39,30 @@ func validName(name string) error {
 
 func (a *API) createContext(w http.ResponseWriter, r *http.Request) {
 	var req contextCreate
+	if c, ok := a.newContext(w, r, &req, &req.Name); ok {
+		writeJSON(w, http.StatusCreated, viewContext(c))
+	}
+}
+
+// newContext reads a context create body into req, whose name is at name,
+// and stores the context; on a refusal it has answered.
+func (a *API) newContext(w http.ResponseWriter, r *http.Request, req any, name *string) (*sessions.Context, bool) {
+	var err error
 	if r.ContentLength != 0 {
-		if err := decode(r, &req); err != nil {
-			writeError(w, err)
-			return
-		}
+		err = decode(r, req)
 	}
-	if err := validName(req.Name); err != nil {
-		writeError(w, err)
-		return
+	if err == nil {
+		err = validName(*name)
 	}
-	c, err := a.sessions.CreateContext(req.Name)
+	var c *sessions.Context
+	if err == nil {
+		c, err = a.sessions.CreateContext(*name)
+	}
 	if err != nil {
 		writeError(w, err)
-		return
+		return nil, false
 	}
-	writeJSON(w, http.StatusCreated, viewContext(c))
+	return c, true
 }
 
 func (a *API) getContext(w http.ResponseWriter, r *http.Request) {
