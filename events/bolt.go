@@ -73,7 +73,7 @@ func (l *BoltLog) Append(session string, evs []Event, maxBytes int) error {
 			if err := b.Put(key(e.ID), raw); err != nil {
 				return err
 			}
-			m.Last, m.Bytes = e.ID, m.Bytes+e.size()
+			m.Last, m.Bytes = e.ID, m.Bytes+e.Size()
 		}
 		if err := dropOldest(b, &m, maxBytes); err != nil {
 			return err
@@ -93,7 +93,7 @@ func dropOldest(b *bolt.Bucket, m *meta, maxBytes int) error {
 		if err := c.Delete(); err != nil {
 			return err
 		}
-		m.Bytes -= e.size()
+		m.Bytes -= e.Size()
 		m.Truncated = true
 	}
 	return nil

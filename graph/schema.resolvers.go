@@ -404,6 +404,9 @@ func (r *mutationResolver) PDF(ctx context.Context, options *model.PDFOptions, f
 		Scale: value(scale), HeaderTemplate: value(headerTemplate), FooterTemplate: value(footerTemplate), PageRanges: value(pageRanges),
 		GenerateDocumentOutline: value(generateDocumentOutline), GenerateTaggedPDF: generateTaggedPDF, WaitForImages: value(waitForImages),
 	}
+	if o.Stream, err = streamed(transferMode); err != nil {
+		return nil, err
+	}
 	applyPDFOptions(&o, options)
 	doc, err := c.page.PDF(ctx, o, c.timeout)
 	if err != nil {

@@ -23,12 +23,26 @@ type LogOptions struct {
 	// Network records every response and failed request: voluminous, so
 	// off unless asked for.
 	Network bool `json:"network"`
+	// PageErrors records the page's uncaught exceptions on a stealth
+	// session, which needs the Runtime domain that detectors can see.
+	// Sessions without stealth record them always.
+	PageErrors bool `json:"pageErrors,omitzero"`
 }
 
-// openRecorder keeps events in the BoltStore's file, in buckets of their
-// own. Another Store (PostgreSQL) has no events.Log yet: events then go
-// to a bbolt file of their own in the data dir, closed with the recorder.
+// EventLogStore is a Store that keeps the sessions' events itself (the
+// PostgreSQL one does), so that every server sharing it reads them.
+type EventLogStore interface {
+	EventLog() events.Log
+}
+
+// openRecorder keeps events where the store keeps sessions: in the
+// BoltStore's file, in buckets of their own, or in an EventLogStore. Any
+// other Store gets a bbolt file of its own in the data dir, closed with the
+// recorder.
 func openRecorder(store Store, cfg Config) (*events.Recorder, error) {
+	if es, ok := store.(EventLogStore); ok && es.EventLog() != nil {
+		return events.NewRecorder(es.EventLog(), cfg.LogMaxBytes, nil), nil
+	}
 	if bs, ok := store.(*BoltStore); ok {
 		log, err := events.NewBoltLog(bs.db)
 		if err != nil {
@@ -76,9 +90,10 @@ func (s *Service) end(e *entry, typ, reason string) {
 // watchPage sends the page's events to the session's log.
 func (s *Service) watchPage(e *entry, page *engine.Page) {
 	e.mu.Lock()
-	network := e.sess.Options.Logs.Network
+	o := e.sess.Options
 	e.mu.Unlock()
-	err := page.Watch(func(typ string, data any) { s.events.Record(e.id, typ, data) }, network)
+	opts := engine.WatchOptions{Network: o.Logs.Network, Exceptions: !o.Stealth || o.Logs.PageErrors}
+	err := page.Watch(func(typ string, data any) { s.events.Record(e.id, typ, data) }, opts)
 	slogErr("could not watch the session's page", err, "session", e.id)
 }
 

@@ -27,6 +27,8 @@ func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func() 
 	if err != nil {
 		return nil, nil, err
 	}
+	ctx, cancel := e.untilStopped(ctx)
+	defer cancel()
 	if err := e.takeTurn(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -55,6 +57,8 @@ func (s *Service) Use(ctx context.Context, id string) (*engine.Browser, func(), 
 	if err != nil {
 		return nil, nil, err
 	}
+	ctx, cancel := e.untilStopped(ctx)
+	defer cancel()
 	_, b, err := s.use(ctx, e)
 	if err != nil {
 		return nil, nil, err

@@ -1,5 +1,7 @@
 package sessions
 
+import "github.com/sessionql/sessionql/events"
+
 // SealStore encrypts the saved state another Store keeps with key (32
 // bytes), as BoltStore does with STATE_KEY; a nil key returns inner.
 func SealStore(inner Store, key []byte) (Store, error) {
@@ -13,6 +15,14 @@ func SealStore(inner Store, key []byte) (Store, error) {
 type sealedStore struct {
 	Store
 	seal *sealer
+}
+
+// EventLog is the inner store's, nil when it keeps no events.
+func (s *sealedStore) EventLog() events.Log {
+	if es, ok := s.Store.(EventLogStore); ok {
+		return es.EventLog()
+	}
+	return nil
 }
 
 func (s *sealedStore) PutState(id string, raw []byte) error {

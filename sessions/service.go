@@ -234,7 +234,7 @@ func (s *Service) CreateFrom(opts Options, ttl time.Duration, metadata json.RawM
 		slog.Error("could not store a new session", "err", err)
 		return nil, storeUnavailable("the new session, so it was not created")
 	}
-	s.Record(sess.ID, events.Created, map[string]any{"ttl": ttl.Milliseconds(), "stealth": opts.Stealth, "network": opts.Logs.Network})
+	s.Record(sess.ID, events.Created, map[string]any{"ttl": ttl.Milliseconds(), "stealth": opts.Stealth, "network": opts.Logs.Network, "pageErrors": opts.Logs.PageErrors})
 	slog.Info("session created", "session", sess.ID, "ttl", ttl, "stealth", opts.Stealth)
 	return sess.clone(), nil
 }
