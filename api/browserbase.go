@@ -306,6 +306,7 @@ func (s *bbBrowserSettings) apply(c *createRequest) error {
 		return err
 	}
 	c.BlockAds, c.Stealth = s.BlockAds, s.AdvancedStealth
+	c.Record = s.RecordSession != nil && *s.RecordSession
 	if s.IgnoreCertificateErrors {
 		c.Args = append(c.Args, "--ignore-certificate-errors")
 	}
@@ -326,8 +327,6 @@ func (s *bbBrowserSettings) refuse() error {
 	switch {
 	case s.SolveCaptchas != nil && *s.SolveCaptchas, s.CaptchaImageSelector != "", s.CaptchaInputSelector != "":
 		return unsupported("browserSettings.solveCaptchas: this server does not solve captchas; leave it out or send false.")
-	case s.RecordSession != nil && *s.RecordSession:
-		return unsupported("browserSettings.recordSession: this server does not record sessions yet; leave it out or send false.")
 	case len(s.AllowedDomains) > 0:
 		return unsupported("browserSettings.allowedDomains is not supported.")
 	case s.ExtensionID != "":

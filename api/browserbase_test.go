@@ -34,7 +34,6 @@ func TestBrowserbaseRefusesWhatItCannotServe(t *testing.T) {
 		{map[string]any{"extensionId": "x"}, "unsupported", "extensions"},
 		{map[string]any{"proxySettings": map[string]any{"caCertificates": []string{"x"}}}, "unsupported", "CA certificates"},
 		{map[string]any{"browserSettings": map[string]any{"solveCaptchas": true}}, "unsupported", "captchas"},
-		{map[string]any{"browserSettings": map[string]any{"recordSession": true}}, "unsupported", "record"},
 		{map[string]any{"browserSettings": map[string]any{"os": "mac"}}, "unsupported", "operating system"},
 		{map[string]any{"browserSettings": map[string]any{"fingerprint": map[string]any{}}}, "unsupported", "fingerprint"},
 		{map[string]any{"browserSettings": map[string]any{"context": map[string]any{"id": "nosuch"}}}, "context_not_found", "nosuch"},

@@ -66,8 +66,9 @@ func bbContextOf(c *sessions.Context) bbContext {
 	return bbContext{ID: c.ID, Name: c.Name, CreatedAt: c.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339Nano)}
 }
 
-// bbFileRoutes answers Browserbase's downloads, uploads and recording,
-// which this server does not serve yet, with a refusal that says so.
+// bbFileRoutes answers Browserbase's downloads and uploads, which this
+// server does not serve on the Browserbase API yet, with a refusal that
+// says so, and its recording.
 func (a *API) bbFileRoutes(r chi.Router) {
 	notYet := func(what string) http.HandlerFunc {
 		return func(w http.ResponseWriter, _ *http.Request) {
@@ -76,5 +77,5 @@ func (a *API) bbFileRoutes(r chi.Router) {
 	}
 	r.Get("/downloads", notYet("downloads"))
 	r.Post("/uploads", notYet("uploads"))
-	r.Get("/recording", notYet("recording"))
+	r.Get("/recording", a.bbRecording)
 }

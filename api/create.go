@@ -35,6 +35,7 @@ type createRequest struct {
 	Context      *contextRequest     `json:"context"`
 	KeepAlive    *bool               `json:"keepAlive"`
 	Name         string              `json:"name"`
+	Record       bool                `json:"record"`
 
 	isNull bool // the body was JSON null, which is not a set of options
 }
@@ -108,7 +109,7 @@ func (c *createRequest) options(cfg Config) (sessions.Options, time.Duration, er
 		return sessions.Options{}, 0, err
 	}
 	o := sessions.Options{Stealth: c.Stealth, Headless: c.Headless == nil || *c.Headless, BlockAds: c.BlockAds,
-		UserAgent: c.UserAgent, StartURL: c.StartURL, Logs: c.Logs, Name: c.Name,
+		UserAgent: c.UserAgent, StartURL: c.StartURL, Logs: c.Logs, Name: c.Name, Record: c.Record,
 		EndOnDisconnect: c.KeepAlive != nil && !*c.KeepAlive}
 	for _, check := range []func(*sessions.Options, Config) error{
 		c.browser, c.args, c.proxy, c.viewport, c.userAgent, c.timezone, c.locale, c.startURL, c.display, c.name,

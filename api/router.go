@@ -92,6 +92,8 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 			r.Get("/events", a.streamEvents)
 			r.Get("/logs", a.logs)
 			r.Get("/context", a.exportContext)
+			r.Get("/recording", a.recording)
+			r.Get("/replay", a.replayPage)
 			r.With(jsonOnly).Post("/live-url", a.createLiveURL)
 			r.Delete("/live-url", a.revokeLiveURLs)
 		})

@@ -86,6 +86,7 @@ run(async () => {
     keepAlive: true,
     userMetadata: { k: 'v' },
   });
+  const recorded = await bb.sessions.create({ keepAlive: true, browserSettings: { recordSession: true } });
   assert.equal(first.status, 'RUNNING');
   assert.equal(first.keepAlive, true);
   assert.equal(first.contextId, ctx.id);
@@ -96,7 +97,7 @@ run(async () => {
   const other = await bb.sessions.create({ keepAlive: true, userMetadata: { k: 'w' } });
   const listed = await bb.sessions.list({ q: "user_metadata['k']:'v'" });
   assert.deepEqual(listed.map((s) => s.id), [first.id], 'q selects by userMetadata');
-  assert.equal((await bb.sessions.list({ status: 'RUNNING' })).length, 2);
+  assert.equal((await bb.sessions.list({ status: 'RUNNING' })).length, 3);
   assert.deepEqual(await bb.sessions.list({ status: 'COMPLETED' }), []);
   const got = await bb.sessions.retrieve(first.id);
   assert.equal(got.id, first.id);
@@ -110,6 +111,10 @@ run(async () => {
   assert.ok(logs.some((l) => l.method === 'created' && l.sessionId === first.id), `logs hold the creation: ${JSON.stringify(logs.slice(0, 3))}`);
   await assert.rejects(bb.sessions.downloads.list(first.id), refused(400, /downloads/));
   await bb.sessions.update(other.id, { status: 'REQUEST_RELEASE' });
+  await setState(recorded);
+  await bb.sessions.update(recorded.id, { status: 'REQUEST_RELEASE' });
+  const recording = await bb.sessions.recording.retrieve(recorded.id);
+  assert.ok(recording.some((e) => e.type === 2 && e.sessionId === recorded.id), `the recording holds a full snapshot: ${JSON.stringify(recording.slice(0, 2)).slice(0, 300)}`);
 
   const released = await bb.sessions.update(first.id, { status: 'REQUEST_RELEASE', projectId: 'ignored' });
   assert.equal(released.status, 'COMPLETED');

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"math"
 	"time"
 
@@ -620,6 +621,19 @@ func (r *mutationResolver) LiveURL(ctx context.Context, timeout *float64, intera
 		return nil, err
 	}
 	return &model.LiveURLResponse{LiveURL: u.URL, LiveURLID: &u.ID, Time: since(start)}, nil
+}
+
+// StopSessionRecording is the resolver for the stopSessionRecording field.
+func (r *mutationResolver) StopSessionRecording(ctx context.Context) (*model.StopSessionRecordingResponse, error) {
+	err := stopRecording(ctx)
+	var app *sessionql.Error
+	if errors.As(err, &app) && app.Code == sessionql.CodeInvalidRequest {
+		return &model.StopSessionRecordingResponse{Success: new(false), Error: &app.Message}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &model.StopSessionRecordingResponse{Success: new(true)}, nil
 }
 
 // Version is the resolver for the version field.

@@ -33,6 +33,9 @@ type entry struct {
 	lost     bool            // the last browser was killed or crashed: the next start is a relaunch
 	unpacked string          // the ProfileStore key whose copy the profile directory holds
 
+	recorder      *engine.Recorder // records the live browser's pages; see recording.go
+	recordedBytes int              // the recording's bytes handed to its log since the server started
+
 	saving sync.Mutex // serialises checkpoints; guards saved
 	saved  savedState
 }

@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	bolt "go.etcd.io/bbolt"
 	"path/filepath"
 	"time"
 
@@ -35,31 +36,37 @@ type EventLogStore interface {
 	EventLog() events.Log
 }
 
-// openRecorder keeps events where the store keeps sessions: in the
-// BoltStore's file, in buckets of their own, or in an EventLogStore. Any
-// other Store gets a bbolt file of its own in the data dir, closed with the
-// recorder.
-func openRecorder(store Store, cfg Config) (*events.Recorder, error) {
-	if es, ok := store.(EventLogStore); ok && es.EventLog() != nil {
+// openEvents keeps the sessions' events where the store keeps sessions:
+// in an EventLogStore, or as openRecorder does.
+func openEvents(store Store, cfg Config) (*events.Recorder, error) {
+	if es, ok := storeAs[EventLogStore](store); ok && es.EventLog() != nil {
 		return events.NewRecorder(es.EventLog(), cfg.LogMaxBytes, nil), nil
 	}
+	return openRecorder(store, cfg, events.NewBoltLog, "events.db", cfg.LogMaxBytes)
+}
+
+// openRecorder keeps a log (events, or recordings) in the BoltStore's
+// file, in buckets of its own, bounded by maxBytes per session. Another
+// Store has no such log: the log then goes to a bbolt file of its own in
+// the data dir, closed with the recorder.
+func openRecorder(store Store, cfg Config, newLog func(*bolt.DB) (*events.BoltLog, error), file string, maxBytes int) (*events.Recorder, error) {
 	if bs, ok := store.(*BoltStore); ok {
-		log, err := events.NewBoltLog(bs.db)
+		log, err := newLog(bs.db)
 		if err != nil {
 			return nil, err
 		}
-		return events.NewRecorder(log, cfg.LogMaxBytes, nil), nil
+		return events.NewRecorder(log, maxBytes, nil), nil
 	}
-	db, err := openBolt(filepath.Join(cfg.DataDir, "events.db"), false)
+	db, err := openBolt(filepath.Join(cfg.DataDir, file), false)
 	if err != nil {
 		return nil, err
 	}
-	log, err := events.NewBoltLog(db)
+	log, err := newLog(db)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return events.NewRecorder(log, cfg.LogMaxBytes, db.Close), nil
+	return events.NewRecorder(log, maxBytes, db.Close), nil
 }
 
 // Record adds an event to the session's stream and log. The server log's
@@ -85,6 +92,7 @@ func (s *Service) Logs(id string, q events.Query) (events.Page, error) {
 func (s *Service) end(e *entry, typ, reason string) {
 	s.Record(e.id, typ, map[string]string{"reason": reason})
 	s.events.End(e.id)
+	s.recordings.End(e.id)
 }
 
 // watchPage sends the page's events to the session's log.
@@ -104,8 +112,11 @@ func (s *Service) expireLogs(now time.Time) {
 		return
 	}
 	s.logsExpired = now
-	s.wg.Go(func() { s.events.Expire(s.cfg.LogRetention) })
+	s.wg.Go(s.ExpireLogs)
 }
 
-// ExpireLogs deletes logs past LOG_RETENTION now.
-func (s *Service) ExpireLogs() { s.events.Expire(s.cfg.LogRetention) }
+// ExpireLogs deletes logs and recordings past LOG_RETENTION now.
+func (s *Service) ExpireLogs() {
+	s.events.Expire(s.cfg.LogRetention)
+	s.recordings.Expire(s.cfg.LogRetention)
+}

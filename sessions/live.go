@@ -160,6 +160,7 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 	s.metrics.wake(time.Since(start))
 	slog.Info("session woken", "session", e.id, "took", time.Since(start).Round(time.Millisecond))
 	s.watchPage(e, page)
+	s.startRecorder(e, b)
 	if s.noteRelaunch(e) {
 		s.Record(e.id, events.BrowserRelaunched, nil)
 	}
@@ -304,6 +305,7 @@ func (s *Service) hibernateHeld(e *entry, force bool) bool {
 	}
 	defer s.watchdog(e, b)()
 	s.closeSaving(e, page, func() bool {
+		s.stopRecorder(context.WithoutCancel(s.life), e)
 		err := b.Close()
 		slogErr("browser did not close cleanly", err, "session", e.id)
 		if err != nil {

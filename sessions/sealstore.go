@@ -1,7 +1,5 @@
 package sessions
 
-import "github.com/sessionql/sessionql/events"
-
 // SealStore encrypts the saved state another Store keeps with key (32
 // bytes), as BoltStore does with STATE_KEY; a nil key returns inner.
 func SealStore(inner Store, key []byte) (Store, error) {
@@ -17,13 +15,9 @@ type sealedStore struct {
 	seal *sealer
 }
 
-// EventLog is the inner store's, nil when it keeps no events.
-func (s *sealedStore) EventLog() events.Log {
-	if es, ok := s.Store.(EventLogStore); ok {
-		return es.EventLog()
-	}
-	return nil
-}
+// Unwrap is the store underneath, whose other abilities (a Lister, a
+// Limiter, an EventLogStore) storeAs finds through the seal.
+func (s *sealedStore) Unwrap() Store { return s.Store }
 
 func (s *sealedStore) PutState(id string, raw []byte) error {
 	blob, err := s.seal.seal(id, raw)

@@ -112,6 +112,7 @@
       button("Live view", "primary live", () => openLive(s), "Watch and steer the session"),
       button("Events", "events", () => openEvents(s), "What happened in the session, live"),
       button("Playground", "playground", () => window.open(s.browserQL, "_blank", "noopener"), "BrowserQL playground"),
+      s.replay ? button("Replay", "replay", () => window.open(s.replay, "_blank", "noopener"), "Play back the session's recording") : "",
       button("Copy connect", "", () => copy(s.connect, "Connect URL copied"), "CDP WebSocket URL for Puppeteer or Playwright"),
       button("Copy BrowserQL", "", () => copy(s.browserQL, "BrowserQL URL copied")),
       el("span", { className: "menu" }, extend), stop);
