@@ -32,6 +32,8 @@ const (
 	CodeSessionStopped     = "session_stopped" // the session was stopped while the request ran
 	CodeFileNotFound       = "file_not_found"  // a session has no download or upload of that name
 	CodeSessionMoving      = "session_moving"  // cluster mode: the session changes node; retry after Retry-After
+	CodeContextNotFound    = "context_not_found"
+	CodeUnsupported        = "unsupported" // a Browserbase feature this server cannot serve
 
 	CodeTimeout           = "timeout"
 	CodeSelectorNotFound  = "selector_not_found"

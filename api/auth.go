@@ -28,14 +28,21 @@ func (a *API) isServerToken(given string) bool {
 // pressure, metrics. A session credential is refused with a message that
 // says so. With no server token, auth is off.
 func (a *API) requireServer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		given := givenToken(r)
-		if a.cfg.Token != "" && !a.isServerToken(given) {
-			writeError(w, unauthorized(given, "this endpoint"))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+	return a.requireServerKey(givenToken)(next)
+}
+
+// requireServerKey is requireServer with the credential read by key.
+func (a *API) requireServerKey(key func(*http.Request) string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			given := key(r)
+			if a.cfg.Token != "" && !a.isServerToken(given) {
+				writeError(w, unauthorized(given, "this endpoint"))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // requireSession guards one session's routes: the server token opens them,
@@ -44,14 +51,21 @@ func (a *API) requireServer(next http.Handler) http.Handler {
 // is gone, so that its holder learns it expired. The generation used goes
 // into the request's context (see credentialGen).
 func (a *API) requireSession(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		gen, err := a.sessionAccess(chi.URLParam(r, "id"), givenToken(r))
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), credentialKey{}, gen)))
-	})
+	return a.requireSessionKey(givenToken)(next)
+}
+
+// requireSessionKey is requireSession with the credential read by key.
+func (a *API) requireSessionKey(key func(*http.Request) string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			gen, err := a.sessionAccess(chi.URLParam(r, "id"), key(r))
+			if err != nil {
+				writeError(w, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), credentialKey{}, gen)))
+		})
+	}
 }
 
 // sessionAccess checks a token for session id; gen is the generation of

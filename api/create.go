@@ -32,6 +32,9 @@ type createRequest struct {
 	Locale       string              `json:"locale"`
 	StartURL     string              `json:"startUrl"`
 	Logs         sessions.LogOptions `json:"logs"`
+	Context      *contextRequest     `json:"context"`
+	KeepAlive    *bool               `json:"keepAlive"`
+	Name         string              `json:"name"`
 	Record       bool                `json:"record"`
 
 	isNull bool // the body was JSON null, which is not a set of options
@@ -106,9 +109,10 @@ func (c *createRequest) options(cfg Config) (sessions.Options, time.Duration, er
 		return sessions.Options{}, 0, err
 	}
 	o := sessions.Options{Stealth: c.Stealth, Headless: c.Headless == nil || *c.Headless, BlockAds: c.BlockAds,
-		UserAgent: c.UserAgent, StartURL: c.StartURL, Logs: c.Logs, Record: c.Record}
+		UserAgent: c.UserAgent, StartURL: c.StartURL, Logs: c.Logs, Name: c.Name, Record: c.Record,
+		EndOnDisconnect: c.KeepAlive != nil && !*c.KeepAlive}
 	for _, check := range []func(*sessions.Options, Config) error{
-		c.browser, c.args, c.proxy, c.viewport, c.userAgent, c.timezone, c.locale, c.startURL, c.display,
+		c.browser, c.args, c.proxy, c.viewport, c.userAgent, c.timezone, c.locale, c.startURL, c.display, c.name,
 	} {
 		if err := check(&o, cfg); err != nil {
 			return sessions.Options{}, 0, err
@@ -258,6 +262,8 @@ func (c *createRequest) startURL(_ *sessions.Options, _ Config) error {
 	}
 	return nil
 }
+
+func (c *createRequest) name(_ *sessions.Options, _ Config) error { return validName(c.Name) }
 
 func (c *createRequest) display(o *sessions.Options, _ Config) error {
 	if !o.Headless && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {

@@ -35,6 +35,8 @@ var statuses = map[string]int{
 	sessionql.CodeRequestTimeout:     http.StatusRequestTimeout,
 	sessionql.CodeStoreUnavailable:   http.StatusServiceUnavailable,
 	sessionql.CodeStateTooLarge:      http.StatusInsufficientStorage,
+	sessionql.CodeContextNotFound:    http.StatusNotFound,
+	sessionql.CodeUnsupported:        http.StatusBadRequest,
 }
 
 // retryAfter is when a client may try again after a refusal that passes

@@ -75,6 +75,10 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 		r.With(jsonOnly).Post("/session", a.create)
 		r.With(jsonOnly).Post("/sessions", a.create)
 		r.Get("/sessions", a.list)
+		r.With(jsonOnly).Post("/contexts", a.createContext)
+		r.Get("/contexts", a.listContexts)
+		r.Get("/contexts/{id}", a.getContext)
+		r.Delete("/contexts/{id}", a.deleteContext)
 	})
 	r.Route("/sessions/{id}", func(r chi.Router) {
 		r.Use(a.forward) // cluster mode: to the node that runs the session
@@ -88,6 +92,7 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 			r.Get("/connect", a.connect)
 			r.Get("/events", a.streamEvents)
 			r.Get("/logs", a.logs)
+			r.Get("/context", a.exportContext)
 			r.Get("/recording", a.recording)
 			r.Get("/replay", a.replayPage)
 			r.With(jsonOnly).Post("/live-url", a.createLiveURL)
@@ -105,6 +110,7 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 			r.Get("/live/ws", a.liveSocket)
 		})
 	})
+	r.Route("/v1", a.browserbaseRoutes)
 	r.NotFound(notFound)
 	r.MethodNotAllowed(methodNotAllowed(r))
 	return r, m.handler()

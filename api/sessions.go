@@ -20,17 +20,29 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	opts, ttl, err := req.options(a.cfg)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	sess, err := a.sessions.Create(opts, ttl, metadata(req.UserMetadata))
+	sess, err := a.createSession(&req)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, a.view(r, sess, sessions.Hibernated))
+}
+
+// createSession validates a create request and stores the new session,
+// with its context or the state it imports.
+func (a *API) createSession(req *createRequest) (*sessions.Session, error) {
+	opts, ttl, err := req.options(a.cfg)
+	var doc *sessions.StateDocument
+	if err == nil {
+		doc, err = req.Context.apply(&opts)
+	}
+	if err == nil && doc != nil {
+		err = a.sessions.CheckStateDocument(doc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return a.sessions.CreateFrom(opts, ttl, metadata(req.UserMetadata), doc)
 }
 
 func metadata(raw json.RawMessage) json.RawMessage {
@@ -73,7 +85,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) {
 
 func listFilter(r *http.Request) (sessions.Filter, error) {
 	q := r.URL.Query()
-	f := sessions.Filter{Limit: 50, Cursor: q.Get("cursor")}
+	f := sessions.Filter{Limit: 50, Cursor: q.Get("cursor"), Name: q.Get("name")}
 	switch s := sessions.Status(q.Get("status")); s {
 	case "", sessions.Live, sessions.Hibernated:
 		f.Status = s

@@ -12,29 +12,32 @@ import (
 
 // sessionView is the session object of the SPEC.
 type sessionView struct {
-	ID           string              `json:"id"`
-	Status       sessions.Status     `json:"status"`
-	CreatedAt    string              `json:"createdAt"`
-	ExpiresAt    string              `json:"expiresAt"`
-	TTL          int64               `json:"ttl"`
-	Stealth      bool                `json:"stealth"`
-	Headless     bool                `json:"headless"`
-	Browser      string              `json:"browser"`
-	BlockAds     bool                `json:"blockAds"`
-	Args         []string            `json:"args"`
-	Proxy        *proxyView          `json:"proxy"`
-	UserMetadata json.RawMessage     `json:"userMetadata"`
-	Viewport     sessions.Viewport   `json:"viewport"`
-	UserAgent    string              `json:"userAgent,omitempty"`
-	Timezone     string              `json:"timezone,omitempty"`
-	Locale       string              `json:"locale,omitempty"`
-	StartURL     string              `json:"startUrl,omitempty"`
-	Logs         sessions.LogOptions `json:"logs"`
-	Record       bool                `json:"record"`
-	Connect      string              `json:"connect"`
-	BrowserQL    string              `json:"browserQL"`
-	Stop         string              `json:"stop"`
-	Replay       string              `json:"replay,omitempty"` // when Record
+	ID           string               `json:"id"`
+	Status       sessions.Status      `json:"status"`
+	CreatedAt    string               `json:"createdAt"`
+	ExpiresAt    string               `json:"expiresAt"`
+	TTL          int64                `json:"ttl"`
+	Stealth      bool                 `json:"stealth"`
+	Headless     bool                 `json:"headless"`
+	Browser      string               `json:"browser"`
+	BlockAds     bool                 `json:"blockAds"`
+	Args         []string             `json:"args"`
+	Proxy        *proxyView           `json:"proxy"`
+	UserMetadata json.RawMessage      `json:"userMetadata"`
+	Viewport     sessions.Viewport    `json:"viewport"`
+	UserAgent    string               `json:"userAgent,omitempty"`
+	Timezone     string               `json:"timezone,omitempty"`
+	Locale       string               `json:"locale,omitempty"`
+	StartURL     string               `json:"startUrl,omitempty"`
+	Logs         sessions.LogOptions  `json:"logs"`
+	Record       bool                 `json:"record"`
+	Name         string               `json:"name,omitempty"`
+	KeepAlive    bool                 `json:"keepAlive"`
+	Context      *sessions.ContextRef `json:"context,omitempty"`
+	Connect      string               `json:"connect"`
+	BrowserQL    string               `json:"browserQL"`
+	Stop         string               `json:"stop"`
+	Replay       string               `json:"replay,omitempty"` // when Record
 }
 
 // proxyView never carries the password.
@@ -51,6 +54,7 @@ func (a *API) view(r *http.Request, s *sessions.Session, status sessions.Status)
 		TTL: s.TTL.Milliseconds(), Stealth: o.Stealth, Headless: o.Headless, Browser: o.Browser, BlockAds: o.BlockAds,
 		Args: o.Args, UserMetadata: s.UserMetadata, Viewport: o.Viewport, UserAgent: o.UserAgent,
 		Timezone: o.Timezone, Locale: o.Locale, StartURL: o.StartURL, Logs: o.Logs, Record: o.Record,
+		Name: o.Name, KeepAlive: !o.EndOnDisconnect, Context: o.Context,
 	}
 	if v.Args == nil {
 		v.Args = []string{}

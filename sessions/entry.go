@@ -22,6 +22,7 @@ type entry struct {
 	browser  *engine.Browser
 	page     *engine.Page
 	users    int // running requests and connected CDP clients
+	clients  int // connected CDP clients; see Connect
 	lastUsed time.Time
 	savedAt  time.Time // the last checkpoint
 	stopped  bool

@@ -16,6 +16,7 @@ import (
 type Filter struct {
 	Status Status         // empty for any
 	Query  *MetadataQuery // nil for any
+	Name   string         // empty for any
 	Limit  int
 	Cursor string // from the previous page's next
 }
@@ -28,7 +29,7 @@ type MetadataQuery struct {
 }
 
 func (f Filter) match(s *Session, status Status) bool {
-	if f.Status != "" && f.Status != status {
+	if f.Status != "" && f.Status != status || f.Name != "" && f.Name != s.Options.Name {
 		return false
 	}
 	return f.Query == nil || f.Query.match(s.UserMetadata)

@@ -51,6 +51,9 @@ func (s *Service) listStored(l Lister, f Filter) ([]View, string, error) {
 	}
 	views := make([]View, 0, len(found))
 	for _, sess := range found {
+		if f.Name != "" && sess.Options.Name != f.Name {
+			continue // the store does not select by name: see Filter.Name
+		}
 		st := status[sess.ID]
 		if st == "" && sess.RunsOn != "" {
 			st = Live

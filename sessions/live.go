@@ -205,6 +205,9 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 	if err := s.fetchProfile(ctx, e, sess); err != nil {
 		return nil, nil, err
 	}
+	if err := s.seedFromContext(ctx, sess); err != nil {
+		return nil, nil, err
+	}
 	// In cluster mode a session whose node died before it ever hibernated
 	// has no kept profile: it starts from a new one and its checkpoint.
 	if _, err := os.Stat(s.profileDir(sess.ID)); sess.Started && err != nil && s.cluster == nil {

@@ -85,6 +85,7 @@ type Service struct {
 	slots    *slots
 	metrics  *metrics
 	events   *events.Recorder
+	contexts *contexts
 	// recordings keeps the rrweb events of sessions that record, with
 	// the same retention as events; see recording.go.
 	recordings *events.Recorder
@@ -149,7 +150,14 @@ func Open(cfg Config) (*Service, error) {
 		store.Close()
 		return nil, err
 	}
-	s := &Service{cfg: cfg, store: store, cluster: cfg.Cluster, profiles: cfg.Profiles, events: rec, recordings: recordings, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
+	ctxs, err := openContexts(cfg)
+	if err != nil {
+		recordings.Close()
+		rec.Close()
+		store.Close()
+		return nil, err
+	}
+	s := &Service{cfg: cfg, store: store, cluster: cfg.Cluster, profiles: cfg.Profiles, events: rec, recordings: recordings, contexts: ctxs, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {
 		rec.Close()
@@ -229,12 +237,26 @@ func (s *Service) isClosing() bool {
 
 // Create stores a new session; its browser starts on first use.
 func (s *Service) Create(opts Options, ttl time.Duration, metadata json.RawMessage) (*Session, error) {
+	return s.CreateFrom(opts, ttl, metadata, nil)
+}
+
+// CreateFrom is Create for a session whose browser starts with the
+// cookies and storage of doc (nil for none).
+func (s *Service) CreateFrom(opts Options, ttl time.Duration, metadata json.RawMessage, doc *StateDocument) (*Session, error) {
+	if err := s.checkContext(opts); err != nil {
+		return nil, err
+	}
 	now := time.Now()
 	sess := &Session{ID: newID(), CreatedAt: now, ExpiresAt: now.Add(ttl), TTL: ttl, Options: opts, UserMetadata: metadata}
 	if err := s.reserve(); err != nil {
 		return nil, err
 	}
 	err := s.putNew(sess)
+	if err == nil && doc != nil {
+		if err = s.importState(sess.ID, doc); err != nil {
+			slogErr("could not delete a session whose state was not imported", s.store.Delete(sess.ID), "session", sess.ID)
+		}
+	}
 	s.mu.Lock()
 	s.creating--
 	if err == nil {
@@ -244,6 +266,9 @@ func (s *Service) Create(opts Options, ttl time.Duration, metadata json.RawMessa
 	if errors.Is(err, errFull) {
 		s.slots.rejections.add()
 		return nil, tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
+	}
+	if code := sessionql.ErrorCode(err); err != nil && code != sessionql.CodeInternal {
+		return nil, err
 	}
 	if err != nil {
 		slog.Error("could not store a new session", "err", err)
@@ -379,6 +404,7 @@ func (s *Service) Stop(id string) error {
 	}
 	slog.Info("session stopped", "session", id, "reason", "stop requested")
 	defer s.end(e, events.Stopped, "deleted")
+	s.saveToContext(e)
 	return s.finish(e)
 }
 
@@ -427,14 +453,19 @@ func (s *Service) finish(e *entry) error {
 
 // endLater forgets an expired session at once and finishes it in the
 // background, so that the caller never waits for a browser to exit.
-func (s *Service) endLater(e *entry) {
+func (s *Service) endLater(e *entry) { s.endInBackground(e, events.Expired, "ttl") }
+
+// endInBackground is endLater for any reason: typ and reason go to the
+// session's log.
+func (s *Service) endInBackground(e *entry, typ, reason string) {
 	if !s.forget(e) {
 		return
 	}
-	slog.Info("session stopped", "session", e.id, "reason", "expired")
+	slog.Info("session stopped", "session", e.id, "reason", reason)
 	end := func() {
-		slogErr("could not delete an expired session", s.finish(e), "session", e.id)
-		s.end(e, events.Expired, "ttl")
+		s.saveToContext(e)
+		slogErr("could not delete an ended session", s.finish(e), "session", e.id)
+		s.end(e, typ, reason)
 	}
 	s.mu.Lock()
 	closing := s.closing
@@ -521,6 +552,10 @@ func (s *Session) clone() *Session {
 	if s.Options.Proxy != nil {
 		p := *s.Options.Proxy
 		c.Options.Proxy = &p
+	}
+	if s.Options.Context != nil {
+		ref := *s.Options.Context
+		c.Options.Context = &ref
 	}
 	return &c
 }

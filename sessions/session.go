@@ -46,6 +46,13 @@ type Options struct {
 	StartURL  string   `json:"startUrl,omitempty"`
 	// Logs choose what the session records; see LogOptions.
 	Logs LogOptions `json:"logs,omitzero"`
+	// Name is a label, filterable in lists.
+	Name string `json:"name,omitempty"`
+	// Context is the context the session starts from; nil for none.
+	Context *ContextRef `json:"context,omitempty"`
+	// EndOnDisconnect ends the session when its last CDP client
+	// disconnects (keepAlive: false).
+	EndOnDisconnect bool `json:"endOnDisconnect,omitempty"`
 	// Record records the session's pages with rrweb, for replay; see
 	// recording.go.
 	Record bool `json:"record,omitempty"`

@@ -14,14 +14,6 @@ import (
 	"github.com/sessionql/sessionql/sessions"
 )
 
-// skipped are the folders of a profile that Chromium rebuilds by itself:
-// caches, which are most of a profile's size and none of its state.
-var skipped = map[string]bool{
-	"Cache": true, "Code Cache": true, "GPUCache": true, "GrShaderCache": true, "ShaderCache": true,
-	"GraphiteDawnCache": true, "DawnCache": true, "DawnGraphiteCache": true, "DawnWebGPUCache": true,
-	"component_crx_cache": true, "extensions_crx_cache": true, "Crashpad": true, "CacheStorage": true, "ScriptCache": true,
-}
-
 // TooLargeError is a profile over MAX_PROFILE_SIZE.
 type TooLargeError struct{ Limit int64 }
 
@@ -41,10 +33,10 @@ func pack(dir string, w io.Writer, max int64) error {
 		if err != nil || path == dir {
 			return err
 		}
-		if d.IsDir() && skipped[d.Name()] {
+		if sessions.SkipInProfile(d.Name(), d.IsDir()) && d.IsDir() {
 			return filepath.SkipDir
 		}
-		if strings.HasPrefix(d.Name(), "Singleton") || !d.IsDir() && !d.Type().IsRegular() {
+		if sessions.SkipInProfile(d.Name(), d.IsDir()) || !d.IsDir() && !d.Type().IsRegular() {
 			return nil
 		}
 		rel, err := filepath.Rel(dir, path)
