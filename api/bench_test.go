@@ -80,3 +80,53 @@ func rawChromedp(b *testing.B) context.Context {
 	}
 	return ctx
 }
+
+// BenchmarkReadRequest measures a warm stealth session's read-only
+// BrowserQL request (text + title of the docs page, through HTTP), which
+// skips the durability checkpoint, against the same reads done with raw
+// chromedp on a warm tab, alternating.
+//
+//	go test ./api -run '^$' -bench ReadRequest -benchtime 300x
+func BenchmarkReadRequest(b *testing.B) {
+	pages := testutil.ServePages(b)
+	srv := newServer(b)
+	s := srv.create(b, map[string]any{"stealth": true, "ttl": 600000})
+	docs := pages.URL + "/docs/"
+	if r := do(b, "POST", s.BrowserQL, map[string]any{"query": `mutation { goto(url: "` + docs + `") { status } }`}); r.Status != http.StatusOK {
+		b.Fatalf("%d %s", r.Status, r.Body)
+	}
+	query := `mutation { text { text } title { title } }`
+	bqlOnce := func() {
+		if r := do(b, "POST", s.BrowserQL, map[string]any{"query": query}); r.Status != http.StatusOK || len(decodeAs[bqlResult](b, r).Errors) > 0 {
+			b.Fatalf("%d %s", r.Status, r.Body)
+		}
+	}
+	ctx := rawChromedp(b)
+	if err := chromedp.Do(ctx, chromedp.Navigate(docs)); err != nil {
+		b.Fatal(err)
+	}
+	rawOnce := func() {
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		if err == nil {
+			_, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.title`))
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	bqlOnce()
+	rawOnce()
+	var bqlTime, rawTime time.Duration
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		bqlOnce()
+		bqlTime += time.Since(start)
+		start = time.Now()
+		rawOnce()
+		rawTime += time.Since(start)
+	}
+	b.ReportMetric(float64(bqlTime.Microseconds())/1000/float64(b.N), "bql-ms/op")
+	b.ReportMetric(float64(rawTime.Microseconds())/1000/float64(b.N), "chromedp-ms/op")
+	b.ReportMetric(float64(bqlTime)/float64(rawTime), "ratio")
+}
