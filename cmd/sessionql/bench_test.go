@@ -143,8 +143,8 @@ func BenchmarkCreateConcurrent(b *testing.B) {
 	s := start(b, filepath.Join(testutil.DataDir(b), "data"), "MAX_SESSIONS=1000000")
 	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	defer client.CloseIdleConnections()
-	create := func() time.Duration {
-		req, _ := http.NewRequest("POST", s.URL+"/session", strings.NewReader(`{"ttl":600000,"stealth":true,"userMetadata":{"user":"bench"}}`))
+	send := func(method, url, body string, want int) time.Duration {
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		start := time.Now()
 		resp, err := client.Do(req)
@@ -154,10 +154,13 @@ func BenchmarkCreateConcurrent(b *testing.B) {
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		took := time.Since(start)
-		if resp.StatusCode != http.StatusCreated {
-			b.Errorf("create: %d", resp.StatusCode)
+		if resp.StatusCode != want {
+			b.Errorf("%s %s: %d", method, url, resp.StatusCode)
 		}
 		return took
+	}
+	create := func() time.Duration {
+		return send("POST", s.URL+"/session", `{"ttl":600000,"stealth":true,"userMetadata":{"user":"bench"}}`, http.StatusCreated)
 	}
 	quantile := func(took []time.Duration, q float64) float64 {
 		slices.Sort(took)
@@ -167,30 +170,40 @@ func BenchmarkCreateConcurrent(b *testing.B) {
 	for range 200 {
 		serial = append(serial, create())
 	}
-	var mu sync.Mutex
-	left := b.N
-	var took []time.Duration
-	b.ResetTimer()
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				if left == 0 {
+	// concurrently runs b.N requests from the clients.
+	concurrently := func(one func() time.Duration) []time.Duration {
+		var mu sync.Mutex
+		left := b.N
+		var took []time.Duration
+		var wg sync.WaitGroup
+		for range clients {
+			wg.Go(func() {
+				for {
+					mu.Lock()
+					if left == 0 {
+						mu.Unlock()
+						return
+					}
+					left--
 					mu.Unlock()
-					return
+					t := one()
+					mu.Lock()
+					took = append(took, t)
+					mu.Unlock()
 				}
-				left--
-				mu.Unlock()
-				t := create()
-				mu.Lock()
-				took = append(took, t)
-				mu.Unlock()
-			}
-		})
+			})
+		}
+		wg.Wait()
+		return took
 	}
-	wg.Wait()
+	b.ResetTimer()
+	took := concurrently(create)
 	b.StopTimer()
+	// The floor: the same clients asking GET /pressure (no disk write):
+	// what HTTP and the server cost on this machine at this load.
+	pressure := concurrently(func() time.Duration { return send("GET", s.URL+"/pressure", "", http.StatusOK) })
+	b.ReportMetric(quantile(pressure, 0.5), "read-p50-ms")
+	b.ReportMetric(quantile(pressure, 0.99), "read-p99-ms")
 	b.ReportMetric(quantile(took, 0.5), "p50-ms")
 	b.ReportMetric(quantile(took, 0.99), "p99-ms")
 	b.ReportMetric(quantile(serial, 0.5), "serial-p50-ms")
