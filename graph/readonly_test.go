@@ -9,11 +9,11 @@ import (
 
 func TestReadOnly(t *testing.T) {
 	for q, want := range map[string]bool{
-		`mutation { text { text } title { title } a: html { html } }`: true,
+		`mutation { text { text } title { title } a: html { html } }`:  true,
 		`mutation { querySelector(selector: "a") { id } url { url } }`: true,
-		`mutation { text { text } evaluate(content: "1") { value } }`: false,
-		`mutation { goto(url: "x") { status } }`:                      false,
-		`mutation { screenshot { base64 } }`:                          false,
+		`mutation { text { text } evaluate(content: "1") { value } }`:  false,
+		`mutation { goto(url: "x") { status } }`:                       false,
+		`mutation { screenshot { base64 } }`:                           false,
 		`mutation { waitForTimeout(time: 1) { time } text { text } }`:  false,
 		`mutation { ... on Mutation { text { text } } }`:               false,
 		`mutation { cookies { cookies { name } } }`:                    false,
