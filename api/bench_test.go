@@ -39,19 +39,7 @@ func BenchmarkCoreRequest(b *testing.B) {
 	}
 	bqlOnce() // warm both: browser running, page cached, query parsed
 	rawOnce()
-	var bqlTime, rawTime time.Duration
-	b.ResetTimer()
-	for range b.N {
-		start := time.Now()
-		bqlOnce()
-		bqlTime += time.Since(start)
-		start = time.Now()
-		rawOnce()
-		rawTime += time.Since(start)
-	}
-	b.ReportMetric(float64(bqlTime.Microseconds())/1000/float64(b.N), "bql-ms/op")
-	b.ReportMetric(float64(rawTime.Microseconds())/1000/float64(b.N), "chromedp-ms/op")
-	b.ReportMetric(float64(bqlTime)/float64(rawTime), "ratio")
+	alternate(b, bqlOnce, rawOnce)
 }
 
 // coreQuery is the benchmarks' BrowserQL request: goto the docs page,
@@ -116,6 +104,12 @@ func BenchmarkReadRequest(b *testing.B) {
 	}
 	bqlOnce()
 	rawOnce()
+	alternate(b, bqlOnce, rawOnce)
+}
+
+// alternate runs the BrowserQL request and its chromedp baseline b.N times
+// each, one after the other, and reports both means and their ratio.
+func alternate(b *testing.B, bqlOnce, rawOnce func()) {
 	var bqlTime, rawTime time.Duration
 	b.ResetTimer()
 	for range b.N {
