@@ -51,18 +51,8 @@ func coreQuery(docs string) string {
 // rawChromedp is a plain chromedp browser with the server's launch flags,
 // warmed with one tab.
 func rawChromedp(b *testing.B) context.Context {
-	dir := testutil.DataDir(b)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(testutil.ChromePath(b)), chromedp.NoSandbox, chromedp.WindowSize(1920, 1080),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(dir+"/profile"), chromedp.Env("TMPDIR="+dir))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	b.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-		testutil.NoProcessesLeft(b, dir)
-	})
+	ctx, stop := rawLaunch(b)
+	b.Cleanup(stop)
 	if err := chromedp.Do(ctx); err != nil {
 		b.Fatal(err)
 	}
