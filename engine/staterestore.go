@@ -27,9 +27,9 @@ const blankDocument = "<!doctype html><title></title>"
 // client sees it: the cookie jar exactly as saved (one call), then each
 // origin's storage, written by the engine's own script in a blank document
 // of that origin that the engine serves itself; then the settings
-// mutations made. The tab ends on
-// about:blank with no history. A failure for
-// one origin does not stop the others; all failures are returned together.
+// mutations made. The tab ends on about:blank with no history. A failure
+// for one origin does not stop the others; all failures are returned
+// together.
 func (p *Page) RestoreState(ctx context.Context, st *State) error {
 	ctx, cancel := p.step(ctx, stateTimeout)
 	defer cancel()
@@ -97,8 +97,8 @@ func (p *Page) restoreOrigin(ctx context.Context, origin string, s *Storage) err
 	if err := navigateSettled(ctx, origin+"/"); err != nil {
 		return fmt.Errorf("open %s to restore its storage: %w", origin, err)
 	}
-	// From the blank document itself, in the engine's world: one round trip.
-	// DOMStorage's commands took about 2 s for sessionStorage here.
+	// From the blank document itself, in the engine's world: one round trip
+	// instead of one DOMStorage command per item; DOMStorage is the fallback.
 	if p.callInWorld(ctx, writeStorage, nil, s.Local, s.Session) == nil {
 		return nil
 	}
