@@ -39,7 +39,7 @@ func BenchmarkCoreRequest(b *testing.B) {
 	}
 	bqlOnce() // warm both: browser running, page cached, query parsed
 	rawOnce()
-	alternate(b, bqlOnce, rawOnce)
+	againstChromedp(b, bqlOnce, rawOnce)
 }
 
 // coreQuery is the benchmarks' BrowserQL request: goto the docs page,
@@ -94,12 +94,12 @@ func BenchmarkReadRequest(b *testing.B) {
 	}
 	bqlOnce()
 	rawOnce()
-	alternate(b, bqlOnce, rawOnce)
+	againstChromedp(b, bqlOnce, rawOnce)
 }
 
-// alternate runs the BrowserQL request and its chromedp baseline b.N times
+// againstChromedp runs the BrowserQL request and its chromedp baseline b.N times
 // each, one after the other, and reports both means and their ratio.
-func alternate(b *testing.B, bqlOnce, rawOnce func()) {
+func againstChromedp(b *testing.B, bqlOnce, rawOnce func()) {
 	var bqlTime, rawTime time.Duration
 	b.ResetTimer()
 	for range b.N {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -34,6 +35,7 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 	connect, bql, _ := a.urls(r, sess)
 	ctx := graph.WithEndpoints(r.Context(), graph.Endpoints{BrowserQL: bql, Connect: connect})
 	sum := &graph.Summary{}
+	ctx = graph.WithRecordingStop(ctx, func(ctx context.Context) error { return a.sessions.StopRecording(ctx, id) })
 	r = r.WithContext(graph.WithSummary(graph.WithLiveURL(ctx, a.liveURLMaker(r, id)), sum))
 	results := w
 	if acceptsGraphQLResponse(r) {

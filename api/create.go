@@ -32,6 +32,7 @@ type createRequest struct {
 	Locale       string              `json:"locale"`
 	StartURL     string              `json:"startUrl"`
 	Logs         sessions.LogOptions `json:"logs"`
+	Record       bool                `json:"record"`
 
 	isNull bool // the body was JSON null, which is not a set of options
 }
@@ -105,7 +106,7 @@ func (c *createRequest) options(cfg Config) (sessions.Options, time.Duration, er
 		return sessions.Options{}, 0, err
 	}
 	o := sessions.Options{Stealth: c.Stealth, Headless: c.Headless == nil || *c.Headless, BlockAds: c.BlockAds,
-		UserAgent: c.UserAgent, StartURL: c.StartURL, Logs: c.Logs}
+		UserAgent: c.UserAgent, StartURL: c.StartURL, Logs: c.Logs, Record: c.Record}
 	for _, check := range []func(*sessions.Options, Config) error{
 		c.browser, c.args, c.proxy, c.viewport, c.userAgent, c.timezone, c.locale, c.startURL, c.display,
 	} {

@@ -168,15 +168,21 @@ func (a *API) logs(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	var next *string
-	if p.Next != 0 {
-		s := strconv.FormatUint(p.Next, 10)
-		next = &s
-	}
 	if p.Events == nil {
 		p.Events = []events.Event{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": p.Events, "truncated": p.Truncated, "next": next})
+	writePage(w, p.Events, p.Truncated, p.Next)
+}
+
+// writePage answers one page of kept events: next is the cursor of the
+// following page, 0 (null) on the last.
+func writePage(w http.ResponseWriter, evs any, truncated bool, next uint64) {
+	var cursor *string
+	if next != 0 {
+		s := strconv.FormatUint(next, 10)
+		cursor = &s
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": evs, "truncated": truncated, "next": cursor})
 }
 
 // logsQuery reads ?type=a,b&since=RFC3339&limit=N&cursor=.

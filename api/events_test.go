@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,4 +104,47 @@ func TestStealthWithNetworkLogsPassesDetection(t *testing.T) {
 	if _, l := srv.logs(t, s.ID, "?type=response"); len(l.Events) == 0 {
 		t.Fatal("no response was logged")
 	}
+}
+
+// TestPageErrorsOnlyWhenAsked: a stealth session records the page's own
+// console calls always, and its uncaught exceptions only with
+// "pageErrors": true, which costs it the detection page's CDP check (the
+// Runtime domain is on); without it the page sees nothing.
+func TestPageErrorsOnlyWhenAsked(t *testing.T) {
+	pages := testutil.ServePages(t)
+	detectSrv := testutil.ServeDetect(t)
+	srv := newServer(t)
+	for _, asked := range []bool{false, true} {
+		s := srv.create(t, map[string]any{"stealth": true, "logs": map[string]any{"pageErrors": asked}})
+		runBQL(t, s, `mutation Go($u: String!) { goto(url: $u, waitUntil: load) { status } }`, map[string]any{"u": pages.URL + "/pageerror.html"})
+		d := detectBQL(t, s, detectSrv.URL("", ""))
+		waitForEvent(t, srv, s.ID, "console", "a warning from the page 7")
+		if asked {
+			waitForEvent(t, srv, s.ID, "page_error", "Uncaught Error: thrown by the page")
+			if d.Undetected() {
+				t.Error("with pageErrors the detection page saw nothing: is Runtime on?")
+			}
+			continue
+		}
+		assertUndetected(t, d)
+		if _, l := srv.logs(t, s.ID, "?type=page_error"); len(l.Events) > 0 {
+			t.Errorf("page_error recorded without pageErrors: %+v", l.Events)
+		}
+	}
+}
+
+// waitForEvent waits until the session's log holds an event of typ whose
+// text contains text.
+func waitForEvent(t *testing.T, srv *server, id, typ, text string) {
+	t.Helper()
+	var l logsJSON
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		_, l = srv.logs(t, id, "?limit=1000&type="+typ)
+		for _, e := range l.Events {
+			if s, _ := e.Data["text"].(string); strings.Contains(s, text) {
+				return
+			}
+		}
+	}
+	t.Fatalf("no %s event with %q: %+v", typ, text, l.Events)
 }

@@ -87,6 +87,8 @@ func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router,
 			r.Get("/connect", a.connect)
 			r.Get("/events", a.streamEvents)
 			r.Get("/logs", a.logs)
+			r.Get("/recording", a.recording)
+			r.Get("/replay", a.replayPage)
 			r.With(jsonOnly).Post("/live-url", a.createLiveURL)
 			r.Delete("/live-url", a.revokeLiveURLs)
 		})

@@ -30,9 +30,11 @@ type sessionView struct {
 	Locale       string              `json:"locale,omitempty"`
 	StartURL     string              `json:"startUrl,omitempty"`
 	Logs         sessions.LogOptions `json:"logs"`
+	Record       bool                `json:"record"`
 	Connect      string              `json:"connect"`
 	BrowserQL    string              `json:"browserQL"`
 	Stop         string              `json:"stop"`
+	Replay       string              `json:"replay,omitempty"` // when Record
 }
 
 // proxyView never carries the password.
@@ -48,7 +50,7 @@ func (a *API) view(r *http.Request, s *sessions.Session, status sessions.Status)
 		ID: s.ID, Status: status, CreatedAt: s.CreatedAt.UTC().Format(time.RFC3339Nano), ExpiresAt: s.ExpiresAt.UTC().Format(time.RFC3339Nano),
 		TTL: s.TTL.Milliseconds(), Stealth: o.Stealth, Headless: o.Headless, Browser: o.Browser, BlockAds: o.BlockAds,
 		Args: o.Args, UserMetadata: s.UserMetadata, Viewport: o.Viewport, UserAgent: o.UserAgent,
-		Timezone: o.Timezone, Locale: o.Locale, StartURL: o.StartURL, Logs: o.Logs,
+		Timezone: o.Timezone, Locale: o.Locale, StartURL: o.StartURL, Logs: o.Logs, Record: o.Record,
 	}
 	if v.Args == nil {
 		v.Args = []string{}
@@ -60,6 +62,13 @@ func (a *API) view(r *http.Request, s *sessions.Session, status sessions.Status)
 		v.Proxy = &proxyView{Server: o.Proxy.Server, Username: o.Proxy.Username, Bypass: o.Proxy.Bypass}
 	}
 	v.Connect, v.BrowserQL, v.Stop = a.urls(r, s)
+	if o.Record {
+		base, q, _ := strings.Cut(v.Stop, "?")
+		v.Replay = base + "/replay"
+		if q != "" {
+			v.Replay += "?" + q
+		}
+	}
 	return v
 }
 

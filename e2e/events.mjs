@@ -74,6 +74,10 @@ run(async () => {
   assert.equal(req.data.operation, 'Login');
   assert.ok(all.some((e) => e.type === 'response' && e.data.url === pageUrl && e.data.status === 200), 'network logging records the document response');
   assert.ok(all.some((e) => e.type === 'console' && /missing-for-events/.test(e.data.text + e.data.url)), 'the failed load is in console');
+  const own = all.find((e) => e.type === 'console' && e.data.source === 'console-api');
+  assert.equal(own?.data.text, 'a console.log call from the page 42', "the page's own console.log is a console event");
+  assert.ok(types.indexOf('navigated') < all.indexOf(own) && all.indexOf(own) < types.indexOf('client_connected'), 'console.log comes after navigated, before the CDP client');
+  assert.ok(!types.includes('page_error'), 'no page_error: this page throws nothing, and stealth sessions read exceptions only when asked');
 
   const logs = await rest('GET', `/sessions/${session.id}/logs?limit=1000`);
   assert.deepEqual(logs.events.map((e) => e.id), all.map((e) => e.id), 'logs after stop hold every streamed event');

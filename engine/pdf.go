@@ -24,7 +24,19 @@ type PDFOptions struct {
 	GenerateDocumentOutline                          bool  // embed the outline of headings
 	GenerateTaggedPDF                                *bool // nil: Chromium's choice
 	WaitForImages                                    bool  // wait first until the page's images loaded or failed
+	// Stream has Chromium hand the document over in reads of 1 MiB from a
+	// protocol stream instead of in one message (Browserless's
+	// transferMode: "ReturnAsStream"). The answer is the same, and as
+	// bounded by MAX_ANSWER_BYTES; Chromium never builds one message of
+	// the whole document.
+	Stream bool
 }
+
+// The values of Browserless's transferMode.
+const (
+	TransferBase64 = "ReturnAsBase64"
+	TransferStream = "ReturnAsStream"
+)
 
 // paperSizes are the paper formats in inches.
 var paperSizes = map[string][2]float64{
@@ -49,11 +61,24 @@ func (p *Page) PDF(req context.Context, o PDFOptions, timeout time.Duration) ([]
 			return nil, stepError(ctx, err, sessionql.CodeEvaluationFailed, "waiting for the page's images", timeout)
 		}
 	}
-	res, err := chromedp.Call(ctx, page.PrintToPDF, params)
-	if err == nil && len(res.Data) == 0 {
+	doc, err := p.printToPDF(ctx, params, o.Stream)
+	if err == nil && len(doc) == 0 {
 		return nil, failf(sessionql.CodeEvaluationFailed, "The browser returned an empty PDF.")
 	}
-	return res.Data, stepError(ctx, err, sessionql.CodeInvalidArgument, "printing to PDF", timeout)
+	return doc, stepError(ctx, err, sessionql.CodeInvalidArgument, "printing to PDF", timeout)
+}
+
+// printToPDF prints, taking the document in one reply or, with stream, in
+// reads of a protocol stream.
+func (p *Page) printToPDF(ctx context.Context, params page.PrintToPDFParams, stream bool) ([]byte, error) {
+	if stream {
+		params.TransferMode = page.PrintToPDFTransferModeReturnAsStream
+	}
+	res, err := chromedp.Call(ctx, page.PrintToPDF, params)
+	if err != nil || !stream {
+		return res.Data, err
+	}
+	return p.readStream(ctx, res.Stream, streamBound{p.client.MaxAnswer(), "PDF", sessionql.CodeAnswerTooLarge})
 }
 
 func (o PDFOptions) params() (page.PrintToPDFParams, error) {

@@ -43,7 +43,7 @@ func (p *Page) loadResource(req context.Context, url string, timeout time.Durati
 	if !r.Success || r.HTTPStatusCode >= 400 {
 		return "", failf(sessionql.CodeEvaluationFailed, "Loading the script %s failed: %s.", url, resourceFailure(r.NetErrorName, r.HTTPStatusCode))
 	}
-	body, err := p.readStream(ctx, r.Stream)
+	body, err := p.readStream(ctx, r.Stream, streamBound{maxScriptSize, "script", sessionql.CodeInvalidArgument})
 	return string(body), stepError(ctx, err, sessionql.CodeEvaluationFailed, what, timeout)
 }
 
@@ -54,17 +54,29 @@ func resourceFailure(netError string, status float64) string {
 	return fmt.Sprintf("HTTP status %d", int(status))
 }
 
+// streamChunk is how much of a protocol stream one IO.read asks for: 1 MiB,
+// less when MAX_ANSWER_BYTES is small, so that a read's reply (base64 for
+// binary streams) stays under it.
+func (p *Page) streamChunk() int64 { return int64(min(1<<20, p.client.MaxAnswer()/2)) }
+
+// streamBound is how long a stream may be, and how a longer one fails.
+type streamBound struct {
+	bytes int
+	what  string // the stream's name in the error
+	code  string // the error's code
+}
+
 // readStream reads a protocol stream to its end and closes it.
-func (p *Page) readStream(ctx context.Context, h io.StreamHandle) ([]byte, error) {
+func (p *Page) readStream(ctx context.Context, h io.StreamHandle, bound streamBound) ([]byte, error) {
 	defer chromedp.Call(ctx, io.Close, io.CloseParams{Handle: h})
 	var out []byte
-	for len(out) <= maxScriptSize {
+	for len(out) <= bound.bytes {
 		var chunk struct {
 			Data          string `json:"data"`
 			Base64Encoded bool   `json:"base64Encoded"`
 			EOF           bool   `json:"eof"`
 		}
-		if err := p.target().Call(ctx, io.CommandRead, io.ReadParams{Handle: h}, &chunk); err != nil {
+		if err := p.target().Call(ctx, io.CommandRead, io.ReadParams{Handle: h, Size: p.streamChunk()}, &chunk); err != nil {
 			return nil, err
 		}
 		data := []byte(chunk.Data)
@@ -79,5 +91,5 @@ func (p *Page) readStream(ctx context.Context, h io.StreamHandle) ([]byte, error
 			return out, nil
 		}
 	}
-	return nil, failf(sessionql.CodeInvalidArgument, "The script is larger than %d bytes.", maxScriptSize)
+	return nil, failf(bound.code, "The %s is larger than %d bytes.", bound.what, bound.bytes)
 }

@@ -20,16 +20,25 @@ type EventFunc func(typ string, data any)
 // and their end.
 const maxTracked = 2048
 
-// Watch reports the page's navigations, dialogs, downloads and console
-// and page-error entries to fn, and with network every response and failed
-// request. Everything comes from domains the engine already has on (Page,
-// Network, Log), never from Runtime, so pages cannot observe it: the Log
-// domain carries the browser's own messages (failed loads, interventions,
-// violations, errors the browser reports), not the page's console.log
-// calls, which only Runtime would give.
-func (p *Page) Watch(fn EventFunc, network bool) error {
-	w := &watcher{fn: fn, network: network, frame: p.frameID(), requests: map[string]*tracked{}}
-	return chromedp.Listen(p.ctx, w.observe)
+// WatchOptions choose what Watch reports beyond navigations, dialogs,
+// downloads, console calls and the browser's own log entries.
+type WatchOptions struct {
+	Network    bool // every response and failed request
+	Exceptions bool // uncaught exceptions, which turns Runtime on; see watchConsole
+}
+
+// Watch reports the page's navigations, dialogs, downloads, console calls
+// and log entries to fn, and what opts ask for. Navigations, dialogs,
+// downloads, network and the Log domain (the browser's own messages: failed
+// loads, interventions, violations) come from domains the engine has on
+// anyway (Page, Network, Log); console calls and exceptions from a session
+// of their own (watchConsole).
+func (p *Page) Watch(fn EventFunc, opts WatchOptions) error {
+	w := &watcher{fn: fn, network: opts.Network, frame: p.frameID(), requests: map[string]*tracked{}}
+	if err := chromedp.Listen(p.ctx, w.observe); err != nil {
+		return err
+	}
+	return p.watchConsole(fn, opts.Exceptions)
 }
 
 type watcher struct {

@@ -24,42 +24,58 @@ type meta struct {
 }
 
 // BoltLog keeps events in two buckets of the server's bbolt file.
-type BoltLog struct{ db *bolt.DB }
+type BoltLog struct {
+	db         *bolt.DB
+	logs, meta []byte // the buckets
+	keepFirst  bool   // at its bound the log refuses new events instead of dropping old ones
+}
 
 // NewBoltLog creates its buckets in db, which stays the caller's to close.
 func NewBoltLog(db *bolt.DB) (*BoltLog, error) {
-	err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{logsBucket, metaBucket} {
+	return newBoltLog(&BoltLog{db: db, logs: logsBucket, meta: metaBucket})
+}
+
+// NewBoltRecordingLog is a BoltLog in buckets of its own, for a log whose
+// first events matter most: one over its bound keeps them and refuses the
+// newer ones, and says it is truncated. A session recording is such a log:
+// without its first full snapshot, nothing after it can be replayed.
+func NewBoltRecordingLog(db *bolt.DB) (*BoltLog, error) {
+	return newBoltLog(&BoltLog{db: db, logs: []byte("recordings"), meta: []byte("recordingmeta"), keepFirst: true})
+}
+
+func newBoltLog(l *BoltLog) (*BoltLog, error) {
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{l.logs, l.meta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return &BoltLog{db: db}, err
+	return l, err
 }
 
 func key(id uint64) []byte { return binary.BigEndian.AppendUint64(nil, id) }
 
-func readMeta(tx *bolt.Tx, session string) meta {
+func (l *BoltLog) readMeta(tx *bolt.Tx, session string) meta {
 	var m meta
-	if raw := tx.Bucket(metaBucket).Get([]byte(session)); raw != nil {
+	if raw := tx.Bucket(l.meta).Get([]byte(session)); raw != nil {
 		_ = json.Unmarshal(raw, &m) // a damaged meta counts as empty
 	}
 	return m
 }
 
-func writeMeta(tx *bolt.Tx, session string, m meta) error {
+func (l *BoltLog) writeMeta(tx *bolt.Tx, session string, m meta) error {
 	raw, err := json.Marshal(m)
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(metaBucket).Put([]byte(session), raw)
+	return tx.Bucket(l.meta).Put([]byte(session), raw)
 }
 
 // Append implements Log.
 func (l *BoltLog) Append(session string, evs []Event, maxBytes int) error {
-	return l.db.Update(func(tx *bolt.Tx) error { return appendTx(tx, session, evs, maxBytes) })
+	return l.db.Update(func(tx *bolt.Tx) error { return l.appendTx(tx, session, evs, maxBytes) })
 }
 
 // AppendAll implements batchLog: the events of several sessions in one
@@ -67,7 +83,7 @@ func (l *BoltLog) Append(session string, evs []Event, maxBytes int) error {
 func (l *BoltLog) AppendAll(order []string, bySession map[string][]Event, maxBytes int) error {
 	return l.db.Update(func(tx *bolt.Tx) error {
 		for _, s := range order {
-			if err := appendTx(tx, s, bySession[s], maxBytes); err != nil {
+			if err := l.appendTx(tx, s, bySession[s], maxBytes); err != nil {
 				return err
 			}
 		}
@@ -75,13 +91,17 @@ func (l *BoltLog) AppendAll(order []string, bySession map[string][]Event, maxByt
 	})
 }
 
-func appendTx(tx *bolt.Tx, session string, evs []Event, maxBytes int) error {
-	b, err := tx.Bucket(logsBucket).CreateBucketIfNotExists([]byte(session))
+func (l *BoltLog) appendTx(tx *bolt.Tx, session string, evs []Event, maxBytes int) error {
+	b, err := tx.Bucket(l.logs).CreateBucketIfNotExists([]byte(session))
 	if err != nil {
 		return err
 	}
-	m := readMeta(tx, session)
+	m := l.readMeta(tx, session)
 	for _, e := range evs {
+		if l.keepFirst && maxBytes > 0 && m.Bytes+e.Size() > maxBytes {
+			m.Truncated = true
+			break
+		}
 		raw, err := json.Marshal(e)
 		if err != nil {
 			return err
@@ -89,12 +109,12 @@ func appendTx(tx *bolt.Tx, session string, evs []Event, maxBytes int) error {
 		if err := b.Put(key(e.ID), raw); err != nil {
 			return err
 		}
-		m.Last, m.Bytes = e.ID, m.Bytes+e.size()
+		m.Last, m.Bytes = e.ID, m.Bytes+e.Size()
 	}
 	if err := dropOldest(b, &m, maxBytes); err != nil {
 		return err
 	}
-	return writeMeta(tx, session, m)
+	return l.writeMeta(tx, session, m)
 }
 
 // dropOldest deletes the oldest events while the log is over maxBytes.
@@ -108,7 +128,7 @@ func dropOldest(b *bolt.Bucket, m *meta, maxBytes int) error {
 		if err := c.Delete(); err != nil {
 			return err
 		}
-		m.Bytes -= e.size()
+		m.Bytes -= e.Size()
 		m.Truncated = true
 	}
 	return nil
@@ -118,8 +138,8 @@ func dropOldest(b *bolt.Bucket, m *meta, maxBytes int) error {
 func (l *BoltLog) Read(session string, q Query) (Page, error) {
 	var p Page
 	err := l.db.View(func(tx *bolt.Tx) error {
-		p.Truncated = readMeta(tx, session).Truncated
-		b := tx.Bucket(logsBucket).Bucket([]byte(session))
+		p.Truncated = l.readMeta(tx, session).Truncated
+		b := tx.Bucket(l.logs).Bucket([]byte(session))
 		if b == nil {
 			return nil
 		}
@@ -146,7 +166,7 @@ func (l *BoltLog) Read(session string, q Query) (Page, error) {
 // LastID implements Log.
 func (l *BoltLog) LastID(session string) (last uint64, err error) {
 	err = l.db.View(func(tx *bolt.Tx) error {
-		last = readMeta(tx, session).Last
+		last = l.readMeta(tx, session).Last
 		return nil
 	})
 	return last, err
@@ -155,9 +175,9 @@ func (l *BoltLog) LastID(session string) (last uint64, err error) {
 // End implements Log.
 func (l *BoltLog) End(session string, t time.Time) error {
 	return l.db.Update(func(tx *bolt.Tx) error {
-		m := readMeta(tx, session)
+		m := l.readMeta(tx, session)
 		m.Ended = t
-		return writeMeta(tx, session, m)
+		return l.writeMeta(tx, session, m)
 	})
 }
 
@@ -165,7 +185,7 @@ func (l *BoltLog) End(session string, t time.Time) error {
 func (l *BoltLog) DeleteExpired(t time.Time) (n int, err error) {
 	err = l.db.Update(func(tx *bolt.Tx) error {
 		var gone [][]byte
-		err := tx.Bucket(metaBucket).ForEach(func(k, v []byte) error {
+		err := tx.Bucket(l.meta).ForEach(func(k, v []byte) error {
 			var m meta
 			if json.Unmarshal(v, &m) == nil && !m.Ended.IsZero() && m.Ended.Before(t) {
 				gone = append(gone, append([]byte(nil), k...))
@@ -176,10 +196,10 @@ func (l *BoltLog) DeleteExpired(t time.Time) (n int, err error) {
 			return err
 		}
 		for _, k := range gone {
-			if err := tx.Bucket(logsBucket).DeleteBucket(k); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+			if err := tx.Bucket(l.logs).DeleteBucket(k); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return err
 			}
-			if err := tx.Bucket(metaBucket).Delete(k); err != nil {
+			if err := tx.Bucket(l.meta).Delete(k); err != nil {
 				return err
 			}
 		}

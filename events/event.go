@@ -43,5 +43,5 @@ type Event struct {
 	Data    json.RawMessage `json:"data,omitempty"`
 }
 
-// size is what the event costs against LOG_MAX_BYTES.
-func (e Event) size() int { return len(e.Data) + len(e.Type) + len(e.Session) + 48 }
+// Size is what the event costs against LOG_MAX_BYTES.
+func (e Event) Size() int { return len(e.Data) + len(e.Type) + len(e.Session) + 48 }

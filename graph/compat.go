@@ -64,6 +64,18 @@ func applyPDFOptions(o *engine.PDFOptions, in *model.PDFOptions) {
 	o.Format = strings.ToLower(o.Format)
 }
 
+// streamed reads pdf's transferMode: ReturnAsStream has the document read
+// as a stream; ReturnAsBase64 (the default) in one reply.
+func streamed(transferMode *string) (bool, error) {
+	switch value(transferMode) {
+	case "", engine.TransferBase64:
+		return false, nil
+	case engine.TransferStream:
+		return true, nil
+	}
+	return false, sessionql.Errorf(sessionql.CodeInvalidArgument, "transferMode is %q or %q, not %q.", engine.TransferBase64, engine.TransferStream, *transferMode)
+}
+
 // set copies a given value over dst.
 func set[T any](dst *T, p *T) {
 	if p != nil {

@@ -145,53 +145,54 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		Attribute           func(childComplexity int, selector string, name string, visible *bool, timeout *float64) int
-		Back                func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
-		Checkbox            func(childComplexity int, selector string, checked bool, wait *bool, scroll *bool, visible *bool, timeout *float64) int
-		Click               func(childComplexity int, selector string, visible *bool, scroll *bool, wait *bool, waitForNavigation *bool, timeout *float64) int
-		Content             func(childComplexity int, html string, waitUntil *model.WaitUntilHistory, timeout *float64) int
-		Cookies             func(childComplexity int, cookies []model.CookieInput) int
-		CurrentURL          func(childComplexity int) int
-		Dialog              func(childComplexity int, accept *bool, text *string) int
-		Dialogs             func(childComplexity int) int
-		Evaluate            func(childComplexity int, content *string, url *string, expression *string, timeout *float64) int
-		Forward             func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
-		Goto                func(childComplexity int, url string, waitUntil *model.WaitUntilGoto, timeout *float64) int
-		HTML                func(childComplexity int, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) int
-		Hover               func(childComplexity int, selector *string, x *float64, y *float64, wait *bool, scroll *bool, visible *bool, timeout *float64) int
-		If                  func(childComplexity int, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) int
-		Ifnot               func(childComplexity int, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) int
-		InnerText           func(childComplexity int, selector string, visible *bool, timeout *float64) int
-		JavaScriptEnabled   func(childComplexity int, enabled *bool) int
-		LiveURL             func(childComplexity int, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool, showBrowserInterface *bool) int
-		MapSelector         func(childComplexity int, selector string, wait *bool, timeout *float64) int
-		PDF                 func(childComplexity int, options *model.PDFOptions, format *model.PDFPageFormat, landscape *bool, printBackground *bool, scale *float64, width *model.FloatOrString, height *model.FloatOrString, marginTop *model.FloatOrString, marginBottom *model.FloatOrString, marginLeft *model.FloatOrString, marginRight *model.FloatOrString, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, generateDocumentOutline *bool, generateTaggedPDF *bool, transferMode *string, waitForImages *bool, timeout *float64) int
-		Preferences         func(childComplexity int, timeout *float64) int
-		Proxy               func(childComplexity int, server *string, country *model.CountryType, city *string, state *string, sticky *bool, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, timeout *float64) int
-		QuerySelector       func(childComplexity int, selector string, visible *bool, timeout *float64) int
-		QuerySelectorAll    func(childComplexity int, selector string, visible *bool, timeout *float64) int
-		Reconnect           func(childComplexity int, timeout *float64) int
-		Reject              func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, enabled *bool) int
-		Reload              func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
-		Request             func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, wait *bool, timeout *float64) int
-		Response            func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorTypes, wait *bool, timeout *float64) int
-		Screenshot          func(childComplexity int, typeArg *model.ScreenshotType, quality *float64, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, captureBeyondViewport *bool, fromSurface *bool, optimizeForSpeed *bool, waitForImages *bool, timeout *float64) int
-		Scroll              func(childComplexity int, selector *string, x *float64, y *float64, wait *bool, visible *bool, timeout *float64) int
-		Select              func(childComplexity int, selector string, value model.StringOrArray, wait *bool, scroll *bool, visible *bool, timeout *float64) int
-		SetExtraHTTPHeaders func(childComplexity int, headers []model.HeaderInput) int
-		Solve               func(childComplexity int, typeArg *model.CaptchaTypes, timeout *float64, wait *bool) int
-		Text                func(childComplexity int, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) int
-		Title               func(childComplexity int) int
-		Type                func(childComplexity int, selector string, text string, delay []int, wait *bool, scroll *bool, visible *bool, interactable *bool, timeout *float64) int
-		URL                 func(childComplexity int) int
-		UserAgent           func(childComplexity int, userAgent string) int
-		Verify              func(childComplexity int, typeArg model.VerifyTypes, timeout *float64, wait *bool) int
-		Viewport            func(childComplexity int, width float64, height float64, deviceScaleFactor *float64, mobile *bool) int
-		WaitForNavigation   func(childComplexity int, waitUntil *model.WaitUntilGoto, timeout *float64) int
-		WaitForRequest      func(childComplexity int, url *string, method *model.Method, timeout *float64) int
-		WaitForResponse     func(childComplexity int, url *string, statuses []int, codes []int, timeout *float64) int
-		WaitForSelector     func(childComplexity int, selector string, visible *bool, timeout *float64) int
-		WaitForTimeout      func(childComplexity int, time float64) int
+		Attribute            func(childComplexity int, selector string, name string, visible *bool, timeout *float64) int
+		Back                 func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
+		Checkbox             func(childComplexity int, selector string, checked bool, wait *bool, scroll *bool, visible *bool, timeout *float64) int
+		Click                func(childComplexity int, selector string, visible *bool, scroll *bool, wait *bool, waitForNavigation *bool, timeout *float64) int
+		Content              func(childComplexity int, html string, waitUntil *model.WaitUntilHistory, timeout *float64) int
+		Cookies              func(childComplexity int, cookies []model.CookieInput) int
+		CurrentURL           func(childComplexity int) int
+		Dialog               func(childComplexity int, accept *bool, text *string) int
+		Dialogs              func(childComplexity int) int
+		Evaluate             func(childComplexity int, content *string, url *string, expression *string, timeout *float64) int
+		Forward              func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
+		Goto                 func(childComplexity int, url string, waitUntil *model.WaitUntilGoto, timeout *float64) int
+		HTML                 func(childComplexity int, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) int
+		Hover                func(childComplexity int, selector *string, x *float64, y *float64, wait *bool, scroll *bool, visible *bool, timeout *float64) int
+		If                   func(childComplexity int, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) int
+		Ifnot                func(childComplexity int, selector *string, visible *bool, request *model.RequestInput, response *model.ResponseInput) int
+		InnerText            func(childComplexity int, selector string, visible *bool, timeout *float64) int
+		JavaScriptEnabled    func(childComplexity int, enabled *bool) int
+		LiveURL              func(childComplexity int, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool, showBrowserInterface *bool) int
+		MapSelector          func(childComplexity int, selector string, wait *bool, timeout *float64) int
+		PDF                  func(childComplexity int, options *model.PDFOptions, format *model.PDFPageFormat, landscape *bool, printBackground *bool, scale *float64, width *model.FloatOrString, height *model.FloatOrString, marginTop *model.FloatOrString, marginBottom *model.FloatOrString, marginLeft *model.FloatOrString, marginRight *model.FloatOrString, displayHeaderFooter *bool, headerTemplate *string, footerTemplate *string, pageRanges *string, preferCSSPageSize *bool, generateDocumentOutline *bool, generateTaggedPDF *bool, transferMode *string, waitForImages *bool, timeout *float64) int
+		Preferences          func(childComplexity int, timeout *float64) int
+		Proxy                func(childComplexity int, server *string, country *model.CountryType, city *string, state *string, sticky *bool, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, timeout *float64) int
+		QuerySelector        func(childComplexity int, selector string, visible *bool, timeout *float64) int
+		QuerySelectorAll     func(childComplexity int, selector string, visible *bool, timeout *float64) int
+		Reconnect            func(childComplexity int, timeout *float64) int
+		Reject               func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, enabled *bool) int
+		Reload               func(childComplexity int, waitUntil *model.WaitUntilHistory, timeout *float64) int
+		Request              func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, operator *model.OperatorTypes, wait *bool, timeout *float64) int
+		Response             func(childComplexity int, url []string, typeArg []model.ResourceType, method []model.Method, status []int, operator *model.OperatorTypes, wait *bool, timeout *float64) int
+		Screenshot           func(childComplexity int, typeArg *model.ScreenshotType, quality *float64, fullPage *bool, selector *string, clip *model.ScreenshotClip, omitBackground *bool, captureBeyondViewport *bool, fromSurface *bool, optimizeForSpeed *bool, waitForImages *bool, timeout *float64) int
+		Scroll               func(childComplexity int, selector *string, x *float64, y *float64, wait *bool, visible *bool, timeout *float64) int
+		Select               func(childComplexity int, selector string, value model.StringOrArray, wait *bool, scroll *bool, visible *bool, timeout *float64) int
+		SetExtraHTTPHeaders  func(childComplexity int, headers []model.HeaderInput) int
+		Solve                func(childComplexity int, typeArg *model.CaptchaTypes, timeout *float64, wait *bool) int
+		StopSessionRecording func(childComplexity int) int
+		Text                 func(childComplexity int, selector *string, visible *bool, clean *model.CleanInput, timeout *float64) int
+		Title                func(childComplexity int) int
+		Type                 func(childComplexity int, selector string, text string, delay []int, wait *bool, scroll *bool, visible *bool, interactable *bool, timeout *float64) int
+		URL                  func(childComplexity int) int
+		UserAgent            func(childComplexity int, userAgent string) int
+		Verify               func(childComplexity int, typeArg model.VerifyTypes, timeout *float64, wait *bool) int
+		Viewport             func(childComplexity int, width float64, height float64, deviceScaleFactor *float64, mobile *bool) int
+		WaitForNavigation    func(childComplexity int, waitUntil *model.WaitUntilGoto, timeout *float64) int
+		WaitForRequest       func(childComplexity int, url *string, method *model.Method, timeout *float64) int
+		WaitForResponse      func(childComplexity int, url *string, statuses []int, codes []int, timeout *float64) int
+		WaitForSelector      func(childComplexity int, selector string, visible *bool, timeout *float64) int
+		WaitForTimeout       func(childComplexity int, time float64) int
 	}
 
 	NetworkRequest struct {
@@ -272,6 +273,11 @@ type ComplexityRoot struct {
 		Value    func(childComplexity int) int
 		X        func(childComplexity int) int
 		Y        func(childComplexity int) int
+	}
+
+	StopSessionRecordingResponse struct {
+		Error   func(childComplexity int) int
+		Success func(childComplexity int) int
 	}
 
 	TextResponse struct {
@@ -388,6 +394,7 @@ type MutationResolver interface {
 	Preferences(ctx context.Context, timeout *float64) (*model.PreferencesResponse, error)
 	Reconnect(ctx context.Context, timeout *float64) (*model.ReconnectionResponse, error)
 	LiveURL(ctx context.Context, timeout *float64, interactable *bool, typeArg *model.LiveURLStreamType, quality *int, resizable *bool, showBrowserInterface *bool) (*model.LiveURLResponse, error)
+	StopSessionRecording(ctx context.Context) (*model.StopSessionRecordingResponse, error)
 }
 type QueryResolver interface {
 	Version(ctx context.Context) (string, error)
@@ -1166,6 +1173,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Solve(childComplexity, args["type"].(*model.CaptchaTypes), args["timeout"].(*float64), args["wait"].(*bool)), true
+	case "Mutation.stopSessionRecording":
+		if e.ComplexityRoot.Mutation.StopSessionRecording == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.StopSessionRecording(childComplexity), true
 	case "Mutation.text":
 		if e.ComplexityRoot.Mutation.Text == nil {
 			break
@@ -1581,6 +1594,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SelectResponse.Y(childComplexity), true
+
+	case "StopSessionRecordingResponse.error":
+		if e.ComplexityRoot.StopSessionRecordingResponse.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StopSessionRecordingResponse.Error(childComplexity), true
+	case "StopSessionRecordingResponse.success":
+		if e.ComplexityRoot.StopSessionRecordingResponse.Success == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StopSessionRecordingResponse.Success(childComplexity), true
 
 	case "TextResponse.text":
 		if e.ComplexityRoot.TextResponse.Text == nil {
@@ -3758,6 +3784,21 @@ type LiveURLResponse {
   "Milliseconds the step took."
   time: Float!
 }
+
+# Session recordings (stopSessionRecording), as Browserless has it.
+
+extend type Mutation {
+  "Ends the recording of a session created with \"record\": true; what was recorded stays readable at GET /sessions/{id}/recording and plays at /sessions/{id}/replay. success is false, with error saying why, when the session does not record or no longer does."
+  stopSessionRecording: StopSessionRecordingResponse
+}
+
+"The response received after stopping session recording."
+type StopSessionRecordingResponse {
+  "Whether the recording was stopped."
+  success: Boolean
+  "Why it was not, when success is false."
+  error: String
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4076,6 +4117,8 @@ func (ec *executionContext) childFields_Mutation(ctx context.Context, field grap
 		return ec.fieldContext_Mutation_reconnect(ctx, field)
 	case "liveURL":
 		return ec.fieldContext_Mutation_liveURL(ctx, field)
+	case "stopSessionRecording":
+		return ec.fieldContext_Mutation_stopSessionRecording(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Mutation", field.Name)
 }
@@ -4230,6 +4273,16 @@ func (ec *executionContext) childFields_SelectResponse(ctx context.Context, fiel
 		return ec.fieldContext_SelectResponse_time(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SelectResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_StopSessionRecordingResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "success":
+		return ec.fieldContext_StopSessionRecordingResponse_success(ctx, field)
+	case "error":
+		return ec.fieldContext_StopSessionRecordingResponse_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StopSessionRecordingResponse", field.Name)
 }
 
 func (ec *executionContext) childFields_TextResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9967,6 +10020,40 @@ func (ec *executionContext) fieldContext_Mutation_liveURL(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_stopSessionRecording(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_stopSessionRecording(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().StopSessionRecording(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, nil, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StopSessionRecordingResponse) graphql.Marshaler {
+			return ec.marshalOStopSessionRecordingResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐStopSessionRecordingResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_stopSessionRecording(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StopSessionRecordingResponse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NetworkRequest_url(ctx context.Context, field graphql.CollectedField, obj *model.NetworkRequest) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11238,6 +11325,56 @@ func (ec *executionContext) _SelectResponse_time(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_SelectResponse_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SelectResponse", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _StopSessionRecordingResponse_success(ctx context.Context, field graphql.CollectedField, obj *model.StopSessionRecordingResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StopSessionRecordingResponse_success(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Success, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StopSessionRecordingResponse_success(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StopSessionRecordingResponse", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _StopSessionRecordingResponse_error(ctx context.Context, field graphql.CollectedField, obj *model.StopSessionRecordingResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StopSessionRecordingResponse_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return ec._fieldMiddleware(ctx, obj, next)
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StopSessionRecordingResponse_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StopSessionRecordingResponse", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _TextResponse_text(ctx context.Context, field graphql.CollectedField, obj *model.TextResponse) (ret graphql.Marshaler) {
@@ -14889,6 +15026,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "stopSessionRecording":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_stopSessionRecording(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15590,6 +15734,49 @@ func (ec *executionContext) _SelectResponse(ctx context.Context, sel ast.Selecti
 		case "time":
 			out.Values[i] = ec._SelectResponse_time(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var stopSessionRecordingResponseImplementors = []string{"StopSessionRecordingResponse"}
+
+func (ec *executionContext) _StopSessionRecordingResponse(ctx context.Context, sel ast.SelectionSet, obj *model.StopSessionRecordingResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stopSessionRecordingResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StopSessionRecordingResponse")
+		case "success":
+			out.Values[i] = ec._StopSessionRecordingResponse_success(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._StopSessionRecordingResponse_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -17500,6 +17687,13 @@ func (ec *executionContext) marshalOSelectResponse2ᚖgithubᚗcomᚋsessionql�
 		return graphql.Null
 	}
 	return ec._SelectResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStopSessionRecordingResponse2ᚖgithubᚗcomᚋsessionqlᚋsessionqlᚋgraphᚋmodelᚐStopSessionRecordingResponse(ctx context.Context, sel ast.SelectionSet, v *model.StopSessionRecordingResponse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StopSessionRecordingResponse(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -71,6 +71,10 @@ func TestReferenceCaptureArguments(t *testing.T) {
 	if len(bad.Errors) != 1 || bad.Errors[0].Extensions["code"] != "invalid_argument" || bad.Errors[0].Message != "A number or a string is needed, not a Boolean." {
 		t.Errorf("pdf(width: true): %+v", bad.Errors)
 	}
+	bad = mutate(t, srv.URL, `mutation { pdf(transferMode: "ReturnAsFile") { size } }`)
+	if len(bad.Errors) != 1 || bad.Errors[0].Extensions["code"] != "invalid_argument" || !strings.Contains(bad.Errors[0].Message, "ReturnAsStream") {
+		t.Errorf("pdf(transferMode: \"ReturnAsFile\"): %+v", bad.Errors)
+	}
 	res := mutate(t, srv.URL, `mutation {
 		goto(url: "`+pages.URL+`/reference.html") { status }
 		screenshot(type: jpeg, quality: 50.5, optimizeForSpeed: true, fromSurface: true, captureBeyondViewport: false, waitForImages: true) { base64 format }

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"math"
 	"time"
 
@@ -404,6 +405,9 @@ func (r *mutationResolver) PDF(ctx context.Context, options *model.PDFOptions, f
 		Scale: value(scale), HeaderTemplate: value(headerTemplate), FooterTemplate: value(footerTemplate), PageRanges: value(pageRanges),
 		GenerateDocumentOutline: value(generateDocumentOutline), GenerateTaggedPDF: generateTaggedPDF, WaitForImages: value(waitForImages),
 	}
+	if o.Stream, err = streamed(transferMode); err != nil {
+		return nil, err
+	}
 	applyPDFOptions(&o, options)
 	doc, err := c.page.PDF(ctx, o, c.timeout)
 	if err != nil {
@@ -617,6 +621,19 @@ func (r *mutationResolver) LiveURL(ctx context.Context, timeout *float64, intera
 		return nil, err
 	}
 	return &model.LiveURLResponse{LiveURL: u.URL, LiveURLID: &u.ID, Time: since(start)}, nil
+}
+
+// StopSessionRecording is the resolver for the stopSessionRecording field.
+func (r *mutationResolver) StopSessionRecording(ctx context.Context) (*model.StopSessionRecordingResponse, error) {
+	err := stopRecording(ctx)
+	var app *sessionql.Error
+	if errors.As(err, &app) && app.Code == sessionql.CodeInvalidRequest {
+		return &model.StopSessionRecordingResponse{Success: new(false), Error: &app.Message}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &model.StopSessionRecordingResponse{Success: new(true)}, nil
 }
 
 // Version is the resolver for the version field.

@@ -25,18 +25,22 @@ type entry struct {
 	lastUsed time.Time
 	savedAt  time.Time // the last checkpoint
 	stopped  bool
+	ended    chan struct{} // closed when the session is stopped
 
 	pingedAt time.Time       // when a health ping still unanswered was sent; zero when none is; see health.go
 	wedged   *engine.Browser // the browser killed for not answering, until it has exited
 	lost     bool            // the last browser was killed or crashed: the next start is a relaunch
 	unpacked string          // the ProfileStore key whose copy the profile directory holds
 
+	recorder      *engine.Recorder // records the live browser's pages; see recording.go
+	recordedBytes int              // the recording's bytes handed to its log since the server started
+
 	saving sync.Mutex // serialises checkpoints; guards saved
 	saved  savedState
 }
 
 func newEntry(sess *Session) *entry {
-	return &entry{id: sess.ID, turn: make(chan struct{}, 1), wake: make(chan struct{}, 1), sess: sess, lastUsed: time.Now()}
+	return &entry{id: sess.ID, turn: make(chan struct{}, 1), wake: make(chan struct{}, 1), ended: make(chan struct{}), sess: sess, lastUsed: time.Now()}
 }
 
 func (e *entry) snapshot() (*Session, Status, error) {
@@ -108,7 +112,7 @@ func take(ctx context.Context, lock chan struct{}) error {
 	case lock <- struct{}{}:
 		return nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return context.Cause(ctx)
 	}
 }
 
@@ -195,6 +199,9 @@ func (e *entry) forget(b *engine.Browser) (page *engine.Page, killed bool) {
 // a request running on it ends now with session_stopped.
 func (e *entry) stop() (*engine.Browser, *engine.Page) {
 	e.mu.Lock()
+	if !e.stopped {
+		close(e.ended)
+	}
 	e.stopped = true
 	e.mu.Unlock()
 	b, page := e.detach(true)
@@ -202,6 +209,22 @@ func (e *entry) stop() (*engine.Browser, *engine.Page) {
 		page.Stop(errSessionStopped(e.id))
 	}
 	return b, page
+}
+
+// untilStopped is ctx, ended with session_stopped when the session is
+// stopped, so that a request waiting for its turn, a browser slot or a
+// launch ends at once with DELETE or expiry rather than at its queue
+// timeout.
+func (e *entry) untilStopped(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	go func() {
+		select {
+		case <-e.ended:
+			cancel(errSessionStopped(e.id))
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { cancel(nil) }
 }
 
 // isStopped reports whether the session was stopped.

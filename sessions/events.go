@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	bolt "go.etcd.io/bbolt"
 	"path/filepath"
 	"time"
 
@@ -23,29 +24,49 @@ type LogOptions struct {
 	// Network records every response and failed request: voluminous, so
 	// off unless asked for.
 	Network bool `json:"network"`
+	// PageErrors records the page's uncaught exceptions on a stealth
+	// session, which needs the Runtime domain that detectors can see.
+	// Sessions without stealth record them always.
+	PageErrors bool `json:"pageErrors,omitzero"`
 }
 
-// openRecorder keeps events in the BoltStore's file, in buckets of their
-// own. Another Store (PostgreSQL) has no events.Log yet: events then go
-// to a bbolt file of their own in the data dir, closed with the recorder.
-func openRecorder(store Store, cfg Config) (*events.Recorder, error) {
+// EventLogStore is a Store that keeps the sessions' events itself (the
+// PostgreSQL one does), so that every server sharing it reads them.
+type EventLogStore interface {
+	EventLog() events.Log
+}
+
+// openEvents keeps the sessions' events where the store keeps sessions:
+// in an EventLogStore, or as openRecorder does.
+func openEvents(store Store, cfg Config) (*events.Recorder, error) {
+	if es, ok := storeAs[EventLogStore](store); ok && es.EventLog() != nil {
+		return events.NewRecorder(es.EventLog(), cfg.LogMaxBytes, nil), nil
+	}
+	return openRecorder(store, cfg, events.NewBoltLog, "events.db", cfg.LogMaxBytes)
+}
+
+// openRecorder keeps a log (events, or recordings) in the BoltStore's
+// file, in buckets of its own, bounded by maxBytes per session. Another
+// Store has no such log: the log then goes to a bbolt file of its own in
+// the data dir, closed with the recorder.
+func openRecorder(store Store, cfg Config, newLog func(*bolt.DB) (*events.BoltLog, error), file string, maxBytes int) (*events.Recorder, error) {
 	if bs, ok := store.(*BoltStore); ok {
-		log, err := events.NewBoltLog(bs.db)
+		log, err := newLog(bs.db)
 		if err != nil {
 			return nil, err
 		}
-		return events.NewRecorder(log, cfg.LogMaxBytes, nil), nil
+		return events.NewRecorder(log, maxBytes, nil), nil
 	}
-	db, err := openBolt(filepath.Join(cfg.DataDir, "events.db"), false)
+	db, err := openBolt(filepath.Join(cfg.DataDir, file), false)
 	if err != nil {
 		return nil, err
 	}
-	log, err := events.NewBoltLog(db)
+	log, err := newLog(db)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return events.NewRecorder(log, cfg.LogMaxBytes, db.Close), nil
+	return events.NewRecorder(log, maxBytes, db.Close), nil
 }
 
 // Record adds an event to the session's stream and log. The server log's
@@ -71,14 +92,16 @@ func (s *Service) Logs(id string, q events.Query) (events.Page, error) {
 func (s *Service) end(e *entry, typ, reason string) {
 	s.Record(e.id, typ, map[string]string{"reason": reason})
 	s.events.End(e.id)
+	s.recordings.End(e.id)
 }
 
 // watchPage sends the page's events to the session's log.
 func (s *Service) watchPage(e *entry, page *engine.Page) {
 	e.mu.Lock()
-	network := e.sess.Options.Logs.Network
+	o := e.sess.Options
 	e.mu.Unlock()
-	err := page.Watch(func(typ string, data any) { s.events.Record(e.id, typ, data) }, network)
+	opts := engine.WatchOptions{Network: o.Logs.Network, Exceptions: !o.Stealth || o.Logs.PageErrors}
+	err := page.Watch(func(typ string, data any) { s.events.Record(e.id, typ, data) }, opts)
 	slogErr("could not watch the session's page", err, "session", e.id)
 }
 
@@ -89,8 +112,11 @@ func (s *Service) expireLogs(now time.Time) {
 		return
 	}
 	s.logsExpired = now
-	s.wg.Go(func() { s.events.Expire(s.cfg.LogRetention) })
+	s.wg.Go(s.ExpireLogs)
 }
 
-// ExpireLogs deletes logs past LOG_RETENTION now.
-func (s *Service) ExpireLogs() { s.events.Expire(s.cfg.LogRetention) }
+// ExpireLogs deletes logs and recordings past LOG_RETENTION now.
+func (s *Service) ExpireLogs() {
+	s.events.Expire(s.cfg.LogRetention)
+	s.recordings.Expire(s.cfg.LogRetention)
+}

@@ -251,6 +251,43 @@ func TestQueuedRequestGetsFreedSlot(t *testing.T) {
 	}
 }
 
+// TestStopEndsWaitingRequests stops sessions whose requests wait, one for a
+// browser slot and one for its turn behind another request: both end with
+// session_stopped at once, not at the queue timeout or when the other
+// request ends.
+func TestStopEndsWaitingRequests(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.MaxBrowsers, cfg.Queue, cfg.QueueTimeout = 1, 1, time.Hour
+	s := open(t, cfg)
+	busy, waiter := create(t, s), create(t, s)
+	_, release, err := s.Acquire(context.Background(), busy.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	queued := queue(t, s, waiter.ID)
+	behind := make(chan error, 1)
+	go func() {
+		_, _, err := s.Acquire(context.Background(), busy.ID)
+		behind <- err
+	}()
+	for _, id := range []string{waiter.ID, busy.ID} {
+		if err := s.Stop(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for what, done := range map[string]<-chan error{"waiting for a slot": queued, "waiting for its turn": behind} {
+		select {
+		case err := <-done:
+			if code := sessionql.ErrorCode(err); code != sessionql.CodeSessionStopped && code != sessionql.CodeSessionNotFound {
+				t.Errorf("a request %s: %v; want session_stopped", what, err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("a request %s still waits a minute after its session was stopped", what)
+		}
+	}
+}
+
 // TestMaxSessions refuses a create past the limit with a LimitError.
 func TestMaxSessions(t *testing.T) { eachBackend(t, testMaxSessions) }
 

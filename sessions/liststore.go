@@ -13,7 +13,7 @@ var errFull = errors.New("the store holds MAX_SESSIONS sessions")
 // putNew stores a new session, counted against MAX_SESSIONS by the store
 // when it is a Limiter.
 func (s *Service) putNew(sess *Session) error {
-	l, ok := s.store.(Limiter)
+	l, ok := storeAs[Limiter](s.store)
 	if !ok {
 		return s.store.Put(sess)
 	}

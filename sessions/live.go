@@ -27,6 +27,8 @@ func (s *Service) Acquire(ctx context.Context, id string) (*engine.Page, func() 
 	if err != nil {
 		return nil, nil, err
 	}
+	ctx, cancel := e.untilStopped(ctx)
+	defer cancel()
 	if err := e.takeTurn(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -55,6 +57,8 @@ func (s *Service) Use(ctx context.Context, id string) (*engine.Browser, func(), 
 	if err != nil {
 		return nil, nil, err
 	}
+	ctx, cancel := e.untilStopped(ctx)
+	defer cancel()
 	_, b, err := s.use(ctx, e)
 	if err != nil {
 		return nil, nil, err
@@ -156,6 +160,7 @@ func (s *Service) wake(ctx context.Context, e *entry) (page *engine.Page, b *eng
 	s.metrics.wake(time.Since(start))
 	slog.Info("session woken", "session", e.id, "took", time.Since(start).Round(time.Millisecond))
 	s.watchPage(e, page)
+	s.startRecorder(e, b)
 	if s.noteRelaunch(e) {
 		s.Record(e.id, events.BrowserRelaunched, nil)
 	}
@@ -297,6 +302,7 @@ func (s *Service) hibernateHeld(e *entry, force bool) bool {
 	}
 	defer s.watchdog(e, b)()
 	s.closeSaving(e, page, func() bool {
+		s.stopRecorder(context.WithoutCancel(s.life), e)
 		err := b.Close()
 		slogErr("browser did not close cleanly", err, "session", e.id)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/sessionql/sessionql"
 )
@@ -21,6 +22,10 @@ func (s *Service) Ready() error {
 		slog.Error("readiness: the store did not answer", "err", err)
 		return sessionql.Errorf(sessionql.CodeStoreUnavailable, "The session store cannot be read; the server log says why.")
 	}
+	if err := s.checkProfiles(); err != nil {
+		slog.Error("readiness: the profile store did not answer", "err", err)
+		return sessionql.Errorf(sessionql.CodeStoreUnavailable, "The profile store (PROFILE_STORE) cannot be used; the server log says why.")
+	}
 	if err := executable(s.cfg.ChromePath); err != nil {
 		return sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser binary cannot be run: %v.", err)
 	}
@@ -31,6 +36,22 @@ func (s *Service) Ready() error {
 	}
 	return nil
 }
+
+// checkProfiles asks a profile store that can tell (PROFILE_STORE's
+// bucket or folder) whether it can be used, for at most readyCheckTimeout.
+func (s *Service) checkProfiles() error {
+	c, ok := s.profiles.(interface{ Check(context.Context) error })
+	if !ok {
+		return nil
+	}
+	ctx, cancel := s.bounded(readyCheckTimeout)
+	defer cancel()
+	return c.Check(ctx)
+}
+
+// readyCheckTimeout bounds asking the profile store in a readiness check,
+// well inside a probe's usual timeout.
+const readyCheckTimeout = 2 * time.Second
 
 func executable(path string) error {
 	info, err := os.Stat(path)

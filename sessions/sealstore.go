@@ -15,6 +15,10 @@ type sealedStore struct {
 	seal *sealer
 }
 
+// Unwrap is the store underneath, whose other abilities (a Lister, a
+// Limiter, an EventLogStore) storeAs finds through the seal.
+func (s *sealedStore) Unwrap() Store { return s.Store }
+
 func (s *sealedStore) PutState(id string, raw []byte) error {
 	blob, err := s.seal.seal(id, raw)
 	if err != nil {

@@ -51,6 +51,9 @@ type Config struct {
 	// (LOG_MAX_BYTES); zero means the defaults.
 	LogRetention time.Duration
 	LogMaxBytes  int
+	// RecordingMaxBytes bounds each session's recording
+	// (RECORDING_MAX_BYTES); zero means DefaultRecordingMaxBytes.
+	RecordingMaxBytes int
 	// Store keeps the records; nil opens a BoltStore in DataDir. The
 	// Service closes it at Close.
 	Store Store
@@ -72,6 +75,9 @@ type Service struct {
 	slots    *slots
 	metrics  *metrics
 	events   *events.Recorder
+	// recordings keeps the rrweb events of sessions that record, with
+	// the same retention as events; see recording.go.
+	recordings *events.Recorder
 
 	mu          sync.Mutex
 	entries     map[string]*entry
@@ -100,6 +106,9 @@ func Open(cfg Config) (*Service, error) {
 	if cfg.LogMaxBytes <= 0 {
 		cfg.LogMaxBytes = DefaultLogMaxBytes
 	}
+	if cfg.RecordingMaxBytes <= 0 {
+		cfg.RecordingMaxBytes = DefaultRecordingMaxBytes
+	}
 	if cfg.Profiles == nil {
 		cfg.Profiles = LocalProfiles{}
 	}
@@ -113,15 +122,22 @@ func Open(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := openRecorder(store, cfg)
+	rec, err := openEvents(store, cfg)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
-	s := &Service{cfg: cfg, store: store, profiles: cfg.Profiles, events: rec, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
+	recordings, err := openRecorder(store, cfg, events.NewBoltRecordingLog, "recordings.db", cfg.RecordingMaxBytes)
+	if err != nil {
+		rec.Close()
+		store.Close()
+		return nil, err
+	}
+	s := &Service{cfg: cfg, store: store, profiles: cfg.Profiles, events: rec, recordings: recordings, slots: newSlots(cfg), metrics: newMetrics(), entries: map[string]*entry{}, broken: map[string]bool{}, stop: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {
 		rec.Close()
+		recordings.Close()
 		store.Close()
 		return nil, err
 	}
@@ -178,6 +194,7 @@ func (s *Service) Close() error {
 	wg.Wait()
 	s.watchers.Wait()
 	s.events.Close()
+	s.recordings.Close()
 	slogErr("could not remove the browsers' temp dir", os.RemoveAll(tempRoot(s.cfg)), "dir", tempRoot(s.cfg))
 	return s.store.Close()
 }
@@ -210,7 +227,7 @@ func (s *Service) Create(opts Options, ttl time.Duration, metadata json.RawMessa
 		slog.Error("could not store a new session", "err", err)
 		return nil, storeUnavailable("the new session, so it was not created")
 	}
-	s.Record(sess.ID, events.Created, map[string]any{"ttl": ttl.Milliseconds(), "stealth": opts.Stealth, "network": opts.Logs.Network})
+	s.Record(sess.ID, events.Created, map[string]any{"ttl": ttl.Milliseconds(), "stealth": opts.Stealth, "network": opts.Logs.Network, "pageErrors": opts.Logs.PageErrors})
 	slog.Info("session created", "session", sess.ID, "ttl", ttl, "stealth", opts.Stealth)
 	return sess.clone(), nil
 }
@@ -222,7 +239,7 @@ func (s *Service) reserve() error {
 	if s.closing {
 		return errShuttingDown()
 	}
-	if _, counts := s.store.(Limiter); !counts && len(s.entries)+s.creating >= s.cfg.MaxSessions {
+	if _, counts := storeAs[Limiter](s.store); !counts && len(s.entries)+s.creating >= s.cfg.MaxSessions {
 		s.slots.rejections.add()
 		return tooMany(fmt.Sprintf("The server holds its maximum of %d sessions; stop one first.", s.cfg.MaxSessions), s.cfg.MaxSessions, 0, time.Second)
 	}
@@ -241,7 +258,7 @@ func (s *Service) Get(id string) (*Session, Status, error) {
 
 // List returns the sessions that match, newest first.
 func (s *Service) List(f Filter) ([]View, string, error) {
-	if l, ok := s.store.(Lister); ok {
+	if l, ok := storeAs[Lister](s.store); ok {
 		return s.listStored(l, f)
 	}
 	entries := s.all()
@@ -357,6 +374,7 @@ func (s *Service) forget(e *entry) bool {
 // runs on it (a dying browser may still have had a write under way), and
 // its record deleted.
 func (s *Service) finish(e *entry) error {
+	s.stopRecorder(context.WithoutCancel(s.life), e)
 	b, page := e.stop()
 	if b != nil {
 		b.Abort()

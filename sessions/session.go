@@ -23,6 +23,9 @@ type Session struct {
 	Started      bool            `json:"started"`            // the browser ran at least once
 	TokenGen     int             `json:"tokenGen,omitempty"` // bumped to invalidate the session's credential
 	Profile      string          `json:"profile,omitempty"`  // the ProfileStore's key of the hibernated profile; "" when it is the local directory
+	// RecordingStopped says that a session created with Record no longer
+	// records: stopSessionRecording, or RECORDING_MAX_BYTES reached.
+	RecordingStopped bool `json:"recordingStopped,omitempty"`
 }
 
 // Options are fixed when a session is created.
@@ -40,6 +43,9 @@ type Options struct {
 	StartURL  string   `json:"startUrl,omitempty"`
 	// Logs choose what the session records; see LogOptions.
 	Logs LogOptions `json:"logs,omitzero"`
+	// Record records the session's pages with rrweb, for replay; see
+	// recording.go.
+	Record bool `json:"record,omitempty"`
 }
 
 // Proxy is an upstream proxy for all of a session's traffic.

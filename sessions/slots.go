@@ -58,7 +58,7 @@ func (l *slots) acquire(ctx context.Context, evict func() bool) error {
 			l.rejections.add()
 			return tooMany(fmt.Sprintf("All %d browsers stayed busy for %s; try again later.", l.max, l.timeout), l.max, 0, l.timeout)
 		case <-ctx.Done():
-			return ctx.Err()
+			return context.Cause(ctx)
 		case <-l.closed:
 			return errShuttingDown()
 		}

@@ -24,6 +24,22 @@ type Store interface {
 	Close() error
 }
 
+// storeAs is store as a T, or the store a wrapper (SealStore's) wraps as
+// one.
+func storeAs[T any](store Store) (T, bool) {
+	for {
+		if t, ok := store.(T); ok {
+			return t, true
+		}
+		w, ok := store.(interface{ Unwrap() Store })
+		if !ok {
+			var none T
+			return none, false
+		}
+		store = w.Unwrap()
+	}
+}
+
 // Lister is a Store that selects and pages a listing itself, instead of
 // the Service filtering every record in memory.
 type Lister interface {

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/sessionql/sessionql/api/internal/static"
@@ -42,12 +43,29 @@ func Dashboard(w http.ResponseWriter) {
 	render(w, http.StatusOK, "dashboard.html", nil, "'none'")
 }
 
+// Replay writes the page that plays session id's recording back. Its
+// styles allow inline ones: rrweb rebuilds the recorded pages' style
+// elements in the player's iframe, which inherits this policy, and loads
+// their images from where they were recorded. It holds a credential in
+// its URL, so no other site may frame it.
+func Replay(w http.ResponseWriter, id string) {
+	csp := "default-src 'self'; img-src 'self' data: blob: http: https:; font-src 'self' data: http: https:; connect-src 'self'; style-src 'self' 'unsafe-inline' http: https:; script-src 'self'; frame-ancestors 'none'"
+	renderPolicy(w, http.StatusOK, "replay.html", map[string]string{"Session": id}, csp)
+}
+
 // Message writes a page that tells a person why a page cannot be shown.
 func Message(w http.ResponseWriter, status int, title, text string) {
 	render(w, status, "message.html", map[string]string{"Title": title, "Text": text}, "*")
 }
 
 func render(w http.ResponseWriter, status int, name string, data map[string]string, frameAncestors string) {
+	renderPolicy(w, status, name, data, "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; frame-ancestors "+frameAncestors)
+}
+
+// renderPolicy writes a page with its Content-Security-Policy; a page
+// that no other site may frame also says so to browsers that predate
+// frame-ancestors.
+func renderPolicy(w http.ResponseWriter, status int, name string, data map[string]string, csp string) {
 	if data == nil {
 		data = map[string]string{}
 	}
@@ -60,8 +78,8 @@ func render(w http.ResponseWriter, status int, name string, data map[string]stri
 	h := w.Header()
 	static.PageHeaders(h)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; frame-ancestors "+frameAncestors)
-	if frameAncestors == "'none'" {
+	h.Set("Content-Security-Policy", csp)
+	if strings.HasSuffix(csp, "frame-ancestors 'none'") {
 		h.Set("X-Frame-Options", "DENY")
 	}
 	w.WriteHeader(status)

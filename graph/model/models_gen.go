@@ -426,6 +426,14 @@ type SelectResponse struct {
 	Time float64 `json:"time"`
 }
 
+// The response received after stopping session recording.
+type StopSessionRecordingResponse struct {
+	// Whether the recording was stopped.
+	Success *bool `json:"success,omitempty"`
+	// Why it was not, when success is false.
+	Error *string `json:"error,omitempty"`
+}
+
 // Text of the page or an element.
 type TextResponse struct {
 	// The visible text (innerText).

@@ -29,6 +29,7 @@ type Config struct {
 	MaxBrowsers, MaxSessions, Queue         int
 	MaxAnswerBytes, MaxStateBytes, MaxTabs  int
 	LogMaxBytes                             int
+	RecordingMaxBytes                       int
 	LogRetention                            time.Duration
 	IdleTimeout, QueueTimeout, MaxTTL       time.Duration
 	BodyTimeout                             time.Duration
@@ -67,6 +68,7 @@ func (c *Config) flags() *flag.FlagSet {
 	fs.IntVar(&c.MaxTabs, "max-tabs", engine.DefaultMaxTabs, "tabs one session's browser may have open")
 	fs.DurationVar(&c.LogRetention, "log-retention", sessions.DefaultLogRetention, "how long a session's events are kept after it ends")
 	fs.IntVar(&c.LogMaxBytes, "log-max-bytes", sessions.DefaultLogMaxBytes, "most bytes of events kept per session; the oldest go first")
+	fs.IntVar(&c.RecordingMaxBytes, "recording-max-bytes", sessions.DefaultRecordingMaxBytes, "most bytes of a session's recording kept; at the bound the recording stops and says truncated")
 	fs.StringVar(&c.corsOrigins, "cors-origins", "", "comma-separated origins whose pages may call the API")
 	fs.StringVar(&c.stateKey, "state-key", "", "32-byte key (base64 or hex) that encrypts saved cookies and storage")
 	fs.BoolVar(&c.Insecure, "insecure", false, "allow a non-loopback address without a token")

@@ -90,7 +90,7 @@ func openSessions(ctx context.Context, cfg Config) (*sessions.Service, error) {
 		IdleTimeout: cfg.IdleTimeout, Queue: cfg.Queue, QueueTimeout: cfg.QueueTimeout, MaxTTL: cfg.MaxTTL,
 		StateKey: cfg.StateKey, MaxStateBytes: cfg.MaxStateBytes, MaxAnswerBytes: cfg.MaxAnswerBytes, MaxTabs: cfg.MaxTabs,
 		BrowserUser: cfg.BrowserUser, AllowFileURLs: cfg.AllowFileURLs, BlockPrivateNetworks: cfg.BlockPrivateNetworks, AdLists: cfg.AdLists,
-		LogRetention: cfg.LogRetention, LogMaxBytes: cfg.LogMaxBytes,
+		LogRetention: cfg.LogRetention, LogMaxBytes: cfg.LogMaxBytes, RecordingMaxBytes: cfg.RecordingMaxBytes,
 	})
 }
 

@@ -23,6 +23,25 @@ var migrations = []string{
 		id    text PRIMARY KEY,
 		state bytea NOT NULL
 	);`,
+	// 2: the sessions' event logs (see eventlog.go), kept after the
+	// sessions end until LOG_RETENTION.
+	`CREATE TABLE sessionql_events (
+		session    text NOT NULL,
+		id         bigint NOT NULL,
+		type       text NOT NULL,
+		time_nanos bigint NOT NULL,
+		size       int NOT NULL,
+		event      json NOT NULL,
+		PRIMARY KEY (session, id)
+	);
+	CREATE TABLE sessionql_event_logs (
+		session     text PRIMARY KEY,
+		last        bigint NOT NULL DEFAULT 0,
+		bytes       bigint NOT NULL DEFAULT 0,
+		truncated   boolean NOT NULL DEFAULT false,
+		ended_nanos bigint
+	);
+	CREATE INDEX sessionql_event_logs_ended ON sessionql_event_logs (ended_nanos) WHERE ended_nanos IS NOT NULL;`,
 }
 
 // migrateLock is the advisory lock that lets one server at a time migrate,

@@ -46,14 +46,23 @@ func openBucket(ctx context.Context, name string, set Settings) (*bucket, error)
 	if err != nil {
 		return nil, fmt.Errorf("PROFILE_STORE s3://%s at %s: %w", name, host, err)
 	}
-	ok, err := client.BucketExists(ctx, name)
+	b := &bucket{client: client, name: name}
+	if err := b.check(ctx); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// check asks whether the bucket exists and the credentials are accepted.
+func (b *bucket) check(ctx context.Context) error {
+	ok, err := b.client.BucketExists(ctx, b.name)
 	if err != nil {
-		return nil, fmt.Errorf("PROFILE_STORE s3://%s at %s cannot be used: %w", name, host, err)
+		return fmt.Errorf("PROFILE_STORE s3://%s at %s cannot be used: %w", b.name, b.client.EndpointURL().Host, err)
 	}
 	if !ok {
-		return nil, fmt.Errorf("PROFILE_STORE s3://%s at %s: the bucket does not exist; create it first", name, host)
+		return fmt.Errorf("PROFILE_STORE s3://%s at %s: the bucket does not exist; create it first", b.name, b.client.EndpointURL().Host)
 	}
-	return &bucket{client: client, name: name}, nil
+	return nil
 }
 
 func (b *bucket) put(ctx context.Context, key string, r io.Reader) error {

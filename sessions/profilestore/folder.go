@@ -13,11 +13,20 @@ import (
 type folder struct{ root string }
 
 func openFolder(root string) (*folder, error) {
-	info, err := os.Stat(root)
-	if err != nil || !info.IsDir() {
-		return nil, fmt.Errorf("PROFILE_STORE file://%s: the folder must exist (%v)", root, err)
+	f := &folder{root: root}
+	if err := f.check(context.Background()); err != nil {
+		return nil, err
 	}
-	return &folder{root: root}, nil
+	return f, nil
+}
+
+// check asks whether the folder is there.
+func (f *folder) check(context.Context) error {
+	info, err := os.Stat(f.root)
+	if err != nil || !info.IsDir() {
+		return fmt.Errorf("PROFILE_STORE file://%s: the folder must exist (%v)", f.root, err)
+	}
+	return nil
 }
 
 func (f *folder) path(key string) string { return filepath.Join(f.root, filepath.FromSlash(key)) }

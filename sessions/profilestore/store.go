@@ -63,6 +63,7 @@ type backend interface {
 	get(ctx context.Context, key string) (io.ReadCloser, error)
 	remove(ctx context.Context, key string) error
 	list(ctx context.Context, prefix string) ([]string, error)
+	check(ctx context.Context) error
 }
 
 // store packs profiles into objects of a backend under prefix/<id>/.
@@ -71,6 +72,10 @@ type store struct {
 	prefix  string // "" for a folder
 	max     int64
 }
+
+// Check reports whether the bucket or folder can be used now; the server's
+// readiness asks it.
+func (s *store) Check(ctx context.Context) error { return s.objects.check(ctx) }
 
 func (s *store) dir(id string) string { return path.Join(s.prefix, id) + "/" }
 

@@ -110,7 +110,9 @@
     const stop = button("Stop", "danger stop", (e) => stopSession(s, e.currentTarget));
     return el("div", { className: "actions" },
       button("Live view", "primary live", () => openLive(s), "Watch and steer the session"),
+      button("Events", "events", () => openEvents(s), "What happened in the session, live"),
       button("Playground", "playground", () => window.open(s.browserQL, "_blank", "noopener"), "BrowserQL playground"),
+      s.replay ? button("Replay", "replay", () => window.open(s.replay, "_blank", "noopener"), "Play back the session's recording") : "",
       button("Copy connect", "", () => copy(s.connect, "Connect URL copied"), "CDP WebSocket URL for Puppeteer or Playwright"),
       button("Copy BrowserQL", "", () => copy(s.browserQL, "BrowserQL URL copied")),
       el("span", { className: "menu" }, extend), stop);
@@ -152,6 +154,143 @@
     }
     toast(done);
   }
+
+  // A session's events as a timeline: the kept ones from /logs, then each
+  // new one from /events, read with fetch since an EventSource cannot send
+  // the token. Reconnects resume after the last event shown.
+  let watching = null;
+  const MAX_SHOWN = 2000;
+  const enc = encodeURIComponent;
+
+  async function openEvents(s) {
+    closeEvents();
+    const w = { id: s.id, ctl: new AbortController(), last: 0, ended: false };
+    watching = w;
+    $("events").hidden = false; $("ev-session").textContent = s.id;
+    $("timeline").replaceChildren(); $("ev-note").hidden = true; $("ev-empty").hidden = false;
+    state("Loading", "");
+    $("events").scrollIntoView({ block: "nearest" });
+    try {
+      for (let cursor = ""; ;) {
+        const page = await api("GET", "/sessions/" + enc(s.id) + "/logs?limit=1000" + cursor);
+        if (watching !== w) return;
+        $("ev-note").hidden = !page.truncated;
+        page.events.forEach((e) => add(w, e, false));
+        if (!page.next) break;
+        cursor = "&cursor=" + enc(page.next);
+      }
+      follow(w);
+    } catch (err) { if (watching === w) state(err.message, "off"); }
+  }
+
+  function closeEvents() {
+    if (watching) watching.ctl.abort();
+    watching = null;
+    $("events").hidden = true;
+  }
+
+  function state(text, cls) { const p = $("ev-state"); p.className = "pill " + cls; p.textContent = text; }
+
+  async function follow(w) {
+    while (watching === w && !w.ended) {
+      state("Live", "live");
+      try {
+        const headers = { Accept: "text/event-stream" };
+        const token = sessionStorage.getItem(KEY);
+        if (token) headers.Authorization = "Bearer " + token;
+        if (w.last) headers["Last-Event-ID"] = String(w.last);
+        const res = await fetch("/sessions/" + enc(w.id) + "/events", { headers, signal: w.ctl.signal });
+        if (!res.ok) throw new Error(res.statusText);
+        await readSSE(res.body, (data) => add(w, JSON.parse(data), true));
+      } catch (err) {
+        if (watching !== w || err.name === "AbortError") return;
+      }
+      if (w.ended) break;
+      state("Reconnecting", "warn");
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    if (watching === w) state("Ended", "");
+  }
+
+  // readSSE calls onData with each message's data until the stream ends.
+  async function readSSE(body, onData) {
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    let buf = "", data = [];
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buf += value;
+      for (let i; (i = buf.indexOf("\n")) >= 0;) {
+        const line = buf.slice(0, i).replace(/\r$/, "");
+        buf = buf.slice(i + 1);
+        if (line === "") { if (data.length) onData(data.join("\n")); data = []; }
+        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+      }
+    }
+  }
+
+  function add(w, e, fresh) {
+    if (watching !== w || e.id <= w.last) return;
+    w.last = e.id;
+    if (e.type === "stopped" || e.type === "expired") w.ended = true;
+    const what = describe(e);
+    const li = el("li", { className: kind(e.type) + (fresh ? " fresh" : "") },
+      el("time", { dateTime: e.time, title: e.time }, clock(e.time)),
+      el("span", { className: "type" }, e.type),
+      el("span", { className: "what", title: what }, what));
+    li.dataset.id = e.id; li.dataset.type = e.type;
+    const list = $("timeline");
+    const atEnd = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+    list.append(li);
+    while (list.children.length > MAX_SHOWN) list.firstChild.remove();
+    if (atEnd) list.scrollTop = list.scrollHeight;
+    $("ev-empty").hidden = true;
+  }
+
+  function kind(type) {
+    if (type === "bql_request") return "bql";
+    if (type.startsWith("client_")) return "client";
+    if (type === "page_error" || type === "request_failed" || type === "browser_crashed") return "error";
+    if (type === "console") return "console";
+    if (type === "response") return "network";
+    if (type === "navigated" || type === "dialog" || type === "download") return "page";
+    return "lifecycle";
+  }
+
+  function clock(iso) {
+    const d = new Date(iso);
+    return d.toLocaleTimeString([], { hour12: false }) + "." + String(d.getMilliseconds()).padStart(3, "0");
+  }
+
+  function dur(ms) {
+    const s = Math.round(ms / 1000);
+    return s < 120 ? s + " s" : s < 7200 ? Math.round(s / 60) + " min" : s < 172800 ? Math.round(s / 3600) + " h" : Math.round(s / 86400) + " d";
+  }
+
+  function size(n) { return n < 1024 ? n + " B" : n < 1048576 ? (n / 1024).toFixed(1) + " KiB" : (n / 1048576).toFixed(1) + " MiB"; }
+
+  function describe(e) {
+    const d = e.data || {};
+    switch (e.type) {
+      case "created": return "TTL " + dur(d.ttl) + (d.stealth ? " · stealth" : "") + (d.network ? " · network logs" : "");
+      case "woken": return "browser up in " + d.ms + " ms";
+      case "hibernated": case "stopped": case "expired": return d.reason || "";
+      case "ttl_changed": return "TTL " + dur(d.ttl);
+      case "client_connected": case "client_disconnected": return "CDP client " + (d.remote || "");
+      case "bql_request": return (d.operation || "anonymous") + " { " + (d.fields || []).join(", ") + " } · " + d.ms + " ms" + (d.errors && d.errors.length ? " · " + d.errors.join(", ") : "");
+      case "navigated": return (d.status ? d.status + " " : "") + d.url;
+      case "console": case "page_error": return "[" + d.level + "] " + d.text + (d.url ? " — " + d.url + (d.line ? ":" + d.line : "") : "");
+      case "response": return d.status + " " + d.method + " " + d.url + " · " + size(d.bytes) + " · " + d.ms + " ms";
+      case "request_failed": return d.method + " " + d.url + ": " + (d.blocked || d.error);
+      case "dialog": return d.type + " dialog on " + d.url;
+      case "download": return d.filename + " from " + d.url;
+      default: return e.data ? JSON.stringify(d) : "";
+    }
+  }
+
+  $("ev-close").addEventListener("click", closeEvents);
+  $("ev-network").checked = true;
+  $("ev-network").addEventListener("change", () => $("timeline").classList.toggle("no-network", !$("ev-network").checked));
 
   let toastTimer = 0;
   function toast(text) {

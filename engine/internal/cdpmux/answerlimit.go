@@ -90,6 +90,11 @@ func tooLargeReply(id int64, limit int) []byte {
 	return raw
 }
 
+// MaxAnswer is the largest reply the mux reads for the engine's own
+// commands (MAX_ANSWER_BYTES); the engine bounds what it reads in parts,
+// such as a stream, by it too.
+func (c *Client) MaxAnswer() int { return c.mux.maxAnswer }
+
 // replyLimit is how much of the reply to command id the mux reads: the
 // engine's own commands take at most maxAnswer, a user's client what its
 // library would.

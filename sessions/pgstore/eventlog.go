@@ -1,0 +1,141 @@
+package pgstore
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/sessionql/sessionql/events"
+)
+
+// EventLog is the events.Log of the sessions' events in the same
+// database: table sessionql_events holds the events, sessionql_event_logs
+// what is known of each session's log (newest id, bytes, truncated,
+// ended). Every server sharing the database reads every session's logs.
+func (s *Store) EventLog() events.Log { return eventLog{s} }
+
+type eventLog struct{ s *Store }
+
+// Append implements events.Log in one transaction: the events, the
+// session's newest id and bytes, then its oldest events dropped while it
+// holds more than maxBytes.
+func (l eventLog) Append(session string, evs []events.Event, maxBytes int) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	ctx, cancel := l.s.call()
+	defer cancel()
+	return pgx.BeginFunc(ctx, l.s.pool, func(tx pgx.Tx) error {
+		var b pgx.Batch
+		added := 0
+		for _, e := range evs {
+			raw, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			b.Queue(`INSERT INTO sessionql_events (session, id, type, time_nanos, size, event) VALUES ($1, $2, $3, $4, $5, $6)
+				ON CONFLICT (session, id) DO NOTHING`,
+				session, int64(e.ID), e.Type, e.Time.UnixNano(), e.Size(), raw)
+			added += e.Size()
+		}
+		var bytes int64
+		b.Queue(`INSERT INTO sessionql_event_logs AS l (session, last, bytes) VALUES ($1, $2, $3)
+			ON CONFLICT (session) DO UPDATE SET last = greatest(l.last, excluded.last), bytes = l.bytes + excluded.bytes
+			RETURNING bytes`, session, int64(evs[len(evs)-1].ID), added).QueryRow(func(row pgx.Row) error { return row.Scan(&bytes) })
+		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+			return err
+		}
+		if maxBytes <= 0 || bytes <= int64(maxBytes) {
+			return nil
+		}
+		// Drop each oldest event whose elders sum to less than the excess.
+		_, err := tx.Exec(ctx, `WITH r AS (
+				SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM sessionql_events WHERE session = $1
+			), gone AS (
+				DELETE FROM sessionql_events e USING r WHERE e.session = $1 AND e.id = r.id AND r.before < $2 RETURNING e.size
+			)
+			UPDATE sessionql_event_logs SET bytes = bytes - (SELECT coalesce(sum(size), 0) FROM gone), truncated = true WHERE session = $1`,
+			session, bytes-int64(maxBytes))
+		return err
+	})
+}
+
+// Read implements events.Log; one row more than the limit says whether
+// there is a next page.
+func (l eventLog) Read(session string, q events.Query) (events.Page, error) {
+	ctx, cancel := l.s.call()
+	defer cancel()
+	var types []string
+	for t := range q.Types {
+		types = append(types, t)
+	}
+	since := int64(math.MinInt64)
+	if !q.Since.IsZero() {
+		since = q.Since.UnixNano()
+	}
+	var limit *int
+	if q.Limit > 0 {
+		limit = new(q.Limit + 1)
+	}
+	var p events.Page
+	err := l.s.pool.QueryRow(ctx, `SELECT truncated FROM sessionql_event_logs WHERE session = $1`, session).Scan(&p.Truncated)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return p, err
+	}
+	rows, err := l.s.pool.Query(ctx, `SELECT event FROM sessionql_events
+		WHERE session = $1 AND id > $2 AND ($3::text[] IS NULL OR type = ANY($3)) AND time_nanos >= $4
+		ORDER BY id LIMIT $5`, session, int64(min(q.After, math.MaxInt64)), types, since, limit)
+	if err != nil {
+		return p, err
+	}
+	p.Events, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (events.Event, error) {
+		var e events.Event
+		var raw []byte
+		if err := row.Scan(&raw); err != nil {
+			return e, err
+		}
+		return e, json.Unmarshal(raw, &e)
+	})
+	if q.Limit > 0 && len(p.Events) > q.Limit {
+		p.Events = p.Events[:q.Limit]
+		p.Next = p.Events[q.Limit-1].ID
+	}
+	return p, err
+}
+
+// LastID implements events.Log.
+func (l eventLog) LastID(session string) (uint64, error) {
+	ctx, cancel := l.s.call()
+	defer cancel()
+	var last int64
+	err := l.s.pool.QueryRow(ctx, `SELECT last FROM sessionql_event_logs WHERE session = $1`, session).Scan(&last)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return uint64(last), err
+}
+
+// End implements events.Log.
+func (l eventLog) End(session string, t time.Time) error {
+	ctx, cancel := l.s.call()
+	defer cancel()
+	_, err := l.s.pool.Exec(ctx, `INSERT INTO sessionql_event_logs (session, ended_nanos) VALUES ($1, $2)
+		ON CONFLICT (session) DO UPDATE SET ended_nanos = excluded.ended_nanos`, session, t.UnixNano())
+	return err
+}
+
+// DeleteExpired implements events.Log in one statement.
+func (l eventLog) DeleteExpired(t time.Time) (int, error) {
+	ctx, cancel := l.s.call()
+	defer cancel()
+	var n int
+	err := l.s.pool.QueryRow(ctx, `WITH gone AS (
+			DELETE FROM sessionql_event_logs WHERE ended_nanos < $1 RETURNING session
+		), evs AS (
+			DELETE FROM sessionql_events WHERE session IN (SELECT session FROM gone)
+		)
+		SELECT count(*) FROM gone`, t.UnixNano()).Scan(&n)
+	return n, err
+}
