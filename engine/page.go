@@ -22,12 +22,13 @@ const openTimeout = 20 * time.Second
 // Page is the tab of a live session on which BrowserQL steps run. Its
 // contexts live as long as the browser; every step gets its own deadline.
 type Page struct {
-	ctx     context.Context
-	cancel  context.CancelCauseFunc // its cause is why the page ended; see Stop
-	client  *cdpmux.Client
-	stuck   atomic.Bool           // a script still ran after a step's deadline; see unstick.go
-	killed  atomic.Int64          // scripts stopped with Runtime.terminateExecution
-	stopErr atomic.Pointer[error] // why Stop ended the page; see stop.go
+	ctx      context.Context
+	cancel   context.CancelCauseFunc // its cause is why the page ended; see Stop
+	client   *cdpmux.Client
+	stuck    atomic.Bool           // a script still ran after a step's deadline; see unstick.go
+	killed   atomic.Int64          // scripts stopped with Runtime.terminateExecution
+	stopErr  atomic.Pointer[error] // why Stop ended the page; see stop.go
+	onlyRead atomic.Bool           // the request ending ran read-only steps alone; see MarkReadOnly
 
 	mu    sync.Mutex
 	world int64 // the engine's isolated world in the main frame, 0 if unknown

@@ -75,31 +75,46 @@ func (l *BoltLog) writeMeta(tx *bolt.Tx, session string, m meta) error {
 
 // Append implements Log.
 func (l *BoltLog) Append(session string, evs []Event, maxBytes int) error {
+	return l.db.Update(func(tx *bolt.Tx) error { return l.appendTx(tx, session, evs, maxBytes) })
+}
+
+// AppendAll implements batchLog: the events of several sessions in one
+// commit, so that a burst of sessions costs one disk sync, not one each.
+func (l *BoltLog) AppendAll(order []string, bySession map[string][]Event, maxBytes int) error {
 	return l.db.Update(func(tx *bolt.Tx) error {
-		b, err := tx.Bucket(l.logs).CreateBucketIfNotExists([]byte(session))
+		for _, s := range order {
+			if err := l.appendTx(tx, s, bySession[s], maxBytes); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (l *BoltLog) appendTx(tx *bolt.Tx, session string, evs []Event, maxBytes int) error {
+	b, err := tx.Bucket(l.logs).CreateBucketIfNotExists([]byte(session))
+	if err != nil {
+		return err
+	}
+	m := l.readMeta(tx, session)
+	for _, e := range evs {
+		if l.keepFirst && maxBytes > 0 && m.Bytes+e.Size() > maxBytes {
+			m.Truncated = true
+			break
+		}
+		raw, err := json.Marshal(e)
 		if err != nil {
 			return err
 		}
-		m := l.readMeta(tx, session)
-		for _, e := range evs {
-			if l.keepFirst && maxBytes > 0 && m.Bytes+e.Size() > maxBytes {
-				m.Truncated = true
-				break
-			}
-			raw, err := json.Marshal(e)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(key(e.ID), raw); err != nil {
-				return err
-			}
-			m.Last, m.Bytes = e.ID, m.Bytes+e.Size()
-		}
-		if err := dropOldest(b, &m, maxBytes); err != nil {
+		if err := b.Put(key(e.ID), raw); err != nil {
 			return err
 		}
-		return l.writeMeta(tx, session, m)
-	})
+		m.Last, m.Bytes = e.ID, m.Bytes+e.Size()
+	}
+	if err := dropOldest(b, &m, maxBytes); err != nil {
+		return err
+	}
+	return l.writeMeta(tx, session, m)
 }
 
 // dropOldest deletes the oldest events while the log is over maxBytes.

@@ -189,7 +189,15 @@ func (r *Recorder) write() {
 	}
 }
 
-// flush writes the waiting events, one transaction per session.
+// batchLog is a Log that can append the events of several sessions in one
+// commit.
+type batchLog interface {
+	AppendAll(order []string, bySession map[string][]Event, maxBytes int) error
+}
+
+// flush writes the waiting events: in one transaction when the log can,
+// else (or when that failed) one transaction per session, so that one
+// session's failure does not lose the others' events.
 func (r *Recorder) flush() {
 	r.flushing.Lock()
 	defer r.flushing.Unlock()
@@ -204,6 +212,11 @@ func (r *Recorder) flush() {
 			order = append(order, e.Session)
 		}
 		bySession[e.Session] = append(bySession[e.Session], e)
+	}
+	if b, ok := r.log.(batchLog); ok && len(order) > 1 {
+		if b.AppendAll(order, bySession, r.maxBytes) == nil {
+			return
+		}
 	}
 	for _, s := range order {
 		if err := r.log.Append(s, bySession[s], r.maxBytes); err != nil {

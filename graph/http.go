@@ -118,6 +118,9 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 	resp := responses(ctx)
 	summarize(ctx, opCtx, resp.Errors)
 	end() // what the request set up on the page ends before the next request can take it
+	if readOnly(opCtx.Operation.SelectionSet) {
+		page.MarkReadOnly()
+	}
 	// The session saves its state before the client hears of the result; an
 	// answer the store could not make durable is not sent as a success.
 	if err := release(); err != nil {

@@ -19,8 +19,9 @@ var (
 // outlive server restarts. With a state key, the saved state (cookies,
 // storage) is encrypted.
 type BoltStore struct {
-	db   *bolt.DB
-	seal *sealer // nil: state in clear
+	db     *bolt.DB
+	seal   *sealer // nil: state in clear
+	writes *groupCommit
 }
 
 // OpenStore opens or creates the store file, checks every page of it, and
@@ -51,11 +52,16 @@ func OpenStore(path string, stateKey []byte) (*BoltStore, error) {
 		db.Close()
 		return nil, err
 	}
-	return &BoltStore{db: db, seal: seal}, nil
+	s := &BoltStore{db: db, seal: seal}
+	s.writes = newGroupCommit(func(fn func(*bolt.Tx) error) error { return s.safely(db.Update, fn) })
+	return s, nil
 }
 
-// Close closes the file.
-func (s *BoltStore) Close() error { return s.db.Close() }
+// Close commits the writes under way and closes the file.
+func (s *BoltStore) Close() error {
+	s.writes.close()
+	return s.db.Close()
+}
 
 // Put writes a session, synced to disk before it returns.
 func (s *BoltStore) Put(sess *Session) error {
@@ -78,8 +84,10 @@ func (s *BoltStore) PutState(id string, raw []byte) error {
 	return s.put(stateBucket, id, raw)
 }
 
+// put writes one record, synced to disk before it returns; concurrent
+// writes share a commit.
 func (s *BoltStore) put(bucket []byte, id string, raw []byte) error {
-	return s.safely(s.db.Update, func(tx *bolt.Tx) error {
+	return s.writes.write(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucket).Put([]byte(id), raw)
 	})
 }
@@ -101,7 +109,7 @@ func (s *BoltStore) State(id string) (raw []byte, err error) {
 
 // Delete removes a session's record and state.
 func (s *BoltStore) Delete(id string) error {
-	return s.safely(s.db.Update, func(tx *bolt.Tx) error {
+	return s.writes.write(func(tx *bolt.Tx) error {
 		return errors.Join(tx.Bucket(sessionsBucket).Delete([]byte(id)), tx.Bucket(stateBucket).Delete([]byte(id)))
 	})
 }

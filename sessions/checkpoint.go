@@ -23,6 +23,19 @@ const saveTimeout = 10 * time.Second
 type savedState struct {
 	state *engine.State
 	raw   []byte
+	all   bool // the last checkpoint read and stored everything; see savedAll
+}
+
+// savedAll reports whether the last checkpoint of the live browser read
+// all of its state and stored it. Only then may a read-only request skip
+// its checkpoint: what a client saw was saved, save for what the page's
+// own code wrote since, which no request made (it is saved by the next
+// checkpoint: a request with a step that may change state, a CDP client's
+// periodic or final one, hibernation, close).
+func (e *entry) savedAll() bool {
+	e.saving.Lock()
+	defer e.saving.Unlock()
+	return e.saved.all
 }
 
 // checkpoint saves the session's cookies and the storage of its tab to the
@@ -40,10 +53,13 @@ func (s *Service) checkpoint(e *entry, page *engine.Page) error {
 	defer cancel()
 	st, err := page.SaveState(ctx)
 	logSaveError(ctx, e, page, err)
+	e.saved.all = false
 	if st == nil {
 		return nil
 	}
-	return s.writeState(e, merge(e.saved.state, st))
+	werr := s.writeState(e, merge(e.saved.state, st))
+	e.saved.all = err == nil && werr == nil
+	return werr
 }
 
 // logSaveError logs a save that could not read everything. A session

@@ -24,6 +24,9 @@ func (s *Service) finishRequest(e *entry, page *engine.Page) error {
 	if err != nil {
 		return err
 	}
+	if page.TakeReadOnly() && e.savedAll() {
+		return nil // nothing the request did needs saving; see savedAll
+	}
 	b := e.currentBrowser()
 	if b != nil {
 		defer s.watchdog(e, b)()

@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -127,4 +129,85 @@ func BenchmarkLiveBrowserMemory(b *testing.B) {
 		b.ReportMetric(float64(rss)/1024/n, "RSS-MiB/session")
 		b.ReportMetric(float64(server)/1024, "server-MiB")
 	}
+}
+
+// BenchmarkCreateConcurrent measures POST /session against the real server
+// binary from 30 clients at once (b.N creates in all), and, first in the
+// same run on the same server, 200 creates one at a time as the baseline.
+// It reports the median and 99th percentile of both and the ratio of the
+// medians. Every create is synced to disk before it is answered.
+//
+//	go test ./cmd/sessionql -run '^$' -bench CreateConcurrent -benchtime 3000x -count 3
+func BenchmarkCreateConcurrent(b *testing.B) {
+	const clients = 30
+	s := start(b, filepath.Join(testutil.DataDir(b), "data"), "MAX_SESSIONS=1000000")
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	defer client.CloseIdleConnections()
+	send := func(method, url, body string, want int) time.Duration {
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		start := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		took := time.Since(start)
+		if resp.StatusCode != want {
+			b.Errorf("%s %s: %d", method, url, resp.StatusCode)
+		}
+		return took
+	}
+	create := func() time.Duration {
+		return send("POST", s.URL+"/session", `{"ttl":600000,"stealth":true,"userMetadata":{"user":"bench"}}`, http.StatusCreated)
+	}
+	quantile := func(took []time.Duration, q float64) float64 {
+		slices.Sort(took)
+		return float64(took[int(q*float64(len(took)-1))].Microseconds()) / 1000
+	}
+	var serial []time.Duration
+	for range 200 {
+		serial = append(serial, create())
+	}
+	// concurrently runs b.N requests from the clients.
+	concurrently := func(one func() time.Duration) []time.Duration {
+		var mu sync.Mutex
+		left := b.N
+		var took []time.Duration
+		var wg sync.WaitGroup
+		for range clients {
+			wg.Go(func() {
+				for {
+					mu.Lock()
+					if left == 0 {
+						mu.Unlock()
+						return
+					}
+					left--
+					mu.Unlock()
+					t := one()
+					mu.Lock()
+					took = append(took, t)
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		return took
+	}
+	b.ResetTimer()
+	took := concurrently(create)
+	b.StopTimer()
+	// The floor: the same clients asking GET /pressure (no disk write):
+	// what HTTP and the server cost on this machine at this load.
+	pressure := concurrently(func() time.Duration { return send("GET", s.URL+"/pressure", "", http.StatusOK) })
+	b.ReportMetric(quantile(pressure, 0.5), "read-p50-ms")
+	b.ReportMetric(quantile(pressure, 0.99), "read-p99-ms")
+	b.ReportMetric(quantile(took, 0.5), "p50-ms")
+	b.ReportMetric(quantile(took, 0.99), "p99-ms")
+	b.ReportMetric(quantile(serial, 0.5), "serial-p50-ms")
+	b.ReportMetric(quantile(serial, 0.99), "serial-p99-ms")
+	b.ReportMetric(quantile(took, 0.5)/quantile(serial, 0.5), "p50-ratio")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
 }
