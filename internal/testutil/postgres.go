@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +24,9 @@ type Postgres struct {
 	dir, bin string
 	port     int
 	asUser   string // the user it runs as: postgres refuses root
+	uid, gid int    // asUser's ids, 0 when it runs as this process's user
+	cmd      *exec.Cmd
+	exited   chan struct{}
 }
 
 // StartPostgres installs PostgreSQL with apt when it is missing, runs
@@ -88,9 +92,9 @@ func (p *Postgres) own() error {
 	if err != nil {
 		return fmt.Errorf("postgres refuses to run as root and there is no %q user: %w", p.asUser, err)
 	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	return os.Chown(p.dir, uid, gid)
+	p.uid, _ = strconv.Atoi(u.Uid)
+	p.gid, _ = strconv.Atoi(u.Gid)
+	return os.Chown(p.dir, p.uid, p.gid)
 }
 
 // run runs one of the server's programs as the user it runs as.
@@ -102,25 +106,62 @@ func (p *Postgres) run(name string, args ...string) ([]byte, error) {
 	return exec.Command(argv[0], argv[1:]...).CombinedOutput()
 }
 
-// Start starts the server (again, after Stop) and waits until it accepts
-// connections.
+// Start starts the server (again, after Stop) as a child that dies with
+// the test binary, and waits until it accepts connections.
 func (p *Postgres) Start() error {
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories=%s -c max_connections=200", p.port, p.dir)
-	out, err := p.run("pg_ctl", "start", "-w", "-t", "60", "-D", p.data(), "-l", filepath.Join(p.dir, "log"), "-o", opts)
+	p.cmd = exec.Command(filepath.Join(p.bin, "postgres"), "-D", p.data(), "-c", "listen_addresses=127.0.0.1",
+		"-c", "port="+strconv.Itoa(p.port), "-c", "unix_socket_directories="+p.dir, "-c", "max_connections=200")
+	ownChild(p.cmd, p.uid, p.gid)
+	logName := filepath.Join(p.dir, "log")
+	log, err := os.OpenFile(logName, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
-		log, _ := os.ReadFile(filepath.Join(p.dir, "log"))
-		return fmt.Errorf("pg_ctl start: %v: %s %s", err, out, log)
+		return err
+	}
+	p.cmd.Stdout, p.cmd.Stderr = log, log
+	err = p.cmd.Start()
+	log.Close()
+	if err != nil {
+		return err
+	}
+	p.exited = make(chan struct{})
+	go func() { p.cmd.Wait(); close(p.exited) }()
+	if err := p.waitReady(); err != nil {
+		p.Stop()
+		out, _ := os.ReadFile(logName)
+		return fmt.Errorf("postgres: %v: %s", err, out)
 	}
 	return nil
 }
 
-// Stop stops the server at once, as a crash of the database would look to
-// its clients.
-func (p *Postgres) Stop() error {
-	out, err := p.run("pg_ctl", "stop", "-w", "-m", "immediate", "-D", p.data())
-	if err != nil && !strings.Contains(string(out), "not running") {
-		return fmt.Errorf("pg_ctl stop: %v: %s", err, out)
+// waitReady waits until the server accepts a connection, for a minute.
+func (p *Postgres) waitReady() error {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		select {
+		case <-p.exited:
+			return fmt.Errorf("exited at start")
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		conn, err := pgx.Connect(ctx, p.URL("postgres"))
+		cancel()
+		if err == nil {
+			conn.Close(context.Background())
+			return nil
+		}
 	}
+	return fmt.Errorf("not accepting connections after a minute")
+}
+
+// Stop stops the server at once (SIGQUIT, its immediate shutdown), as a
+// crash of the database would look to its clients, and waits until it has
+// exited.
+func (p *Postgres) Stop() error {
+	if p.cmd == nil {
+		return nil
+	}
+	p.cmd.Process.Signal(syscall.SIGQUIT)
+	<-p.exited
+	p.cmd = nil
 	return nil
 }
 

@@ -101,6 +101,7 @@ func (s *S3) Client() *minio.Client {
 // connections.
 func (s *S3) Start() error {
 	s.cmd = exec.Command(s.bin, "--access", S3AccessKey, "--secret", S3SecretKey, "--port", "127.0.0.1:"+strconv.Itoa(s.port), "--quiet", "posix", s.dir)
+	ownChild(s.cmd, 0, 0)
 	log, err := os.Create(filepath.Join(filepath.Dir(s.dir), "s3.log"))
 	if err != nil {
 		return err
