@@ -142,13 +142,9 @@ func (r *Recorder) run() {
 
 // targetMessage is what the Target and Page events the loop reads say.
 type targetMessage struct {
-	TargetID   string `json:"targetId"`
-	FrameID    string `json:"frameId"`
-	SessionID  string `json:"sessionId"`
-	TargetInfo struct {
-		TargetID string `json:"targetId"`
-		Type     string `json:"type"`
-	} `json:"targetInfo"`
+	targetEvent
+	FrameID   string `json:"frameId"`
+	SessionID string `json:"sessionId"`
 }
 
 func (r *Recorder) handle(env cdpmux.Message) {
