@@ -37,12 +37,15 @@ func (a *API) browserbaseRoutes(r chi.Router) {
 		r.Delete("/contexts/{id}", a.deleteContext)
 	})
 	r.Route("/sessions/{id}", func(r chi.Router) {
-		r.Use(a.requireSessionKey(bbKey), a.limitBody)
-		r.Get("/", a.bbGet)
-		r.With(jsonOnly).Post("/", a.bbUpdate)
-		r.Get("/debug", a.bbDebug)
-		r.Get("/logs", a.bbLogs)
+		r.Use(a.requireSessionKey(bbKey))
 		a.bbFileRoutes(r)
+		r.Group(func(r chi.Router) {
+			r.Use(a.limitBody)
+			r.Get("/", a.bbGet)
+			r.With(jsonOnly).Post("/", a.bbUpdate)
+			r.Get("/debug", a.bbDebug)
+			r.Get("/logs", a.bbLogs)
+		})
 	})
 }
 

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"archive/zip"
+	"bytes"
 	"net/http"
 	"strings"
 	"testing"
@@ -79,5 +81,34 @@ func TestBrowserbaseKeyHeader(t *testing.T) {
 		if r := doHeader(t, c.method, srv.URL+c.path, nil, key(c.key)); r.Status != c.want {
 			t.Errorf("%s %s with %q: %d %s; want %d", c.method, c.path, c.key, r.Status, r.Body, c.want)
 		}
+	}
+}
+
+// TestBrowserbaseFiles: /v1 downloads answer a zip (empty with none),
+// /v1 uploads keep the file part as the sessions' own uploads do and
+// refuse what they refuse.
+func TestBrowserbaseFiles(t *testing.T) {
+	srv := newServer(t)
+	s := decodeAs[struct{ ID string }](t, do(t, "POST", srv.URL+"/v1/sessions", map[string]any{"keepAlive": true}))
+	r := do(t, "GET", srv.URL+"/v1/sessions/"+s.ID+"/downloads", nil)
+	z, err := zip.NewReader(bytes.NewReader(r.Body), int64(len(r.Body)))
+	if r.Status != http.StatusOK || r.Header.Get("Content-Type") != "application/zip" || err != nil || len(z.File) != 0 {
+		t.Errorf("downloads of a session with none: %d %s, %v", r.Status, r.Header.Get("Content-Type"), err)
+	}
+	bb := srv.URL + "/v1/sessions/" + s.ID + "/uploads"
+	if r := uploadTo(t, bb, part{"report.txt", []byte("hello")}); r.Status != http.StatusOK || !strings.Contains(decodeAs[struct{ Message string }](t, r).Message, "report.txt") {
+		t.Errorf("upload: %d %s", r.Status, r.Body)
+	}
+	if got := listFilesOf(t, srv, s.ID, "uploads"); len(got) != 1 || got[0].Name != "report.txt" || got[0].Size != 5 {
+		t.Errorf("uploads after the /v1 upload: %+v", got)
+	}
+	if r := uploadTo(t, bb, part{"../escape.txt", []byte("x")}); r.Status != http.StatusBadRequest {
+		t.Errorf("upload of ../escape.txt: %d %s", r.Status, r.Body)
+	}
+	if r := do(t, "POST", bb, map[string]any{"file": "x"}); r.Status != http.StatusUnsupportedMediaType {
+		t.Errorf("a JSON upload: %d %s", r.Status, r.Body)
+	}
+	if r := do(t, "GET", srv.URL+"/v1/sessions/nosuch/downloads", nil); r.Status != http.StatusNotFound {
+		t.Errorf("downloads of no session: %d %s", r.Status, r.Body)
 	}
 }

@@ -90,17 +90,25 @@ func (a *API) deleteFile(w http.ResponseWriter, r *http.Request, remove func(id,
 // and answers their names and paths. A body that is not all good keeps
 // none of its files.
 func (a *API) upload(w http.ResponseWriter, r *http.Request) {
+	if saved, ok := a.receiveUploads(w, r); ok {
+		writeJSON(w, http.StatusCreated, map[string]any{"uploads": saved})
+	}
+}
+
+// receiveUploads saves the files of a multipart/form-data body for the
+// session {id}, all or none; on failure it has answered the error.
+func (a *API) receiveUploads(w http.ResponseWriter, r *http.Request) ([]sessions.File, bool) {
 	id := chi.URLParam(r, "id")
 	max := a.sessions.MaxUploadBytes() + multipartOverhead
 	if r.ContentLength > max {
 		writeError(w, uploadTooLarge(a.sessions.MaxUploadBytes()))
-		return
+		return nil, false
 	}
 	r.Body = http.MaxBytesReader(w, a.deadlineBody(w, r.Body), max)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		writeError(w, sessionql.Errorf(sessionql.CodeUnsupportedMedia, "Send the files as multipart/form-data (curl: -F file=@report.pdf)."))
-		return
+		return nil, false
 	}
 	saved, err := a.saveParts(id, mr)
 	if err == nil && len(saved) == 0 {
@@ -111,9 +119,9 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) {
 			a.sessions.DeleteUpload(id, f.Name)
 		}
 		writeError(w, uploadError(err, a.sessions.MaxUploadBytes()))
-		return
+		return nil, false
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"uploads": saved})
+	return saved, true
 }
 
 // saveParts saves each part that has a filename under that name, as the

@@ -40,6 +40,12 @@ type part struct {
 // upload posts files as multipart/form-data to a session's uploads.
 func upload(t *testing.T, srv *server, id string, parts ...part) response {
 	t.Helper()
+	return uploadTo(t, srv.URL+"/sessions/"+id+"/uploads", parts...)
+}
+
+// uploadTo posts files as multipart/form-data, each in a part named file.
+func uploadTo(t *testing.T, url string, parts ...part) response {
+	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for _, p := range parts {
@@ -52,7 +58,7 @@ func upload(t *testing.T, srv *server, id string, parts ...part) response {
 		w.Write(p.body)
 	}
 	mw.Close()
-	return doHeader(t, "POST", srv.URL+"/sessions/"+id+"/uploads", buf.String(), map[string]string{"Content-Type": mw.FormDataContentType()})
+	return doHeader(t, "POST", url, buf.String(), map[string]string{"Content-Type": mw.FormDataContentType()})
 }
 
 // dataFiles lists the files of the data dir but for the browsers' profiles

@@ -1,13 +1,15 @@
 // The official Browserbase SDK (@browserbasehq/sdk) against a sessionql
 // server, unchanged but for baseURL: contexts that persist, sessions found
-// by their metadata, the debugger URL (sessionql's live view), logs, and
+// by their metadata, the debugger URL (sessionql's live view), logs,
+// downloads as a zip, uploads a page then sees, and
 // keepAlive: false ending a session with its last CDP client.
 //
 //   SESSIONQL_URL, SESSIONQL_TOKEN, PAGE_URL  as lib.mjs says
 //   CHROME_PATH  a Chromium to open the debugger URL in
 
-import Browserbase from '@browserbasehq/sdk';
+import Browserbase, { toFile } from '@browserbasehq/sdk';
 import { chromium } from 'playwright-core';
+import { inflateRawSync } from 'node:zlib';
 import { assert, env, run } from './lib.mjs';
 
 const pageUrl = env('PAGE_URL');
@@ -46,6 +48,63 @@ async function readState(session) {
   await page.close();
   await browser.close();
   return state;
+}
+
+// unzip reads a zip's entries (stored or deflated) into {name: Buffer},
+// from its central directory.
+function unzip(buf) {
+  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(end >= 0, 'the answer is a zip');
+  const entries = {};
+  let at = buf.readUInt32LE(end + 16);
+  for (let i = 0; i < buf.readUInt16LE(end + 10); i++) {
+    const method = buf.readUInt16LE(at + 10);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extraLen = buf.readUInt16LE(at + 30);
+    const commentLen = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString();
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    entries[name] = method === 8 ? inflateRawSync(data) : Buffer.from(data);
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return entries;
+}
+
+// filesRoundTrip downloads a file in the session through Playwright and
+// reads it back from sessions.downloads.list's zip, then uploads a file
+// with sessions.uploads.create and gives its name to the page's file
+// input with DOM.setFileInputFiles, as Browserbase's guide does.
+async function filesRoundTrip(session) {
+  const browser = await chromium.connectOverCDP(session.connectUrl);
+  const page = await browser.contexts()[0].newPage();
+  // Playwright asks for downloads named by GUID (allowAndName); as
+  // Browserbase's guide does, ask for their own names.
+  const browserCDP = await browser.newBrowserCDPSession();
+  await browserCDP.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: 'downloads', eventsEnabled: true });
+  await page.goto(new URL('files.html', pageUrl).href);
+  await page.click('#attachment');
+  let entries = {};
+  for (let i = 0; i < 100 && !entries['attached.bin']; i++) {
+    const res = await bb.sessions.downloads.list(session.id);
+    assert.equal(res.headers.get('content-type'), 'application/zip');
+    entries = unzip(Buffer.from(await res.arrayBuffer()));
+    if (!entries['attached.bin']) await new Promise((r) => setTimeout(r, 100));
+  }
+  const want = Buffer.alloc(100000);
+  for (let i = 0; i < want.length; i++) want[i] = 97 + (i % 26);
+  assert.ok(entries['attached.bin'] && entries['attached.bin'].equals(want), `the zip holds the downloaded bytes: ${Object.keys(entries)}`);
+
+  const up = await bb.sessions.uploads.create(session.id, { file: await toFile(Buffer.from('uploaded through the SDK\n'), 'bb-upload.txt') });
+  assert.match(up.message, /bb-upload\.txt/);
+  const cdp = await page.context().newCDPSession(page);
+  const { root } = await cdp.send('DOM.getDocument');
+  const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '#one' });
+  await cdp.send('DOM.setFileInputFiles', { nodeId, files: ['bb-upload.txt'] });
+  assert.equal(await page.textContent('#changed'), 'bb-upload.txt:25', 'the page sees the uploaded file');
+  await browser.close();
 }
 
 // openDebugger loads the debugger URL in a browser of its own, as a person
@@ -109,7 +168,7 @@ run(async () => {
   await openDebugger(debug.debuggerFullscreenUrl);
   const logs = await bb.sessions.logs.list(first.id);
   assert.ok(logs.some((l) => l.method === 'created' && l.sessionId === first.id), `logs hold the creation: ${JSON.stringify(logs.slice(0, 3))}`);
-  await assert.rejects(bb.sessions.downloads.list(first.id), refused(400, /downloads/));
+  await filesRoundTrip(other);
   await bb.sessions.update(other.id, { status: 'REQUEST_RELEASE' });
   await setState(recorded);
   await bb.sessions.update(recorded.id, { status: 'REQUEST_RELEASE' });

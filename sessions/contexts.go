@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,60 +41,132 @@ type ContextRef struct {
 // sessionStorage), so that one copy holds everything.
 const contextStateFile = "sessionql-state.json"
 
-// contexts keeps context records as one JSON file each under the data dir,
-// and their profiles in a ProfileStore (the configured PROFILE_STORE, or
-// copies under the data dir). mu orders saves against loads: a copy is
-// never deleted while a session is being started from it.
+// ContextRecords is a ProfileStore that also keeps the contexts' records
+// (small JSON objects by context id), so that every server sharing the
+// store (PROFILE_STORE in cluster mode) sees the same contexts. A missing
+// record is fs.ErrNotExist.
+type ContextRecords interface {
+	PutRecord(ctx context.Context, id string, raw []byte) error
+	Record(ctx context.Context, id string) ([]byte, error)
+	DeleteRecord(ctx context.Context, id string) error
+	RecordIDs(ctx context.Context) ([]string, error)
+}
+
+// contexts keeps context records in the profile store when it is a
+// ContextRecords (PROFILE_STORE), else as one JSON file each under the data
+// dir, and their profiles in a ProfileStore (the configured PROFILE_STORE,
+// or copies under the data dir). mu orders saves against loads on this
+// server: a copy is never deleted while a session is being started from it.
 type contexts struct {
-	dir      string
+	records  ContextRecords
 	profiles ProfileStore
 	mu       sync.RWMutex
 }
 
 func openContexts(cfg Config) (*contexts, error) {
 	root := filepath.Join(cfg.DataDir, "contexts")
-	c := &contexts{dir: filepath.Join(root, "records"), profiles: cfg.Profiles}
-	if _, local := cfg.Profiles.(LocalProfiles); local {
-		c.profiles = localCopies{root: filepath.Join(root, "profiles")}
+	local := &localRecords{dir: filepath.Join(root, "records")}
+	if err := os.MkdirAll(local.dir, 0o700); err != nil {
+		return nil, err
 	}
-	return c, os.MkdirAll(c.dir, 0o700)
+	c := &contexts{records: local, profiles: cfg.Profiles}
+	if _, ok := cfg.Profiles.(LocalProfiles); ok {
+		c.profiles = localCopies{root: filepath.Join(root, "profiles")}
+	} else if shared, ok := cfg.Profiles.(ContextRecords); ok {
+		c.records = shared
+		ctx, cancel := context.WithTimeout(context.Background(), profileTimeout)
+		defer cancel()
+		// A record that could not move stays here, and is tried again
+		// at the next start.
+		slogErr("could not move the context records into PROFILE_STORE", local.moveTo(ctx, shared))
+	}
+	return c, nil
 }
 
 // profileID names a context's copies in the ProfileStore; session ids never
 // hold a dash, so the two never meet.
 func profileID(id string) string { return "context-" + id }
 
-func (c *contexts) path(id string) string { return filepath.Join(c.dir, id+".json") }
-
-func (c *contexts) read(id string) (*Context, error) {
-	raw, err := os.ReadFile(c.path(id))
-	if errors.Is(err, os.ErrNotExist) || !validContextID(id) {
+func (c *contexts) read(ctx context.Context, id string) (*Context, error) {
+	if !validContextID(id) {
+		return nil, errContextNotFound(id)
+	}
+	raw, err := c.records.Record(ctx, id)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errContextNotFound(id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	var ctx Context
-	return &ctx, json.Unmarshal(raw, &ctx)
+	var rec Context
+	return &rec, json.Unmarshal(raw, &rec)
 }
 
-// write stores a record durably: a temporary file, synced, renamed.
-func (c *contexts) write(ctx *Context) error {
-	raw, err := json.Marshal(ctx)
+func (c *contexts) write(ctx context.Context, rec *Context) error {
+	raw, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(c.dir, ".context-*")
+	return c.records.PutRecord(ctx, rec.ID, raw)
+}
+
+// localRecords keeps context records as files under dir.
+type localRecords struct{ dir string }
+
+func (l *localRecords) path(id string) string { return filepath.Join(l.dir, id+".json") }
+
+// PutRecord stores a record durably: a temporary file, synced, renamed.
+func (l *localRecords) PutRecord(_ context.Context, id string, raw []byte) error {
+	tmp, err := os.CreateTemp(l.dir, ".context-*")
 	if err != nil {
 		return err
 	}
 	_, err = tmp.Write(raw)
 	err = errors.Join(err, tmp.Sync(), tmp.Close())
 	if err == nil {
-		err = os.Rename(tmp.Name(), c.path(ctx.ID))
+		err = os.Rename(tmp.Name(), l.path(id))
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+func (l *localRecords) Record(_ context.Context, id string) ([]byte, error) {
+	return os.ReadFile(l.path(id))
+}
+
+func (l *localRecords) DeleteRecord(_ context.Context, id string) error {
+	return os.Remove(l.path(id))
+}
+
+func (l *localRecords) RecordIDs(context.Context) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(l.dir, "*.json"))
+	ids := make([]string, len(files))
+	for i, f := range files {
+		ids[i] = strings.TrimSuffix(filepath.Base(f), ".json")
+	}
+	return ids, err
+}
+
+// moveTo moves the records kept here (by a server that ran before
+// PROFILE_STORE kept them) into the shared store, keeping any the store
+// already holds.
+func (l *localRecords) moveTo(ctx context.Context, shared ContextRecords) error {
+	ids, err := l.RecordIDs(ctx)
+	for _, id := range ids {
+		raw, rerr := l.Record(ctx, id)
+		if rerr == nil {
+			if _, serr := shared.Record(ctx, id); errors.Is(serr, fs.ErrNotExist) {
+				rerr = shared.PutRecord(ctx, id, raw)
+			} else {
+				rerr = serr
+			}
+		}
+		if rerr == nil {
+			rerr = l.DeleteRecord(ctx, id)
+		}
+		err = errors.Join(err, rerr)
 	}
 	return err
 }
@@ -117,9 +191,11 @@ func errContextNotFound(id string) error {
 func (s *Service) CreateContext(name string) (*Context, error) {
 	now := time.Now()
 	c := &Context{ID: newID(), Name: name, CreatedAt: now, UpdatedAt: now}
+	ctx, cancel := s.bounded(profileTimeout)
+	defer cancel()
 	s.contexts.mu.Lock()
 	defer s.contexts.mu.Unlock()
-	if err := s.contexts.write(c); err != nil {
+	if err := s.contexts.write(ctx, c); err != nil {
 		slog.Error("could not store a new context", "err", err)
 		return nil, storeUnavailable("the new context, so it was not created")
 	}
@@ -134,7 +210,9 @@ func (s *Service) GetContext(id string) (*Context, error) {
 }
 
 func (s *Service) getContext(id string) (*Context, error) {
-	c, err := s.contexts.read(id)
+	ctx, cancel := s.bounded(profileTimeout)
+	defer cancel()
+	c, err := s.contexts.read(ctx, id)
 	if err != nil && sessionql.ErrorCode(err) != sessionql.CodeContextNotFound {
 		slog.Error("could not read a context", "context", id, "err", err)
 		return nil, storeUnreadable("context " + id)
@@ -146,13 +224,16 @@ func (s *Service) getContext(id string) (*Context, error) {
 func (s *Service) ListContexts(name string) ([]*Context, error) {
 	s.contexts.mu.RLock()
 	defer s.contexts.mu.RUnlock()
-	files, err := filepath.Glob(filepath.Join(s.contexts.dir, "*.json"))
+	ctx, cancel := s.bounded(profileTimeout)
+	ids, err := s.contexts.records.RecordIDs(ctx)
+	cancel()
 	if err != nil {
-		return nil, err
+		slog.Error("could not list the contexts", "err", err)
+		return nil, storeUnreadable("the context list")
 	}
 	out := []*Context{}
-	for _, f := range files {
-		c, err := s.getContext(filepath.Base(f[:len(f)-len(".json")]))
+	for _, id := range ids {
+		c, err := s.getContext(id)
 		if err == nil && (name == "" || c.Name == name) {
 			out = append(out, c)
 		}
@@ -170,12 +251,12 @@ func (s *Service) DeleteContext(id string) error {
 	if _, err := s.getContext(id); err != nil {
 		return err
 	}
-	if err := os.Remove(s.contexts.path(id)); err != nil {
+	ctx, cancel := s.bounded(profileTimeout)
+	defer cancel()
+	if err := s.contexts.records.DeleteRecord(ctx, id); err != nil {
 		slog.Error("could not delete a context", "context", id, "err", err)
 		return storeUnavailable("the context's deletion")
 	}
-	ctx, cancel := s.bounded(profileTimeout)
-	defer cancel()
 	slogErr("could not delete a context's kept profile", s.contexts.profiles.Delete(ctx, profileID(id)), "context", id)
 	return nil
 }
@@ -296,7 +377,7 @@ func (s *Service) pointContext(ctx context.Context, id, key string) error {
 	}
 	old := c.Profile
 	c.Profile, c.Version, c.UpdatedAt = key, c.Version+1, time.Now()
-	if err := s.contexts.write(c); err != nil {
+	if err := s.contexts.write(ctx, c); err != nil {
 		s.contexts.profiles.DeleteKey(ctx, key)
 		return err
 	}

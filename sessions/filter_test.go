@@ -70,7 +70,7 @@ func FuzzParseQuery(f *testing.F) {
 	})
 }
 
-// TestListFiltersAndPages lists by status and metadata, newest first, and
+// TestListFiltersAndPages lists by status, name and metadata, newest first, and
 // walks the pages with the cursor.
 func TestListFiltersAndPages(t *testing.T) { eachBackend(t, testListFiltersAndPages) }
 
@@ -82,11 +82,24 @@ func testListFiltersAndPages(t *testing.T, b Backend) {
 		if i%2 == 0 {
 			meta = json.RawMessage(`{"order":{"status":"shipped"}}`)
 		}
-		sess, err := s.Create(Options{}, time.Hour, meta)
+		opts := Options{}
+		if i%3 == 0 {
+			opts.Name = "alpha"
+		}
+		sess, err := s.Create(opts, time.Hour, meta)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append([]string{sess.ID}, ids...) // newest first
+	}
+	// The name filter is the store's (pgstore selects by it): full pages.
+	named, next, err := s.List(Filter{Limit: 2, Name: "alpha"})
+	if err != nil || len(named) != 2 || next == "" || named[0].Session.ID != ids[0] || named[1].Session.ID != ids[3] {
+		t.Fatalf("first page named alpha: %d sessions, next %q, %v; want %s, %s and a cursor", len(named), next, err, ids[0], ids[3])
+	}
+	named, next, err = s.List(Filter{Limit: 2, Name: "alpha", Cursor: next})
+	if err != nil || len(named) != 1 || next != "" || named[0].Session.ID != ids[6] {
+		t.Fatalf("second page named alpha: %d sessions, next %q, %v; want %s alone", len(named), next, err, ids[6])
 	}
 	var walked []string
 	cursor := ""

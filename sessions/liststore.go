@@ -27,7 +27,7 @@ func (s *Service) putNew(sess *Session) error {
 // listStored is List asked of a Lister: the store selects and pages, and
 // this server says which of the sessions run here.
 func (s *Service) listStored(l Lister, f Filter) ([]View, string, error) {
-	q := ListQuery{Status: f.Status, Query: f.Query, Now: time.Now(), Limit: f.Limit + 1}
+	q := ListQuery{Status: f.Status, Query: f.Query, Name: f.Name, Now: time.Now(), Limit: f.Limit + 1}
 	if f.Cursor != "" {
 		after, err := decodeCursor(f.Cursor)
 		if err != nil {
@@ -51,9 +51,6 @@ func (s *Service) listStored(l Lister, f Filter) ([]View, string, error) {
 	}
 	views := make([]View, 0, len(found))
 	for _, sess := range found {
-		if f.Name != "" && sess.Options.Name != f.Name {
-			continue // the store does not select by name: see Filter.Name
-		}
 		st := status[sess.ID]
 		if st == "" && sess.RunsOn != "" {
 			st = Live

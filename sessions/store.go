@@ -52,6 +52,7 @@ type ListQuery struct {
 	Status Status         // empty for any
 	Live   []string       // ids whose browsers run on this server
 	Query  *MetadataQuery // nil for any
+	Name   string         // Options.Name; empty for any
 	After  *Session       // only sessions older than this one (CreatedAt, ID); nil for the first page
 	Now    time.Time      // sessions expired by then are left out
 	Limit  int

@@ -37,6 +37,9 @@ func (s *Store) List(q sessions.ListQuery) ([]*sessions.Session, error) {
 		path := arg(append([]string{"userMetadata"}, q.Query.Path...))
 		where = append(where, "json_typeof(record #> "+path+") = 'string' AND record #>> "+path+" = "+arg(q.Query.Value))
 	}
+	if q.Name != "" {
+		where = append(where, "record #>> '{options,name}' = "+arg(q.Name))
+	}
 	if q.After != nil {
 		where = append(where, "(created_nanos, id) < ("+arg(q.After.CreatedAt.UnixNano())+", "+arg(q.After.ID)+")")
 	}
