@@ -131,6 +131,12 @@ func artifact(t *testing.T, ctx context.Context, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	saveArtifact(t, name, png)
+}
+
+// saveArtifact writes png under testdata/artifacts.
+func saveArtifact(t *testing.T, name string, png []byte) {
+	t.Helper()
 	dir := filepath.Join("testdata", "artifacts")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

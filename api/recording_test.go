@@ -1,8 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -121,7 +126,81 @@ func TestRecordingReplaysTypedText(t *testing.T) {
 	if !evalIn[bool](t, ctx, frame+`.querySelector("#agree").checked`) {
 		t.Error("the replayed checkbox is not checked")
 	}
-	artifact(t, ctx, "replay.png")
+
+	// The typed text is painted, not only in the DOM: in a screenshot of
+	// the person's browser the replayed input's box has dark text pixels,
+	// and they go when the input is emptied (the cursor rrweb draws on it
+	// stays, so only the text tells the two apart).
+	shot, typed := replayedInput(t, ctx)
+	saveArtifact(t, "replay.png", shot)
+	evalIn[bool](t, ctx, `(() => { `+frame+`.querySelector("#name").value = ""; return true; })()`)
+	_, empty := replayedInput(t, ctx)
+	if text, changed := darkPixels(typed)-darkPixels(empty), changedPixels(typed, empty); text < 20 || changed < 20 {
+		t.Errorf("the replay screenshot does not show the typed text: %d more dark pixels inside the input's border than when it is emptied, %d changed (see testdata/artifacts/replay.png)", text, changed)
+	}
+}
+
+// replayedInput screenshots the person's browser once it has stopped
+// changing (rrweb's mouse tail fades after the end) and cuts out the
+// replayed page's #name input inside its border, where it is painted on
+// the screen.
+func replayedInput(t *testing.T, ctx context.Context) ([]byte, image.Image) {
+	t.Helper()
+	box := evalIn[[]float64](t, ctx, `(() => {
+		const f = document.querySelector(".replayer-wrapper iframe"), r = f.getBoundingClientRect();
+		const el = f.contentDocument.querySelector("#name"), i = el.getBoundingClientRect(), s = r.width / f.offsetWidth;
+		const left = i.left + el.clientLeft, top = i.top + el.clientTop;
+		return [r.left + left * s, r.top + top * s, r.left + (left + el.clientWidth) * s, r.top + (top + el.clientHeight) * s]; })()`)
+	var last []byte
+	for range 50 {
+		shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Equal(shot, last) {
+			img, err := png.Decode(bytes.NewReader(shot))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rect := image.Rect(int(math.Ceil(box[0])), int(math.Ceil(box[1])), int(box[2]), int(box[3]))
+			return shot, img.(interface {
+				SubImage(image.Rectangle) image.Image
+			}).SubImage(rect)
+		}
+		last = shot
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("the replay page never stopped changing")
+	return nil, nil
+}
+
+// darkPixels counts the pixels of img dark enough to be text.
+func darkPixels(img image.Image) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if c := color.GrayModel.Convert(img.At(x, y)).(color.Gray); c.Y < 128 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// changedPixels counts the pixels where a and b, of the same bounds,
+// differ.
+func changedPixels(a, b image.Image) int {
+	n := 0
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // waitReplay polls the replay page until cond holds.
