@@ -129,24 +129,33 @@ func query(t *testing.T, l events.Log) {
 	}
 }
 
-func truncate(t *testing.T, l events.Log) {
+// overflow appends events 1..20 of session a, four at a time, to a log
+// with room for five, and checks what it kept, that it says truncated and
+// its LastID; max is the bound it used.
+func overflow(t *testing.T, l events.Log, last uint64, kept ...uint64) (max int) {
+	t.Helper()
 	evs := batch("a", 1, 20)
 	size := evs[0].Size()
-	max := 5*size + size/2 // room for five events
+	max = 5*size + size/2 // room for five events
 	for i := 0; i < len(evs); i += 4 {
 		must(t, l.Append("a", evs[i:i+4], max))
 	}
 	p, err := l.Read("a", events.Query{})
 	must(t, err)
-	sameIDs(t, "kept", p, 16, 17, 18, 19, 20)
+	sameIDs(t, "kept", p, kept...)
 	if !p.Truncated {
 		t.Error("not truncated")
 	}
-	last, err := l.LastID("a")
+	got, err := l.LastID("a")
 	must(t, err)
-	if last != 20 {
-		t.Errorf("LastID %d after truncation, want 20", last)
+	if got != last {
+		t.Errorf("LastID %d after truncation, want %d", got, last)
 	}
+	return max
+}
+
+func truncate(t *testing.T, l events.Log) {
+	max := overflow(t, l, 20, 16, 17, 18, 19, 20)
 	must(t, l.Append("b", batch("b", 1, 2), max))
 	if p, _ := l.Read("b", events.Query{}); p.Truncated {
 		t.Error("another session's log says truncated")
@@ -184,25 +193,9 @@ func expire(t *testing.T, l events.Log) {
 // ones (in the batch that overflows and in later ones), says truncated,
 // and its LastID is the newest event it kept.
 func keepFirst(t *testing.T, l events.Log) {
-	evs := batch("a", 1, 20)
-	size := evs[0].Size()
-	max := 5*size + size/2 // room for five events
-	for i := 0; i < len(evs); i += 4 {
-		must(t, l.Append("a", evs[i:i+4], max))
-	}
-	p, err := l.Read("a", events.Query{})
-	must(t, err)
-	sameIDs(t, "kept", p, 1, 2, 3, 4, 5)
-	if !p.Truncated {
-		t.Error("not truncated")
-	}
-	last, err := l.LastID("a")
-	must(t, err)
-	if last != 5 {
-		t.Errorf("LastID %d after refusing events, want 5", last)
-	}
+	max := overflow(t, l, 5, 1, 2, 3, 4, 5)
 	must(t, l.Append("b", batch("b", 1, 5), max))
-	p, err = l.Read("b", events.Query{})
+	p, err := l.Read("b", events.Query{})
 	must(t, err)
 	sameIDs(t, "another session's log, exactly full", p, 1, 2, 3, 4, 5)
 	if p.Truncated {
