@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,13 +15,37 @@ import (
 // database: table sessionql_events holds the events, sessionql_event_logs
 // what is known of each session's log (newest id, bytes, truncated,
 // ended). Every server sharing the database reads every session's logs.
-func (s *Store) EventLog() events.Log { return eventLog{s} }
+// Over its bound a log drops its oldest events.
+func (s *Store) EventLog() events.Log {
+	return eventLog{s, logTables("sessionql_events", "sessionql_event_logs"), false}
+}
 
-type eventLog struct{ s *Store }
+// RecordingLog is the events.Log of the sessions' recordings, in tables
+// sessionql_recordings and sessionql_recording_logs shaped like the
+// events' ones. Over its bound a recording keeps its first events and
+// refuses newer ones, as events.NewBoltRecordingLog does: without its
+// first full snapshot nothing after it can be replayed.
+func (s *Store) RecordingLog() events.Log {
+	return eventLog{s, logTables("sessionql_recordings", "sessionql_recording_logs"), true}
+}
+
+// eventLog is one log's pair of tables: q puts their names into a
+// statement's {events} and {logs}. keepFirst: at its bound the log
+// refuses new events instead of dropping old ones.
+type eventLog struct {
+	s         *Store
+	q         func(sql string) string
+	keepFirst bool
+}
+
+func logTables(evs, logs string) func(string) string {
+	return strings.NewReplacer("{events}", evs, "{logs}", logs).Replace
+}
 
 // Append implements events.Log in one transaction: the events, the
 // session's newest id and bytes, then its oldest events dropped while it
-// holds more than maxBytes.
+// holds more than maxBytes; a keepFirst log instead keeps only the events
+// that fit, with the session's row locked while it counts.
 func (l eventLog) Append(session string, evs []events.Event, maxBytes int) error {
 	if len(evs) == 0 {
 		return nil
@@ -28,6 +53,26 @@ func (l eventLog) Append(session string, evs []events.Event, maxBytes int) error
 	ctx, cancel := l.s.call()
 	defer cancel()
 	return pgx.BeginFunc(ctx, l.s.pool, func(tx pgx.Tx) error {
+		if l.keepFirst && maxBytes > 0 {
+			var bytes int64
+			err := tx.QueryRow(ctx, l.q(`INSERT INTO {logs} AS l (session) VALUES ($1)
+				ON CONFLICT (session) DO UPDATE SET session = l.session RETURNING bytes`), session).Scan(&bytes)
+			if err != nil {
+				return err
+			}
+			n := 0
+			for ; n < len(evs) && bytes+int64(evs[n].Size()) <= int64(maxBytes); n++ {
+				bytes += int64(evs[n].Size())
+			}
+			if n < len(evs) {
+				if _, err := tx.Exec(ctx, l.q(`UPDATE {logs} SET truncated = true WHERE session = $1`), session); err != nil {
+					return err
+				}
+			}
+			if evs = evs[:n]; n == 0 {
+				return nil
+			}
+		}
 		var b pgx.Batch
 		added := 0
 		for _, e := range evs {
@@ -35,28 +80,28 @@ func (l eventLog) Append(session string, evs []events.Event, maxBytes int) error
 			if err != nil {
 				return err
 			}
-			b.Queue(`INSERT INTO sessionql_events (session, id, type, time_nanos, size, event) VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (session, id) DO NOTHING`,
+			b.Queue(l.q(`INSERT INTO {events} (session, id, type, time_nanos, size, event) VALUES ($1, $2, $3, $4, $5, $6)
+				ON CONFLICT (session, id) DO NOTHING`),
 				session, int64(e.ID), e.Type, e.Time.UnixNano(), e.Size(), raw)
 			added += e.Size()
 		}
 		var bytes int64
-		b.Queue(`INSERT INTO sessionql_event_logs AS l (session, last, bytes) VALUES ($1, $2, $3)
+		b.Queue(l.q(`INSERT INTO {logs} AS l (session, last, bytes) VALUES ($1, $2, $3)
 			ON CONFLICT (session) DO UPDATE SET last = greatest(l.last, excluded.last), bytes = l.bytes + excluded.bytes
-			RETURNING bytes`, session, int64(evs[len(evs)-1].ID), added).QueryRow(func(row pgx.Row) error { return row.Scan(&bytes) })
+			RETURNING bytes`), session, int64(evs[len(evs)-1].ID), added).QueryRow(func(row pgx.Row) error { return row.Scan(&bytes) })
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 			return err
 		}
-		if maxBytes <= 0 || bytes <= int64(maxBytes) {
+		if l.keepFirst || maxBytes <= 0 || bytes <= int64(maxBytes) {
 			return nil
 		}
 		// Drop each oldest event whose elders sum to less than the excess.
-		_, err := tx.Exec(ctx, `WITH r AS (
-				SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM sessionql_events WHERE session = $1
+		_, err := tx.Exec(ctx, l.q(`WITH r AS (
+				SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM {events} WHERE session = $1
 			), gone AS (
-				DELETE FROM sessionql_events e USING r WHERE e.session = $1 AND e.id = r.id AND r.before < $2 RETURNING e.size
+				DELETE FROM {events} e USING r WHERE e.session = $1 AND e.id = r.id AND r.before < $2 RETURNING e.size
 			)
-			UPDATE sessionql_event_logs SET bytes = bytes - (SELECT coalesce(sum(size), 0) FROM gone), truncated = true WHERE session = $1`,
+			UPDATE {logs} SET bytes = bytes - (SELECT coalesce(sum(size), 0) FROM gone), truncated = true WHERE session = $1`),
 			session, bytes-int64(maxBytes))
 		return err
 	})
@@ -80,13 +125,13 @@ func (l eventLog) Read(session string, q events.Query) (events.Page, error) {
 		limit = new(q.Limit + 1)
 	}
 	var p events.Page
-	err := l.s.pool.QueryRow(ctx, `SELECT truncated FROM sessionql_event_logs WHERE session = $1`, session).Scan(&p.Truncated)
+	err := l.s.pool.QueryRow(ctx, l.q(`SELECT truncated FROM {logs} WHERE session = $1`), session).Scan(&p.Truncated)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return p, err
 	}
-	rows, err := l.s.pool.Query(ctx, `SELECT event FROM sessionql_events
+	rows, err := l.s.pool.Query(ctx, l.q(`SELECT event FROM {events}
 		WHERE session = $1 AND id > $2 AND ($3::text[] IS NULL OR type = ANY($3)) AND time_nanos >= $4
-		ORDER BY id LIMIT $5`, session, int64(min(q.After, math.MaxInt64)), types, since, limit)
+		ORDER BY id LIMIT $5`), session, int64(min(q.After, math.MaxInt64)), types, since, limit)
 	if err != nil {
 		return p, err
 	}
@@ -110,7 +155,7 @@ func (l eventLog) LastID(session string) (uint64, error) {
 	ctx, cancel := l.s.call()
 	defer cancel()
 	var last int64
-	err := l.s.pool.QueryRow(ctx, `SELECT last FROM sessionql_event_logs WHERE session = $1`, session).Scan(&last)
+	err := l.s.pool.QueryRow(ctx, l.q(`SELECT last FROM {logs} WHERE session = $1`), session).Scan(&last)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
 	}
@@ -121,8 +166,8 @@ func (l eventLog) LastID(session string) (uint64, error) {
 func (l eventLog) End(session string, t time.Time) error {
 	ctx, cancel := l.s.call()
 	defer cancel()
-	_, err := l.s.pool.Exec(ctx, `INSERT INTO sessionql_event_logs (session, ended_nanos) VALUES ($1, $2)
-		ON CONFLICT (session) DO UPDATE SET ended_nanos = excluded.ended_nanos`, session, t.UnixNano())
+	_, err := l.s.pool.Exec(ctx, l.q(`INSERT INTO {logs} (session, ended_nanos) VALUES ($1, $2)
+		ON CONFLICT (session) DO UPDATE SET ended_nanos = excluded.ended_nanos`), session, t.UnixNano())
 	return err
 }
 
@@ -131,11 +176,11 @@ func (l eventLog) DeleteExpired(t time.Time) (int, error) {
 	ctx, cancel := l.s.call()
 	defer cancel()
 	var n int
-	err := l.s.pool.QueryRow(ctx, `WITH gone AS (
-			DELETE FROM sessionql_event_logs WHERE ended_nanos < $1 RETURNING session
+	err := l.s.pool.QueryRow(ctx, l.q(`WITH gone AS (
+			DELETE FROM {logs} WHERE ended_nanos < $1 RETURNING session
 		), evs AS (
-			DELETE FROM sessionql_events WHERE session IN (SELECT session FROM gone)
+			DELETE FROM {events} WHERE session IN (SELECT session FROM gone)
 		)
-		SELECT count(*) FROM gone`, t.UnixNano()).Scan(&n)
+		SELECT count(*) FROM gone`), t.UnixNano()).Scan(&n)
 	return n, err
 }

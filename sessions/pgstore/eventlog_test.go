@@ -15,3 +15,10 @@ func TestEventLog(t *testing.T) {
 		return open(t, testutil.Running().PG.Database(t)).EventLog()
 	})
 }
+
+// TestRecordingLog runs the checks of a log that keeps its first events.
+func TestRecordingLog(t *testing.T) {
+	logtest.RunKeepFirst(t, func(t *testing.T) events.Log {
+		return open(t, testutil.Running().PG.Database(t)).RecordingLog()
+	})
+}

@@ -52,6 +52,10 @@ var migrations = []string{
 	);
 	ALTER TABLE sessionql_sessions ADD COLUMN owner text, ADD COLUMN epoch bigint NOT NULL DEFAULT 0;
 	CREATE INDEX sessionql_sessions_owner ON sessionql_sessions (owner) WHERE owner IS NOT NULL;`,
+	// 4: the sessions' recordings (RecordingLog in eventlog.go), in tables
+	// shaped like the events' ones.
+	`CREATE TABLE sessionql_recordings (LIKE sessionql_events INCLUDING ALL);
+	CREATE TABLE sessionql_recording_logs (LIKE sessionql_event_logs INCLUDING ALL);`,
 }
 
 // migrateLock is the advisory lock that lets one server at a time migrate,
