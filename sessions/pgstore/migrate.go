@@ -52,6 +52,15 @@ var migrations = []string{
 	);
 	ALTER TABLE sessionql_sessions ADD COLUMN owner text, ADD COLUMN epoch bigint NOT NULL DEFAULT 0;
 	CREATE INDEX sessionql_sessions_owner ON sessionql_sessions (owner) WHERE owner IS NOT NULL;`,
+	// 4: cluster mode's live-view tokens (see livetokens.go), by hash, so
+	// that a live URL works on every node.
+	`CREATE TABLE sessionql_live_tokens (
+		hash          text PRIMARY KEY,
+		session       text NOT NULL,
+		expires_nanos bigint,
+		view          json NOT NULL
+	);
+	CREATE INDEX sessionql_live_tokens_session ON sessionql_live_tokens (session);`,
 }
 
 // migrateLock is the advisory lock that lets one server at a time migrate,
