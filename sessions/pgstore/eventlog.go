@@ -28,22 +28,35 @@ func (l eventLog) Append(session string, evs []events.Event, maxBytes int) error
 	ctx, cancel := l.s.call()
 	defer cancel()
 	return pgx.BeginFunc(ctx, l.s.pool, func(tx pgx.Tx) error {
+		// Lock the session's log row and read its last id: when another
+		// server recorded for the same session (cluster mode), its ids
+		// may already be taken, and evs are numbered on after them
+		// instead of dropped.
+		var last int64
+		err := tx.QueryRow(ctx, `INSERT INTO sessionql_event_logs AS l (session) VALUES ($1)
+			ON CONFLICT (session) DO UPDATE SET last = l.last RETURNING last`, session).Scan(&last)
+		if err != nil {
+			return err
+		}
+		shift := int64(0)
+		if first := int64(evs[0].ID); first <= last {
+			shift = last + 1 - first
+		}
 		var b pgx.Batch
 		added := 0
 		for _, e := range evs {
+			e.ID = uint64(int64(e.ID) + shift)
 			raw, err := json.Marshal(e)
 			if err != nil {
 				return err
 			}
-			b.Queue(`INSERT INTO sessionql_events (session, id, type, time_nanos, size, event) VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (session, id) DO NOTHING`,
+			b.Queue(`INSERT INTO sessionql_events (session, id, type, time_nanos, size, event) VALUES ($1, $2, $3, $4, $5, $6)`,
 				session, int64(e.ID), e.Type, e.Time.UnixNano(), e.Size(), raw)
 			added += e.Size()
 		}
 		var bytes int64
-		b.Queue(`INSERT INTO sessionql_event_logs AS l (session, last, bytes) VALUES ($1, $2, $3)
-			ON CONFLICT (session) DO UPDATE SET last = greatest(l.last, excluded.last), bytes = l.bytes + excluded.bytes
-			RETURNING bytes`, session, int64(evs[len(evs)-1].ID), added).QueryRow(func(row pgx.Row) error { return row.Scan(&bytes) })
+		b.Queue(`UPDATE sessionql_event_logs SET last = greatest(last, $2), bytes = bytes + $3 WHERE session = $1
+			RETURNING bytes`, session, int64(evs[len(evs)-1].ID)+shift, added).QueryRow(func(row pgx.Row) error { return row.Scan(&bytes) })
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 			return err
 		}
@@ -51,7 +64,7 @@ func (l eventLog) Append(session string, evs []events.Event, maxBytes int) error
 			return nil
 		}
 		// Drop each oldest event whose elders sum to less than the excess.
-		_, err := tx.Exec(ctx, `WITH r AS (
+		_, err = tx.Exec(ctx, `WITH r AS (
 				SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM sessionql_events WHERE session = $1
 			), gone AS (
 				DELETE FROM sessionql_events e USING r WHERE e.session = $1 AND e.id = r.id AND r.before < $2 RETURNING e.size
