@@ -44,11 +44,12 @@ const clusterLease = 2 * time.Second
 
 // startCluster starts n nodes on 127.0.0.1 with small MAX_BROWSERS,
 // IDLE_TIMEOUT and NODE_LEASE, sharing a fresh database and S3 prefix.
-func startCluster(t testing.TB, n int, idle time.Duration) *cluster {
+func startCluster(t testing.TB, n int, idle time.Duration, env ...string) *cluster {
 	t.Helper()
 	c := &cluster{prefix: strings.ToLower(rand.Text()[:10])}
 	shared := append(engines.S3.Env(), "DATABASE_URL="+engines.PG.Database(t), "PROFILE_STORE=s3://"+testutil.S3Bucket+"/"+c.prefix,
 		"IDLE_TIMEOUT="+idle.String(), "NODE_LEASE="+clusterLease.String())
+	shared = append(shared, env...)
 	for range n {
 		c.nodes = append(c.nodes, c.startNode(t, shared))
 	}

@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"math"
@@ -45,7 +46,10 @@ func logTables(evs, logs string) func(string) string {
 // Append implements events.Log in one transaction: the events, the
 // session's newest id and bytes, then its oldest events dropped while it
 // holds more than maxBytes; a keepFirst log instead keeps only the events
-// that fit, with the session's row locked while it counts.
+// that fit. The session's log row is locked first, and its last id read:
+// when another server recorded for the same session (cluster mode), its
+// ids may already be taken, and evs are numbered on after them instead of
+// dropped.
 func (l eventLog) Append(session string, evs []events.Event, maxBytes int) error {
 	if len(evs) == 0 {
 		return nil
@@ -53,42 +57,36 @@ func (l eventLog) Append(session string, evs []events.Event, maxBytes int) error
 	ctx, cancel := l.s.call()
 	defer cancel()
 	return pgx.BeginFunc(ctx, l.s.pool, func(tx pgx.Tx) error {
+		var last, held int64
+		err := tx.QueryRow(ctx, l.q(`INSERT INTO {logs} AS l (session) VALUES ($1)
+			ON CONFLICT (session) DO UPDATE SET session = l.session RETURNING last, bytes`), session).Scan(&last, &held)
+		if err != nil {
+			return err
+		}
 		if l.keepFirst && maxBytes > 0 {
-			var bytes int64
-			err := tx.QueryRow(ctx, l.q(`INSERT INTO {logs} AS l (session) VALUES ($1)
-				ON CONFLICT (session) DO UPDATE SET session = l.session RETURNING bytes`), session).Scan(&bytes)
-			if err != nil {
+			if evs, err = l.fitting(ctx, tx, session, evs, held, maxBytes); err != nil || len(evs) == 0 {
 				return err
 			}
-			n := 0
-			for ; n < len(evs) && bytes+int64(evs[n].Size()) <= int64(maxBytes); n++ {
-				bytes += int64(evs[n].Size())
-			}
-			if n < len(evs) {
-				if _, err := tx.Exec(ctx, l.q(`UPDATE {logs} SET truncated = true WHERE session = $1`), session); err != nil {
-					return err
-				}
-			}
-			if evs = evs[:n]; n == 0 {
-				return nil
-			}
+		}
+		shift := int64(0)
+		if first := int64(evs[0].ID); first <= last {
+			shift = last + 1 - first
 		}
 		var b pgx.Batch
 		added := 0
 		for _, e := range evs {
+			e.ID = uint64(int64(e.ID) + shift)
 			raw, err := json.Marshal(e)
 			if err != nil {
 				return err
 			}
-			b.Queue(l.q(`INSERT INTO {events} (session, id, type, time_nanos, size, event) VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (session, id) DO NOTHING`),
+			b.Queue(l.q(`INSERT INTO {events} (session, id, type, time_nanos, size, event) VALUES ($1, $2, $3, $4, $5, $6)`),
 				session, int64(e.ID), e.Type, e.Time.UnixNano(), e.Size(), raw)
 			added += e.Size()
 		}
 		var bytes int64
-		b.Queue(l.q(`INSERT INTO {logs} AS l (session, last, bytes) VALUES ($1, $2, $3)
-			ON CONFLICT (session) DO UPDATE SET last = greatest(l.last, excluded.last), bytes = l.bytes + excluded.bytes
-			RETURNING bytes`), session, int64(evs[len(evs)-1].ID), added).QueryRow(func(row pgx.Row) error { return row.Scan(&bytes) })
+		b.Queue(l.q(`UPDATE {logs} SET last = greatest(last, $2), bytes = bytes + $3 WHERE session = $1
+			RETURNING bytes`), session, int64(evs[len(evs)-1].ID)+shift, added).QueryRow(func(row pgx.Row) error { return row.Scan(&bytes) })
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 			return err
 		}
@@ -96,7 +94,7 @@ func (l eventLog) Append(session string, evs []events.Event, maxBytes int) error
 			return nil
 		}
 		// Drop each oldest event whose elders sum to less than the excess.
-		_, err := tx.Exec(ctx, l.q(`WITH r AS (
+		_, err = tx.Exec(ctx, l.q(`WITH r AS (
 				SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM {events} WHERE session = $1
 			), gone AS (
 				DELETE FROM {events} e USING r WHERE e.session = $1 AND e.id = r.id AND r.before < $2 RETURNING e.size
@@ -105,6 +103,21 @@ func (l eventLog) Append(session string, evs []events.Event, maxBytes int) error
 			session, bytes-int64(maxBytes))
 		return err
 	})
+}
+
+// fitting is the first of evs that fit in maxBytes beside the held bytes
+// a keepFirst log has; when some do not, the log is marked truncated.
+func (l eventLog) fitting(ctx context.Context, tx pgx.Tx, session string, evs []events.Event, held int64, maxBytes int) ([]events.Event, error) {
+	n := 0
+	for ; n < len(evs) && held+int64(evs[n].Size()) <= int64(maxBytes); n++ {
+		held += int64(evs[n].Size())
+	}
+	if n < len(evs) {
+		if _, err := tx.Exec(ctx, l.q(`UPDATE {logs} SET truncated = true WHERE session = $1`), session); err != nil {
+			return nil, err
+		}
+	}
+	return evs[:n], nil
 }
 
 // Read implements events.Log; one row more than the limit says whether
