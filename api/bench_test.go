@@ -4,16 +4,19 @@ import (
 	"context"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql/internal/testutil"
+	"github.com/sessionql/sessionql/internal/testutil/rawchrome"
 )
 
 // BenchmarkCoreRequest measures, in one run, a warm stealth session's
 // BrowserQL request (goto + click + evaluate on a localhost page, through
 // HTTP) against the same three steps done with raw chromedp on a warm tab.
-// The two alternate, so machine noise hits both alike.
+// The two alternate, so machine noise hits both alike. The server runs in
+// the test process, which makes this the one to profile; the target's
+// benchmark, with the server as a process of its own, is cmd/sessionql's
+// BenchmarkWarmRequest.
 //
 //	go test ./api -run '^$' -bench CoreRequest -benchtime 200x
 func BenchmarkCoreRequest(b *testing.B) {
@@ -29,40 +32,28 @@ func BenchmarkCoreRequest(b *testing.B) {
 	}
 	ctx := rawChromedp(b)
 	rawOnce := func() {
-		err := chromedp.Do(ctx, chromedp.Navigate(docs), chromedp.Click(chromedp.CSS("div.toggle_vylO.colorModeToggle_x44X > button")))
-		if err == nil {
-			_, err = chromedp.Run(ctx, chromedp.Evaluate[string](`localStorage.getItem('theme')`))
-		}
-		if err != nil {
+		if err := rawchrome.Core(ctx, docs); err != nil {
 			b.Fatal(err)
 		}
 	}
 	bqlOnce() // warm both: browser running, page cached, query parsed
 	rawOnce()
-	againstChromedp(b, bqlOnce, rawOnce)
+	rawchrome.Alternate(b, bqlOnce, rawOnce)
 }
 
 // coreQuery is the benchmarks' BrowserQL request: goto the docs page,
 // click its theme toggle, read the theme back.
-func coreQuery(docs string) string {
-	return `mutation { goto(url: "` + docs + `") { status } click(selector: "div.toggle_vylO.colorModeToggle_x44X > button") { x } evaluate(content: "return localStorage.getItem('theme');") { value } }`
-}
+func coreQuery(docs string) string { return rawchrome.CoreQuery(docs) }
 
 // rawChromedp is a plain chromedp browser with the server's launch flags,
 // warmed with one tab.
-func rawChromedp(b *testing.B) context.Context {
-	ctx, stop := rawLaunch(b)
-	b.Cleanup(stop)
-	if err := chromedp.Do(ctx); err != nil {
-		b.Fatal(err)
-	}
-	return ctx
-}
+func rawChromedp(b *testing.B) context.Context { return rawchrome.Warm(b) }
 
 // BenchmarkReadRequest measures a warm stealth session's read-only
 // BrowserQL request (text + title of the docs page, through HTTP), which
 // skips the durability checkpoint, against the same reads done with raw
-// chromedp on a warm tab, alternating.
+// chromedp on a warm tab, alternating. In-process, as CoreRequest; see
+// cmd/sessionql's BenchmarkReadRequest for the server as a process.
 //
 //	go test ./api -run '^$' -bench ReadRequest -benchtime 300x
 func BenchmarkReadRequest(b *testing.B) {
@@ -84,33 +75,11 @@ func BenchmarkReadRequest(b *testing.B) {
 		b.Fatal(err)
 	}
 	rawOnce := func() {
-		_, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
-		if err == nil {
-			_, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.title`))
-		}
-		if err != nil {
+		if err := rawchrome.Read(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
 	bqlOnce()
 	rawOnce()
-	againstChromedp(b, bqlOnce, rawOnce)
-}
-
-// againstChromedp runs the BrowserQL request and its chromedp baseline b.N times
-// each, one after the other, and reports both means and their ratio.
-func againstChromedp(b *testing.B, bqlOnce, rawOnce func()) {
-	var bqlTime, rawTime time.Duration
-	b.ResetTimer()
-	for range b.N {
-		start := time.Now()
-		bqlOnce()
-		bqlTime += time.Since(start)
-		start = time.Now()
-		rawOnce()
-		rawTime += time.Since(start)
-	}
-	b.ReportMetric(float64(bqlTime.Microseconds())/1000/float64(b.N), "bql-ms/op")
-	b.ReportMetric(float64(rawTime.Microseconds())/1000/float64(b.N), "chromedp-ms/op")
-	b.ReportMetric(float64(bqlTime)/float64(rawTime), "ratio")
+	rawchrome.Alternate(b, bqlOnce, rawOnce)
 }

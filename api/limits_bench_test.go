@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql/internal/testutil"
+	"github.com/sessionql/sessionql/internal/testutil/rawchrome"
 )
 
 // BenchmarkThroughput measures requests per second with 20 live stealth
@@ -137,17 +138,4 @@ func BenchmarkColdRequest(b *testing.B) {
 
 // rawLaunch starts a plain chromedp browser with the server's launch flags
 // on a fresh profile; the browser starts with the first action on ctx.
-func rawLaunch(b *testing.B) (context.Context, func()) {
-	dir := testutil.DataDir(b)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(testutil.ChromePath(b)), chromedp.NoSandbox, chromedp.WindowSize(1920, 1080),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(dir+"/profile"), chromedp.Env("TMPDIR="+dir))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	return ctx, func() {
-		cancel()
-		cancelAlloc()
-		testutil.NoProcessesLeft(b, dir)
-	}
-}
+func rawLaunch(b *testing.B) (context.Context, func()) { return rawchrome.Launch(b) }
