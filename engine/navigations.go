@@ -158,22 +158,33 @@ func (n *navigation) pending() bool {
 // flight, so that a request that ends with a click submitting a form leaves
 // no navigation for the next request's goto to trip over. A task's round
 // trip through the page first lets a navigation the page has just
-// scheduled (a form submission) be asked for.
+// scheduled (a form submission) be asked for; the same call reads the main
+// frame's storage for the checkpoint (see Settled), kept only when no
+// navigation was in flight.
 func (p *Page) Settle(limit time.Duration) {
+	p.settled.Store(nil)
 	n, err := p.navigations()
 	if err != nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(p.ctx, limit)
 	defer cancel()
-	p.callInWorld(ctx, `function() { return new Promise((ok) => setTimeout(ok, 0)); }`, nil)
+	read := &Settled{page: p}
+	if p.onlyRead.Load() { // its checkpoint is skipped or reads afresh
+		p.callInWorld(ctx, `function() { return new Promise((ok) => setTimeout(ok, 0)); }`, nil)
+		read = nil
+	} else if p.callInWorld(ctx, settleAndRead, &read.main) != nil {
+		read = nil
+	}
 	for {
 		n.mu.Lock()
 		busy, changed := n.pending(), n.changed
 		n.mu.Unlock()
 		if !busy {
+			p.settled.Store(read)
 			return
 		}
+		read = nil
 		select {
 		case <-changed:
 		case <-ctx.Done():

@@ -25,10 +25,12 @@ type Page struct {
 	ctx      context.Context
 	cancel   context.CancelCauseFunc // its cause is why the page ended; see Stop
 	client   *cdpmux.Client
-	stuck    atomic.Bool           // a script still ran after a step's deadline; see unstick.go
-	killed   atomic.Int64          // scripts stopped with Runtime.terminateExecution
-	stopErr  atomic.Pointer[error] // why Stop ended the page; see stop.go
-	onlyRead atomic.Bool           // the request ending ran read-only steps alone; see MarkReadOnly
+	stuck    atomic.Bool             // a script still ran after a step's deadline; see unstick.go
+	killed   atomic.Int64            // scripts stopped with Runtime.terminateExecution
+	stopErr  atomic.Pointer[error]   // why Stop ended the page; see stop.go
+	onlyRead atomic.Bool             // the request ending ran read-only steps alone; see MarkReadOnly
+	settled  atomic.Pointer[Settled] // the storage the last Settle read; see TakeSettled
+	detached atomic.Bool             // the browser detached the tab's session; see watchDetach
 
 	mu    sync.Mutex
 	world int64 // the engine's isolated world in the main frame, 0 if unknown
@@ -79,6 +81,9 @@ func (b *Browser) openPage(ctx context.Context, opts ...chromedp.ContextOption) 
 	tabCtx, _ := chromedp.NewContext(allocCtx, opts...)
 	p := &Page{ctx: tabCtx, cancel: stop, client: client, allowFileURLs: b.policy.allowFileURLs, inner: b.inner, desktop: b.desktop, downloads: b.downloads, files: b.policy}
 	err = p.attach(ctx)
+	if err == nil {
+		err = p.watchDetach()
+	}
 	if err == nil {
 		err = p.adoptIdentity(b.identity)
 	}

@@ -38,7 +38,12 @@ type Storage struct {
 // domain, so pages see nothing of it. The reads run side by side, as this
 // runs after every request. When only the storage could not be read, the
 // state holds the cookies and the error says what is missing.
-func (p *Page) SaveState(ctx context.Context) (*State, error) {
+func (p *Page) SaveState(ctx context.Context) (*State, error) { return p.SaveStateAfter(ctx, nil) }
+
+// SaveStateAfter is SaveState for the checkpoint that ends a request: the
+// main frame's storage is what settled read at the request's end, when it
+// is this page's, instead of another call into the page.
+func (p *Page) SaveStateAfter(ctx context.Context, settled *Settled) (*State, error) {
 	ctx, cancel := p.step(ctx, stateTimeout)
 	defer cancel()
 	var cookies storage.GetCookiesResult
@@ -49,7 +54,7 @@ func (p *Page) SaveState(ctx context.Context) (*State, error) {
 		cookies, cookiesErr = chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{})
 	})
 	wg.Go(func() { others, othersErr = p.otherTabs(ctx) })
-	origins, err := p.readOrigins(ctx)
+	origins, err := p.readOrigins(ctx, settled)
 	wg.Wait()
 	if cookiesErr != nil {
 		return nil, cookiesErr
@@ -67,12 +72,17 @@ func (p *Page) SaveState(ctx context.Context) (*State, error) {
 
 // readOrigins reads the storage of the tab's first-party origins: the main
 // frame's in the engine's isolated world, side by side with listing the
-// frames, so that the usual page with one origin costs one round trip.
-func (p *Page) readOrigins(ctx context.Context) (map[string]*Storage, error) {
+// frames, so that the usual page with one origin costs one round trip; or
+// the main frame's as settled read it.
+func (p *Page) readOrigins(ctx context.Context, settled *Settled) (map[string]*Storage, error) {
 	var main mainStorage
 	var mainErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { mainErr = p.callInWorld(ctx, readMainStorage, &main) })
+	if settled != nil && settled.page == p {
+		main = settled.main
+	} else {
+		wg.Go(func() { mainErr = p.callInWorld(ctx, readMainStorage, &main) })
+	}
 	origins, err := p.firstPartyOrigins(ctx)
 	wg.Wait()
 	if err != nil {

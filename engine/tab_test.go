@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -38,4 +39,35 @@ func TestReopenPageAfterItsTabWasClosed(t *testing.T) {
 func alive(p *Page) bool {
 	ok, _ := p.Alive(context.Background())
 	return ok
+}
+
+// TestAliveKnowsAClosedTabWithoutAsking closes the page's tab as a CDP
+// client would and, once the browser lists it no more, wants Alive to say
+// so at once: the browser has just answered, so Alive does not ask it and
+// must know from the detach.
+func TestAliveKnowsAClosedTabWithoutAsking(t *testing.T) {
+	p, err := shared.OpenPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	id := string(p.target().TargetID)
+	if _, err := shared.mux.Call(context.Background(), "", "Target.closeTarget", map[string]string{"targetId": id}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		raw, err := shared.mux.Call(context.Background(), "", "Target.getTargets", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(raw), id) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the closed tab is still listed")
+		}
+	}
+	if alive(p) {
+		t.Error("Alive says a tab the browser no longer lists is alive")
+	}
 }

@@ -117,11 +117,12 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 	responses, ctx := h.exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
 	summarize(ctx, opCtx, resp.Errors)
-	end() // what the request set up on the page ends before the next request can take it
-	// A query has no page to mark.
+	// A query has no page to mark. The mark comes before end, whose
+	// Settle then reads nothing for a checkpoint that is skipped.
 	if page != nil && readOnly(opCtx.Operation.SelectionSet) {
 		page.MarkReadOnly()
 	}
+	end() // what the request set up on the page ends before the next request can take it
 	// The session saves its state before the client hears of the result; an
 	// answer the store could not make durable is not sent as a success.
 	if err := release(); err != nil {

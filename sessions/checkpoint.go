@@ -44,6 +44,12 @@ func (e *entry) savedAll() bool {
 // a state that could not be stored is the error, since a request must not
 // be acknowledged as durable when it is not.
 func (s *Service) checkpoint(e *entry, page *engine.Page) error {
+	return s.checkpointAfter(e, page, nil)
+}
+
+// checkpointAfter is checkpoint at the end of a request, with what the
+// request's Settle read (see engine.Settled).
+func (s *Service) checkpointAfter(e *entry, page *engine.Page, settled *engine.Settled) error {
 	e.saving.Lock()
 	defer e.saving.Unlock()
 	if !e.markSaved() {
@@ -51,7 +57,7 @@ func (s *Service) checkpoint(e *entry, page *engine.Page) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 	defer cancel()
-	st, err := page.SaveState(ctx)
+	st, err := page.SaveStateAfter(ctx, settled)
 	logSaveError(ctx, e, page, err)
 	e.saved.all = false
 	if st == nil {

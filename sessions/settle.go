@@ -16,6 +16,7 @@ const settleTimeout = 15 * time.Second
 // the state is saved, so that the next request finds a page that answers.
 // A session stopped while the request ran answers session_stopped.
 func (s *Service) finishRequest(e *entry, page *engine.Page) error {
+	settled := page.TakeSettled()
 	s.metrics.terminated.Add(int64(page.TakeTerminated()))
 	page, err := s.settle(e, page)
 	if e.isStopped() {
@@ -31,7 +32,7 @@ func (s *Service) finishRequest(e *entry, page *engine.Page) error {
 	if b != nil {
 		defer s.watchdog(e, b)()
 	}
-	return s.checkpoint(e, page)
+	return s.checkpointAfter(e, page, settled)
 }
 
 // settle returns a page that answers in place of a stuck one: a new tab
