@@ -164,6 +164,7 @@ func (n *navigation) pending() bool {
 // rendered it (8–10 ms on a busy machine) where the direct call is
 // answered at once. It also reads the main frame's storage for the
 // checkpoint (see Settled), kept only when no navigation was in flight.
+// After read-only steps (see MarkReadOnly) there is no call at all.
 func (p *Page) Settle(limit time.Duration) {
 	p.settled.Store(nil)
 	n, err := p.navigations()
@@ -173,8 +174,9 @@ func (p *Page) Settle(limit time.Duration) {
 	ctx, cancel := context.WithTimeout(p.ctx, limit)
 	defer cancel()
 	read := &Settled{page: p}
-	if p.onlyRead.Load() { // its checkpoint is skipped or reads afresh
-		p.callInWorld(ctx, `function () {}`, nil)
+	if p.onlyRead.Load() {
+		// Reads run no code of the page's, so they started no navigation
+		// to announce; and the checkpoint is skipped or reads afresh.
 		read = nil
 	} else if p.callInWorld(ctx, readMainStorage, &read.main) != nil {
 		read = nil
