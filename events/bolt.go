@@ -27,8 +27,8 @@ type meta struct {
 type BoltLog struct {
 	db         *bolt.DB
 	update     func(func(*bolt.Tx) error) error // db.Update, or the file's group commit
-	logs, meta []byte // the buckets
-	keepFirst  bool   // at its bound the log refuses new events instead of dropping old ones
+	logs, meta []byte                           // the buckets
+	keepFirst  bool                             // at its bound the log refuses new events instead of dropping old ones
 }
 
 // NewBoltLog creates its buckets in db, which stays the caller's to close.

@@ -241,8 +241,8 @@ func (l *load) concurrently(n int, one func() time.Duration) []time.Duration {
 
 // mark starts or stops the server's profile, when profiling.
 func (l *load) mark() {
-	if l.profile {
-		l.s.cmd.Process.Signal(syscall.SIGUSR1)
+	if l.profile && profileToggle != nil {
+		l.s.cmd.Process.Signal(profileToggle)
 		time.Sleep(50 * time.Millisecond)
 	}
 }
