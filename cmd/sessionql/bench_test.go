@@ -161,10 +161,14 @@ func BenchmarkCreateConcurrent(b *testing.B) {
 	b.StopTimer()
 	for i := range rounds {
 		n := b.N*(i+1)/rounds - b.N*i/rounds
+		l.mark()
 		b.StartTimer()
 		took = append(took, l.concurrently(n, create)...)
 		b.StopTimer()
+		l.mark()
+		l.mark()
 		floor = append(floor, l.concurrently(n, health)...)
+		l.mark()
 	}
 	s.shutdown(b, syscall.SIGTERM, dataDir)
 	b.ReportMetric(quantile(floor, 0.5), "floor-p50-ms")
@@ -213,8 +217,6 @@ func (l *load) send(method, path, body string, want int) time.Duration {
 // concurrently sends n requests from the clients and returns their
 // durations.
 func (l *load) concurrently(n int, one func() time.Duration) []time.Duration {
-	l.mark()
-	defer l.mark()
 	var mu sync.Mutex
 	var took []time.Duration
 	var wg sync.WaitGroup
