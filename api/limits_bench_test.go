@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,25 +18,27 @@ import (
 // BenchmarkThroughput measures requests per second with 20 live stealth
 // sessions, one client each, all at once (goto + text + evaluate on a
 // localhost page, through HTTP), against the same three steps by raw
-// chromedp on 20 browsers of one tab each; b.N requests per session or
-// tab. The two phases run one after the other, BrowserQL first; all 40
-// browsers stay up throughout, the idle half costing little.
+// chromedp on 20 browsers of one tab each. Each iteration is a round of
+// two slices, one per side, in which every session or tab sends two
+// requests; the slices alternate which side goes first, so that neither
+// gets the quieter half of a load that changes. All 40 browsers are warm
+// and stay up throughout, the idle half costing little.
 //
-//	go test ./api -run '^$' -bench Throughput -benchtime 20x
+//	go test ./api -run '^$' -bench Throughput -benchtime 6x
 func BenchmarkThroughput(b *testing.B) {
-	const n = 20
+	const n, perSlice = 20, 2
 	pages := testutil.ServePages(b)
 	srv := newServer(b, func(c *sessionsConfig, _ *Config) { c.MaxBrowsers = n; c.Queue = 2 * n })
 	url := pages.URL + "/docs/"
 	query, _ := json.Marshal(map[string]string{"query": `mutation { goto(url: "` + url + `") { status } text { text } evaluate(content: "return document.title;") { value } }`})
 	client := loadClient()
 	defer client.CloseIdleConnections()
-	var errs atomic.Int64
+	var bqlErrs, rawErrs atomic.Int64
 	bql := func(s sessionJSON) {
 		st, raw := sendJSON(client, "POST", s.BrowserQL, json.RawMessage(query))
 		var res bqlResult
 		if st != http.StatusOK || json.Unmarshal(raw, &res) != nil || len(res.Errors) > 0 {
-			errs.Add(1)
+			bqlErrs.Add(1)
 		}
 	}
 	var sessions []sessionJSON
@@ -57,22 +60,22 @@ func BenchmarkThroughput(b *testing.B) {
 			_, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.title`))
 		}
 		if err != nil {
-			errs.Add(1)
+			rawErrs.Add(1)
 		}
 	}
 	for _, ctx := range tabs {
 		raw(ctx)
 	}
-	if errs.Load() > 0 {
-		b.Fatalf("%d warm-up requests failed", errs.Load())
+	if bqlErrs.Load()+rawErrs.Load() > 0 {
+		b.Fatalf("%d BrowserQL and %d chromedp warm-up requests failed", bqlErrs.Load(), rawErrs.Load())
 	}
-	// each runs one phase: every worker sends b.N requests.
-	each := func(work func(i int)) time.Duration {
+	// slice has every worker send perSlice requests, all at once.
+	slice := func(work func(i int)) time.Duration {
 		start := time.Now()
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
-				for range b.N {
+				for range perSlice {
 					work(i)
 				}
 			})
@@ -80,17 +83,30 @@ func BenchmarkThroughput(b *testing.B) {
 		wg.Wait()
 		return time.Since(start)
 	}
-	b.ResetTimer()
-	bqlTime := each(func(i int) { bql(sessions[i]) })
-	bqlErrs := errs.Swap(0)
-	rawTime := each(func(i int) { raw(tabs[i]) })
-	b.StopTimer()
-	reqs := float64(n * b.N)
-	b.ReportMetric(reqs/bqlTime.Seconds(), "bql-req/s")
-	b.ReportMetric(reqs/rawTime.Seconds(), "chromedp-req/s")
-	b.ReportMetric(rawTime.Seconds()/bqlTime.Seconds(), "throughput-ratio")
-	b.ReportMetric(float64(bqlErrs), "bql-errors")
-	b.ReportMetric(float64(errs.Load()), "chromedp-errors")
+	sides := []func() time.Duration{
+		func() time.Duration { return slice(func(i int) { bql(sessions[i]) }) },
+		func() time.Duration { return slice(func(i int) { raw(tabs[i]) }) },
+	}
+	var took [2]time.Duration
+	var ratios []float64 // each round's
+	rounds := 0
+	for b.Loop() {
+		var round [2]time.Duration
+		first := rounds % 2 // BrowserQL first in even rounds, chromedp in odd ones
+		round[first] = sides[first]()
+		round[1-first] = sides[1-first]()
+		took[0], took[1] = took[0]+round[0], took[1]+round[1]
+		ratios = append(ratios, round[1].Seconds()/round[0].Seconds())
+		rounds++
+	}
+	reqs := float64(n * perSlice * rounds)
+	b.ReportMetric(reqs/took[0].Seconds(), "bql-req/s")
+	b.ReportMetric(reqs/took[1].Seconds(), "chromedp-req/s")
+	b.ReportMetric(took[1].Seconds()/took[0].Seconds(), "throughput-ratio")
+	b.ReportMetric(slices.Min(ratios), "round-ratio-min")
+	b.ReportMetric(slices.Max(ratios), "round-ratio-max")
+	b.ReportMetric(float64(bqlErrs.Load()), "bql-errors")
+	b.ReportMetric(float64(rawErrs.Load()), "chromedp-errors")
 }
 
 // BenchmarkColdRequest measures a cold start as a client sees it: create

@@ -26,8 +26,9 @@ type meta struct {
 // BoltLog keeps events in two buckets of the server's bbolt file.
 type BoltLog struct {
 	db         *bolt.DB
-	logs, meta []byte // the buckets
-	keepFirst  bool   // at its bound the log refuses new events instead of dropping old ones
+	update     func(func(*bolt.Tx) error) error // db.Update, or the file's group commit
+	logs, meta []byte                           // the buckets
+	keepFirst  bool                             // at its bound the log refuses new events instead of dropping old ones
 }
 
 // NewBoltLog creates its buckets in db, which stays the caller's to close.
@@ -44,6 +45,7 @@ func NewBoltRecordingLog(db *bolt.DB) (*BoltLog, error) {
 }
 
 func newBoltLog(l *BoltLog) (*BoltLog, error) {
+	l.update = l.db.Update
 	err := l.db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{l.logs, l.meta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -54,6 +56,14 @@ func newBoltLog(l *BoltLog) (*BoltLog, error) {
 	})
 	return l, err
 }
+
+// WriteThrough makes the log's writes go through update instead of
+// transactions of their own; update must run its function in a read-write
+// transaction of the log's file and return once it is committed, and may
+// run it more than once. The server's store passes its group commit, so
+// that events join the commits of session writes instead of taking turns
+// with them for the file's one writer. Call it before the log is used.
+func (l *BoltLog) WriteThrough(update func(func(*bolt.Tx) error) error) { l.update = update }
 
 func key(id uint64) []byte { return binary.BigEndian.AppendUint64(nil, id) }
 
@@ -75,13 +85,13 @@ func (l *BoltLog) writeMeta(tx *bolt.Tx, session string, m meta) error {
 
 // Append implements Log.
 func (l *BoltLog) Append(session string, evs []Event, maxBytes int) error {
-	return l.db.Update(func(tx *bolt.Tx) error { return l.appendTx(tx, session, evs, maxBytes) })
+	return l.update(func(tx *bolt.Tx) error { return l.appendTx(tx, session, evs, maxBytes) })
 }
 
 // AppendAll implements batchLog: the events of several sessions in one
 // commit, so that a burst of sessions costs one disk sync, not one each.
 func (l *BoltLog) AppendAll(order []string, bySession map[string][]Event, maxBytes int) error {
-	return l.db.Update(func(tx *bolt.Tx) error {
+	return l.update(func(tx *bolt.Tx) error {
 		for _, s := range order {
 			if err := l.appendTx(tx, s, bySession[s], maxBytes); err != nil {
 				return err
@@ -174,7 +184,7 @@ func (l *BoltLog) LastID(session string) (last uint64, err error) {
 
 // End implements Log.
 func (l *BoltLog) End(session string, t time.Time) error {
-	return l.db.Update(func(tx *bolt.Tx) error {
+	return l.update(func(tx *bolt.Tx) error {
 		m := l.readMeta(tx, session)
 		m.Ended = t
 		return l.writeMeta(tx, session, m)
@@ -183,7 +193,7 @@ func (l *BoltLog) End(session string, t time.Time) error {
 
 // DeleteExpired implements Log.
 func (l *BoltLog) DeleteExpired(t time.Time) (n int, err error) {
-	err = l.db.Update(func(tx *bolt.Tx) error {
+	err = l.update(func(tx *bolt.Tx) error {
 		var gone [][]byte
 		err := tx.Bucket(l.meta).ForEach(func(k, v []byte) error {
 			var m meta

@@ -76,6 +76,7 @@ func openRecorder(store Store, cfg Config, shared events.Log, newLog func(*bolt.
 		if err != nil {
 			return nil, err
 		}
+		log.WriteThrough(bs.writes.write)
 		return events.NewRecorder(log, maxBytes, nil), nil
 	}
 	db, err := openBolt(filepath.Join(cfg.DataDir, file), false)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sessionql/sessionql/events"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -88,4 +89,52 @@ func TestGroupCommit(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestEventsShareTheGroupCommit: the event log in the store's file writes
+// through the store's group commit, so that a flush of events waits for
+// the commit under way and joins the next one instead of taking its own
+// turn at the file's one writer.
+func TestEventsShareTheGroupCommit(t *testing.T) {
+	s, err := OpenStore(filepath.Join(t.TempDir(), "sessions.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := openRecorder(s, Config{}, nil, events.NewBoltLog, "events.db", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	inner, commits := s.writes.update, 0
+	s.writes.update = func(fn func(*bolt.Tx) error) error {
+		commits++
+		if commits == 1 {
+			close(held)
+			<-release
+		}
+		return inner(fn)
+	}
+	var first sync.WaitGroup
+	first.Go(func() {
+		if err := s.put(sessionsBucket, "a", []byte("{}")); err != nil {
+			t.Error(err)
+		}
+	})
+	<-held
+	rec.Record("a", "created", nil)
+	for deadline := time.Now().Add(10 * time.Second); len(s.writes.writes) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatal("the events' flush did not queue behind the held commit")
+		}
+	}
+	close(release)
+	first.Wait()
+	if page, err := rec.Read("a", events.Query{}); err != nil || len(page.Events) != 1 {
+		t.Errorf("events of a after the flush: %v, %v; want the one recorded", page.Events, err)
+	}
+	rec.Close()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 }

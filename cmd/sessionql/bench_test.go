@@ -132,82 +132,126 @@ func BenchmarkLiveBrowserMemory(b *testing.B) {
 }
 
 // BenchmarkCreateConcurrent measures POST /session against the real server
-// binary from 30 clients at once (b.N creates in all), and, first in the
-// same run on the same server, 200 creates one at a time as the baseline.
-// It reports the median and 99th percentile of both and the ratio of the
-// medians. Every create is synced to disk before it is answered.
+// binary from 30 clients at once (b.N creates in all) against two
+// baselines on the same server in the same run: 200 creates one at a time,
+// and the floor, the same 30 clients asking GET /healthz (no store, no
+// disk): what HTTP and scheduling cost on this machine at that moment.
+// Creates and the floor alternate in five slices, so that neither gets the
+// quieter minutes. Every create is synced to disk before it is answered.
+// With SESSIONQL_CPUPROFILE=prefix set, the server writes a CPU profile of
+// each slice (see cpuprofile.go): creates in .0, .4, .8…, the floor in
+// .2, .6, .10….
 //
 //	go test ./cmd/sessionql -run '^$' -bench CreateConcurrent -benchtime 3000x -count 3
 func BenchmarkCreateConcurrent(b *testing.B) {
-	const clients = 30
-	s := start(b, filepath.Join(testutil.DataDir(b), "data"), "MAX_SESSIONS=1000000")
-	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
-	defer client.CloseIdleConnections()
-	send := func(method, url, body string, want int) time.Duration {
-		req, _ := http.NewRequest(method, url, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		start := time.Now()
-		resp, err := client.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		took := time.Since(start)
-		if resp.StatusCode != want {
-			b.Errorf("%s %s: %d", method, url, resp.StatusCode)
-		}
-		return took
-	}
+	const rounds = 5
+	dataDir := filepath.Join(testutil.DataDir(b), "data")
+	s := start(b, dataDir, "MAX_SESSIONS=1000000")
+	l := newLoad(b, s, 30)
+	defer l.client.CloseIdleConnections()
 	create := func() time.Duration {
-		return send("POST", s.URL+"/session", `{"ttl":600000,"stealth":true,"userMetadata":{"user":"bench"}}`, http.StatusCreated)
+		return l.send("POST", "/session", `{"ttl":600000,"stealth":true,"userMetadata":{"user":"bench"}}`, http.StatusCreated)
 	}
-	quantile := func(took []time.Duration, q float64) float64 {
-		slices.Sort(took)
-		return float64(took[int(q*float64(len(took)-1))].Microseconds()) / 1000
-	}
-	var serial []time.Duration
+	health := func() time.Duration { return l.send("GET", "/healthz", "", http.StatusOK) }
+	var serial, took, floor []time.Duration
 	for range 200 {
 		serial = append(serial, create())
 	}
-	// concurrently runs b.N requests from the clients.
-	concurrently := func(one func() time.Duration) []time.Duration {
-		var mu sync.Mutex
-		left := b.N
-		var took []time.Duration
-		var wg sync.WaitGroup
-		for range clients {
-			wg.Go(func() {
-				for {
-					mu.Lock()
-					if left == 0 {
-						mu.Unlock()
-						return
-					}
-					left--
-					mu.Unlock()
-					t := one()
-					mu.Lock()
-					took = append(took, t)
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
-		return took
-	}
 	b.ResetTimer()
-	took := concurrently(create)
 	b.StopTimer()
-	// The floor: the same clients asking GET /pressure (no disk write):
-	// what HTTP and the server cost on this machine at this load.
-	pressure := concurrently(func() time.Duration { return send("GET", s.URL+"/pressure", "", http.StatusOK) })
-	b.ReportMetric(quantile(pressure, 0.5), "read-p50-ms")
-	b.ReportMetric(quantile(pressure, 0.99), "read-p99-ms")
+	for i := range rounds {
+		n := b.N*(i+1)/rounds - b.N*i/rounds
+		l.mark()
+		b.StartTimer()
+		took = append(took, l.concurrently(n, create)...)
+		b.StopTimer()
+		l.mark()
+		l.mark()
+		floor = append(floor, l.concurrently(n, health)...)
+		l.mark()
+	}
+	s.shutdown(b, syscall.SIGTERM, dataDir)
+	b.ReportMetric(quantile(floor, 0.5), "floor-p50-ms")
+	b.ReportMetric(quantile(floor, 0.99), "floor-p99-ms")
 	b.ReportMetric(quantile(took, 0.5), "p50-ms")
 	b.ReportMetric(quantile(took, 0.99), "p99-ms")
 	b.ReportMetric(quantile(serial, 0.5), "serial-p50-ms")
-	b.ReportMetric(quantile(serial, 0.99), "serial-p99-ms")
-	b.ReportMetric(quantile(took, 0.5)/quantile(serial, 0.5), "p50-ratio")
+	b.ReportMetric(quantile(took, 0.5)/quantile(floor, 0.5), "p50/floor")
+	b.ReportMetric(quantile(took, 0.99)/quantile(floor, 0.99), "p99/floor")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
+}
+
+// load sends requests to a server from a number of clients at once.
+type load struct {
+	b       *testing.B
+	s       *server
+	clients int
+	client  *http.Client
+	profile bool // mark each concurrent slice for the server's profiler
+}
+
+func newLoad(b *testing.B, s *server, clients int) *load {
+	return &load{b: b, s: s, clients: clients, profile: os.Getenv("SESSIONQL_CPUPROFILE") != "",
+		client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}}
+}
+
+// send sends one request, wants the status and returns how long the answer
+// took.
+func (l *load) send(method, path, body string, want int) time.Duration {
+	req, _ := http.NewRequest(method, l.s.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	start := time.Now()
+	resp, err := l.client.Do(req)
+	if err != nil {
+		l.b.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	took := time.Since(start)
+	if resp.StatusCode != want {
+		l.b.Errorf("%s %s: %d", method, path, resp.StatusCode)
+	}
+	return took
+}
+
+// concurrently sends n requests from the clients and returns their
+// durations.
+func (l *load) concurrently(n int, one func() time.Duration) []time.Duration {
+	var mu sync.Mutex
+	var took []time.Duration
+	var wg sync.WaitGroup
+	for range l.clients {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				if n == 0 {
+					mu.Unlock()
+					return
+				}
+				n--
+				mu.Unlock()
+				t := one()
+				mu.Lock()
+				took = append(took, t)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return took
+}
+
+// mark starts or stops the server's profile, when profiling.
+func (l *load) mark() {
+	if l.profile && profileToggle != nil {
+		l.s.cmd.Process.Signal(profileToggle)
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// quantile is the q-quantile of the durations in milliseconds.
+func quantile(took []time.Duration, q float64) float64 {
+	took = slices.Clone(took)
+	slices.Sort(took)
+	return float64(took[int(q*float64(len(took)-1))].Microseconds()) / 1000
 }

@@ -38,6 +38,9 @@ func TestMain(m *testing.M) {
 	}
 	binary = filepath.Join(dir, "sessionql")
 	build := exec.Command("go", "build", "-o", binary, ".")
+	if os.Getenv("SESSIONQL_CPUPROFILE") != "" { // see cpuprofile.go
+		build.Args = append(build.Args[:2], "-tags", "cpuprofile", "-o", binary, ".")
+	}
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	code := 1
 	if err := build.Run(); err != nil {
