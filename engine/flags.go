@@ -22,6 +22,18 @@ import (
 // NetworkTimeServiceQuerying is off so that the browser does not ask
 // clients2.google.com for the time at every start, through the session's
 // proxy (--disable-background-networking does not stop it).
+//
+// Two more calls to Google at every start are sent to deadURL instead,
+// which Chromium refuses without opening a connection (port 9 is on its
+// list of unsafe ports): the component updater's on-demand check for the
+// on-device model manifest (update.googleapis.com, which
+// --disable-component-update does not stop) and the account reconcilor's
+// ListAccounts (accounts.google.com, retried with a backoff). Both would go
+// through a session's proxy and tell it that the machine runs a browser
+// farm. Pages see the same: the on-device AI APIs answer as before (the
+// check fails either way without a network) and Chromium without Google's
+// OAuth keys sends no account headers to the Gaia origin.
+// TestNoGoogleCallsAtStart checks it.
 var baseFlags = []string{
 	"--remote-debugging-pipe",
 	"--disable-background-networking",
@@ -41,8 +53,14 @@ var baseFlags = []string{
 	"--metrics-recording-only",
 	"--password-store=basic",
 	"--use-mock-keychain",
+	"--component-updater=url-source=" + deadURL,
+	"--gaia-url=" + deadURL,
 	"--disable-features=Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider,RenderDocument,BackForwardCache,NetworkTimeServiceQuerying,SpareRendererForSitePerProcess",
 }
+
+// deadURL is where the browser's own calls to Google go: a loopback port
+// that Chromium refuses to connect to.
+const deadURL = "http://127.0.0.1:9/"
 
 // flags builds the command line of one launch from its options.
 func flags(opts LaunchOptions) []string {
