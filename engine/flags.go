@@ -96,11 +96,42 @@ func flags(opts LaunchOptions) []string {
 		f = append(f, "--lang="+opts.Lang)
 	}
 	if opts.egress != "" {
-		return append(blockedFlags(f, opts), "--no-startup-window")
+		return mergeFeatures(append(blockedFlags(f, opts), "--no-startup-window"))
 	}
 	f = append(f, proxyFlags(opts)...)
 	f = append(f, opts.Args...)
-	return append(f, "--no-startup-window")
+	return mergeFeatures(append(f, "--no-startup-window"))
+}
+
+// featureSwitches are the switches whose values are lists of features.
+var featureSwitches = []string{"--enable-features=", "--disable-features=", "--disable-blink-features="}
+
+// mergeFeatures joins every occurrence of a feature switch into one, where
+// the first stood. Chromium reads only the last one, so a session's own
+// --disable-features would otherwise turn the engine's list back on: the
+// stealth fixes, the calls home and the memory settings above.
+func mergeFeatures(f []string) []string {
+	out := make([]string, 0, len(f))
+	at := map[string]int{} // the switch's index in out
+	for _, a := range f {
+		sw := ""
+		for _, p := range featureSwitches {
+			if strings.HasPrefix(a, p) {
+				sw = p
+			}
+		}
+		i, seen := at[sw]
+		switch {
+		case sw == "":
+			out = append(out, a)
+		case !seen:
+			at[sw] = len(out)
+			out = append(out, a)
+		case strings.TrimPrefix(a, sw) != "":
+			out[i] += "," + strings.TrimPrefix(a, sw)
+		}
+	}
+	return out
 }
 
 // blockedFlags ends the command line of a launch through the egress proxy:
