@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -116,12 +117,18 @@ func BenchmarkLiveBrowserMemory(b *testing.B) {
 		}
 		time.Sleep(2 * time.Second)
 		var rss, pss int
+		byKind, count := map[string]int{}, map[string]int{}
 		for _, id := range ids {
 			for _, p := range testutil.Processes(filepath.Join(dataDir, "profiles", id)) {
 				pid, _ := strconv.Atoi(strings.Fields(p)[0])
 				r, ps := memory(pid)
 				rss, pss = rss+r, pss+ps
+				byKind[processKind(p)] += ps
+				count[processKind(p)]++
 			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(byKind)) {
+			b.Logf("PSS of %s: %.1f MiB per session (%d processes in all)", k, float64(byKind[k])/1024/n, count[k])
 		}
 		server, _ := memory(s.cmd.Process.Pid)
 		s.shutdown(b, syscall.SIGTERM, dataDir)
@@ -129,6 +136,24 @@ func BenchmarkLiveBrowserMemory(b *testing.B) {
 		b.ReportMetric(float64(rss)/1024/n, "RSS-MiB/session")
 		b.ReportMetric(float64(server)/1024, "server-MiB")
 	}
+}
+
+// processKind names a Chromium process by its --type and, for a utility
+// process, its service; "browser" for the main process.
+func processKind(cmdline string) string {
+	kind := "browser"
+	for _, f := range strings.Fields(cmdline) {
+		if v, ok := strings.CutPrefix(f, "--type="); ok {
+			kind = v
+		}
+		if v, ok := strings.CutPrefix(f, "--utility-sub-type="); ok {
+			kind += " " + v
+		}
+		if f == "--extension-process" {
+			kind += " (extension)"
+		}
+	}
+	return kind
 }
 
 // BenchmarkCreateConcurrent measures POST /session against the real server

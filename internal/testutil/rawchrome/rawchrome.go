@@ -43,12 +43,18 @@ func Read(ctx context.Context) error {
 
 // Launch starts a plain chromedp browser with the server's launch flags on
 // a fresh profile; the browser starts with the first action on ctx. stop
-// ends it and fails b if one of its processes is left.
+// ends it and fails b if one of its processes is left. The flags that
+// change how much work Chromium does (its features, its calls home) are
+// the engine's, copied (test helpers may not import the engine's flags), so
+// that a ratio measures what the server adds, not a lighter browser.
 func Launch(b testing.TB) (ctx context.Context, stop func()) {
 	dir := testutil.DataDir(b)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(testutil.ChromePath(b)), chromedp.NoSandbox, chromedp.WindowSize(1920, 1080),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("enable-features", "NetworkServiceInProcess2"),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider,RenderDocument,BackForwardCache,NetworkTimeServiceQuerying,SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
+		chromedp.Flag("component-updater", "url-source=http://127.0.0.1:9/"), chromedp.Flag("gaia-url", "http://127.0.0.1:9/"),
 		chromedp.UserDataDir(dir+"/profile"), chromedp.Env("TMPDIR="+dir))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)

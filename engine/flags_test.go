@@ -1,0 +1,36 @@
+package engine
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A session's own feature switches add to the engine's instead of replacing
+// them: Chromium reads only the last --disable-features.
+func TestFlagsMergeFeatureSwitches(t *testing.T) {
+	f := flags(LaunchOptions{ProfileDir: "/p", Stealth: true, Headless: true, Window: Size{1920, 1167},
+		Args: []string{"--disable-features=Foo", "--enable-features=Bar", "--disable-blink-features=Baz", "--mute-audio"}})
+	for _, sw := range featureSwitches {
+		var got []string
+		for _, a := range f {
+			if strings.HasPrefix(a, sw) {
+				got = append(got, a)
+			}
+		}
+		if len(got) != 1 {
+			t.Errorf("%s appears %d times in %q; want once", sw, len(got), f)
+		}
+	}
+	disabled := strings.Split(strings.TrimPrefix(f[slices.IndexFunc(f, func(a string) bool { return strings.HasPrefix(a, "--disable-features=") })], "--disable-features="), ",")
+	for _, want := range []string{"RenderDocument", "WebUIOmniboxPopup", "NetworkTimeServiceQuerying", "Foo"} {
+		if !slices.Contains(disabled, want) {
+			t.Errorf("--disable-features=%s; want %s in it", strings.Join(disabled, ","), want)
+		}
+	}
+	for _, want := range []string{"--enable-features=NetworkServiceInProcess2,Bar", "--disable-blink-features=AutomationControlled,Baz"} {
+		if !slices.Contains(f, want) {
+			t.Errorf("%q; want %s", f, want)
+		}
+	}
+}
