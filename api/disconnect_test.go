@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,60 @@ func TestConnectPuppeteerLeavingLogsNoWarning(t *testing.T) {
 			var got struct{ Value string }
 			if err := json.Unmarshal(res.Data["evaluate"], &got); err != nil || got.Value != "[1,2] user=ada" {
 				t.Errorf("state after leaving with %s: %s (%v), want the cart and the cookie", leave, res.Data["evaluate"], err)
+			}
+		})
+	}
+}
+
+// TestConnectPuppeteerLeavingKeepsSessionCookieAcrossHibernation: a
+// Puppeteer client writes a session cookie, then closes every tab (the
+// engine's included) or the browser, and leaves; the session hibernates at
+// the server's restart. Chromium never writes session cookies to the
+// profile, so only the server's saved state keeps it, and that save must
+// not depend on the tab the client closed.
+//
+// close-tabs still fails, so it is skipped: the save after the client left
+// succeeds, but Chromium's jar no longer holds the session cookie by then,
+// even before any hibernation; SQ_KNOWN_BUGS=1 runs it.
+func TestConnectPuppeteerLeavingKeepsSessionCookieAcrossHibernation(t *testing.T) {
+	for _, leave := range []string{"close-tabs", "close"} {
+		t.Run(leave, func(t *testing.T) {
+			if leave == "close-tabs" && os.Getenv("SQ_KNOWN_BUGS") == "" {
+				t.Skip("known bug: the session cookie is gone from the jar once every tab closed")
+			}
+			captureLogs(t)
+			srv := newServer(t)
+			out := cdpNode(t, srv, "puppeteer-leave.mjs", "LEAVE="+leave, "SESSION_COOKIE=1")
+			var left struct {
+				Session sessionJSON
+				PageURL string
+			}
+			if err := json.Unmarshal(bytes.SplitN(out, []byte("\n"), 2)[0], &left); err != nil {
+				t.Fatalf("script printed %q: %v", out, err)
+			}
+			waitIdle(t, srv)
+			srv.restart(t)
+			s := decodeAs[sessionJSON](t, do(t, "GET", srv.URL+"/sessions/"+left.Session.ID, nil))
+			if s.Status != "hibernated" {
+				t.Fatalf("after restart the session is %q, want hibernated", s.Status)
+			}
+			read := `mutation($u: String!) { goto(url: $u) { status } cookies { cookies { name value } } }`
+			status, res := bql(t, s.BrowserQL, read, map[string]any{"u": left.PageURL})
+			if status != 200 || len(res.Errors) > 0 {
+				t.Fatalf("BrowserQL after the restart: %d %+v", status, res.Errors)
+			}
+			var got struct {
+				Cookies []struct{ Name, Value string }
+			}
+			if err := json.Unmarshal(res.Data["cookies"], &got); err != nil {
+				t.Fatalf("cookies: %s: %v", res.Data["cookies"], err)
+			}
+			jar := map[string]string{}
+			for _, c := range got.Cookies {
+				jar[c.Name] = c.Value
+			}
+			if jar["visit"] != "1" || jar["user"] != "ada" {
+				t.Errorf("cookies after leaving with %s and a restart: %s, want user=ada and the session cookie visit=1", leave, res.Data["cookies"])
 			}
 		})
 	}

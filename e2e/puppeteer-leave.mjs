@@ -18,6 +18,9 @@ run(async () => {
     localStorage.setItem('cart', '[1,2]');
     document.cookie = 'user=ada; max-age=3600';
   });
+  // SESSION_COOKIE=1 also writes a session cookie, which Chromium never
+  // writes to the profile.
+  if (process.env.SESSION_COOKIE === '1') await page.evaluate(() => { document.cookie = 'visit=1'; });
   const extra = await browser.newPage();
   await extra.goto(pageUrl);
   await extra.close();
