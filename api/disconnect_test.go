@@ -23,14 +23,7 @@ func TestConnectPuppeteerLeavingLogsNoWarning(t *testing.T) {
 		t.Run(leave, func(t *testing.T) {
 			logs := captureLogs(t)
 			srv := newServer(t)
-			out := cdpNode(t, srv, "puppeteer-leave.mjs", "LEAVE="+leave)
-			var left struct {
-				Session sessionJSON
-				PageURL string
-			}
-			if err := json.Unmarshal(bytes.SplitN(out, []byte("\n"), 2)[0], &left); err != nil {
-				t.Fatalf("script printed %q: %v", out, err)
-			}
+			left := leavePuppeteer(t, srv, "LEAVE="+leave)
 			waitIdle(t, srv)
 			if warned := grepLines(logs.String(), "level=WARN|level=ERROR"); warned != "" {
 				t.Errorf("leaving with %s logged:\n%s", leave, warned)
@@ -66,14 +59,7 @@ func TestConnectPuppeteerLeavingKeepsSessionCookieAcrossHibernation(t *testing.T
 			}
 			captureLogs(t)
 			srv := newServer(t)
-			out := cdpNode(t, srv, "puppeteer-leave.mjs", "LEAVE="+leave, "SESSION_COOKIE=1")
-			var left struct {
-				Session sessionJSON
-				PageURL string
-			}
-			if err := json.Unmarshal(bytes.SplitN(out, []byte("\n"), 2)[0], &left); err != nil {
-				t.Fatalf("script printed %q: %v", out, err)
-			}
+			left := leavePuppeteer(t, srv, "LEAVE="+leave, "SESSION_COOKIE=1")
 			waitIdle(t, srv)
 			srv.restart(t)
 			s := decodeAs[sessionJSON](t, do(t, "GET", srv.URL+"/sessions/"+left.Session.ID, nil))
@@ -100,6 +86,24 @@ func TestConnectPuppeteerLeavingKeepsSessionCookieAcrossHibernation(t *testing.T
 			}
 		})
 	}
+}
+
+// puppeteerLeft is what puppeteer-leave.mjs prints on its first line.
+type puppeteerLeft struct {
+	Session sessionJSON
+	PageURL string
+}
+
+// leavePuppeteer runs puppeteer-leave.mjs with env and returns the session
+// and page it used.
+func leavePuppeteer(t *testing.T, srv *server, env ...string) puppeteerLeft {
+	t.Helper()
+	out := cdpNode(t, srv, "puppeteer-leave.mjs", env...)
+	var left puppeteerLeft
+	if err := json.Unmarshal(bytes.SplitN(out, []byte("\n"), 2)[0], &left); err != nil {
+		t.Fatalf("script printed %q: %v", out, err)
+	}
+	return left
 }
 
 // captureLogs sends the server's log, debug lines included, to a buffer
