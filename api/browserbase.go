@@ -37,6 +37,7 @@ func (a *API) browserbaseRoutes(r chi.Router) {
 		r.Delete("/contexts/{id}", a.deleteContext)
 	})
 	r.Route("/sessions/{id}", func(r chi.Router) {
+		r.Use(a.forward) // cluster mode: to the node that runs the session, as /sessions/{id}
 		r.Use(a.requireSessionKey(bbKey))
 		a.bbFileRoutes(r)
 		r.Group(func(r chi.Router) {

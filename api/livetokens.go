@@ -2,9 +2,15 @@ package api
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sessionql/sessionql/sessions"
 )
 
 // liveTokenPrefix marks a live-view token, so that a person who finds one
@@ -26,15 +32,39 @@ func (g *liveGrant) expired(now time.Time) bool {
 }
 
 // liveTokens are the live-view tokens the server handed out. They are
-// random and kept in memory only: a restart revokes them all.
+// random and kept in memory: a restart revokes them all. In cluster mode
+// shared keeps them too (hashed), so that every node accepts them and a
+// live URL outlives its session's move to another node.
 type liveTokens struct {
-	mu sync.Mutex
-	m  map[string]*liveGrant
+	shared sessions.LiveTokenStore // nil outside cluster mode
+	mu     sync.Mutex
+	m      map[string]*liveGrant
+}
+
+// liveTokenHash is what shared keeps of a token.
+func liveTokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
 // mint returns a new token for the grant, and forgets expired ones.
-func (l *liveTokens) mint(g *liveGrant) string {
+func (l *liveTokens) mint(g *liveGrant) (string, error) {
 	token := liveTokenPrefix + strings.ToLower(rand.Text()) + strings.ToLower(rand.Text())
+	if l.shared != nil {
+		view, err := json.Marshal(g.view)
+		if err != nil {
+			return "", err
+		}
+		if err := l.shared.PutLiveToken(sessions.LiveToken{Hash: liveTokenHash(token), Session: g.session, Expires: g.expires, View: view}); err != nil {
+			return "", err
+		}
+	}
+	l.keep(token, g)
+	return token, nil
+}
+
+// keep remembers token's grant in memory.
+func (l *liveTokens) keep(token string, g *liveGrant) {
 	g.revoked = make(chan struct{})
 	now := time.Now()
 	l.mu.Lock()
@@ -48,27 +78,70 @@ func (l *liveTokens) mint(g *liveGrant) string {
 		}
 	}
 	l.m[token] = g
-	return token
 }
 
 // lookup returns the grant of a live token for session id, or false when
-// the token is unknown, expired, revoked or for another session.
+// the token is unknown, expired, revoked or for another session. In
+// cluster mode shared decides, since another node may have minted or
+// revoked it.
 func (l *liveTokens) lookup(token, id string) (*liveGrant, bool) {
 	if !isLiveToken(token) {
 		return nil, false
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	g, ok := l.m[token]
+	var g *liveGrant
+	ok := false
+	if l.shared != nil {
+		g, ok = l.fetch(token)
+	} else {
+		l.mu.Lock()
+		g, ok = l.m[token]
+		l.mu.Unlock()
+	}
 	if !ok || g.session != id || g.expired(time.Now()) {
 		return nil, false
 	}
 	return g, true
 }
 
+// fetch reads a token from shared: the grant this node keeps for it, or
+// a new one when another node minted it. A token shared no longer has was
+// revoked by another node and is forgotten here too.
+func (l *liveTokens) fetch(token string) (*liveGrant, bool) {
+	t, ok, err := l.shared.LiveToken(liveTokenHash(token))
+	if err != nil {
+		slog.Warn("could not read a live-view token", "error", err)
+		return nil, false
+	}
+	l.mu.Lock()
+	g, known := l.m[token]
+	if !ok && known {
+		close(g.revoked)
+		delete(l.m, token)
+	}
+	l.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	if known {
+		return g, true
+	}
+	g = &liveGrant{session: t.Session, expires: t.Expires}
+	if err := json.Unmarshal(t.View, &g.view); err != nil {
+		slog.Warn("a live-view token's view does not decode", "session", t.Session, "error", err)
+		return nil, false
+	}
+	l.keep(token, g)
+	return g, true
+}
+
 // revoke ends every live token of session id and the views opened with
-// them; it returns how many there were.
-func (l *liveTokens) revoke(id string) int {
+// them; it returns how many this node knew.
+func (l *liveTokens) revoke(id string) (int, error) {
+	if l.shared != nil {
+		if err := l.shared.RevokeLiveTokens(id); err != nil {
+			return 0, err
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := 0
@@ -79,7 +152,7 @@ func (l *liveTokens) revoke(id string) int {
 			n++
 		}
 	}
-	return n
+	return n, nil
 }
 
 // isLiveToken reports whether given looks like a live-view token.

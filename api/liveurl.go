@@ -59,7 +59,10 @@ func (a *API) createLiveURL(w http.ResponseWriter, r *http.Request) {
 // revokeLiveURLs answers DELETE /sessions/{id}/live-url: every live URL of
 // the session stops working, and views opened with one end.
 func (a *API) revokeLiveURLs(w http.ResponseWriter, r *http.Request) {
-	a.live.revoke(chi.URLParam(r, "id"))
+	if _, err := a.live.revoke(chi.URLParam(r, "id")); err != nil {
+		writeError(w, err)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -110,7 +113,10 @@ func (a *API) mintLiveURL(r *http.Request, id string, view viewOptions, timeout 
 	if timeout > 0 && time.Now().Add(timeout).Before(expires) {
 		expires = time.Now().Add(timeout)
 	}
-	token := a.live.mint(&liveGrant{session: id, expires: expires, view: view})
+	token, err := a.live.mint(&liveGrant{session: id, expires: expires, view: view})
+	if err != nil {
+		return LiveURL{}, err
+	}
 	u := a.publicURL(r) + "/sessions/" + url.PathEscape(id) + "/live?token=" + url.QueryEscape(token)
 	return LiveURL{ID: liveURLID(token), URL: u, ExpiresAt: expires.UTC().Format(time.RFC3339Nano)}, nil
 }

@@ -48,6 +48,7 @@ func NewRouter(cfg Config, svc *sessions.Service, bql *graph.Handler) http.Handl
 // its own (METRICS_ADDR).
 func NewHandlers(cfg Config, svc *sessions.Service, bql *graph.Handler) (router, metrics http.Handler) {
 	a := &API{cfg: cfg, creds: newCredentials(cfg.Token), sessions: svc, bql: bql}
+	a.live.shared = svc.LiveTokens()
 	a.upgrader = newUpgrader(a.originAllowed)
 	m := newMetrics(svc, bql)
 	r := chi.NewRouter()

@@ -56,10 +56,62 @@ func (p *Page) WatchDialogs() (*Dialogs, error) {
 		stop()
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(life, time.Second)
-	defer cancel()
-	chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{}) // fails when none is open
+	// A dialog that opened before the listener above started is still open
+	// only if the tab's dialog state says so; the state's listener sees
+	// every event the one above missed, as the target runs all listeners
+	// of an event under the lock that Listen takes. Asking the browser
+	// costs a round trip, so it is asked only when a dialog may be open:
+	// on the first watch of the tab, before the state knew anything.
+	open, err := p.dialogOpen()
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	if open {
+		ctx, cancel := context.WithTimeout(life, time.Second)
+		defer cancel()
+		chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{}) // fails when none is open
+	}
 	return d, nil
+}
+
+// dialogState follows whether the tab shows a dialog, for as long as the
+// tab lives.
+type dialogState struct {
+	mu   sync.Mutex
+	open bool
+}
+
+func (s *dialogState) observe(ev any) {
+	switch ev.(type) {
+	case *page.EventJavascriptDialogOpening:
+		s.mu.Lock()
+		s.open = true
+		s.mu.Unlock()
+	case *page.EventJavascriptDialogClosed:
+		s.mu.Lock()
+		s.open = false
+		s.mu.Unlock()
+	}
+}
+
+// dialogOpen tells whether a dialog may be open on the tab. The first call
+// starts following the tab's dialogs and answers true, since one may have
+// opened before.
+func (p *Page) dialogOpen() (bool, error) {
+	p.steps.mu.Lock()
+	defer p.steps.mu.Unlock()
+	if s := p.steps.dialog; s != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.open, nil
+	}
+	s := &dialogState{}
+	if err := chromedp.Listen(p.ctx, s.observe); err != nil {
+		return false, err
+	}
+	p.steps.dialog = s
+	return true, nil
 }
 
 // Close stops answering dialogs.

@@ -39,9 +39,33 @@ type downloadWatch struct {
 	dir    string
 	max    int64
 
-	mu      sync.Mutex
-	active  map[string]*download // by guid
-	waiters []chan Download      // each gets the next download that ends
+	mu       sync.Mutex
+	active   map[string]*download // by guid
+	waiters  []chan Download      // each gets the next download that ends
+	canceled map[string]bool      // suggested names the engine cancelled; see CanceledDownloadsFile
+}
+
+// CanceledDownloadsFile, in a downloads folder, names (one a line) the
+// downloads the engine cancelled for the cap. Chromium deletes a cancelled
+// download's files on its own file thread, after it reports the cancel,
+// and may even create <name>.crdownload and the empty placeholder <name>
+// then, when its rename was already queued; whoever lists the folder hides
+// those (CanceledDownloads), and the watch removes them whenever it sees
+// them, until a new download of that name begins.
+const CanceledDownloadsFile = ".sessionql-canceled"
+
+// CanceledDownloads reads the names of CanceledDownloadsFile in dir: a
+// <name>.crdownload, or an empty <name>, of one of them is what is left of
+// a cancelled download, not a download.
+func CanceledDownloads(dir string) map[string]bool {
+	raw, _ := os.ReadFile(filepath.Join(dir, CanceledDownloadsFile))
+	names := map[string]bool{}
+	for _, name := range strings.Split(string(raw), "\n") {
+		if name != "" {
+			names[name] = true
+		}
+	}
+	return names
 }
 
 // download is one download under way.
@@ -49,6 +73,10 @@ type download struct {
 	name     string // the suggested name, which Chromium may make unique
 	received int64
 	canceled bool // by the engine, for the cap
+	// taken: a file of the suggested name was there when it began, so
+	// Chromium writes this one under another name; its leftovers are then
+	// not told apart from that file and Chromium alone removes them.
+	taken bool
 }
 
 // startDownloads connects the watch and sends the downloads to the folder.
@@ -63,7 +91,7 @@ func (b *Browser) startDownloads(opts LaunchOptions) error {
 	if max <= 0 {
 		max = DefaultMaxDownloadBytes
 	}
-	b.downloads = &downloadWatch{client: c, dir: opts.DownloadDir, max: max, active: map[string]*download{}}
+	b.downloads = &downloadWatch{client: c, dir: opts.DownloadDir, max: max, active: map[string]*download{}, canceled: CanceledDownloads(opts.DownloadDir)}
 	b.loops.Go(b.downloads.run)
 	return b.sendDownloads()
 }
@@ -115,17 +143,67 @@ func (w *downloadWatch) handle(env cdpmux.Message) {
 	switch env.Method {
 	case "Browser.downloadWillBegin":
 		w.mu.Lock()
-		w.active[ev.GUID] = &download{name: ev.SuggestedFilename}
+		w.sweep()
+		if w.canceled[ev.SuggestedFilename] { // this name is a new download's now
+			delete(w.canceled, ev.SuggestedFilename)
+			w.saveCanceled()
+		}
+		_, err := os.Lstat(filepath.Join(w.dir, ev.SuggestedFilename))
+		w.active[ev.GUID] = &download{name: ev.SuggestedFilename, taken: err == nil}
 		w.mu.Unlock()
 	case "Browser.downloadProgress":
 		w.progress(ev)
 	}
 }
 
+// sweep removes what Chromium left of the downloads the engine cancelled:
+// <name>.crdownload, and <name> while it is an empty placeholder. The
+// caller holds w.mu.
+func (w *downloadWatch) sweep() {
+	for name := range w.canceled {
+		if !safeName(name) {
+			continue
+		}
+		os.Remove(filepath.Join(w.dir, name+".crdownload"))
+		if info, err := os.Lstat(filepath.Join(w.dir, name)); err == nil && info.Mode().IsRegular() && info.Size() == 0 {
+			os.Remove(filepath.Join(w.dir, name))
+		}
+	}
+}
+
+// saveCanceled writes w.canceled to CanceledDownloadsFile, whole (a temp
+// file renamed over it), so a reader never sees half of it. The caller
+// holds w.mu.
+func (w *downloadWatch) saveCanceled() {
+	path := filepath.Join(w.dir, CanceledDownloadsFile)
+	if len(w.canceled) == 0 {
+		os.Remove(path)
+		return
+	}
+	var b strings.Builder
+	for name := range w.canceled {
+		b.WriteString(name + "\n")
+	}
+	tmp := path + ".tmp"
+	err := os.WriteFile(tmp, []byte(b.String()), 0o644)
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		slog.Warn("could not note a cancelled download", "err", err)
+	}
+}
+
+func safeName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\\\n\x00")
+}
+
 // progress follows one download: over the cap it is cancelled; once it
 // ends, the waiters learn of it.
 func (w *downloadWatch) progress(ev downloadEvent) {
 	w.mu.Lock()
+	w.sweep()
 	d := w.active[ev.GUID]
 	if d == nil {
 		d = &download{}
@@ -136,6 +214,10 @@ func (w *downloadWatch) progress(ev downloadEvent) {
 		over := !d.canceled && w.overCap(d, int64(ev.TotalBytes))
 		if over {
 			d.canceled = true
+			if !d.taken && safeName(d.name) { // noted before the cancel, so no list shows what it leaves
+				w.canceled[d.name] = true
+				w.saveCanceled()
+			}
 		}
 		w.mu.Unlock()
 		if over {
@@ -156,12 +238,13 @@ func (w *downloadWatch) progress(ev downloadEvent) {
 			done.Size, done.MimeType = info.Size(), FileType(w.dir, name)
 		}
 	}
+	if d.canceled {
+		w.removePartial(name, ev.State == "completed" && ev.FilePath != "")
+		w.sweep()
+	}
 	waiters := w.waiters
 	w.waiters = nil
 	w.mu.Unlock()
-	if d.canceled {
-		w.removePartial(name, ev.State == "completed" && ev.FilePath != "")
-	}
 	for _, c := range waiters {
 		c <- done
 	}
@@ -174,7 +257,7 @@ func (w *downloadWatch) overCap(d *download, total int64) bool {
 	var used int64
 	entries, _ := os.ReadDir(w.dir)
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && !strings.HasSuffix(e.Name(), ".crdownload") {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && !strings.HasSuffix(e.Name(), ".crdownload") && !strings.HasPrefix(e.Name(), ".") {
 			used += info.Size()
 		}
 	}

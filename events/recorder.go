@@ -90,6 +90,21 @@ func (r *Recorder) nextID(session string) uint64 {
 	return last + 1
 }
 
+// Forget writes the session's waiting events and drops its newest ID,
+// so that its next event is numbered from the log: another server sharing
+// the log (cluster mode) may have added to it since this one last did.
+func (r *Recorder) Forget(session string) {
+	r.flush()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, e := range r.pending {
+		if e.Session == session {
+			return // recorded meanwhile: its numbering goes on
+		}
+	}
+	delete(r.last, session)
+}
+
 // Subscribe gives the session's events from now on, until the session
 // ends, the reader falls behind, or cancel; the channel is then closed.
 func (r *Recorder) Subscribe(session string) (events <-chan Event, cancel func()) {

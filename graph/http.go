@@ -118,7 +118,8 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, acquire Acquire)
 	resp := responses(ctx)
 	summarize(ctx, opCtx, resp.Errors)
 	end() // what the request set up on the page ends before the next request can take it
-	if readOnly(opCtx.Operation.SelectionSet) {
+	// A query has no page to mark.
+	if page != nil && readOnly(opCtx.Operation.SelectionSet) {
 		page.MarkReadOnly()
 	}
 	// The session saves its state before the client hears of the result; an

@@ -36,20 +36,41 @@ type EventLogStore interface {
 	EventLog() events.Log
 }
 
-// openEvents keeps the sessions' events where the store keeps sessions:
-// in an EventLogStore, or as openRecorder does.
-func openEvents(store Store, cfg Config) (*events.Recorder, error) {
-	if es, ok := storeAs[EventLogStore](store); ok && es.EventLog() != nil {
-		return events.NewRecorder(es.EventLog(), cfg.LogMaxBytes, nil), nil
-	}
-	return openRecorder(store, cfg, events.NewBoltLog, "events.db", cfg.LogMaxBytes)
+// RecordingLogStore is a Store that keeps the sessions' recordings itself
+// (the PostgreSQL one does), so that every server sharing it serves them.
+// Its log keeps a recording's first events when it is full.
+type RecordingLogStore interface {
+	RecordingLog() events.Log
 }
 
-// openRecorder keeps a log (events, or recordings) in the BoltStore's
-// file, in buckets of its own, bounded by maxBytes per session. Another
-// Store has no such log: the log then goes to a bbolt file of its own in
-// the data dir, closed with the recorder.
-func openRecorder(store Store, cfg Config, newLog func(*bolt.DB) (*events.BoltLog, error), file string, maxBytes int) (*events.Recorder, error) {
+// openEvents keeps the sessions' events where the store keeps sessions.
+func openEvents(store Store, cfg Config) (*events.Recorder, error) {
+	var shared events.Log
+	if es, ok := storeAs[EventLogStore](store); ok {
+		shared = es.EventLog()
+	}
+	return openRecorder(store, cfg, shared, events.NewBoltLog, "events.db", cfg.LogMaxBytes)
+}
+
+// openRecordings keeps the sessions' recordings where the store keeps
+// sessions.
+func openRecordings(store Store, cfg Config) (*events.Recorder, error) {
+	var shared events.Log
+	if rs, ok := storeAs[RecordingLogStore](store); ok {
+		shared = rs.RecordingLog()
+	}
+	return openRecorder(store, cfg, shared, events.NewBoltRecordingLog, "recordings.db", cfg.RecordingMaxBytes)
+}
+
+// openRecorder keeps a log (events, or recordings) bounded by maxBytes per
+// session: in shared, the store's own log, when there is one; else in the
+// BoltStore's file, in buckets of its own. Another Store has no such log:
+// the log then goes to a bbolt file of its own in the data dir, closed
+// with the recorder.
+func openRecorder(store Store, cfg Config, shared events.Log, newLog func(*bolt.DB) (*events.BoltLog, error), file string, maxBytes int) (*events.Recorder, error) {
+	if shared != nil {
+		return events.NewRecorder(shared, maxBytes, nil), nil
+	}
 	if bs, ok := store.(*BoltStore); ok {
 		log, err := newLog(bs.db)
 		if err != nil {

@@ -110,7 +110,10 @@ func (s *Service) OpenDownload(id, name string) (*os.File, File, error) {
 		return nil, File{}, noFile(id, "download", name)
 	}
 	defer root.Close()
-	if _, err := root.Stat(name + partialSuffix); err == nil {
+	if info, err := root.Stat(name); err == nil && leftOfCanceled(engine.CanceledDownloads(s.downloadsDir(id)), info) {
+		return nil, File{}, noFile(id, "download", name)
+	}
+	if info, err := root.Stat(name + partialSuffix); err == nil && !leftOfCanceled(engine.CanceledDownloads(s.downloadsDir(id)), info) {
 		return nil, File{}, sessionql.Errorf(sessionql.CodeFileNotFound, "The download %q of session %s is still under way; it can be read once it is complete.", truncate(name), id)
 	}
 	f, err := root.Open(name)
@@ -236,11 +239,15 @@ func listFiles(dir string, withPath bool) ([]File, error) {
 	for _, e := range entries {
 		partial[e.Name()] = strings.HasSuffix(e.Name(), partialSuffix)
 	}
+	canceled := engine.CanceledDownloads(dir)
 	out := []File{}
 	for _, e := range entries {
 		info, err := e.Info()
 		if err != nil || !info.Mode().IsRegular() || strings.HasPrefix(e.Name(), ".") || partial[e.Name()+partialSuffix] {
 			continue // Chromium's empty placeholder of a download under way is listed as the download
+		}
+		if leftOfCanceled(canceled, info) {
+			continue
 		}
 		out = append(out, describe(dir, info, withPath))
 	}
@@ -251,6 +258,16 @@ func listFiles(dir string, withPath bool) ([]File, error) {
 		return out[i].Name < out[j].Name
 	})
 	return out, nil
+}
+
+// leftOfCanceled reports whether a file is what Chromium leaves of a
+// download the engine cancelled for the cap, which it removes late: the
+// partial file, or the empty placeholder.
+func leftOfCanceled(canceled map[string]bool, info os.FileInfo) bool {
+	if name, ok := strings.CutSuffix(info.Name(), partialSuffix); ok {
+		return canceled[name]
+	}
+	return canceled[info.Name()] && info.Size() == 0
 }
 
 // describe is the File of one directory entry. A download under way is

@@ -102,6 +102,8 @@ func (s *Service) startRecorder(e *entry, b *engine.Browser) {
 	if !on {
 		return
 	}
+	// Another server may have recorded the session since this one did.
+	s.recordings.Forget(e.id)
 	ctx, cancel := s.bounded(recordTimeout)
 	defer cancel()
 	rec, err := b.Record(ctx, func(tab string, evs []json.RawMessage) {

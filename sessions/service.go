@@ -144,7 +144,7 @@ func Open(cfg Config) (*Service, error) {
 		store.Close()
 		return nil, err
 	}
-	recordings, err := openRecorder(store, cfg, events.NewBoltRecordingLog, "recordings.db", cfg.RecordingMaxBytes)
+	recordings, err := openRecordings(store, cfg)
 	if err != nil {
 		rec.Close()
 		store.Close()

@@ -44,11 +44,12 @@ const clusterLease = 2 * time.Second
 
 // startCluster starts n nodes on 127.0.0.1 with small MAX_BROWSERS,
 // IDLE_TIMEOUT and NODE_LEASE, sharing a fresh database and S3 prefix.
-func startCluster(t testing.TB, n int, idle time.Duration) *cluster {
+func startCluster(t testing.TB, n int, idle time.Duration, env ...string) *cluster {
 	t.Helper()
 	c := &cluster{prefix: strings.ToLower(rand.Text()[:10])}
 	shared := append(engines.S3.Env(), "DATABASE_URL="+engines.PG.Database(t), "PROFILE_STORE=s3://"+testutil.S3Bucket+"/"+c.prefix,
 		"IDLE_TIMEOUT="+idle.String(), "NODE_LEASE="+clusterLease.String())
+	shared = append(shared, env...)
 	for range n {
 		c.nodes = append(c.nodes, c.startNode(t, shared))
 	}
@@ -489,4 +490,68 @@ func metricsOf(t *testing.T, nd *node) string {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return string(body)
+}
+
+// TestClusterSharesRecordings: a recording goes on when its session
+// hibernates on A and wakes on B, then back on A, numbered on from where
+// the other node stopped, and
+// once the session ended every node serves all of it, from PostgreSQL;
+// no node keeps a recordings.db.
+func TestClusterSharesRecordings(t *testing.T) {
+	c := startCluster(t, 2, 1500*time.Millisecond)
+	a, b := c.nodes[0], c.nodes[1]
+	page := testutil.ServePages(t).URL + "/click.html"
+	var created struct{ ID string }
+	if st := call(t, "POST", a.URL+"/session", map[string]any{"record": true, "stealth": true, "ttl": 600000}, &created); st != 201 {
+		t.Fatalf("create: %d", st)
+	}
+	id := created.ID
+	add := func(nd *node, text string) {
+		t.Helper()
+		if v := evaluate(t, bqlOn(nd, id), page, `document.body.insertAdjacentHTML('beforeend', '<p>`+text+`</p>'); return 'added';`); v != "added" {
+			t.Fatalf("add %q: %s", text, v)
+		}
+	}
+	add(a, "recorded on node A")
+	waitFor(t, "the session hibernates on A", 30*time.Second, func() bool { _, s := b.status(t, id); return s == "hibernated" })
+	add(b, "recorded on node B")
+	if b.pressure(t).LiveBrowsers != 1 || a.pressure(t).LiveBrowsers != 0 {
+		t.Fatalf("the session did not wake on B: A %+v, B %+v", a.pressure(t), b.pressure(t))
+	}
+	waitFor(t, "the session hibernates on B", 30*time.Second, func() bool { _, s := a.status(t, id); return s == "hibernated" })
+	add(a, "recorded on node A again")
+	if st := call(t, "DELETE", b.URL+"/sessions/"+id, nil, nil); st != 204 {
+		t.Fatalf("DELETE through B: %d", st)
+	}
+	for _, nd := range c.nodes {
+		var rec struct {
+			Events []struct {
+				ID    uint64
+				Event json.RawMessage
+			}
+			Next *string
+		}
+		if st := call(t, "GET", nd.URL+"/sessions/"+id+"/recording?limit=5000", nil, &rec); st != 200 || rec.Next != nil {
+			t.Fatalf("%s: GET the recording: %d, next %v", nd.URL, st, rec.Next)
+		}
+		var all strings.Builder
+		for i, e := range rec.Events {
+			if e.ID != uint64(i+1) {
+				t.Errorf("%s: event %d has id %d: ids are not 1..n", nd.URL, i+1, e.ID)
+				break
+			}
+			all.Write(e.Event)
+		}
+		for _, text := range []string{"recorded on node A", "recorded on node B", "recorded on node A again"} {
+			if !strings.Contains(all.String(), text) {
+				t.Errorf("%s: the recording (%d events) lacks %q", nd.URL, len(rec.Events), text)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(nd.dataDir, "recordings.db")); err == nil {
+			t.Errorf("%s keeps a recordings.db", nd.URL)
+		}
+	}
+	for _, nd := range c.nodes {
+		nd.shutdown(t, syscall.SIGTERM, nd.dataDir)
+	}
 }

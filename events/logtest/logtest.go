@@ -20,6 +20,16 @@ func Run(t *testing.T, open func(t *testing.T) events.Log) {
 	t.Run("Expire", func(t *testing.T) { expire(t, open(t)) })
 }
 
+// RunKeepFirst runs the checks on logs that keep their first events over
+// their bound (a recording's log): the same reading and expiry, and
+// keepFirst instead of Truncate.
+func RunKeepFirst(t *testing.T, open func(t *testing.T) events.Log) {
+	t.Run("AppendRead", func(t *testing.T) { appendRead(t, open(t)) })
+	t.Run("Query", func(t *testing.T) { query(t, open(t)) })
+	t.Run("KeepFirst", func(t *testing.T) { keepFirst(t, open(t)) })
+	t.Run("Expire", func(t *testing.T) { expire(t, open(t)) })
+}
+
 var start = time.Date(2026, 1, 2, 3, 4, 5, 123456789, time.UTC)
 
 // batch makes events from..to of session, one second apart, alternating
@@ -119,24 +129,33 @@ func query(t *testing.T, l events.Log) {
 	}
 }
 
-func truncate(t *testing.T, l events.Log) {
+// overflow appends events 1..20 of session a, four at a time, to a log
+// with room for five, and checks what it kept, that it says truncated and
+// its LastID; max is the bound it used.
+func overflow(t *testing.T, l events.Log, last uint64, kept ...uint64) (max int) {
+	t.Helper()
 	evs := batch("a", 1, 20)
 	size := evs[0].Size()
-	max := 5*size + size/2 // room for five events
+	max = 5*size + size/2 // room for five events
 	for i := 0; i < len(evs); i += 4 {
 		must(t, l.Append("a", evs[i:i+4], max))
 	}
 	p, err := l.Read("a", events.Query{})
 	must(t, err)
-	sameIDs(t, "kept", p, 16, 17, 18, 19, 20)
+	sameIDs(t, "kept", p, kept...)
 	if !p.Truncated {
 		t.Error("not truncated")
 	}
-	last, err := l.LastID("a")
+	got, err := l.LastID("a")
 	must(t, err)
-	if last != 20 {
-		t.Errorf("LastID %d after truncation, want 20", last)
+	if got != last {
+		t.Errorf("LastID %d after truncation, want %d", got, last)
 	}
+	return max
+}
+
+func truncate(t *testing.T, l events.Log) {
+	max := overflow(t, l, 20, 16, 17, 18, 19, 20)
 	must(t, l.Append("b", batch("b", 1, 2), max))
 	if p, _ := l.Read("b", events.Query{}); p.Truncated {
 		t.Error("another session's log says truncated")
@@ -167,5 +186,24 @@ func expire(t *testing.T, l events.Log) {
 	}
 	if n, _ := l.DeleteExpired(start.Add(time.Minute)); n != 0 {
 		t.Errorf("a second DeleteExpired deleted %d", n)
+	}
+}
+
+// keepFirst: a log at its bound keeps the events it has, refuses newer
+// ones (in the batch that overflows and in later ones), says truncated,
+// and its LastID is the newest event it kept.
+func keepFirst(t *testing.T, l events.Log) {
+	max := overflow(t, l, 5, 1, 2, 3, 4, 5)
+	must(t, l.Append("b", batch("b", 1, 5), max))
+	p, err := l.Read("b", events.Query{})
+	must(t, err)
+	sameIDs(t, "another session's log, exactly full", p, 1, 2, 3, 4, 5)
+	if p.Truncated {
+		t.Error("a log that took every event says truncated")
+	}
+	must(t, l.Append("c", batch("c", 1, 3), 0))
+	must(t, l.Append("c", batch("c", 4, 30), 0))
+	if p, _ := l.Read("c", events.Query{}); len(p.Events) != 30 || p.Truncated {
+		t.Errorf("a log without a bound kept %d events, truncated %v; want 30, false", len(p.Events), p.Truncated)
 	}
 }

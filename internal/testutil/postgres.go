@@ -143,9 +143,11 @@ func (p *Postgres) waitReady() error {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		conn, err := pgx.Connect(ctx, p.URL("postgres"))
+		if err == nil {
+			conn.Close(ctx)
+		}
 		cancel()
 		if err == nil {
-			conn.Close(context.Background())
 			return nil
 		}
 	}

@@ -52,6 +52,19 @@ var migrations = []string{
 	);
 	ALTER TABLE sessionql_sessions ADD COLUMN owner text, ADD COLUMN epoch bigint NOT NULL DEFAULT 0;
 	CREATE INDEX sessionql_sessions_owner ON sessionql_sessions (owner) WHERE owner IS NOT NULL;`,
+	// 4: the sessions' recordings (RecordingLog in eventlog.go), in tables
+	// shaped like the events' ones.
+	`CREATE TABLE sessionql_recordings (LIKE sessionql_events INCLUDING ALL);
+	CREATE TABLE sessionql_recording_logs (LIKE sessionql_event_logs INCLUDING ALL);`,
+	// 5: cluster mode's live-view tokens (see livetokens.go), by hash, so
+	// that a live URL works on every node.
+	`CREATE TABLE sessionql_live_tokens (
+		hash          text PRIMARY KEY,
+		session       text NOT NULL,
+		expires_nanos bigint,
+		view          json NOT NULL
+	);
+	CREATE INDEX sessionql_live_tokens_session ON sessionql_live_tokens (session);`,
 }
 
 // migrateLock is the advisory lock that lets one server at a time migrate,

@@ -12,9 +12,9 @@ import (
 // folder is a backend on a (shared) folder: file:///dir.
 type folder struct{ root string }
 
-func openFolder(root string) (*folder, error) {
+func openFolder(ctx context.Context, root string) (*folder, error) {
 	f := &folder{root: root}
-	if err := f.check(context.Background()); err != nil {
+	if err := f.check(ctx); err != nil {
 		return nil, err
 	}
 	return f, nil

@@ -45,7 +45,7 @@ func Open(ctx context.Context, raw string, set Settings) (sessions.ProfileStore,
 	var b backend
 	switch u.Scheme {
 	case "file":
-		b, err = openFolder(u.Path)
+		b, err = openFolder(ctx, u.Path)
 	case "s3":
 		b, err = openBucket(ctx, u.Host, set)
 	default:
