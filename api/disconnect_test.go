@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -46,17 +45,12 @@ func TestConnectPuppeteerLeavingLogsNoWarning(t *testing.T) {
 // engine's included) or the browser, and leaves; the session hibernates at
 // the server's restart. Chromium never writes session cookies to the
 // profile, so only the server's saved state keeps it, and that save must
-// not depend on the tab the client closed.
-//
-// close-tabs still fails, so it is skipped: the save after the client left
-// succeeds, but Chromium's jar no longer holds the session cookie by then,
-// even before any hibernation; SQ_KNOWN_BUGS=1 runs it.
+// not depend on the tab the client closed. Closing every tab must not
+// empty the jar either: Chromium deletes the session cookies when a
+// profile's last window closes, which the engine's guard tab prevents.
 func TestConnectPuppeteerLeavingKeepsSessionCookieAcrossHibernation(t *testing.T) {
 	for _, leave := range []string{"close-tabs", "close"} {
 		t.Run(leave, func(t *testing.T) {
-			if leave == "close-tabs" && os.Getenv("SQ_KNOWN_BUGS") == "" {
-				t.Skip("known bug: the session cookie is gone from the jar once every tab closed")
-			}
 			captureLogs(t)
 			srv := newServer(t)
 			left := leavePuppeteer(t, srv, "LEAVE="+leave, "SESSION_COOKIE=1")
