@@ -15,14 +15,14 @@ import (
 
 // TestConnectPuppeteerLeavingLogsNoWarning: however a Puppeteer client
 // leaves (closing every tab first, browser.disconnect(), browser.close()),
-// the save that follows logs no warning, and the cookie and localStorage
-// it wrote are there on the next BrowserQL request.
+// the save that follows logs no warning, and the cookies (a session cookie
+// too) and localStorage it wrote are there on the next BrowserQL request.
 func TestConnectPuppeteerLeavingLogsNoWarning(t *testing.T) {
 	for _, leave := range []string{"close-tabs", "disconnect", "close"} {
 		t.Run(leave, func(t *testing.T) {
 			logs := captureLogs(t)
 			srv := newServer(t)
-			left := leavePuppeteer(t, srv, "LEAVE="+leave)
+			left := leavePuppeteer(t, srv, "LEAVE="+leave, "SESSION_COOKIE=1")
 			waitIdle(t, srv)
 			if warned := grepLines(logs.String(), "level=WARN|level=ERROR"); warned != "" {
 				t.Errorf("leaving with %s logged:\n%s", leave, warned)
@@ -33,8 +33,8 @@ func TestConnectPuppeteerLeavingLogsNoWarning(t *testing.T) {
 				t.Fatalf("BrowserQL after leaving: %d %+v", status, res.Errors)
 			}
 			var got struct{ Value string }
-			if err := json.Unmarshal(res.Data["evaluate"], &got); err != nil || got.Value != "[1,2] user=ada" {
-				t.Errorf("state after leaving with %s: %s (%v), want the cart and the cookie", leave, res.Data["evaluate"], err)
+			if err := json.Unmarshal(res.Data["evaluate"], &got); err != nil || got.Value != "[1,2] user=ada; visit=1" {
+				t.Errorf("state after leaving with %s: %s (%v), want the cart and both cookies", leave, res.Data["evaluate"], err)
 			}
 		})
 	}
@@ -127,4 +127,11 @@ func waitIdle(t *testing.T, srv *server) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestConnectPlaywrightClosingEveryTabKeepsSessionCookies: Playwright closes
+// every page of its default context and disconnects; on its next connection
+// the session cookie is still in the jar. See playwright-close-tabs.mjs.
+func TestConnectPlaywrightClosingEveryTabKeepsSessionCookies(t *testing.T) {
+	cdpNode(t, newServer(t), "playwright-close-tabs.mjs")
 }
