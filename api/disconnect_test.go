@@ -128,10 +128,3 @@ func waitIdle(t *testing.T, srv *server) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
-// TestConnectPlaywrightClosingEveryTabKeepsSessionCookies: Playwright closes
-// every page of its default context and disconnects; on its next connection
-// the session cookie is still in the jar. See playwright-close-tabs.mjs.
-func TestConnectPlaywrightClosingEveryTabKeepsSessionCookies(t *testing.T) {
-	cdpNode(t, newServer(t), "playwright-close-tabs.mjs")
-}
