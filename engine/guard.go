@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -21,12 +22,16 @@ import (
 // guardHider), and the engine's own lists of tabs (Tabs, the recorder, the
 // tab limit) leave it out.
 
-// openGuard opens the guard tab; it runs before any client connects, and
-// before any other tab opens, so the one tab target (what Puppeteer attaches
-// to first) is the guard's.
+// openGuard opens the guard tab; it runs before any client connects. Its
+// tab target (what Puppeteer attaches to first) is the one tab that was not
+// there before.
 func (b *Browser) openGuard(opts LaunchOptions) error {
 	ctx, cancel := opts.readyContext()
 	defer cancel()
+	before, err := b.tabTargets(ctx)
+	if err != nil {
+		return err
+	}
 	raw, err := b.mux.Call(ctx, "", "Target.createTarget", map[string]any{"url": "about:blank", "newWindow": true, "background": true})
 	if err != nil {
 		return err
@@ -37,20 +42,38 @@ func (b *Browser) openGuard(opts LaunchOptions) error {
 	if err := json.Unmarshal(raw, &created); err != nil {
 		return err
 	}
-	raw, err = b.mux.Call(ctx, "", "Target.getTargets", map[string]any{"filter": []map[string]string{{"type": "tab"}}})
+	after, err := b.tabTargets(ctx)
 	if err != nil {
 		return err
 	}
-	var tabs target.GetTargetsResult
-	if err := json.Unmarshal(raw, &tabs); err != nil {
-		return err
+	var tabs []string
+	for id := range after {
+		if !before[id] {
+			tabs = append(tabs, id)
+		}
 	}
-	if len(tabs.TargetInfos) != 1 {
-		return fmt.Errorf("the browser has %d tabs after its first one opened", len(tabs.TargetInfos))
+	if len(tabs) != 1 {
+		return fmt.Errorf("opening the guard tab added %d tab targets, want 1", len(tabs))
 	}
-	b.guard = created.TargetID
-	b.guardTab = string(tabs.TargetInfos[0].TargetID)
+	b.guard, b.guardTab = created.TargetID, tabs[0]
 	return nil
+}
+
+// tabTargets lists the ids of the browser's tab targets.
+func (b *Browser) tabTargets(ctx context.Context) (map[string]bool, error) {
+	raw, err := b.mux.Call(ctx, "", "Target.getTargets", map[string]any{"filter": []map[string]string{{"type": "tab"}}})
+	if err != nil {
+		return nil, err
+	}
+	var res target.GetTargetsResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, t := range res.TargetInfos {
+		ids[string(t.TargetID)] = true
+	}
+	return ids, nil
 }
 
 // hideGuard is a user client's setup: it puts a guardHider in front of the
