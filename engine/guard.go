@@ -16,9 +16,9 @@ import (
 // opens at launch and that no client sees. Chromium ends a profile's
 // browsing session when the profile's last window closes: it deletes the
 // session cookies (those without an expiry) from the live jar, though the
-// browser keeps running. A CDP client that closes every tab, or a replaced
-// tab, would take a session's login with it. With the guard open, the
-// profile always has a window. Users' clients never learn of it (see
+// browser keeps running. A CDP client that closes every tab (a window.close()
+// or Page.close counts too) would take a session's login with it. With the
+// guard open, the profile always has a window. Users' clients never learn of it (see
 // guardHider), and the engine's own lists of tabs (Tabs, the recorder, the
 // tab limit) leave it out.
 
