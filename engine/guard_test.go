@@ -12,6 +12,11 @@ import (
 // list, event or auto-attached session, and cannot close or attach to it; the
 // engine's own list of tabs leaves it out too.
 func TestGuardTabIsHiddenFromUsers(t *testing.T) {
+	p, err := shared.OpenPage() // the guard opens with the engine's first tab
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.CloseTab()
 	if shared.guard == "" || shared.guardTab == "" {
 		t.Fatal("the browser has no guard tab")
 	}
@@ -62,4 +67,26 @@ func TestGuardTabIsHiddenFromUsers(t *testing.T) {
 			t.Error("Tabs lists the guard tab")
 		}
 	}
+}
+
+// TestGuardShareTheFirstTabsWindow: the guard is a background tab in the
+// window of the engine's first tab, not a window of its own, which would
+// cost a browser about 40 MiB more.
+func TestGuardSharesTheFirstTabsWindow(t *testing.T) {
+	b, p := launchOwn(t, LaunchOptions{})
+	if got, want := windowOf(t, b, b.guard), windowOf(t, b, string(p.target().TargetID)); got != want {
+		t.Errorf("the guard is in window %d, the engine's tab in %d", got, want)
+	}
+}
+
+// windowOf is the id of the window a target is in.
+func windowOf(t *testing.T, b *Browser, target string) int64 {
+	t.Helper()
+	raw, err := b.mux.Call(context.Background(), "", "Browser.getWindowForTarget", map[string]string{"targetId": target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w struct{ WindowID int64 }
+	json.Unmarshal(raw, &w)
+	return w.WindowID
 }

@@ -100,9 +100,6 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 		err = b.startDownloads(opts)
 	}
 	if err == nil {
-		err = b.openGuard(opts)
-	}
-	if err == nil {
 		err = b.startTabLimit(opts)
 	}
 	if err != nil {
