@@ -1,5 +1,6 @@
 // Playwright's connectOverCDP on a sessionql session: the default context
-// keeps its state across connections.
+// keeps its state across connections, and a session cookie (no expiry)
+// survives the client closing every page, the session's own tab included.
 import { chromium } from 'playwright-core';
 import { assert, createSession, env, getSession, run, stopSession } from './lib.mjs';
 
@@ -27,7 +28,14 @@ run(async () => {
   const again = await context.newPage();
   await again.goto(pageUrl);
   assert.deepEqual(await again.evaluate(() => [localStorage.getItem('cart'), document.cookie]), ['[1,2]', 'user=ada']);
-  await again.close();
+  await again.evaluate(() => { document.cookie = 'visit=1'; });
+  for (const p of context.pages()) await p.close();
+  assert.equal(context.pages().length, 0, 'no page is left'); // the server's guard tab is not the client's to see
+  await browser.close();
+
+  browser = await chromium.connectOverCDP(session.connect);
+  const jar = Object.fromEntries((await browser.contexts()[0].cookies(pageUrl)).map((c) => [c.name, c.value]));
+  assert.deepEqual(jar, { user: 'ada', visit: '1' }, 'both cookies are there after every page closed');
   await browser.close();
 
   await stopSession(session.id);

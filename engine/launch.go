@@ -77,6 +77,8 @@ type Browser struct {
 	desktop   *stealth.Desktop // the screen a headless stealth browser's windows are on, nil for others
 	tabs      *tabLimit        // closes pages past MAX_TABS; see tablimit.go
 	downloads *downloadWatch   // follows and caps downloads; see downloadwatch.go
+	guard     string           // the page target of the tab that keeps a window open; see guard.go
+	guardTab  string           // its tab target
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is

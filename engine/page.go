@@ -25,6 +25,7 @@ type Page struct {
 	ctx      context.Context
 	cancel   context.CancelCauseFunc // its cause is why the page ended; see Stop
 	client   *cdpmux.Client
+	mux      *cdpmux.Mux             // the browser's pipe, for reads that must not need the tab; see browserCookies
 	stuck    atomic.Bool             // a script still ran after a step's deadline; see unstick.go
 	killed   atomic.Int64            // scripts stopped with Runtime.terminateExecution
 	stopErr  atomic.Pointer[error]   // why Stop ended the page; see stop.go
@@ -66,7 +67,15 @@ func (b *Browser) OpenPage() (*Page, error) {
 // OpenPageContext attaches the engine to the browser's first tab, giving up
 // when ctx ends or after openTimeout.
 func (b *Browser) OpenPageContext(ctx context.Context) (*Page, error) {
-	return b.openPage(ctx, chromedp.WithDetachOnCancel())
+	p, err := b.openPage(ctx, chromedp.WithDetachOnCancel())
+	if err == nil && b.guard == "" {
+		err = b.openGuard(ctx)
+	}
+	if err != nil && p != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, err
 }
 
 // openPage attaches the engine to a tab that opts choose, the first by
@@ -79,7 +88,7 @@ func (b *Browser) openPage(ctx context.Context, opts ...chromedp.ContextOption) 
 	life, stop := context.WithCancelCause(context.Background())
 	allocCtx, _ := chromedp.NewAllocatorContext(life, allocator{ctx: life, client: client})
 	tabCtx, _ := chromedp.NewContext(allocCtx, opts...)
-	p := &Page{ctx: tabCtx, cancel: stop, client: client, allowFileURLs: b.policy.allowFileURLs, inner: b.inner, desktop: b.desktop, downloads: b.downloads, files: b.policy}
+	p := &Page{ctx: tabCtx, cancel: stop, client: client, mux: b.mux, allowFileURLs: b.policy.allowFileURLs, inner: b.inner, desktop: b.desktop, downloads: b.downloads, files: b.policy}
 	err = p.attach(ctx)
 	if err == nil {
 		err = p.watchDetach()

@@ -44,7 +44,7 @@ func (b *Browser) Serve(conn Conn) error {
 	if b.stealth {
 		setup = append(setup, stealth.InstallRuntimeShim)
 	}
-	c, err := b.mux.Connect(ctx, userIntercept, setup...)
+	c, err := b.mux.Connect(ctx, userIntercept, append(setup, b.hideGuard)...)
 	cancel()
 	if err != nil {
 		return err

@@ -38,6 +38,7 @@ type Recorder struct {
 	nextID    int64
 	attaching map[int64]string // attachToTarget command id → target id
 	tabs      map[string]*recordedTab
+	guard     string // the browser's guard tab, which is not recorded; see guard.go
 }
 
 // recordedTab is one page the recording is attached to.
@@ -61,7 +62,7 @@ func (b *Browser) Record(ctx context.Context, fn RecordFunc) (*Recorder, error) 
 	if err != nil {
 		return nil, err
 	}
-	r := &Recorder{client: c, fn: fn, flush: make(chan chan struct{}), settle: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{}), attaching: map[int64]string{}, tabs: map[string]*recordedTab{}}
+	r := &Recorder{client: c, fn: fn, flush: make(chan chan struct{}), settle: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{}), attaching: map[int64]string{}, tabs: map[string]*recordedTab{}, guard: b.guard}
 	b.loops.Go(r.run)
 	// Discovery announces the open pages first, then each new one.
 	if _, err := r.call(ctx, "", "Target.setDiscoverTargets", map[string]bool{"discover": true}); err != nil {
@@ -153,7 +154,7 @@ func (r *Recorder) handle(env cdpmux.Message) {
 	switch {
 	case env.ID != 0:
 		r.attached(env)
-	case env.Method == "Target.targetCreated" && m.TargetInfo.Type == "page":
+	case env.Method == "Target.targetCreated" && m.TargetInfo.Type == "page" && m.TargetInfo.TargetID != r.guard:
 		r.attach(m.TargetInfo.TargetID)
 	case env.Method == "Target.targetDestroyed":
 		delete(r.tabs, m.TargetID)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -38,21 +39,26 @@ type Storage struct {
 // domain, so pages see nothing of it. The reads run side by side, as this
 // runs after every request. When only the storage could not be read, the
 // state holds the cookies and the error says what is missing.
+//
+// The cookies are read over the browser's own pipe, not through the tab: a
+// CDP client may have closed the tab (every one of them, before it left),
+// and the session cookies, which Chromium never writes to the profile,
+// would then be lost at the next hibernation.
 func (p *Page) SaveState(ctx context.Context) (*State, error) { return p.SaveStateAfter(ctx, nil) }
 
 // SaveStateAfter is SaveState for the checkpoint that ends a request: the
 // main frame's storage is what settled read at the request's end, when it
 // is this page's, instead of another call into the page.
-func (p *Page) SaveStateAfter(ctx context.Context, settled *Settled) (*State, error) {
-	ctx, cancel := p.step(ctx, stateTimeout)
+func (p *Page) SaveStateAfter(req context.Context, settled *Settled) (*State, error) {
+	jarCtx, cancelJar := context.WithTimeout(req, stateTimeout)
+	defer cancelJar()
+	ctx, cancel := p.step(req, stateTimeout)
 	defer cancel()
-	var cookies storage.GetCookiesResult
+	var cookies []*network.Cookie
 	var others map[string]*Storage
 	var cookiesErr, othersErr error
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		cookies, cookiesErr = chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{})
-	})
+	wg.Go(func() { cookies, cookiesErr = p.browserCookies(jarCtx) })
 	wg.Go(func() { others, othersErr = p.otherTabs(ctx) })
 	origins, err := p.readOrigins(ctx, settled)
 	wg.Wait()
@@ -67,7 +73,21 @@ func (p *Page) SaveStateAfter(ctx context.Context, settled *Settled) (*State, er
 			origins[o] = s
 		}
 	}
-	return &State{Cookies: savedCookieParams(cookies.Cookies), Origins: origins, Settings: p.savedSettings()}, errors.Join(err, othersErr)
+	return &State{Cookies: savedCookieParams(cookies), Origins: origins, Settings: p.savedSettings()}, errors.Join(err, othersErr)
+}
+
+// browserCookies reads the default browser context's cookie jar with
+// Storage.getCookies on the browser's target, which needs no tab.
+func (p *Page) browserCookies(ctx context.Context) ([]*network.Cookie, error) {
+	raw, err := p.mux.Call(ctx, "", storage.CommandGetCookies, storage.GetCookiesParams{})
+	if err != nil {
+		return nil, err
+	}
+	var res storage.GetCookiesResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return nil, err
+	}
+	return res.Cookies, nil
 }
 
 // readOrigins reads the storage of the tab's first-party origins: the main

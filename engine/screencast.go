@@ -36,7 +36,7 @@ func (b *Browser) Tabs(ctx context.Context) ([]Tab, error) {
 	}
 	tabs := []Tab{}
 	for _, t := range res.TargetInfos {
-		if t.Type == "page" {
+		if t.Type == "page" && t.TargetID != b.guard {
 			tabs = append(tabs, Tab{ID: t.TargetID, Title: t.Title, URL: t.URL})
 		}
 	}

@@ -22,6 +22,7 @@ type tabLimit struct {
 	client  *cdpmux.Client
 	max     int
 	session string // the profile's name, which is the session's id
+	guard   string // the guard tab, which is not counted; see guard.go
 	closed  atomic.Int64
 
 	mu    sync.Mutex
@@ -41,7 +42,7 @@ func (b *Browser) startTabLimit(opts LaunchOptions) error {
 	if err != nil {
 		return err
 	}
-	b.tabs = &tabLimit{client: c, max: max, session: filepath.Base(opts.ProfileDir), pages: map[string]bool{}}
+	b.tabs = &tabLimit{client: c, max: max, session: filepath.Base(opts.ProfileDir), guard: b.guard, pages: map[string]bool{}}
 	b.loops.Go(b.tabs.run)
 	_, err = c.Call(ctx, cdpmux.Message{SessionID: c.Session(), Method: "Target.setDiscoverTargets", Params: json.RawMessage(`{"discover":true}`)})
 	return err
@@ -74,10 +75,10 @@ func (t *tabLimit) handle(env cdpmux.Message) {
 	}
 	switch env.Method {
 	case "Target.targetCreated":
-		if ev.TargetInfo.Type == "page" && t.admit(ev.TargetInfo.TargetID) {
+		if ev.TargetInfo.Type != "page" || ev.TargetInfo.TargetID == t.guard {
 			return
 		}
-		if ev.TargetInfo.Type == "page" {
+		if !t.admit(ev.TargetInfo.TargetID) {
 			t.close(ev.TargetInfo.TargetID)
 		}
 	case "Target.targetDestroyed":

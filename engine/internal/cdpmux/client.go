@@ -47,6 +47,10 @@ type Hook interface {
 // any message reaches the client.
 func (c *Client) SetHook(h Hook) { c.hook = h }
 
+// Hook is the client's hook, nil without one; a setup that wraps another's
+// hook reads it.
+func (c *Client) Hook() Hook { return c.hook }
+
 // Intercept answers a command locally when it returns ok; the command is then
 // not sent to the browser. close asks for the client to end after the reply.
 type Intercept func(method string) (result json.RawMessage, ok, close bool)
