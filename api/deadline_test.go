@@ -5,7 +5,6 @@ package api
 import (
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,6 +34,9 @@ func browserGroups(t *testing.T, marker string) []int {
 	seen := map[int]bool{}
 	var groups []int
 	for _, line := range testutil.Processes(marker) {
+		if strings.Contains(line, "chrome_crashpad_handler") {
+			continue // Chromium's crash handler has a group of its own and ends with the browser
+		}
 		pid, _ := strconv.Atoi(strings.Fields(line)[0])
 		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 		if err != nil {
@@ -174,22 +176,13 @@ func TestIdleWedgedBrowserIsFound(t *testing.T) {
 	}
 }
 
-// silentBrowser writes a "browser" that starts and never speaks.
-func silentBrowser(t *testing.T) string {
-	path := filepath.Join(t.TempDir(), "silent-chromium")
-	if err := os.WriteFile(path, []byte(testutil.SilentBrowser), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // TestLaunchThatNeverAnswers: a browser binary that starts but never
 // speaks fails the request with 503 browser_unavailable once the launch
 // deadline passes, the process is killed, /readyz says not ready, and the
 // server closes promptly even with such a launch under way. Before, the
 // request and the upgrade hung, and so did shutdown.
 func TestLaunchThatNeverAnswers(t *testing.T) {
-	silent := silentBrowser(t)
+	silent := testutil.SilentBrowser(t)
 	srv := newServer(t, func(c *sessions.Config, _ *Config) { c.ChromePath, c.LaunchTimeout = silent, 3*time.Second })
 	if r := do(t, "GET", srv.URL+"/readyz", nil); r.Status != 200 {
 		t.Errorf("/readyz before any launch: %d %s", r.Status, r.Body)

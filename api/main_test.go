@@ -15,10 +15,12 @@ import (
 	"go.uber.org/goleak"
 )
 
-// TestMain fails the package when a goroutine outlives the tests.
+// TestMain fails the package when a goroutine outlives the tests, and
+// removes the run's temp folder (see testutil.TempRun).
 func TestMain(m *testing.M) {
+	_, remove := testutil.TempRun()
 	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"), goleak.Cleanup(func(int) { remove() }))
 }
 
 // server is a real sessionql stack on httptest: router, sessions service on

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -123,12 +122,8 @@ func onTwentyPage(b *testing.B, page *engine.Page) (context.Context, runtime.Exe
 	return ctx, world
 }
 
-// median is robust to the bursts of a busy machine, where a mean is not.
-func median(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
+// median is testutil.Median.
+var median = testutil.Median
 
 // benchServer serves BrowserQL on a fresh tab, as the session endpoint does.
 func benchServer(b *testing.B) (*engine.Page, *graph.Handler, string) {

@@ -97,10 +97,7 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 	b, err := startSandboxed(opts)
 	if err == nil {
 		go func() { <-b.Done(); closeEgress() }() // the egress proxy lives as long as the browser
-		err = b.startDownloads(opts)
-	}
-	if err == nil {
-		err = b.startTabLimit(opts)
+		err = b.startWatches(opts)
 	}
 	if err != nil {
 		if b != nil {
@@ -112,6 +109,17 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
 	}
 	return b, nil
+}
+
+// startWatches starts the engine's download and tab watches side by side:
+// each is a round trip or two to a browser still opening its first tab.
+func (b *Browser) startWatches(opts LaunchOptions) error {
+	var downloads error
+	var wg sync.WaitGroup
+	wg.Go(func() { downloads = b.startDownloads(opts) })
+	tabs := b.startTabLimit(opts)
+	wg.Wait()
+	return errors.Join(downloads, tabs)
 }
 
 // startWithIdentity starts the browser and, when the session changes what

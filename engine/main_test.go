@@ -11,7 +11,7 @@ import (
 var shared *Browser
 
 func TestMain(m *testing.M) {
-	testutil.RunMain(m, "engine", func(dir string) (func(), error) {
+	testutil.RunMain(m, func(dir string) (func(), error) {
 		b, err := Launch(LaunchOptions{
 			ExecPath: testutil.ChromePath(&testing.T{}), ProfileDir: filepath.Join(dir, "profile"),
 			TempDir: filepath.Join(dir, "tmp"), Headless: true, Window: Size{1280, 720},

@@ -66,7 +66,7 @@ func TestStateSurvivesKill(t *testing.T) {
 	raw, _ := json.Marshal(st)
 	b.Kill()
 
-	_, p2 := launchProfile(t, profile)
+	b2, p2 := launchProfile(t, profile)
 	if _, err := p2.Goto(ctx, srv.URL+"/click.html", Load, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +76,9 @@ func TestStateSurvivesKill(t *testing.T) {
 	}
 	var back State
 	json.Unmarshal(raw, &back)
+	if err := b2.RestoreCookies(ctx, &back); err != nil {
+		t.Fatal(err)
+	}
 	if err := p2.RestoreState(ctx, &back); err != nil {
 		t.Fatal(err)
 	}
@@ -156,5 +159,51 @@ func BenchmarkRestoreState(b *testing.B) {
 		if err := p.RestoreState(context.Background(), st); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestSessionStorageRestoredLazily restores a state holding only
+// sessionStorage, as after a clean close: the tab stays on about:blank, the
+// first document of each origin finds its items from its first script on
+// (a __proto__ key included), a cross-site frame gets none, and once the
+// page cleared its storage a reload does not bring the saved items back.
+// A frame of the other origin inside a page leaves that origin's items for
+// its first top-level document.
+func TestSessionStorageRestoredLazily(t *testing.T) {
+	srv := testutil.ServePages(t)
+	other := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	_, p := launchProfile(t, filepath.Join(testutil.DataDir(t), "profile"))
+	ctx := context.Background()
+	st := &State{Origins: map[string]*Storage{
+		srv.URL: {Session: map[string]string{"step": "2", "__proto__": "kept"}},
+		other:   {Session: map[string]string{"theirs": "1"}},
+	}}
+	if err := p.RestoreState(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if u := eval(t, p, "location.href + ' ' + history.length"); u != "about:blank 1" {
+		t.Errorf("after restore the tab is at %s; want about:blank with no history", u)
+	}
+	atStart := func(url string) string {
+		t.Helper()
+		if _, err := p.Goto(ctx, url, Load, 10*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		return eval(t, p, "window.atStart")
+	}
+	if got, want := atStart(srv.URL+"/storage.html"), `[["__proto__","kept"],["step","2"]]`; got != want {
+		t.Errorf("the first document found %s; want %s", got, want)
+	}
+	if got := eval(t, p, `sessionStorage.clear(); return "" + sessionStorage.length`); got != "0" {
+		t.Fatalf("clear: %s", got)
+	}
+	if got := atStart(srv.URL + "/storage.html"); got != "[]" {
+		t.Errorf("after the page cleared its storage a reload found %s; want []", got)
+	}
+	if _, err := p.Goto(ctx, srv.URL+"/frames.html", Load, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := atStart(other+"/storage.html"), `[["theirs","1"]]`; got != want {
+		t.Errorf("the other origin's first document found %s; want %s", got, want)
 	}
 }

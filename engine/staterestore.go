@@ -23,42 +23,26 @@ const stateTimeout = 20 * time.Second
 // it restores: no script runs and no request leaves the machine.
 const blankDocument = "<!doctype html><title></title>"
 
-// RestoreState puts a saved state into a freshly started browser before any
-// client sees it: the cookie jar exactly as saved (one call), then each
-// origin's storage, written by the engine's own script in a blank document
-// of that origin that the engine serves itself; then the settings
-// mutations made. The tab ends on about:blank with no history. A failure
-// for one origin does not stop the others; all failures are returned
-// together.
-func (p *Page) RestoreState(ctx context.Context, st *State) error {
-	ctx, cancel := p.step(ctx, stateTimeout)
+// RestoreCookies replaces the cookie jar of a freshly started browser with
+// the saved one, over the browser's own connection, so that it can run
+// while the engine's tab is still opening. A cookie that Chromium refuses
+// (e.g. one that expired meanwhile) does not stop the others.
+func (b *Browser) RestoreCookies(ctx context.Context, st *State) error {
+	ctx, cancel := context.WithTimeout(ctx, stateTimeout)
 	defer cancel()
-	var errs []error
-	if err := restoreSavedCookies(ctx, st.Cookies); err != nil {
-		errs = append(errs, err)
+	call := func(method string, params any) error {
+		_, err := b.mux.Call(ctx, "", method, params)
+		return err
 	}
-	if stateNeedsStorage(st) {
-		errs = append(errs, p.restoreStorage(ctx, st))
-	}
-	errs = append(errs, p.applySettings(ctx, st.Settings))
-	return errors.Join(errs...)
-}
-
-// restoreSavedCookies replaces the jar with the saved one; a cookie that Chromium
-// refuses (e.g. one that expired meanwhile) does not stop the others.
-func restoreSavedCookies(ctx context.Context, cookies []*network.CookieParam) error {
-	if _, err := chromedp.CallBrowser(ctx, storage.ClearCookies, storage.ClearCookiesParams{}); err != nil {
+	if err := call("Storage.clearCookies", storage.ClearCookiesParams{}); err != nil {
 		return fmt.Errorf("clear cookies: %w", err)
 	}
-	if len(cookies) == 0 {
-		return nil
-	}
-	if _, err := chromedp.CallBrowser(ctx, storage.SetCookies, storage.SetCookiesParams{Cookies: cookies}); err == nil {
+	if len(st.Cookies) == 0 || call("Storage.setCookies", storage.SetCookiesParams{Cookies: st.Cookies}) == nil {
 		return nil
 	}
 	var errs []error
-	for _, c := range cookies {
-		_, err := chromedp.CallBrowser(ctx, storage.SetCookies, storage.SetCookiesParams{Cookies: []*network.CookieParam{c}})
+	for _, c := range st.Cookies {
+		err := call("Storage.setCookies", storage.SetCookiesParams{Cookies: []*network.CookieParam{c}})
 		if err != nil && c.Expires == 0 || err != nil && float64(c.Expires) > float64(time.Now().Unix()) {
 			errs = append(errs, fmt.Errorf("restore cookie %s for %s%s: %w", c.Name, c.Domain, c.URL, err))
 		}
@@ -66,13 +50,51 @@ func restoreSavedCookies(ctx context.Context, cookies []*network.CookieParam) er
 	return errors.Join(errs...)
 }
 
-func stateNeedsStorage(st *State) bool {
+// RestoreState puts the rest of a saved state into the tab of a freshly
+// started browser before any client sees it (the cookies are
+// RestoreCookies'): the web storage, then the settings mutations made. The
+// tab ends on about:blank with no history. A failure for one origin does
+// not stop the others; all failures are returned together.
+//
+// After a clean close the profile holds localStorage and the state only
+// sessionStorage, which this tab alone can read: it is restored lazily, in
+// the first document of each origin (see restoreSessionLazily). Saved
+// localStorage, which any tab or worker could read, means the browser did
+// not close cleanly: then each origin's storage is written at once by the
+// engine's own script in a blank document of that origin that the engine
+// serves itself.
+func (p *Page) RestoreState(ctx context.Context, st *State) error {
+	ctx, cancel := p.step(ctx, stateTimeout)
+	defer cancel()
+	var errs []error
+	if stateHasLocal(st) {
+		errs = append(errs, p.restoreStorage(ctx, st))
+	} else if session := savedSessionStorage(st); len(session) > 0 {
+		errs = append(errs, p.restoreSessionLazily(ctx, session))
+	}
+	errs = append(errs, p.applySettings(ctx, st.Settings))
+	return errors.Join(errs...)
+}
+
+func stateHasLocal(st *State) bool {
 	for origin, s := range st.Origins {
-		if webOrigin(origin) && (s.Local != nil || s.Session != nil) {
+		if webOrigin(origin) && s.Local != nil {
 			return true
 		}
 	}
 	return false
+}
+
+// savedSessionStorage is the sessionStorage of the state's web origins that
+// have any.
+func savedSessionStorage(st *State) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for origin, s := range st.Origins {
+		if webOrigin(origin) && len(s.Session) > 0 {
+			out[origin] = s.Session
+		}
+	}
+	return out
 }
 
 // restoreStorage visits each origin on a blank document served by the

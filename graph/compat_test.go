@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sessionql/sessionql/internal/testutil"
 )
@@ -332,6 +333,16 @@ func TestDialogs(t *testing.T) {
 	res = mutate(t, srv.URL, `mutation { title { title } }`)
 	if got := field[struct{ Title string }](t, res, "title").Title; got != "Dialogs" {
 		t.Errorf("after a late alert, title = %q", got)
+	}
+	// So is one that opened after a request ended, while no request
+	// watched the tab. (On a machine too slow to open it within the
+	// second, the next request's own watch answers it instead.)
+	mutate(t, srv.URL, `mutation { evaluate(content: "setTimeout(() => alert('later'), 100); 1") { value } }`)
+	time.Sleep(time.Second)
+	res = mutate(t, srv.URL, `mutation { title { title } }`)
+	wantErrors(t, res, map[string]string{})
+	if got := field[struct{ Title string }](t, res, "title").Title; got != "Dialogs" {
+		t.Errorf("after an alert opened between requests, title = %q", got)
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 var shared *engine.Browser
 
 func TestMain(m *testing.M) {
-	testutil.RunMain(m, "graph", func(dir string) (func(), error) {
+	testutil.RunMain(m, func(dir string) (func(), error) {
 		b, err := engine.Launch(engine.LaunchOptions{
 			ExecPath: testutil.ChromePath(&testing.T{}), ProfileDir: filepath.Join(dir, "profile"),
 			TempDir: filepath.Join(dir, "tmp"), Headless: true, Window: engine.Size{Width: 1280, Height: 720},

@@ -110,24 +110,24 @@ func (s *Service) closeSaving(e *entry, page *engine.Page, closeBrowser func() (
 	e.saved = savedState{}
 }
 
-// restore puts back the state saved outside Chromium into a browser that
-// just started, before anyone uses its page.
-func (s *Service) restore(ctx context.Context, e *entry, page *engine.Page) {
+// savedState reads the state saved outside Chromium for a browser that is
+// starting, and keeps it as what the store holds; nil when there is none.
+func (s *Service) savedState(e *entry) *engine.State {
 	e.saving.Lock()
 	defer e.saving.Unlock()
 	e.saved = savedState{}
 	raw, err := s.store.State(e.id)
 	if err != nil || raw == nil {
 		slogErr("could not read the session's saved state", err, "session", e.id)
-		return
+		return nil
 	}
 	var st engine.State
 	if err := json.Unmarshal(raw, &st); err != nil {
 		slog.Error("the session's saved state is unreadable; it starts from its profile alone", "session", e.id, "err", err)
-		return
+		return nil
 	}
 	e.saved = savedState{state: &st, raw: raw}
-	slogErr("could not restore the session's saved state", page.RestoreState(ctx, &st), "session", e.id)
+	return &st
 }
 
 // writeState stores st unless it is what the store already holds; the

@@ -218,12 +218,8 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 	if err != nil {
 		return nil, nil, s.launchError(err)
 	}
-	page, err := b.OpenPageContext(ctx)
+	page, err := s.openRestored(ctx, e, b, sess)
 	if err == nil {
-		err = page.SetSessionViewport(ctx, sess.Options.Viewport)
-	}
-	if err == nil {
-		s.restore(ctx, e, page)
 		err = s.firstStart(ctx, e, sess, page)
 	}
 	if err != nil {
@@ -234,6 +230,28 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 		return nil, nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser started but could not be used: %v.", err)
 	}
 	return b, page, nil
+}
+
+// openRestored opens the page of a browser that just started and puts back
+// the state saved outside Chromium, before anyone uses the page. The
+// cookies go back while the tab opens.
+func (s *Service) openRestored(ctx context.Context, e *entry, b *engine.Browser, sess *Session) (*engine.Page, error) {
+	st := s.savedState(e)
+	var cookies sync.WaitGroup
+	if st != nil {
+		cookies.Go(func() {
+			slogErr("could not restore the session's cookies", b.RestoreCookies(ctx, st), "session", e.id)
+		})
+	}
+	page, err := b.OpenPageContext(ctx)
+	if err == nil {
+		err = page.SetSessionViewport(ctx, sess.Options.Viewport)
+	}
+	cookies.Wait()
+	if err == nil && st != nil {
+		slogErr("could not restore the session's saved state", page.RestoreState(ctx, st), "session", e.id)
+	}
+	return page, err
 }
 
 // firstStart visits the startUrl the first time the session's browser runs.

@@ -12,7 +12,7 @@ import (
 
 // TestMain starts PostgreSQL and S3 for the shared store back end, and
 // fails the package when a goroutine or a process outlives the tests.
-func TestMain(m *testing.M) { testutil.RunWithEngines(m, "sessions") }
+func TestMain(m *testing.M) { testutil.RunWithEngines(m) }
 
 // Backend is one store back end the store tests run on. Open returns
 // what configures a Service on it; each call opens the stores anew on the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -18,10 +17,7 @@ import (
 // process exits within a few seconds, well inside the 30 s launch bound,
 // and no browser process is left. Before, SIGTERM did not finish in 25 s.
 func TestSIGTERMDuringLaunchThatNeverAnswers(t *testing.T) {
-	silent := filepath.Join(t.TempDir(), "silent-chromium")
-	if err := os.WriteFile(silent, []byte(testutil.SilentBrowser), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	silent := testutil.SilentBrowser(t)
 	dataDir := filepath.Join(testutil.DataDir(t), "data")
 	s := start(t, dataDir, "CHROME_PATH="+silent)
 	_, bql := newSession(t, s)

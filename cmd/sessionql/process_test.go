@@ -29,13 +29,7 @@ var binary string
 var engines *testutil.Engines
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "sessionql-cmd-test-")
-	if err == nil {
-		err = os.Chmod(dir, 0o711) // postgres runs as its own user below it
-	}
-	if err != nil {
-		panic(err)
-	}
+	dir, remove := testutil.TempRun() // postgres runs as its own user below it
 	binary = filepath.Join(dir, "sessionql")
 	build := exec.Command("go", "build", "-o", binary, ".")
 	if os.Getenv("SESSIONQL_CPUPROFILE") != "" { // see cpuprofile.go
@@ -51,7 +45,7 @@ func TestMain(m *testing.M) {
 		code = m.Run()
 		engines.Stop()
 	}
-	os.RemoveAll(dir)
+	remove()
 	os.Exit(code)
 }
 

@@ -42,8 +42,8 @@ var running *Engines
 
 // RunWithEngines runs a package's tests as RunMain does, with PostgreSQL
 // and S3 started once before them and stopped after; Running gives them.
-func RunWithEngines(m *testing.M, name string) {
-	RunMain(m, name, func(dir string) (func(), error) {
+func RunWithEngines(m *testing.M) {
+	RunMain(m, func(dir string) (func(), error) {
 		var err error
 		running, err = StartEngines(dir)
 		return running.Stop, err

@@ -73,9 +73,20 @@ func Kill(pid int) {
 	}
 }
 
-// SilentBrowser is a "browser" script that answers --version, as the
+// silentBrowser is a "browser" script that answers --version, as the
 // server's start check asks, and otherwise starts and never speaks. The
 // shell itself keeps running, so its process (whose arguments name the
 // script) is what a test looks for and what a kill ends; the short sleeps
 // it waits in cannot outlive it by more than a second.
-const SilentBrowser = "#!/bin/sh\n[ \"$1\" = --version ] && exec echo Chromium 156\nwhile :; do sleep 1; done\n"
+const silentBrowser = "#!/bin/sh\n[ \"$1\" = --version ] && exec echo Chromium 156\nwhile :; do sleep 1; done\n"
+
+// SilentBrowser writes silentBrowser into a folder of the test that the
+// browser user may pass through, and returns its path.
+func SilentBrowser(t testing.TB) string {
+	t.Helper()
+	path := filepath.Join(DataDir(t), "silent-chromium")
+	if err := os.WriteFile(path, []byte(silentBrowser), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

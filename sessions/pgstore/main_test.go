@@ -6,4 +6,4 @@ import (
 	"github.com/sessionql/sessionql/internal/testutil"
 )
 
-func TestMain(m *testing.M) { testutil.RunWithEngines(m, "pgstore") }
+func TestMain(m *testing.M) { testutil.RunWithEngines(m) }
