@@ -22,12 +22,16 @@ import (
 // guardHider), and the engine's own lists of tabs (Tabs, the recorder, the
 // tab limit) leave it out.
 
-// openGuard opens the guard tab, in the background of the window of the
+// OpenGuard opens the guard tab, in the background of the window of the
 // engine's first tab (a tab costs a browser far less than a window of its
-// own: about 9 against 43 MiB, measured); it runs with that first tab,
-// before any client connects. Its tab target (what Puppeteer attaches to
-// first) is the one tab that was not there before.
-func (b *Browser) openGuard(ctx context.Context) error {
+// own: about 9 against 43 MiB, measured); it runs once that first tab is
+// open, before any client connects, and does nothing the second time. Its
+// tab target (what Puppeteer attaches to first) is the one tab that was not
+// there before.
+func (b *Browser) OpenGuard(ctx context.Context) error {
+	if b.guard != "" {
+		return nil
+	}
 	before, err := b.tabTargets(ctx)
 	if err != nil {
 		return err

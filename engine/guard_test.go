@@ -12,11 +12,14 @@ import (
 // list, event or auto-attached session, and cannot close or attach to it; the
 // engine's own list of tabs leaves it out too.
 func TestGuardTabIsHiddenFromUsers(t *testing.T) {
-	p, err := shared.OpenPage() // the guard opens with the engine's first tab
+	p, err := shared.OpenPage() // the guard opens beside the engine's first tab
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.CloseTab()
+	if err := shared.OpenGuard(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if shared.guard == "" || shared.guardTab == "" {
 		t.Fatal("the browser has no guard tab")
 	}
@@ -74,6 +77,9 @@ func TestGuardTabIsHiddenFromUsers(t *testing.T) {
 // cost a browser about 40 MiB more.
 func TestGuardSharesTheFirstTabsWindow(t *testing.T) {
 	b, p := launchOwn(t, LaunchOptions{})
+	if err := b.OpenGuard(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if got, want := windowOf(t, b, b.guard), windowOf(t, b, string(p.target().TargetID)); got != want {
 		t.Errorf("the guard is in window %d, the engine's tab in %d", got, want)
 	}

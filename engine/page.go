@@ -67,15 +67,7 @@ func (b *Browser) OpenPage() (*Page, error) {
 // OpenPageContext attaches the engine to the browser's first tab, giving up
 // when ctx ends or after openTimeout.
 func (b *Browser) OpenPageContext(ctx context.Context) (*Page, error) {
-	p, err := b.openPage(ctx, chromedp.WithDetachOnCancel())
-	if err == nil && b.guard == "" {
-		err = b.openGuard(ctx)
-	}
-	if err != nil && p != nil {
-		p.Close()
-		return nil, err
-	}
-	return p, err
+	return b.openPage(ctx, chromedp.WithDetachOnCancel())
 }
 
 // openPage attaches the engine to a tab that opts choose, the first by

@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -234,7 +235,8 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 
 // openRestored opens the page of a browser that just started and puts back
 // the state saved outside Chromium, before anyone uses the page. The
-// cookies go back while the tab opens.
+// cookies go back while the tab opens, and the guard tab (see
+// engine.OpenGuard) opens while the page is set up.
 func (s *Service) openRestored(ctx context.Context, e *entry, b *engine.Browser, sess *Session) (*engine.Page, error) {
 	st := s.savedState(e)
 	var cookies sync.WaitGroup
@@ -244,14 +246,18 @@ func (s *Service) openRestored(ctx context.Context, e *entry, b *engine.Browser,
 		})
 	}
 	page, err := b.OpenPageContext(ctx)
-	if err == nil {
-		err = page.SetSessionViewport(ctx, sess.Options.Viewport)
+	if err != nil {
+		cookies.Wait()
+		return nil, err
 	}
-	cookies.Wait()
+	var guardErr error
+	cookies.Go(func() { guardErr = b.OpenGuard(ctx) })
+	err = page.SetSessionViewport(ctx, sess.Options.Viewport)
 	if err == nil && st != nil {
 		slogErr("could not restore the session's saved state", page.RestoreState(ctx, st), "session", e.id)
 	}
-	return page, err
+	cookies.Wait()
+	return page, errors.Join(err, guardErr)
 }
 
 // firstStart visits the startUrl the first time the session's browser runs.

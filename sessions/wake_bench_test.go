@@ -2,13 +2,13 @@ package sessions
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/sessionql/sessionql/engine"
 	"github.com/sessionql/sessionql/internal/testutil"
+	"github.com/sessionql/sessionql/internal/testutil/rawchrome"
 )
 
 // BenchmarkWake measures, in one run, waking a hibernated session (launch
@@ -55,17 +55,11 @@ func sum(d []time.Duration) (total time.Duration) {
 	return total
 }
 
-// rawLaunch starts Chromium on the profile with chromedp's own launcher,
-// evaluates 1 on its first tab, and returns how long that took; closing is
-// not counted.
+// rawLaunch starts Chromium on the profile with chromedp's own launcher and
+// the server's flags, evaluates 1 on its first tab, and returns how long
+// that took; closing is not counted.
 func rawLaunch(b *testing.B, profile string) time.Duration {
-	tmp := b.TempDir()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(testutil.ChromePath(b)), chromedp.UserDataDir(profile), chromedp.WindowSize(800, 600),
-		chromedp.Flag("disable-component-update", true), chromedp.Env("TMPDIR="+tmp))
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox)
-	}
+	opts := append(rawchrome.Options(b), chromedp.UserDataDir(profile), chromedp.WindowSize(800, 600), chromedp.Env("TMPDIR="+testutil.DataDir(b)))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(allocCtx)

@@ -49,13 +49,7 @@ func Read(ctx context.Context) error {
 // that a ratio measures what the server adds, not a lighter browser.
 func Launch(b testing.TB) (ctx context.Context, stop func()) {
 	dir := testutil.DataDir(b)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(testutil.ChromePath(b)), chromedp.NoSandbox, chromedp.WindowSize(1920, 1080),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("enable-features", "NetworkServiceInProcess2"),
-		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider,RenderDocument,BackForwardCache,NetworkTimeServiceQuerying,SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
-		chromedp.Flag("component-updater", "url-source=http://127.0.0.1:9/"), chromedp.Flag("gaia-url", "http://127.0.0.1:9/"),
-		chromedp.UserDataDir(dir+"/profile"), chromedp.Env("TMPDIR="+dir))
+	opts := append(Options(b), chromedp.WindowSize(1920, 1080), chromedp.UserDataDir(dir+"/profile"), chromedp.Env("TMPDIR="+dir))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	return ctx, func() {
@@ -63,6 +57,17 @@ func Launch(b testing.TB) (ctx context.Context, stop func()) {
 		cancelAlloc()
 		testutil.NoProcessesLeft(b, dir)
 	}
+}
+
+// Options are chromedp's defaults with the server's flags, as root without
+// the sandbox, for a baseline that picks its own window and profile.
+func Options(b testing.TB) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(testutil.ChromePath(b)), chromedp.NoSandbox,
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("enable-features", "NetworkServiceInProcess2"),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider,RenderDocument,BackForwardCache,NetworkTimeServiceQuerying,SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
+		chromedp.Flag("component-updater", "url-source=http://127.0.0.1:9/"), chromedp.Flag("gaia-url", "http://127.0.0.1:9/"))
 }
 
 // Warm is Launch with the browser started and one tab open; it is stopped
