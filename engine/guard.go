@@ -32,6 +32,10 @@ func (b *Browser) OpenGuard(ctx context.Context) error {
 	if b.guard != "" {
 		return nil
 	}
+	if b.tabs != nil {
+		b.tabs.openingGuard()
+		defer func() { b.tabs.guardOpened(b.guard) }()
+	}
 	before, err := b.tabTargets(ctx)
 	if err != nil {
 		return err

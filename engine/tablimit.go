@@ -22,11 +22,12 @@ type tabLimit struct {
 	client  *cdpmux.Client
 	max     int
 	session string // the profile's name, which is the session's id
-	guard   string // the guard tab, which is not counted; see guard.go
 	closed  atomic.Int64
 
-	mu    sync.Mutex
-	pages map[string]bool // open page targets
+	mu       sync.Mutex
+	pages    map[string]bool // open page targets
+	guard    string          // the guard tab, which is not counted; see guard.go
+	guarding bool            // the guard is opening: a page is admitted past the limit, and set apart once known
 }
 
 // startTabLimit connects the client and turns discovery on; its loop ends
@@ -42,7 +43,7 @@ func (b *Browser) startTabLimit(opts LaunchOptions) error {
 	if err != nil {
 		return err
 	}
-	b.tabs = &tabLimit{client: c, max: max, session: filepath.Base(opts.ProfileDir), guard: b.guard, pages: map[string]bool{}}
+	b.tabs = &tabLimit{client: c, max: max, session: filepath.Base(opts.ProfileDir), pages: map[string]bool{}}
 	b.loops.Go(b.tabs.run)
 	_, err = c.Call(ctx, cdpmux.Message{SessionID: c.Session(), Method: "Target.setDiscoverTargets", Params: json.RawMessage(`{"discover":true}`)})
 	return err
@@ -75,7 +76,7 @@ func (t *tabLimit) handle(env cdpmux.Message) {
 	}
 	switch env.Method {
 	case "Target.targetCreated":
-		if ev.TargetInfo.Type != "page" || ev.TargetInfo.TargetID == t.guard {
+		if ev.TargetInfo.Type != "page" {
 			return
 		}
 		if !t.admit(ev.TargetInfo.TargetID) {
@@ -88,15 +89,36 @@ func (t *tabLimit) handle(env cdpmux.Message) {
 	}
 }
 
-// admit counts a new page; false when it is one too many.
+// admit counts a new page; false when it is one too many. The guard is
+// not counted; while it opens, before its id is known, no page is refused
+// (no client is connected then, and the engine opens nothing else).
 func (t *tabLimit) admit(id string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.pages) >= t.max {
+	if id == t.guard {
+		return true
+	}
+	if len(t.pages) >= t.max && !t.guarding {
 		return false
 	}
 	t.pages[id] = true
 	return true
+}
+
+// openingGuard and guardOpened bracket the guard's opening; id is empty
+// when it failed.
+func (t *tabLimit) openingGuard() {
+	t.mu.Lock()
+	t.guarding = true
+	t.mu.Unlock()
+}
+
+func (t *tabLimit) guardOpened(id string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.guarding = false
+	t.guard = id
+	delete(t.pages, id)
 }
 
 // close closes a page opened past the limit, without waiting for the
