@@ -46,7 +46,7 @@ func BenchmarkBQLTwentyMutations(b *testing.B) {
 		directTwenty(b, ctx, world)
 		direct = append(direct, time.Since(start))
 	}
-	bqlMedian, directMedian := median(viaBQL), median(direct)
+	bqlMedian, directMedian := testutil.Median(viaBQL), testutil.Median(direct)
 	b.ReportMetric(float64(bqlMedian.Microseconds()), "bql-µs/req")
 	b.ReportMetric(float64(directMedian.Microseconds()), "direct-µs/req")
 	b.ReportMetric(float64(bqlMedian)/float64(directMedian), "bql/direct")
@@ -82,9 +82,9 @@ func BenchmarkBQLTwentyBreakdown(b *testing.B) {
 			took[i] = append(took[i], time.Since(start))
 		}
 	}
-	direct := float64(median(took[len(sides)-1]))
+	direct := float64(testutil.Median(took[len(sides)-1]))
 	for i, side := range sides[:len(sides)-1] {
-		b.ReportMetric(float64(median(took[i]))/direct, side.name+"/direct")
+		b.ReportMetric(float64(testutil.Median(took[i]))/direct, side.name+"/direct")
 	}
 }
 
@@ -121,9 +121,6 @@ func onTwentyPage(b *testing.B, page *engine.Page) (context.Context, runtime.Exe
 	}
 	return ctx, world
 }
-
-// median is testutil.Median.
-var median = testutil.Median
 
 // benchServer serves BrowserQL on a fresh tab, as the session endpoint does.
 func benchServer(b *testing.B) (*engine.Page, *graph.Handler, string) {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sessionql/sessionql/internal/testutil/rawchrome"
 )
 
 // A session's own feature switches add to the engine's instead of replacing
@@ -31,6 +33,17 @@ func TestFlagsMergeFeatureSwitches(t *testing.T) {
 	for _, want := range []string{"--enable-features=NetworkServiceInProcess2,Bar", "--disable-blink-features=AutomationControlled,Baz"} {
 		if !slices.Contains(f, want) {
 			t.Errorf("%q; want %s", f, want)
+		}
+	}
+}
+
+// TestBaselineHasTheServersSwitches: the raw chromedp baseline of the
+// benchmarks launches with the server's feature and calls-home switches,
+// so that a ratio measures what the server adds, not a lighter browser.
+func TestBaselineHasTheServersSwitches(t *testing.T) {
+	for name, value := range rawchrome.ServerSwitches {
+		if !slices.Contains(baseFlags, "--"+name+"="+value) {
+			t.Errorf("the baseline's --%s=%s is not among the server's flags %q", name, value, baseFlags)
 		}
 	}
 }

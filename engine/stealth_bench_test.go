@@ -48,7 +48,7 @@ func BenchmarkLaunchStealthVsPlain(b *testing.B) {
 		stealth = append(stealth, launchOnce(true))
 		plain = append(plain, launchOnce(false))
 	}
-	s, p := median(stealth), median(plain)
+	s, p := testutil.Median(stealth), testutil.Median(plain)
 	b.ReportMetric(float64(s.Milliseconds()), "stealth-ms/wake")
 	b.ReportMetric(float64(p.Milliseconds()), "plain-ms/wake")
 	b.ReportMetric(float64(s)/float64(p), "ratio")

@@ -62,12 +62,25 @@ func Launch(b testing.TB) (ctx context.Context, stop func()) {
 // Options are chromedp's defaults with the server's flags, as root without
 // the sandbox, for a baseline that picks its own window and profile.
 func Options(b testing.TB) []chromedp.ExecAllocatorOption {
-	return append(chromedp.DefaultExecAllocatorOptions[:],
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(testutil.ChromePath(b)), chromedp.NoSandbox,
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("enable-features", "NetworkServiceInProcess2"),
-		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider,RenderDocument,BackForwardCache,NetworkTimeServiceQuerying,SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
-		chromedp.Flag("component-updater", "url-source=http://127.0.0.1:9/"), chromedp.Flag("gaia-url", "http://127.0.0.1:9/"))
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true))
+	for name, value := range ServerSwitches {
+		opts = append(opts, chromedp.Flag(name, value))
+	}
+	return opts
+}
+
+// ServerSwitches are the switches of the server's launch flags
+// (engine/flags.go) that change how much work Chromium does: its features
+// and where its calls home go. They are copied, as test helpers may not
+// import the engine's flags; the engine's TestBaselineHasTheServersSwitches
+// fails when the two part.
+var ServerSwitches = map[string]string{
+	"enable-features":   "NetworkServiceInProcess2",
+	"disable-features":  "Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider,RenderDocument,BackForwardCache,NetworkTimeServiceQuerying,SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup",
+	"component-updater": "url-source=http://127.0.0.1:9/",
+	"gaia-url":          "http://127.0.0.1:9/",
 }
 
 // Warm is Launch with the browser started and one tab open; it is stopped
