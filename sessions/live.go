@@ -234,29 +234,29 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 }
 
 // openRestored opens the page of a browser that just started and puts back
-// the state saved outside Chromium, before anyone uses the page. The
-// cookies go back while the tab opens, and the guard tab (see
-// engine.OpenGuard) opens while the page is set up.
+// the state saved outside Chromium, before anyone uses the page. What
+// needs no page runs beside: the cookies go back while the tab opens, and
+// the guard tab (see engine.OpenGuard) opens while the page is set up.
 func (s *Service) openRestored(ctx context.Context, e *entry, b *engine.Browser, sess *Session) (*engine.Page, error) {
 	st := s.savedState(e)
-	var cookies sync.WaitGroup
+	var beside sync.WaitGroup
 	if st != nil {
-		cookies.Go(func() {
+		beside.Go(func() {
 			slogErr("could not restore the session's cookies", b.RestoreCookies(ctx, st), "session", e.id)
 		})
 	}
 	page, err := b.OpenPageContext(ctx)
 	if err != nil {
-		cookies.Wait()
+		beside.Wait()
 		return nil, err
 	}
 	var guardErr error
-	cookies.Go(func() { guardErr = b.OpenGuard(ctx) })
+	beside.Go(func() { guardErr = b.OpenGuard(ctx) })
 	err = page.SetSessionViewport(ctx, sess.Options.Viewport)
 	if err == nil && st != nil {
 		slogErr("could not restore the session's saved state", page.RestoreState(ctx, st), "session", e.id)
 	}
-	cookies.Wait()
+	beside.Wait()
 	return page, errors.Join(err, guardErr)
 }
 
