@@ -69,6 +69,7 @@ type Browser struct {
 	mux       *cdpmux.Mux
 	tempDir   string
 	done      chan struct{}
+	exit      error            // how the process ended, set before done closes
 	loops     sync.WaitGroup   // the engine's own clients, such as the identity client
 	identity  stealth.Identity // what the browser reports about itself
 	stealth   bool             // users' clients get the runtime shim; see stealth.InstallRuntimeShim
@@ -161,7 +162,7 @@ func start(opts LaunchOptions) (*Browser, error) {
 // wait cleans up once the process has exited: the pipe, the engine's own
 // clients, what is left of the process group and the temp dir.
 func (b *Browser) wait() {
-	b.proc.Wait()
+	b.exit = b.proc.Wait()
 	b.mux.Close(errors.New("the browser process exited"))
 	b.loops.Wait()
 	b.proc.Kill()
@@ -176,13 +177,19 @@ func (b *Browser) Done() <-chan struct{} { return b.done }
 func (b *Browser) Pid() int { return b.proc.Pid() }
 
 // Close asks Chromium to quit, so it flushes cookies and storage to the
-// profile, and kills it if it has not ended within closeTimeout.
+// profile, and kills it if it has not ended within closeTimeout. Only an
+// exit of Chromium's own with status 0 is clean: one killed meanwhile (a
+// watchdog, a stop) or crashed on the way out may not have written what
+// the profile should hold, and the error says so.
 func (b *Browser) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
 	b.mux.Call(ctx, "", "Browser.close", nil)
 	select {
 	case <-b.done:
+		if b.exit != nil {
+			return fmt.Errorf("the browser did not exit cleanly: %w", b.exit)
+		}
 		return nil
 	case <-ctx.Done():
 		b.Kill()

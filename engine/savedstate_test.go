@@ -93,6 +93,36 @@ func TestStateSurvivesKill(t *testing.T) {
 	}
 }
 
+// TestCloseIsCleanOnlyWhenChromiumEndsItself closes one browser: Close
+// reports a clean exit and the profile holds its localStorage at the next
+// launch, which is what lets hibernation keep localStorage out of the
+// store. A browser killed while it closes (as a watchdog or a stop does)
+// is not a clean close: Close says so, and the store keeps everything.
+func TestCloseIsCleanOnlyWhenChromiumEndsItself(t *testing.T) {
+	srv := testutil.ServePages(t)
+	ctx := context.Background()
+	profile := filepath.Join(testutil.DataDir(t), "profile")
+	b, p := launchProfile(t, profile)
+	if _, err := p.Goto(ctx, srv.URL+"/click.html", Load, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	eval(t, p, "localStorage.setItem('theme', 'dark'); return 1")
+	if err := b.Close(); err != nil {
+		t.Fatalf("a clean close: %v", err)
+	}
+	b2, p2 := launchProfile(t, profile)
+	if _, err := p2.Goto(ctx, srv.URL+"/click.html", Load, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval(t, p2, "String(localStorage.getItem('theme'))"); got != "dark" {
+		t.Errorf("localStorage after a clean close: %s, want dark", got)
+	}
+	b2.Abort()
+	if err := b2.Close(); err == nil {
+		t.Error("Close of a killed browser reports a clean exit")
+	}
+}
+
 // BenchmarkSaveState measures reading a tab's cookies and storage, which
 // sessionql does after every BrowserQL request.
 //

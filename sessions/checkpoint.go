@@ -86,9 +86,10 @@ func logSaveError(ctx context.Context, e *entry, page *engine.Page, err error) {
 
 // closeSaving saves the state a last time, closes the page and the browser,
 // and keeps in the store only what Chromium does not keep itself: after a
-// clean close the profile holds localStorage, but never session cookies or
-// sessionStorage.
-func (s *Service) closeSaving(e *entry, page *engine.Page, closeBrowser func() (clean bool)) {
+// clean close whose profile was kept, the profile holds localStorage, but
+// never session cookies or sessionStorage. closeBrowser reports whether
+// that is so; when it is not, the store keeps everything.
+func (s *Service) closeSaving(e *entry, page *engine.Page, closeBrowser func() (profileHoldsLocal bool)) {
 	e.saving.Lock()
 	defer e.saving.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)

@@ -353,9 +353,8 @@ func (s *Service) hibernateHeld(e *entry, force bool) bool {
 		if err != nil {
 			s.metrics.wedged.Add(1) // killed for not answering in time, as a wedged one
 		}
-		return err == nil
+		return s.keepProfile(e) && err == nil
 	})
-	s.keepProfile(e)
 	s.release(e)
 	s.metrics.hibernations.Inc()
 	slog.Info("session hibernated", "session", e.id, "reason", hibernateReason(force))

@@ -55,9 +55,10 @@ const profileTimeout = 2 * time.Minute
 
 // keepProfile hands a hibernated profile to the profile store and points
 // the record at the new copy only once it is kept; the old copy is deleted
-// after. A failed upload leaves the previous copy in use. The caller holds
-// e.wake and the browser has exited.
-func (s *Service) keepProfile(e *entry) {
+// after. A failed upload leaves the previous copy in use, and keepProfile
+// reports false: the next wake gets an older profile, so the store must
+// keep all of the state. The caller holds e.wake and the browser has exited.
+func (s *Service) keepProfile(e *entry) (kept bool) {
 	ctx, cancel := s.bounded(profileTimeout)
 	defer cancel()
 	s.filesIntoProfile(e.id)
@@ -67,22 +68,23 @@ func (s *Service) keepProfile(e *entry) {
 	key, err := s.profiles.Save(ctx, e.id, s.profileDir(e.id))
 	if err != nil {
 		slog.Error("could not keep the hibernated profile; the previous copy stays in use", "session", e.id, "err", err)
-		return
+		return false
 	}
 	if key == "" {
-		return
+		return true
 	}
 	var old string
 	err = s.save(e, func(next *Session) { old, next.Profile = next.Profile, key })
 	if err != nil {
 		slog.Error("could not point the session at its new profile copy; the previous copy stays in use", "session", e.id, "err", err)
 		slogErr("could not delete an unused profile copy", s.profiles.DeleteKey(ctx, key), "session", e.id, "key", key)
-		return
+		return false
 	}
 	e.setUnpacked(key)
 	if old != "" {
 		slogErr("could not delete the previous profile copy", s.profiles.DeleteKey(ctx, old), "session", e.id, "key", old)
 	}
+	return true
 }
 
 // fetchProfile puts the session's kept profile in its directory before a

@@ -137,7 +137,9 @@ func TestSharedDatabaseDown(t *testing.T) {
 // hibernation: the upload fails, the record keeps pointing at the previous
 // copy; on a server started on an empty data dir, a wake that needs the
 // bucket while it is down answers store_unavailable while another session
-// works, and once S3 is back the previous copy wakes.
+// works, and once S3 is back the previous copy wakes, with the
+// localStorage of the last request: the store kept it, as the profile
+// that held it was not kept.
 func TestSharedS3DownDuringHibernation(t *testing.T) {
 	eachShared(t, func(t *testing.T, stores func(Config) Config) {
 		pages := testutil.ServePages(t)
@@ -146,11 +148,13 @@ func TestSharedS3DownDuringHibernation(t *testing.T) {
 		run(t, s, sess.ID, func(p *engine.Page) {
 			gotoPage(t, p, pages.URL+"/click.html")
 			eval(t, p, writeDBValue("one"))
+			eval(t, p, "localStorage.v = 'one'")
 		})
 		first := hibernateNow(t, s, sess.ID)
 		run(t, s, sess.ID, func(p *engine.Page) {
 			gotoPage(t, p, pages.URL+"/click.html")
 			eval(t, p, writeDBValue("two"))
+			eval(t, p, "localStorage.v = 'two'")
 		})
 		up := testutil.Running().S3Down(t)
 		if key := hibernateNow(t, s, sess.ID); key != first {
@@ -168,6 +172,9 @@ func TestSharedS3DownDuringHibernation(t *testing.T) {
 			gotoPage(t, p, pages.URL+"/click.html")
 			if got := eval(t, p, readDB); got != "one" {
 				t.Errorf("IndexedDB from the previous copy: %s, want one", got)
+			}
+			if got := eval(t, p, "localStorage.v"); got != "two" {
+				t.Errorf("localStorage after a hibernation whose profile was not kept: %s, want two", got)
 			}
 		})
 	})
