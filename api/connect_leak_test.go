@@ -61,6 +61,7 @@ func cdpNoLeaks(t *testing.T, profile string, base cdpResources) {
 // reads, and vanishes mid-command; the session keeps serving and nothing
 // is left behind in the server or the browser.
 func TestConnectSurvivesBadClients(t *testing.T) {
+	logs := captureLogs(t)
 	srv := newServer(t)
 	s := srv.create(t, map[string]any{})
 	profile := srv.dataDir + "/profiles/" + s.ID
@@ -71,7 +72,7 @@ func TestConnectSurvivesBadClients(t *testing.T) {
 
 	cdpGarbage(t, s.Connect)
 	cdpBinary(t, s.Connect)
-	cdpNeverReads(t, s.Connect)
+	cdpNeverReads(t, s.Connect, logs)
 	cdpVanishes(t, s.Connect)
 	cdpBurst(t, s.Connect)
 
@@ -106,24 +107,22 @@ func cdpBinary(t *testing.T, url string) {
 	c.ws.Close()
 }
 
-// relaying counts the goroutines that relay a CDP client: the server has
-// dropped a client once none is left (other tests' servers may still be
-// winding down, so the whole count would not say).
-func relaying() int {
-	buf := make([]byte, 1<<22)
-	stacks := string(buf[:runtime.Stack(buf, true)])
-	n := 0
-	for _, g := range strings.Split(stacks, "\n\n") {
-		if strings.Contains(g, "cdpmux.(*Client).Relay") || strings.Contains(g, "cdpmux.relayIn") || strings.Contains(g, "cdpmux.relayOut") || strings.Contains(g, "api.(*API).relay") {
-			n++
+// disconnected reports whether the server's log says it let go of the
+// client at remote: the line comes once both of the client's relay
+// goroutines have ended. (Counting relay goroutines would also count other
+// tests' clients that are still winding down.)
+func disconnected(logs *testutil.LogBuffer, remote string) bool {
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `msg="client disconnected"`) && strings.Contains(line, "remote="+remote) {
+			return true
 		}
 	}
-	return n
+	return false
 }
 
 // cdpNeverReads sends commands and does not read the replies until the
 // server has given up on it, which shows in the server's goroutines.
-func cdpNeverReads(t *testing.T, url string) {
+func cdpNeverReads(t *testing.T, url string, logs *testutil.LogBuffer) {
 	dialer := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if err == nil {
@@ -142,7 +141,8 @@ func cdpNeverReads(t *testing.T, url string) {
 			break
 		}
 	}
-	waitUntil(t, "the server drops the client", func() bool { return relaying() == 0 })
+	remote := ws.LocalAddr().String()
+	waitUntil(t, "the server drops the client", func() bool { return disconnected(logs, remote) })
 	c.ws.SetReadDeadline(time.Now().Add(time.Minute))
 	for {
 		_, _, err := c.ws.ReadMessage()
