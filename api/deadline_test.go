@@ -139,6 +139,46 @@ func TestWedgedBrowserIsReplaced(t *testing.T) {
 	}
 }
 
+// TestBrowserWedgedRightAfterARequest stops a browser with SIGSTOP right
+// after a request answered, within the second in which a request trusts a
+// browser it has just heard from without pinging it: the next request's
+// first step times out within its own bound, the browser is killed and the
+// request answers 503 browser_unavailable instead of hanging; the request
+// after it relaunches the browser with the saved cookie.
+func TestBrowserWedgedRightAfterARequest(t *testing.T) {
+	srv := newServer(t)
+	s := srv.create(t, map[string]any{"stealth": true})
+	pages := testutil.ServePages(t)
+	wake := `mutation { goto(url: "` + pages.URL + `/done.html") { status } evaluate(content: "document.cookie = 'c=1'; 1") { value } }`
+	if status, res := bql(t, s.BrowserQL, wake, nil); status != 200 || len(res.Errors) != 0 {
+		t.Fatalf("wake: %d %+v", status, res.Errors)
+	}
+	groups := browserGroups(t, srv.dataDir)
+	if len(groups) != 1 {
+		t.Fatalf("want one browser group, found %v", groups)
+	}
+	syscall.Kill(-groups[0], syscall.SIGSTOP)
+	defer syscall.Kill(-groups[0], syscall.SIGCONT)
+	within(t, 20*time.Second, "a request right after the browser stopped", func() {
+		r := do(t, "POST", s.BrowserQL, map[string]any{"query": `mutation { evaluate(content: "1", timeout: 2000) { value } }`})
+		if r.Status == http.StatusOK && len(decodeAs[bqlResult](t, r).Errors) == 0 {
+			return // the request found the browser wedged and relaunched it
+		}
+		if r.Status != http.StatusServiceUnavailable || !strings.Contains(string(r.Body), `"code":"browser_unavailable"`) {
+			t.Errorf("a request on a browser stopped right after the last: %d %s, want 503 browser_unavailable", r.Status, r.Body)
+		}
+	})
+	within(t, 30*time.Second, "the request after it", func() {
+		status, res := bql(t, s.BrowserQL, `mutation { goto(url: "`+pages.URL+`/done.html", timeout: 5000) { status } evaluate(content: "document.cookie", timeout: 5000) { value } }`, nil)
+		if status != 200 || len(res.Errors) != 0 || !strings.Contains(string(res.Data["evaluate"]), "c=1") {
+			t.Errorf("after the relaunch: %d %s %+v", status, res.Data["evaluate"], res.Errors)
+		}
+	})
+	if p := pressureOf(t, srv); p.Wedged != 1 || p.Relaunched != 1 {
+		t.Errorf("pressure after the relaunch: %+v", p)
+	}
+}
+
 // TestIdleWedgedBrowserIsFound: with one slot and its browser stopped, the
 // health ping finds it without any request, /pressure stops claiming
 // isAvailable while the stopped browser holds the slot, and it is killed.
