@@ -49,11 +49,21 @@ func (p *Page) SaveState(ctx context.Context) (*State, error) { return p.SaveSta
 // SaveStateAfter is SaveState for the checkpoint that ends a request: the
 // main frame's storage is what settled read at the request's end, when it
 // is this page's, instead of another call into the page.
+//
+// The jar is read only after a call into the page has answered (Settle's,
+// or one of its own here): a page's document.cookie write reaches the jar
+// on the renderer's own channel, which the browser's read does not wait
+// for, and reading document.cookie in the page waits for that channel.
+// Without it a cookie a request's script set was missing from the
+// checkpoint now and then.
 func (p *Page) SaveStateAfter(req context.Context, settled *Settled) (*State, error) {
 	jarCtx, cancelJar := context.WithTimeout(req, stateTimeout)
 	defer cancelJar()
 	ctx, cancel := p.step(req, stateTimeout)
 	defer cancel()
+	if settled == nil || settled.page != p {
+		settled = p.readSettled(ctx)
+	}
 	var cookies []*network.Cookie
 	var others map[string]*Storage
 	var cookiesErr, othersErr error
@@ -91,25 +101,15 @@ func (p *Page) browserCookies(ctx context.Context) ([]*network.Cookie, error) {
 }
 
 // readOrigins reads the storage of the tab's first-party origins: the main
-// frame's in the engine's isolated world, side by side with listing the
-// frames, so that the usual page with one origin costs one round trip; or
-// the main frame's as settled read it.
+// frame's as settled read it, the other frames' (and the main frame's, when
+// the page did not answer) through DOMStorage.
 func (p *Page) readOrigins(ctx context.Context, settled *Settled) (map[string]*Storage, error) {
-	var main mainStorage
-	var mainErr error
-	var wg sync.WaitGroup
-	if settled != nil && settled.page == p {
-		main = settled.main
-	} else {
-		wg.Go(func() { mainErr = p.callInWorld(ctx, readMainStorage, &main) })
-	}
 	origins, err := p.firstPartyOrigins(ctx)
-	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]*Storage, len(origins))
-	if mainErr == nil && webOrigin(main.Origin) && main.Local != nil && main.Session != nil {
+	if main := settled.mainOf(p); webOrigin(main.Origin) && main.Local != nil && main.Session != nil {
 		out[main.Origin] = &Storage{Local: main.Local, Session: main.Session}
 	}
 	return out, p.readOthers(ctx, origins, out)
@@ -121,10 +121,22 @@ type mainStorage struct {
 	Local, Session map[string]string
 }
 
+// readSettled reads the main frame's storage as Settle does; nil when the
+// page did not answer (a tab a client closed), and the jar is read anyway.
+func (p *Page) readSettled(ctx context.Context) *Settled {
+	read := &Settled{page: p}
+	if p.callInWorld(ctx, readMainStorage, &read.main) != nil {
+		return nil
+	}
+	return read
+}
+
 // readMainStorage reads the main frame's storage; an opaque origin has
-// none and answers nulls.
+// none and answers nulls. It reads document.cookie first, which returns
+// once the jar holds every cookie the document wrote (see SaveStateAfter).
 const readMainStorage = `function () {
 	const read = (s) => { const o = {}; for (let i = 0; i < s.length; i++) { const k = s.key(i); o[k] = s.getItem(k); } return o; };
+	try { void document.cookie; } catch (e) {}
 	try { return {origin: location.origin, local: read(localStorage), session: read(sessionStorage)}; }
 	catch (e) { return {origin: location.origin, local: null, session: null}; }
 }`

@@ -12,3 +12,12 @@ type Settled struct {
 // TakeSettled returns what the last Settle read, once: nil when it read
 // nothing or a navigation was in flight, and after it was taken.
 func (p *Page) TakeSettled() *Settled { return p.settled.Swap(nil) }
+
+// mainOf is the main frame's storage that s read of page p; empty when s
+// is nil or of another page.
+func (s *Settled) mainOf(p *Page) mainStorage {
+	if s == nil || s.page != p {
+		return mainStorage{}
+	}
+	return s.main
+}
