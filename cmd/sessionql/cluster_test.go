@@ -196,6 +196,21 @@ func TestClusterSharesSessions(t *testing.T) {
 	if p := cc.pressure(t); p.LiveBrowsers != 0 {
 		t.Errorf("C started a browser for the Node clients of a session B runs: %+v", p)
 	}
+	// Browserbase's API through C: served by B, with C's address in its URLs
+	var debug struct {
+		WsURL string
+		Pages []struct{ URL string }
+	}
+	if st := call(t, "GET", cc.URL+"/v1/sessions/"+id+"/debug", nil, &debug); st != 200 || len(debug.Pages) == 0 || !strings.HasPrefix(debug.WsURL, strings.Replace(cc.URL, "http", "ws", 1)) {
+		t.Errorf("GET /v1/sessions/{id}/debug through C: %d %+v", st, debug)
+	}
+	var bb struct{ ID, Status string }
+	if st := call(t, "GET", cc.URL+"/v1/sessions/"+id, nil, &bb); st != 200 || bb.ID != id || bb.Status != "RUNNING" {
+		t.Errorf("GET /v1/sessions/{id} through C: %d %+v", st, bb)
+	}
+	if p := cc.pressure(t); p.LiveBrowsers != 0 {
+		t.Errorf("C started a browser for Browserbase requests of a session B runs: %+v", p)
+	}
 
 	// 7. DELETE through C removes the record and the objects
 	waitFor(t, "a profile object is kept", 30*time.Second, func() bool { return len(c.objects(t)) > 0 })
