@@ -80,6 +80,9 @@ func testHibernationKeepsEverything(t *testing.T, b Backend) {
 	waitFor(t, "the idle browser hibernates", func() bool { return status(t, s, sess.ID) == Hibernated })
 	waitFor(t, "its slot is free", func() bool { return s.Pressure().LiveBrowsers == 0 })
 	testutil.NoProcessesLeft(t, cfg.DataDir)
+	// After a clean close the profile holds localStorage, and a wake need
+	// not visit its origins: the store drops it once the profile is kept.
+	waitFor(t, "the store holds no localStorage", func() bool { return storedLocal(t, s, sess.ID) == 0 })
 	run(t, s, sess.ID, func(p *engine.Page) {
 		if u := eval(t, p, "location.href"); u != "about:blank" {
 			t.Errorf("a woken session's page is at %s, want about:blank", u)
@@ -89,6 +92,22 @@ func testHibernationKeepsEverything(t *testing.T, b Backend) {
 			t.Errorf("after hibernation: %s, want %s", got, allWritten)
 		}
 	})
+}
+
+// storedLocal counts the localStorage items the store holds for a session.
+func storedLocal(t *testing.T, s *Service, id string) int {
+	t.Helper()
+	raw, err := s.store.State(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st engine.State
+	json.Unmarshal(raw, &st)
+	n := 0
+	for _, o := range st.Origins {
+		n += len(o.Local)
+	}
+	return n
 }
 
 // TestHibernationKeepsSettings sets what the emulation mutations set, lets
