@@ -163,9 +163,7 @@ func (n *navigation) pending() bool {
 // trip (setTimeout), which after a click waits until the page has
 // rendered it (8–10 ms on a busy machine) where the direct call is
 // answered at once. It also reads the main frame's storage for the
-// checkpoint, and starts the checkpoint's reads of cookies, other tabs and
-// frames beside that call (see Settled), kept only when no navigation was
-// in flight.
+// checkpoint (see Settled), kept only when no navigation was in flight.
 // After read-only steps (see MarkReadOnly) there is no call at all.
 func (p *Page) Settle(limit time.Duration) {
 	p.settled.Store(nil)
@@ -180,14 +178,8 @@ func (p *Page) Settle(limit time.Duration) {
 		// Reads run no code of the page's, so they started no navigation
 		// to announce; and the checkpoint is skipped or reads afresh.
 		read = nil
-	} else {
-		// The checkpoint's other reads go beside the call: they too come
-		// after the last step, and are dropped with the call's read when a
-		// navigation turns out to be in flight.
-		read.reads = p.startStateReads(context.Background())
-		if p.callInWorld(ctx, readMainStorage, &read.main) != nil {
-			read = nil
-		}
+	} else if p.callInWorld(ctx, readMainStorage, &read.main) != nil {
+		read = nil
 	}
 	if n.await(ctx) {
 		read = nil

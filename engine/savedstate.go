@@ -46,36 +46,34 @@ type Storage struct {
 // would then be lost at the next hibernation.
 func (p *Page) SaveState(ctx context.Context) (*State, error) { return p.SaveStateAfter(ctx, nil) }
 
-// SaveStateAfter is SaveState for the checkpoint that ends a request: what
-// settled read at the request's end, when it is this page's, stands in for
-// the main frame's storage and for the reads Settle started beside it.
+// SaveStateAfter is SaveState for the checkpoint that ends a request: the
+// main frame's storage is what settled read at the request's end, when it
+// is this page's, instead of another call into the page.
 func (p *Page) SaveStateAfter(req context.Context, settled *Settled) (*State, error) {
-	var reads *stateReads
-	var main *mainStorage
-	if settled != nil && settled.page == p {
-		main, reads = &settled.main, settled.reads
-	}
-	if reads == nil {
-		reads = p.startStateReads(req)
-	}
+	jarCtx, cancelJar := context.WithTimeout(req, stateTimeout)
+	defer cancelJar()
 	ctx, cancel := p.step(req, stateTimeout)
 	defer cancel()
-	var mainErr error
-	if main == nil {
-		main = new(mainStorage)
-		mainErr = p.callInWorld(ctx, readMainStorage, main)
+	var cookies []*network.Cookie
+	var others map[string]*Storage
+	var cookiesErr, othersErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { cookies, cookiesErr = p.browserCookies(jarCtx) })
+	wg.Go(func() { others, othersErr = p.otherTabs(ctx) })
+	origins, err := p.readOrigins(ctx, settled)
+	wg.Wait()
+	if cookiesErr != nil {
+		return nil, cookiesErr
 	}
-	reads.wait(req)
-	if reads.cookiesErr != nil {
-		return nil, reads.cookiesErr
+	if origins == nil {
+		origins = map[string]*Storage{}
 	}
-	origins, err := p.readOrigins(ctx, main, mainErr, reads)
-	for o, s := range reads.others {
+	for o, s := range others {
 		if origins[o] == nil {
 			origins[o] = s
 		}
 	}
-	return &State{Cookies: savedCookieParams(reads.cookies), Origins: origins, Settings: p.savedSettings()}, errors.Join(err, reads.othersErr)
+	return &State{Cookies: savedCookieParams(cookies), Origins: origins, Settings: p.savedSettings()}, errors.Join(err, othersErr)
 }
 
 // browserCookies reads the default browser context's cookie jar with
@@ -92,19 +90,29 @@ func (p *Page) browserCookies(ctx context.Context) ([]*network.Cookie, error) {
 	return res.Cookies, nil
 }
 
-// readOrigins gathers the storage of the tab's first-party origins: the
-// main frame's as read in the engine's isolated world (main, mainErr), so
-// that the usual page with one origin costs no more round trips, and the
-// others' through DOMStorage.
-func (p *Page) readOrigins(ctx context.Context, main *mainStorage, mainErr error, reads *stateReads) (map[string]*Storage, error) {
-	out := map[string]*Storage{}
-	if reads.originsErr != nil {
-		return out, reads.originsErr
+// readOrigins reads the storage of the tab's first-party origins: the main
+// frame's in the engine's isolated world, side by side with listing the
+// frames, so that the usual page with one origin costs one round trip; or
+// the main frame's as settled read it.
+func (p *Page) readOrigins(ctx context.Context, settled *Settled) (map[string]*Storage, error) {
+	var main mainStorage
+	var mainErr error
+	var wg sync.WaitGroup
+	if settled != nil && settled.page == p {
+		main = settled.main
+	} else {
+		wg.Go(func() { mainErr = p.callInWorld(ctx, readMainStorage, &main) })
 	}
+	origins, err := p.firstPartyOrigins(ctx)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*Storage, len(origins))
 	if mainErr == nil && webOrigin(main.Origin) && main.Local != nil && main.Session != nil {
 		out[main.Origin] = &Storage{Local: main.Local, Session: main.Session}
 	}
-	return out, p.readOthers(ctx, reads.origins, out)
+	return out, p.readOthers(ctx, origins, out)
 }
 
 // mainStorage is what readMainStorage returns.
