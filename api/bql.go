@@ -47,6 +47,10 @@ func (a *API) runBQL(w http.ResponseWriter, r *http.Request) {
 		sum.Errors = append(sum.Errors, sessionql.ErrorCode(err))
 	}
 	a.sessions.Record(id, events.BQLRequest, bqlEvent{Summary: sum, Ms: time.Since(start).Milliseconds()})
+	// The answer, whose length is set, goes out now, with its event in the
+	// log, rather than after the access log's line and the metrics (0.3–0.5
+	// ms when the log is a pipe, as under systemd or Docker).
+	http.NewResponseController(w).Flush()
 }
 
 // bqlEvent is a bql_request event: what was asked, how long it took, which

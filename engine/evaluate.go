@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode"
 
 	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/page"
@@ -50,9 +51,16 @@ func (p *Page) EvaluateIn(req context.Context, content string, timeout time.Dura
 		}
 		contextID = int64(res.ExecutionContextID)
 	}
-	expr := strings.TrimRight(strings.TrimSpace(content), "; \t\r\n")
-	res, exc, err := p.evaluateIn(ctx, "(async () => (\n"+expr+"\n))()", contextID)
-	if err == nil && isCompileError(exc) {
+	var res evaluated
+	var exc *runtime.ExceptionDetails
+	var err error
+	asBody := startsWithStatement(content)
+	if !asBody {
+		expr := strings.TrimRight(strings.TrimSpace(content), "; \t\r\n")
+		res, exc, err = p.evaluateIn(ctx, "(async () => (\n"+expr+"\n))()", contextID)
+		asBody = err == nil && isCompileError(exc)
+	}
+	if asBody {
 		res, exc, err = p.evaluateIn(ctx, "(async () => {\n"+content+"\n})()", contextID)
 	}
 	if err != nil {
@@ -94,6 +102,33 @@ func (p *Page) evaluateIn(ctx context.Context, expr string, contextID int64) (re
 	}
 	exc = new(runtime.ExceptionDetails)
 	return res, exc, jsonv2.Unmarshal(res.Exception, exc, chromedp.DefaultUnmarshalOptions)
+}
+
+// statementKeywords are the reserved words that begin a statement and can
+// never begin an expression.
+var statementKeywords = map[string]bool{
+	"return": true, "var": true, "const": true, "if": true, "for": true, "while": true, "do": true,
+	"throw": true, "try": true, "switch": true, "break": true, "continue": true, "debugger": true,
+}
+
+// startsWithStatement reports whether a script's first word is one of
+// statementKeywords, such as the `return` that Browserless's examples
+// begin with: such a script cannot parse as an expression, so it runs as
+// a function body at once, without the round trip of the expression's
+// compile error.
+func startsWithStatement(content string) bool {
+	s := strings.TrimLeft(content, " \t\r\n")
+	end := strings.IndexFunc(s, func(r rune) bool { return !isIdentRune(r) })
+	if end < 0 {
+		end = len(s)
+	}
+	return statementKeywords[s[:end]]
+}
+
+// isIdentRune reports whether r may be part of a JavaScript identifier
+// (\ too: a Unicode escape continues one).
+func isIdentRune(r rune) bool {
+	return r == '_' || r == '$' || r == '\\' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || unicode.Is(unicode.Pc, r) || r == '\u200c' || r == '\u200d'
 }
 
 // isCompileError tells a script that does not parse as an expression from
