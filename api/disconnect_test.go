@@ -5,12 +5,9 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/sessionql/sessionql/internal/testutil"
 )
 
 // TestConnectPuppeteerLeavingLogsNoWarning: however a Puppeteer client
@@ -98,22 +95,6 @@ func leavePuppeteer(t *testing.T, srv *server, env ...string) puppeteerLeft {
 		t.Fatalf("script printed %q: %v", out, err)
 	}
 	return left
-}
-
-// captureLogs sends the server's log, debug lines included, to a buffer
-// until the test ends.
-func captureLogs(t *testing.T) *testutil.LogBuffer {
-	t.Helper()
-	var logs testutil.LogBuffer
-	prev := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	t.Cleanup(func() {
-		slog.SetDefault(prev)
-		if t.Failed() {
-			t.Logf("server log:\n%s", logs.String())
-		}
-	})
-	return &logs
 }
 
 // waitIdle waits until no client or request uses a browser, so that what a

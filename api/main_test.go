@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -185,3 +186,19 @@ func exists(path string) bool {
 type sessionsConfig = sessions.Config
 
 func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
+
+// captureLogs sends the server's log, debug lines included, to a buffer
+// until the test ends.
+func captureLogs(t *testing.T) *testutil.LogBuffer {
+	t.Helper()
+	var logs testutil.LogBuffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	t.Cleanup(func() {
+		slog.SetDefault(prev)
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	return &logs
+}
