@@ -80,6 +80,9 @@ type Browser struct {
 	downloads *downloadWatch   // follows and caps downloads; see downloadwatch.go
 	guard     string           // the page target of the tab that keeps a window open; see guard.go
 	guardTab  string           // its tab target
+
+	startMu  sync.Mutex
+	startTab string // the startup tab's page target until the first page adopts it; see starttab.go
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -112,15 +115,21 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 	return b, nil
 }
 
-// startWatches starts the engine's download and tab watches side by side:
-// each is a round trip or two to a browser still opening its first tab.
+// startWatches starts the engine's download and tab watches side by side,
+// and finds the startup tab meanwhile: each is a round trip or two to a
+// browser still starting its first tab's renderer.
 func (b *Browser) startWatches(opts LaunchOptions) error {
-	var downloads error
+	var downloads, start error
 	var wg sync.WaitGroup
 	wg.Go(func() { downloads = b.startDownloads(opts) })
+	wg.Go(func() {
+		ctx, cancel := opts.readyContext()
+		defer cancel()
+		start = b.findStartTab(ctx)
+	})
 	tabs := b.startTabLimit(opts)
 	wg.Wait()
-	return errors.Join(downloads, tabs)
+	return errors.Join(downloads, start, tabs)
 }
 
 // startWithIdentity starts the browser and, when the session changes what

@@ -64,13 +64,18 @@ func (b *Browser) OpenPage() (*Page, error) {
 	return b.OpenPageContext(ctx)
 }
 
-// OpenPageContext attaches the engine to the browser's first tab, giving up
-// when ctx ends or after openTimeout.
+// OpenPageContext attaches the engine to a tab, giving up when ctx ends or
+// after openTimeout: the first time to the tab that the browser opened
+// while it started (see starttab.go), after that to a new one.
 func (b *Browser) OpenPageContext(ctx context.Context) (*Page, error) {
-	return b.openPage(ctx, chromedp.WithDetachOnCancel())
+	opts := []chromedp.ContextOption{chromedp.WithDetachOnCancel()}
+	if id := b.takeStartTab(); id != "" {
+		opts = append(opts, chromedp.WithTargetID(target.ID(id)))
+	}
+	return b.openPage(ctx, opts...)
 }
 
-// openPage attaches the engine to a tab that opts choose, the first by
+// openPage attaches the engine to a tab that opts choose, a new one by
 // default. The page's own context lives until Close or Stop, not with ctx.
 func (b *Browser) openPage(ctx context.Context, opts ...chromedp.ContextOption) (*Page, error) {
 	client, err := b.mux.Connect(ctx, engineIntercept, cdpmux.AsEngine)
