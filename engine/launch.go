@@ -48,6 +48,9 @@ type LaunchOptions struct {
 	// MaxDownloadBytes (MAX_DOWNLOAD_BYTES) bounds what DownloadDir holds;
 	// a download that would pass it is cancelled. 0 for DefaultMaxDownloadBytes.
 	MaxDownloadBytes int64
+	// Guard opens the guard tab during the launch, beside the engine's
+	// other setup; see OpenGuard.
+	Guard bool
 
 	run     *launcher.User // the resolved BrowserUser, nil to run as the server's user
 	sandbox bool           // whether Chromium's sandbox is on for this start
@@ -81,8 +84,10 @@ type Browser struct {
 	guard     string           // the page target of the tab that keeps a window open; see guard.go
 	guardTab  string           // its tab target
 
-	startMu  sync.Mutex
-	startTab string // the startup tab's page target until the first page adopts it; see starttab.go
+	identityReady func(context.Context) error // waits for the identity of the targets open at launch; see startIdentity
+
+	startMu sync.Mutex
+	first   *Page // the engine's page on the startup tab until OpenPageContext takes it; see starttab.go
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -115,26 +120,36 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 	return b, nil
 }
 
-// startWatches starts the engine's download and tab watches side by side,
-// and finds the startup tab meanwhile: each is a round trip or two to a
-// browser still starting its first tab's renderer.
+// startWatches does the rest of the launch side by side, each a round
+// trip or a few to a browser still starting the startup tab's renderer:
+// the wait for the startup tab's identity, the download and tab watches,
+// the engine's page on the startup tab, and the guard if asked. The launch
+// returns once all are done, before anyone else connects.
 func (b *Browser) startWatches(opts LaunchOptions) error {
-	var downloads, start error
+	var identity, downloads, first error
 	var wg sync.WaitGroup
+	wg.Go(func() { identity = b.awaitIdentity(opts) })
 	wg.Go(func() { downloads = b.startDownloads(opts) })
-	wg.Go(func() {
-		ctx, cancel := opts.readyContext()
-		defer cancel()
-		start = b.findStartTab(ctx)
-	})
+	found := make(chan struct{})
+	wg.Go(func() { first = b.openStartTab(opts, found) })
 	tabs := b.startTabLimit(opts)
+	if tabs == nil && opts.Guard {
+		<-found // the guard is not the startup tab
+		ctx, cancel := opts.readyContext()
+		tabs = b.OpenGuard(ctx)
+		cancel()
+	}
 	wg.Wait()
-	return errors.Join(downloads, start, tabs)
+	if b.first != nil {
+		b.first.downloads = b.downloads
+	}
+	return errors.Join(identity, downloads, first, tabs)
 }
 
 // startWithIdentity starts the browser and, when the session changes what
 // the browser reports about itself, the client that sees to it, before any
-// other client connects.
+// other client connects. The client's wait for the targets already open
+// runs beside the rest of the launch; see startWatches.
 func startWithIdentity(opts LaunchOptions) (*Browser, error) {
 	id, err := identityFor(opts)
 	if err != nil {
@@ -173,6 +188,9 @@ func start(opts LaunchOptions) (*Browser, error) {
 func (b *Browser) wait() {
 	b.exit = b.proc.Wait()
 	b.mux.Close(errors.New("the browser process exited"))
+	if p := b.takeFirst(); p != nil {
+		p.Close()
+	}
 	b.loops.Wait()
 	b.proc.Kill()
 	os.RemoveAll(b.tempDir)

@@ -32,6 +32,7 @@ type Page struct {
 	onlyRead atomic.Bool             // the request ending ran read-only steps alone; see MarkReadOnly
 	settled  atomic.Pointer[Settled] // the storage the last Settle read; see TakeSettled
 	detached atomic.Bool             // the browser detached the tab's session; see watchDetach
+	pristine atomic.Bool             // no client has had the tab yet, so it has no viewport override; see SetSessionViewport
 
 	mu    sync.Mutex
 	world int64 // the engine's isolated world in the main frame, 0 if unknown
@@ -68,11 +69,10 @@ func (b *Browser) OpenPage() (*Page, error) {
 // after openTimeout: the first time to the tab that the browser opened
 // while it started (see starttab.go), after that to a new one.
 func (b *Browser) OpenPageContext(ctx context.Context) (*Page, error) {
-	opts := []chromedp.ContextOption{chromedp.WithDetachOnCancel()}
-	if id := b.takeStartTab(); id != "" {
-		opts = append(opts, chromedp.WithTargetID(target.ID(id)))
+	if p := b.takeFirst(); p != nil {
+		return p, nil
 	}
-	return b.openPage(ctx, opts...)
+	return b.openPage(ctx, chromedp.WithDetachOnCancel())
 }
 
 // openPage attaches the engine to a tab that opts choose, a new one by

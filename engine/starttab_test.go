@@ -11,10 +11,11 @@ import (
 // TestFirstPageIsTheStartupTab: a launched browser already holds one blank
 // tab, the one Chromium opened while it started, and the first page is
 // that tab, not a second one; the next page is a new tab. With stealth,
-// the tab has its identity before the engine touches it.
+// the tab has its identity when the launch returns. The guard, opened
+// during the launch, is not taken for the startup tab.
 func TestFirstPageIsTheStartupTab(t *testing.T) {
 	for _, stealth := range []bool{false, true} {
-		b, _ := launchOwnBrowser(t, LaunchOptions{Stealth: stealth, Window: Size{1280, 800}})
+		b, _ := launchOwnBrowser(t, LaunchOptions{Stealth: stealth, Window: Size{1280, 800}, Guard: true})
 		before := pageTargets(t, b)
 		if len(before) != 1 || before[0].URL != startupURL {
 			t.Fatalf("stealth %v: after the launch the browser has the pages %+v; want one at %s", stealth, before, startupURL)
@@ -63,6 +64,7 @@ func TestSwitchTerminatorDropped(t *testing.T) {
 	}
 }
 
+// pageTargets lists the browser's pages, the guard left out.
 func pageTargets(t *testing.T, b *Browser) []*target.Info {
 	t.Helper()
 	raw, err := b.mux.Call(context.Background(), "", "Target.getTargets", map[string]any{"filter": []map[string]string{{"type": "page"}}})
@@ -73,5 +75,11 @@ func pageTargets(t *testing.T, b *Browser) []*target.Info {
 	if err := json.Unmarshal(raw, &res); err != nil {
 		t.Fatal(err)
 	}
-	return res.TargetInfos
+	var pages []*target.Info
+	for _, p := range res.TargetInfos {
+		if string(p.TargetID) != b.guard {
+			pages = append(pages, p)
+		}
+	}
+	return pages
 }
