@@ -96,25 +96,17 @@ func flags(opts LaunchOptions) []string {
 		f = append(f, "--lang="+opts.Lang)
 	}
 	if opts.egress != "" {
-		return mergeFeatures(append(blockedFlags(f, opts), startupURL))
+		return mergeFeatures(append(blockedFlags(f, opts), "--no-startup-window"))
 	}
 	f = append(f, proxyFlags(opts)...)
 	f = append(f, userArgs(opts.Args)...)
-	return mergeFeatures(append(f, startupURL))
+	return mergeFeatures(append(f, "--no-startup-window"))
 }
-
-// startupURL is the one URL on the command line: the tab that Chromium
-// opens while it starts shows the initial blank document, which runs no
-// page script, and becomes the engine's page (see adoptStartTab). Its
-// renderer starts during the browser's own start instead of after it,
-// which a tab that the engine creates once the browser answers would wait
-// for; and the browser never holds a tab more than the engine's.
-const startupURL = "about:blank"
 
 // userArgs are a session's flags without the switch terminator "--": after
 // it Chromium reads every argument as a URL to open, so the flags that
-// follow a session's, such as the egress proxy's, would be dropped, and
-// the startup tab would open them.
+// follow a session's, such as the egress proxy's, would be dropped and
+// opened as pages.
 func userArgs(args []string) []string {
 	var out []string
 	for _, a := range args {

@@ -9,8 +9,8 @@ import (
 // startIdentity connects the identity client and turns its auto-attach on,
 // before any other client connects: every target opened from then on
 // starts paused until the client has configured it. The targets already
-// open, such as the startup tab, are configured meanwhile; awaitIdentity
-// waits for that. The client's loop ends when the browser does.
+// open, if any, are configured meanwhile; awaitIdentity waits for that.
+// The client's loop ends when the browser does.
 func (b *Browser) startIdentity(opts LaunchOptions, id stealth.Identity) error {
 	ctx, cancel := opts.readyContext()
 	defer cancel()

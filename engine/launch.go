@@ -87,7 +87,7 @@ type Browser struct {
 	identityReady func(context.Context) error // waits for the identity of the targets open at launch; see startIdentity
 
 	startMu sync.Mutex
-	first   *Page // the engine's page on the startup tab until OpenPageContext takes it; see starttab.go
+	first   *Page // the engine's page on the first tab until OpenPageContext takes it; see firsttab.go
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -120,21 +120,21 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 	return b, nil
 }
 
-// startWatches does the rest of the launch side by side, each a round
-// trip or a few to a browser still starting the startup tab's renderer:
-// the wait for the startup tab's identity, the download and tab watches,
-// the engine's page on the startup tab, and the guard if asked. The launch
-// returns once all are done, before anyone else connects.
+// startWatches does the rest of the launch side by side: the engine's
+// first tab and its page (the longest part: creating the tab and starting
+// its renderer), the wait for the identity of the targets open at start,
+// the download and tab watches, and the guard if asked. The launch returns
+// once all are done, before anyone else connects.
 func (b *Browser) startWatches(opts LaunchOptions) error {
 	var identity, downloads, first error
 	var wg sync.WaitGroup
 	wg.Go(func() { identity = b.awaitIdentity(opts) })
 	wg.Go(func() { downloads = b.startDownloads(opts) })
-	found := make(chan struct{})
-	wg.Go(func() { first = b.openStartTab(opts, found) })
+	created := make(chan struct{})
+	wg.Go(func() { first = b.openFirstTab(opts, created) })
 	tabs := b.startTabLimit(opts)
 	if tabs == nil && opts.Guard {
-		<-found // the guard is not the startup tab
+		<-created // the guard goes into the first tab's window
 		ctx, cancel := opts.readyContext()
 		tabs = b.OpenGuard(ctx)
 		cancel()

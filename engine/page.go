@@ -66,8 +66,8 @@ func (b *Browser) OpenPage() (*Page, error) {
 }
 
 // OpenPageContext attaches the engine to a tab, giving up when ctx ends or
-// after openTimeout: the first time to the tab that the browser opened
-// while it started (see starttab.go), after that to a new one.
+// after openTimeout: the first time it returns the page on the tab that
+// the launch opened (see firsttab.go), after that it opens a new one.
 func (b *Browser) OpenPageContext(ctx context.Context) (*Page, error) {
 	if p := b.takeFirst(); p != nil {
 		return p, nil
