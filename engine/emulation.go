@@ -135,19 +135,14 @@ func (p *Page) setViewport(ctx context.Context, v Viewport) error {
 // device metrics override the screen's available area is the whole screen
 // (no taskbar) and the window's outer size its inner size. So a viewport
 // that the window gives, at scale 1 and not mobile, clears the override
-// instead; on the page of the launch's first tab the first time, before
-// any client had the tab, there is none to clear.
+// instead.
 func (p *Page) SetSessionViewport(ctx context.Context, v Viewport) error {
-	pristine := p.pristine.Swap(false)
 	ctx, cancel := p.step(ctx, openTimeout)
 	defer cancel()
 	p.mu.Lock()
 	inner := p.inner
 	p.mu.Unlock()
 	if inner == (Size{v.Width, v.Height}) && v.DeviceScaleFactor <= 1 && !v.Mobile {
-		if pristine { // the launch's first tab, which no client has had: nothing to clear
-			return nil
-		}
 		_, err := chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
 		return err
 	}

@@ -76,17 +76,12 @@ func TestGuardTabIsHiddenFromUsers(t *testing.T) {
 // window of the engine's first tab, not a window of its own, which would
 // cost a browser about 40 MiB more.
 func TestGuardSharesTheFirstTabsWindow(t *testing.T) {
-	for _, during := range []bool{false, true} { // opened after the launch, or during it (LaunchOptions.Guard)
-		b, p := launchOwn(t, LaunchOptions{Guard: during})
-		if during && b.guard == "" {
-			t.Fatal("the launch opened no guard")
-		}
-		if err := b.OpenGuard(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if got, want := windowOf(t, b, b.guard), windowOf(t, b, string(p.target().TargetID)); got != want {
-			t.Errorf("guard during the launch %v: the guard is in window %d, the engine's tab in %d", during, got, want)
-		}
+	b, p := launchOwn(t, LaunchOptions{})
+	if err := b.OpenGuard(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := windowOf(t, b, b.guard), windowOf(t, b, string(p.target().TargetID)); got != want {
+		t.Errorf("the guard is in window %d, the engine's tab in %d", got, want)
 	}
 }
 

@@ -48,9 +48,6 @@ type LaunchOptions struct {
 	// MaxDownloadBytes (MAX_DOWNLOAD_BYTES) bounds what DownloadDir holds;
 	// a download that would pass it is cancelled. 0 for DefaultMaxDownloadBytes.
 	MaxDownloadBytes int64
-	// Guard opens the guard tab during the launch, beside the engine's
-	// other setup; see OpenGuard.
-	Guard bool
 
 	run     *launcher.User // the resolved BrowserUser, nil to run as the server's user
 	sandbox bool           // whether Chromium's sandbox is on for this start
@@ -83,11 +80,6 @@ type Browser struct {
 	downloads *downloadWatch   // follows and caps downloads; see downloadwatch.go
 	guard     string           // the page target of the tab that keeps a window open; see guard.go
 	guardTab  string           // its tab target
-
-	identityReady func(context.Context) error // waits for the identity of the targets open at launch; see startIdentity
-
-	startMu sync.Mutex
-	first   *Page // the engine's page on the first tab until OpenPageContext takes it; see firsttab.go
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -120,36 +112,20 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 	return b, nil
 }
 
-// startWatches does the rest of the launch side by side: the engine's
-// first tab and its page (the longest part: creating the tab and starting
-// its renderer), the wait for the identity of the targets open at start,
-// the download and tab watches, and the guard if asked. The launch returns
-// once all are done, before anyone else connects.
+// startWatches starts the engine's download and tab watches side by side:
+// each is a round trip or two to a browser still opening its first tab.
 func (b *Browser) startWatches(opts LaunchOptions) error {
-	var identity, downloads, first error
+	var downloads error
 	var wg sync.WaitGroup
-	wg.Go(func() { identity = b.awaitIdentity(opts) })
 	wg.Go(func() { downloads = b.startDownloads(opts) })
-	created := make(chan struct{})
-	wg.Go(func() { first = b.openFirstTab(opts, created) })
 	tabs := b.startTabLimit(opts)
-	if tabs == nil && opts.Guard {
-		<-created // the guard goes into the first tab's window
-		ctx, cancel := opts.readyContext()
-		tabs = b.OpenGuard(ctx)
-		cancel()
-	}
 	wg.Wait()
-	if b.first != nil {
-		b.first.downloads = b.downloads
-	}
-	return errors.Join(identity, downloads, first, tabs)
+	return errors.Join(downloads, tabs)
 }
 
 // startWithIdentity starts the browser and, when the session changes what
 // the browser reports about itself, the client that sees to it, before any
-// other client connects. The client's wait for the targets already open
-// runs beside the rest of the launch; see startWatches.
+// other client connects.
 func startWithIdentity(opts LaunchOptions) (*Browser, error) {
 	id, err := identityFor(opts)
 	if err != nil {
@@ -188,9 +164,6 @@ func start(opts LaunchOptions) (*Browser, error) {
 func (b *Browser) wait() {
 	b.exit = b.proc.Wait()
 	b.mux.Close(errors.New("the browser process exited"))
-	if p := b.takeFirst(); p != nil {
-		p.Close()
-	}
 	b.loops.Wait()
 	b.proc.Kill()
 	os.RemoveAll(b.tempDir)

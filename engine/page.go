@@ -32,7 +32,6 @@ type Page struct {
 	onlyRead atomic.Bool             // the request ending ran read-only steps alone; see MarkReadOnly
 	settled  atomic.Pointer[Settled] // the storage the last Settle read; see TakeSettled
 	detached atomic.Bool             // the browser detached the tab's session; see watchDetach
-	pristine atomic.Bool             // no client has had the tab yet, so it has no viewport override; see SetSessionViewport
 
 	mu    sync.Mutex
 	world int64 // the engine's isolated world in the main frame, 0 if unknown
@@ -65,17 +64,13 @@ func (b *Browser) OpenPage() (*Page, error) {
 	return b.OpenPageContext(ctx)
 }
 
-// OpenPageContext attaches the engine to a tab, giving up when ctx ends or
-// after openTimeout: the first time it returns the page on the tab that
-// the launch opened (see firsttab.go), after that it opens a new one.
+// OpenPageContext attaches the engine to the browser's first tab, giving up
+// when ctx ends or after openTimeout.
 func (b *Browser) OpenPageContext(ctx context.Context) (*Page, error) {
-	if p := b.takeFirst(); p != nil {
-		return p, nil
-	}
 	return b.openPage(ctx, chromedp.WithDetachOnCancel())
 }
 
-// openPage attaches the engine to a tab that opts choose, a new one by
+// openPage attaches the engine to a tab that opts choose, the first by
 // default. The page's own context lives until Close or Stop, not with ctx.
 func (b *Browser) openPage(ctx context.Context, opts ...chromedp.ContextOption) (*Page, error) {
 	client, err := b.mux.Connect(ctx, engineIntercept, cdpmux.AsEngine)

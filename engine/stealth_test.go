@@ -19,19 +19,6 @@ import (
 // the test defaults, closed after the test, and opens its page.
 func launchOwn(t *testing.T, opts LaunchOptions) (b *Browser, p *Page) {
 	t.Helper()
-	b, _ = launchOwnBrowser(t, opts)
-	p, err := b.OpenPage()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	return b, p
-}
-
-// launchOwnBrowser is launchOwn without the page; dir holds the profile
-// (p) and the temp dir (t).
-func launchOwnBrowser(t *testing.T, opts LaunchOptions) (b *Browser, dir string) {
-	t.Helper()
 	dir, err := os.MkdirTemp("", "sq-") // Chromium's socket paths must stay short
 	if err == nil {
 		err = os.Chmod(dir, 0o711) // the browser user passes through it
@@ -49,7 +36,12 @@ func launchOwnBrowser(t *testing.T, opts LaunchOptions) (b *Browser, dir string)
 		b.Close()
 		testutil.NoProcessesLeft(t, dir)
 	})
-	return b, dir
+	p, err = b.OpenPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return b, p
 }
 
 // detect opens the detection page in the page and returns its verdict.

@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -234,8 +235,8 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 
 // openRestored opens the page of a browser that just started and puts back
 // the state saved outside Chromium, before anyone uses the page. What
-// needs no page runs beside: the cookies go back while the page is set up.
-// The guard tab (see engine.OpenGuard) opened during the launch.
+// needs no page runs beside: the cookies go back while the tab opens, and
+// the guard tab (see engine.OpenGuard) opens while the page is set up.
 func (s *Service) openRestored(ctx context.Context, e *entry, b *engine.Browser, sess *Session) (*engine.Page, error) {
 	st := s.savedState(e)
 	var beside sync.WaitGroup
@@ -249,30 +250,14 @@ func (s *Service) openRestored(ctx context.Context, e *entry, b *engine.Browser,
 		beside.Wait()
 		return nil, err
 	}
-	var viewErr error
-	view := func() { viewErr = page.SetSessionViewport(ctx, sess.Options.Viewport) }
-	restore := func() {
+	var guardErr error
+	beside.Go(func() { guardErr = b.OpenGuard(ctx) })
+	err = page.SetSessionViewport(ctx, sess.Options.Viewport)
+	if err == nil && st != nil {
 		slogErr("could not restore the session's saved state", page.RestoreState(ctx, st), "session", e.id)
 	}
-	switch {
-	case st == nil:
-		view()
-	case savesViewport(st): // the saved viewport must come after the session's
-		if view(); viewErr == nil {
-			restore()
-		}
-	default: // the tab runs its commands in order; neither needs the other's answer
-		beside.Go(view)
-		restore()
-	}
 	beside.Wait()
-	return page, viewErr
-}
-
-// savesViewport reports whether a saved state sets a viewport of its own,
-// which must come after the session's.
-func savesViewport(st *engine.State) bool {
-	return st.Settings != nil && st.Settings.Viewport != nil
+	return page, errors.Join(err, guardErr)
 }
 
 // firstStart visits the startUrl the first time the session's browser runs.
@@ -313,7 +298,6 @@ func (s *Service) launchOptions(sess *Session) engine.LaunchOptions {
 		BlockPrivate:  s.cfg.BlockPrivateNetworks,
 		BlockAds:      o.BlockAds,
 		AdLists:       s.cfg.AdLists,
-		Guard:         true,
 	}
 	if p := o.Proxy; p != nil {
 		opts.Proxy, opts.ProxyBypass, opts.ProxyUsername, opts.ProxyPassword = p.Server, p.Bypass, p.Username, p.Password

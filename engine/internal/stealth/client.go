@@ -52,18 +52,10 @@ func Connect(ctx context.Context, m *cdpmux.Mux, id Identity) (*Client, error) {
 	return &Client{client: c, id: id, waiting: map[int64]chan cdpmux.Message{}, starting: true}, nil
 }
 
-// Start turns auto-attach on: the command is on its way to the browser
-// when Start returns, ahead of any sent later. The wait it returns waits
-// until the targets that auto-attach attached at once are configured;
-// Chromium reports those before it answers.
-func (s *Client) Start() (wait func(context.Context) error) {
-	reply := make(chan cdpmux.Message, 1)
-	s.post("", override{method: "Target.setAutoAttach", params: autoAttach}, reply)
-	return func(ctx context.Context) error { return s.started(ctx, reply) }
-}
-
-func (s *Client) started(ctx context.Context, reply chan cdpmux.Message) error {
-	err := awaitReply(ctx, "Target.setAutoAttach", reply, s.client.Done())
+// Start turns auto-attach on and waits until the targets it attached at
+// once are configured; Chromium reports those before it answers.
+func (s *Client) Start(ctx context.Context) error {
+	err := s.call(ctx, "", "Target.setAutoAttach", autoAttach)
 	s.mu.Lock()
 	setups := s.setups
 	s.starting, s.setups = false, nil
@@ -194,6 +186,13 @@ func (s *Client) post(session string, cmd override, reply chan cdpmux.Message) {
 		s.mu.Unlock()
 		reply <- cdpmux.Message{Error: json.RawMessage(strconv.Quote(err.Error()))}
 	}
+}
+
+// call sends a command and waits for its reply.
+func (s *Client) call(ctx context.Context, session, method string, params any) error {
+	reply := make(chan cdpmux.Message, 1)
+	s.post(session, override{method: method, params: params}, reply)
+	return awaitReply(ctx, method, reply, s.client.Done())
 }
 
 func awaitReply(ctx context.Context, method string, reply chan cdpmux.Message, gone <-chan struct{}) error {
