@@ -99,8 +99,22 @@ func flags(opts LaunchOptions) []string {
 		return mergeFeatures(append(blockedFlags(f, opts), "--no-startup-window"))
 	}
 	f = append(f, proxyFlags(opts)...)
-	f = append(f, opts.Args...)
+	f = append(f, userArgs(opts.Args)...)
 	return mergeFeatures(append(f, "--no-startup-window"))
+}
+
+// userArgs are a session's flags without the switch terminator "--": after
+// it Chromium reads every argument as a URL to open, so the flags that
+// follow a session's, such as the egress proxy's, would be dropped and
+// opened as pages.
+func userArgs(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if a != "--" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // featureSwitches are the switches whose values are lists of features.
@@ -138,7 +152,7 @@ func mergeFeatures(f []string) []string {
 // the user's flags without those that would bypass it, then the proxy, last,
 // so nothing overrides it.
 func blockedFlags(f []string, opts LaunchOptions) []string {
-	f = append(f, withoutProxyArgs(opts.Args)...)
+	f = append(f, withoutProxyArgs(userArgs(opts.Args))...)
 	return append(f, egressFlags(opts.egress)...)
 }
 

@@ -47,3 +47,19 @@ func TestBaselineHasTheServersSwitches(t *testing.T) {
 		}
 	}
 }
+
+// TestSwitchTerminatorDropped: after "--" Chromium reads every argument as
+// a URL, so a session's "--" would turn the flags after it, the egress
+// proxy's included, into pages to open, and the browser would bypass the
+// proxy.
+func TestSwitchTerminatorDropped(t *testing.T) {
+	for _, opts := range []LaunchOptions{{Args: []string{"--", "--mute-audio"}}, {Args: []string{"--"}, egress: "127.0.0.1:1"}} {
+		f := flags(opts)
+		if slices.Contains(f, "--") {
+			t.Errorf("flags %q hold the switch terminator", f)
+		}
+		if !slices.Contains(f, "--no-startup-window") {
+			t.Errorf("flags %q lack --no-startup-window", f)
+		}
+	}
+}
