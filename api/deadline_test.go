@@ -4,6 +4,7 @@ package api
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -88,13 +89,10 @@ func TestRunawayScriptIsStopped(t *testing.T) {
 	}
 }
 
-// TestWedgedBrowserIsReplaced stops a live browser with SIGSTOP. The next
-// request pings it, kills it and relaunches it from its saved state, and
-// answers within its bound; a CDP upgrade works; /pressure and /metrics
-// count the wedged and relaunched browser. Before, the request hung, as did
-// every later one and the upgrade, and /pressure said all was well.
-func TestWedgedBrowserIsReplaced(t *testing.T) {
-	srv := newServer(t)
+// stoppedAfterWrite creates a stealth session whose request sets the
+// cookie c=1, then stops its browser with SIGSTOP (until the test ends).
+func stoppedAfterWrite(t *testing.T, srv *server) (sessionJSON, *httptest.Server) {
+	t.Helper()
 	s := srv.create(t, map[string]any{"stealth": true})
 	pages := testutil.ServePages(t)
 	wake := `mutation { goto(url: "` + pages.URL + `/done.html") { status } evaluate(content: "document.cookie = 'c=1'; 1") { value } }`
@@ -106,7 +104,18 @@ func TestWedgedBrowserIsReplaced(t *testing.T) {
 		t.Fatalf("want one browser group, found %v", groups)
 	}
 	syscall.Kill(-groups[0], syscall.SIGSTOP)
-	defer syscall.Kill(-groups[0], syscall.SIGCONT)
+	t.Cleanup(func() { syscall.Kill(-groups[0], syscall.SIGCONT) })
+	return s, pages
+}
+
+// TestWedgedBrowserIsReplaced stops a live browser with SIGSTOP. The next
+// request pings it, kills it and relaunches it from its saved state, and
+// answers within its bound; a CDP upgrade works; /pressure and /metrics
+// count the wedged and relaunched browser. Before, the request hung, as did
+// every later one and the upgrade, and /pressure said all was well.
+func TestWedgedBrowserIsReplaced(t *testing.T) {
+	srv := newServer(t)
+	s, pages := stoppedAfterWrite(t, srv)
 	time.Sleep(1500 * time.Millisecond) // quiet for longer than a use may be without a ping
 	within(t, 20*time.Second, "a request on a wedged browser", func() {
 		status, res := bql(t, s.BrowserQL, `mutation { goto(url: "`+pages.URL+`/done.html", timeout: 5000) { status } evaluate(content: "document.cookie", timeout: 5000) { value } }`, nil)
@@ -147,18 +156,7 @@ func TestWedgedBrowserIsReplaced(t *testing.T) {
 // after it relaunches the browser with the saved cookie.
 func TestBrowserWedgedRightAfterARequest(t *testing.T) {
 	srv := newServer(t)
-	s := srv.create(t, map[string]any{"stealth": true})
-	pages := testutil.ServePages(t)
-	wake := `mutation { goto(url: "` + pages.URL + `/done.html") { status } evaluate(content: "document.cookie = 'c=1'; 1") { value } }`
-	if status, res := bql(t, s.BrowserQL, wake, nil); status != 200 || len(res.Errors) != 0 {
-		t.Fatalf("wake: %d %+v", status, res.Errors)
-	}
-	groups := browserGroups(t, srv.dataDir)
-	if len(groups) != 1 {
-		t.Fatalf("want one browser group, found %v", groups)
-	}
-	syscall.Kill(-groups[0], syscall.SIGSTOP)
-	defer syscall.Kill(-groups[0], syscall.SIGCONT)
+	s, pages := stoppedAfterWrite(t, srv)
 	within(t, 20*time.Second, "a request right after the browser stopped", func() {
 		r := do(t, "POST", s.BrowserQL, map[string]any{"query": `mutation { evaluate(content: "1", timeout: 2000) { value } }`})
 		if r.Status == http.StatusOK && len(decodeAs[bqlResult](t, r).Errors) == 0 {
