@@ -34,12 +34,11 @@ type Recorder struct {
 	client *cdpmux.Client
 	fn     RecordFunc
 
-	flush    chan chan struct{} // asks the loop to drain every tab now
-	flushTab chan tabFlush      // asks the loop to drain one tab now
-	settle   chan chan struct{} // asks the loop to finish setting up the pages it heard of
-	stop     chan struct{}
-	once     sync.Once
-	done     chan struct{}
+	flush  chan tabFlush // asks the loop to drain one tab, or every tab, now
+	settle chan tabFlush // asks the loop to finish setting up the pages it heard of
+	stop   chan struct{}
+	once   sync.Once
+	done   chan struct{}
 
 	// owned by the loop
 	nextID    int64
@@ -73,7 +72,7 @@ func (b *Browser) Record(ctx context.Context, fn RecordFunc) (*Recorder, error) 
 	if err != nil {
 		return nil, err
 	}
-	r := &Recorder{client: c, fn: fn, flush: make(chan chan struct{}), flushTab: make(chan tabFlush), settle: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{}), attaching: map[int64]string{}, tabs: map[string]*recordedTab{}, guard: b.guard}
+	r := &Recorder{client: c, fn: fn, flush: make(chan tabFlush), settle: make(chan tabFlush), stop: make(chan struct{}), done: make(chan struct{}), attaching: map[int64]string{}, tabs: map[string]*recordedTab{}, guard: b.guard}
 	recorders.Store(b.mux, r)
 	b.loops.Go(func() {
 		defer recorders.CompareAndDelete(b.mux, r)
@@ -86,19 +85,19 @@ func (b *Browser) Record(ctx context.Context, fn RecordFunc) (*Recorder, error) 
 	}
 	// The open pages were announced before the reply: they record before
 	// Record returns, so the first step on them is in the recording.
-	r.ask(ctx, r.settle)
+	r.ask(ctx, r.settle, "")
 	return r, nil
 }
 
 // Flush takes the events the pages hold now, so a reader right after it
 // sees everything recorded so far.
-func (r *Recorder) Flush(ctx context.Context) { r.ask(ctx, r.flush) }
+func (r *Recorder) Flush(ctx context.Context) { r.ask(ctx, r.flush, "") }
 
 // recorders holds the running recording of each browser, by its pipe, so
 // that the engine's own navigations can take a tab's events first.
 var recorders sync.Map // *cdpmux.Mux → *Recorder
 
-// tabFlush asks the loop to drain one tab.
+// tabFlush asks the loop to drain one tab, or every tab when tab is "".
 type tabFlush struct {
 	tab string
 	ack chan struct{}
@@ -114,34 +113,44 @@ const recordFlushWait = 2 * time.Second
 // hears of the navigation. It does nothing when the browser does not
 // record.
 func (p *Page) flushRecording(ctx context.Context) {
-	v, ok := recorders.Load(p.mux)
-	if !ok {
+	if r := recorderOf(p.mux); r != nil {
+		ctx, cancel := context.WithTimeout(ctx, recordFlushWait)
+		defer cancel()
+		r.ask(ctx, r.flush, p.TabID())
+	}
+}
+
+// flushBeforeUserNavigation does for a user's DevTools command what
+// flushRecording does for the engine's steps: before a command that leaves
+// a document reaches the browser, the recording takes every tab's events
+// (the user's session does not name its tab).
+func (b *Browser) flushBeforeUserNavigation(method string) {
+	switch method {
+	case "Page.navigate", "Page.reload", "Page.navigateToHistoryEntry":
+	default:
 		return
 	}
-	r := v.(*Recorder)
-	ctx, cancel := context.WithTimeout(ctx, recordFlushWait)
-	defer cancel()
-	req := tabFlush{tab: p.TabID(), ack: make(chan struct{})}
-	select {
-	case r.flushTab <- req:
-	case <-r.done:
-		return
-	case <-ctx.Done():
-		return
+	if r := recorderOf(b.mux); r != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), recordFlushWait)
+		defer cancel()
+		r.ask(ctx, r.flush, "")
 	}
-	select {
-	case <-req.ack:
-	case <-r.done:
-	case <-ctx.Done():
+}
+
+// recorderOf is the browser's running recording, nil when it records not.
+func recorderOf(mux *cdpmux.Mux) *Recorder {
+	if v, ok := recorders.Load(mux); ok {
+		return v.(*Recorder)
 	}
+	return nil
 }
 
 // ask sends the loop a request and waits until it is done, the recording
 // has ended or ctx ends.
-func (r *Recorder) ask(ctx context.Context, req chan chan struct{}) {
+func (r *Recorder) ask(ctx context.Context, req chan tabFlush, tab string) {
 	ack := make(chan struct{})
 	select {
-	case req <- ack:
+	case req <- tabFlush{tab: tab, ack: ack}:
 	case <-r.done:
 		return
 	case <-ctx.Done():
@@ -184,17 +193,16 @@ func (r *Recorder) run() {
 			r.handle(env)
 		case <-tick.C:
 			r.drainAll()
-		case ack := <-r.flush:
-			r.drainAll()
-			close(ack)
-		case req := <-r.flushTab:
-			if t := r.tabs[req.tab]; t != nil {
+		case req := <-r.flush:
+			if req.tab == "" {
+				r.drainAll()
+			} else if t := r.tabs[req.tab]; t != nil {
 				r.drain(t)
 			}
 			close(req.ack)
-		case ack := <-r.settle:
+		case req := <-r.settle:
 			r.settleAttaching()
-			close(ack)
+			close(req.ack)
 		case <-r.stop:
 			r.stopPages()
 			return
