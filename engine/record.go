@@ -57,6 +57,7 @@ type recordedTab struct {
 
 	pushWorld int64 // the world the last push came from
 	pushSeq   int64 // the sequence number of that push
+	pushing   int64 // a world that has the binding and was drained since: it pushes all it makes
 }
 
 const (
@@ -85,21 +86,23 @@ func (b *Browser) Record(ctx context.Context, fn RecordFunc) (*Recorder, error) 
 	}
 	// The open pages were announced before the reply: they record before
 	// Record returns, so the first step on them is in the recording.
-	r.ask(ctx, r.settle, "")
+	r.ask(ctx, r.settle, tabFlush{})
 	return r, nil
 }
 
 // Flush takes the events the pages hold now, so a reader right after it
 // sees everything recorded so far.
-func (r *Recorder) Flush(ctx context.Context) { r.ask(ctx, r.flush, "") }
+func (r *Recorder) Flush(ctx context.Context) { r.ask(ctx, r.flush, tabFlush{}) }
 
 // recorders holds the running recording of each browser, by its pipe, so
 // that the engine's own navigations can take a tab's events first.
 var recorders sync.Map // *cdpmux.Mux → *Recorder
 
-// tabFlush asks the loop to drain one tab, or every tab when tab is "".
+// tabFlush asks the loop to drain one tab, or every tab when tab is "";
+// with nav, before a navigation (see flushBeforeNavigation).
 type tabFlush struct {
 	tab string
+	nav bool
 	ack chan struct{}
 }
 
@@ -116,7 +119,7 @@ func (p *Page) flushRecording(ctx context.Context) {
 	if r := recorderOf(p.mux); r != nil {
 		ctx, cancel := context.WithTimeout(ctx, recordFlushWait)
 		defer cancel()
-		r.ask(ctx, r.flush, p.TabID())
+		r.ask(ctx, r.flush, tabFlush{tab: p.TabID(), nav: true})
 	}
 }
 
@@ -133,7 +136,7 @@ func (b *Browser) flushBeforeUserNavigation(method string) {
 	if r := recorderOf(b.mux); r != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), recordFlushWait)
 		defer cancel()
-		r.ask(ctx, r.flush, "")
+		r.ask(ctx, r.flush, tabFlush{nav: true})
 	}
 }
 
@@ -147,10 +150,11 @@ func recorderOf(mux *cdpmux.Mux) *Recorder {
 
 // ask sends the loop a request and waits until it is done, the recording
 // has ended or ctx ends.
-func (r *Recorder) ask(ctx context.Context, req chan tabFlush, tab string) {
+func (r *Recorder) ask(ctx context.Context, req chan tabFlush, f tabFlush) {
 	ack := make(chan struct{})
+	f.ack = ack
 	select {
-	case req <- tabFlush{tab: tab, ack: ack}:
+	case req <- f:
 	case <-r.done:
 		return
 	case <-ctx.Done():
@@ -194,10 +198,10 @@ func (r *Recorder) run() {
 		case <-tick.C:
 			r.drainAll()
 		case req := <-r.flush:
-			if req.tab == "" {
+			if req.nav {
+				r.flushBeforeNavigation(req.tab)
+			} else {
 				r.drainAll()
-			} else if t := r.tabs[req.tab]; t != nil {
-				r.drain(t)
 			}
 			close(req.ack)
 		case req := <-r.settle:
@@ -232,6 +236,27 @@ type pushed struct {
 	Seq      int64             `json:"seq"`
 	Events   []json.RawMessage `json:"events"`
 	Overflow bool              `json:"overflow"`
+}
+
+// flushBeforeNavigation takes the events of a tab's current document, or of
+// every tab's, before something navigates it. The messages already queued
+// come first, so that the loop knows the current document; one whose world
+// pushes all it makes needs nothing more.
+func (r *Recorder) flushBeforeNavigation(tab string) {
+	for queued := true; queued; {
+		r.handleBacklog()
+		select {
+		case env := <-r.client.Messages():
+			r.handle(env)
+		default:
+			queued = false
+		}
+	}
+	for _, t := range r.tabs {
+		if (tab == "" || t.target == tab) && (t.world == 0 || t.pushing != t.world) {
+			r.drain(t)
+		}
+	}
 }
 
 // handleBacklog handles the messages read while the loop waited for pushed
@@ -435,6 +460,7 @@ func (r *Recorder) drain(t *recordedTab) {
 		}
 		if d.Pushed != nil {
 			r.awaitPush(t, t.world, *d.Pushed)
+			t.pushing = t.world
 			return
 		}
 		if len(d.Events) > 0 {
