@@ -15,28 +15,27 @@ import (
 	"github.com/sessionql/sessionql/internal/testutil"
 )
 
-// TestRecordPages records a tab that navigates and is typed into, and one
-// the page opens: each gets a full snapshot and incremental events, and the
-// page sees no trace of the recorder in its globals.
-func TestRecordPages(t *testing.T) {
-	srv := testutil.ServePages(t)
+// recordOwn launches a browser of the test's own with one page and records
+// it; recorded returns the events so far by tab. The test's end closes
+// everything.
+func recordOwn(t *testing.T) (ctx context.Context, b *Browser, p *Page, rec *Recorder, recorded func() map[string][]map[string]any) {
+	t.Helper()
 	dir := testutil.DataDir(t)
 	b, err := Launch(LaunchOptions{ExecPath: testutil.ChromePath(t), ProfileDir: filepath.Join(dir, "profile"), TempDir: filepath.Join(dir, "tmp"), Headless: true, Window: Size{1280, 720}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-	p, err := b.OpenPage()
+	t.Cleanup(func() { b.Close() })
+	p, err = b.OpenPage()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Close()
+	t.Cleanup(func() { p.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-
+	t.Cleanup(cancel)
 	var mu sync.Mutex
 	got := map[string][]map[string]any{}
-	rec, err := b.Record(ctx, func(tab string, evs []json.RawMessage) {
+	rec, err = b.Record(ctx, func(tab string, evs []json.RawMessage) {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, raw := range evs {
@@ -50,6 +49,19 @@ func TestRecordPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ctx, b, p, rec, func() map[string][]map[string]any {
+		mu.Lock()
+		defer mu.Unlock()
+		return got
+	}
+}
+
+// TestRecordPages records a tab that navigates and is typed into, and one
+// the page opens: each gets a full snapshot and incremental events, and the
+// page sees no trace of the recorder in its globals.
+func TestRecordPages(t *testing.T) {
+	srv := testutil.ServePages(t)
+	ctx, _, p, rec, recorded := recordOwn(t)
 	if _, err := p.Goto(ctx, srv.URL+"/form.html", Load, 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -65,9 +77,7 @@ func TestRecordPages(t *testing.T) {
 	}
 	rec.Stop(ctx)
 
-	mu.Lock()
-	defer mu.Unlock()
-	evs := got[p.TabID()]
+	evs := recorded()[p.TabID()]
 	types := map[float64]int{}
 	typed := false
 	for _, e := range evs {
@@ -92,36 +102,7 @@ func TestRecordPages(t *testing.T) {
 // and exactly one full snapshot.
 func TestRecordShortLivedPages(t *testing.T) {
 	srv := testutil.ServePages(t)
-	dir := testutil.DataDir(t)
-	b, err := Launch(LaunchOptions{ExecPath: testutil.ChromePath(t), ProfileDir: filepath.Join(dir, "profile"), TempDir: filepath.Join(dir, "tmp"), Headless: true, Window: Size{1280, 720}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	p, err := b.OpenPage()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-
-	var mu sync.Mutex
-	var evs []map[string]any
-	rec, err := b.Record(ctx, func(tab string, got []json.RawMessage) {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, raw := range got {
-			var e map[string]any
-			if err := json.Unmarshal(raw, &e); err != nil {
-				t.Error(err)
-			}
-			evs = append(evs, e)
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, b, p, rec, recorded := recordOwn(t)
 	loaded := func(url string) {
 		t.Helper()
 		for {
@@ -174,10 +155,8 @@ func TestRecordShortLivedPages(t *testing.T) {
 	}
 	rec.Stop(ctx)
 
-	mu.Lock()
-	defer mu.Unlock()
 	snaps, href := map[string]int{}, ""
-	for _, e := range evs {
+	for _, e := range recorded()[p.TabID()] {
 		switch e["type"].(float64) {
 		case 4:
 			href, _ = e["data"].(map[string]any)["href"].(string)
