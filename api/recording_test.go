@@ -62,6 +62,24 @@ func (r recordingJSON) types() map[int]int {
 	return n
 }
 
+// snapshotsByHref counts full snapshots (2) per document, by the href of
+// the meta event (4) that opens the document in the same tab.
+func (r recordingJSON) snapshotsByHref() map[string]int {
+	n := map[string]int{}
+	href := map[string]string{}
+	for _, e := range r.Events {
+		switch e.Event.Type {
+		case 4:
+			var m struct{ Href string }
+			json.Unmarshal(e.Event.Data, &m)
+			href[e.Tab] = m.Href
+		case 2:
+			n[href[e.Tab]]++
+		}
+	}
+	return n
+}
+
 // contains says whether any event's data holds s.
 func (r recordingJSON) contains(s string) bool {
 	for _, e := range r.Events {
@@ -101,6 +119,14 @@ func TestRecordingReplaysTypedText(t *testing.T) {
 	types := rec.types()
 	if status != http.StatusOK || types[2] < 2 || types[3] == 0 || types[4] < 2 {
 		t.Fatalf("recording: %d, types %v; want a meta (4) and full snapshot (2) per document and incremental events (3)", status, types)
+	}
+	// Every page the session showed has its own full snapshot, however
+	// short its life: list.html is left as soon as it loaded.
+	snaps := rec.snapshotsByHref()
+	for _, u := range []string{pages.URL + "/list.html", pages.URL + "/form.html"} {
+		if snaps[u] != 1 {
+			t.Errorf("%s has %d full snapshots; want 1 (snapshots by href: %v)", u, snaps[u], snaps)
+		}
 	}
 	if !rec.contains("Replayed by rrweb") || rec.Truncated {
 		t.Errorf("the typed text is not in the recording, or it is truncated (%v)", rec.Truncated)

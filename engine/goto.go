@@ -58,6 +58,7 @@ func (p *Page) Goto(req context.Context, url string, until WaitUntil, timeout ti
 	if err != nil {
 		return nil, stepError(ctx, err, sessionql.CodeNavigationFailed, what, timeout)
 	}
+	p.flushRecording(ctx)
 	res, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: url})
 	if err != nil {
 		return nil, stepError(ctx, err, sessionql.CodeNavigationFailed, what, timeout)

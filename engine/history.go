@@ -63,6 +63,7 @@ func (p *Page) historyStep(req context.Context, until WaitUntil, timeout time.Du
 		return nil, stepError(ctx, err, sessionql.CodeNavigationFailed, what, timeout)
 	}
 	before := n.mark(false)
+	p.flushRecording(ctx)
 	ok, err := trigger(ctx)
 	if err != nil || !ok {
 		return nil, stepError(ctx, err, sessionql.CodeNavigationFailed, what, timeout)

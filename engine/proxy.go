@@ -49,9 +49,20 @@ func (b *Browser) Serve(conn Conn) error {
 	if err != nil {
 		return err
 	}
-	c.Relay(conn, b.policy.filter)
+	c.Relay(conn, b.userFilter)
 	b.sendDownloads()
 	return c.Err()
+}
+
+// userFilter applies the session's policy to a user's command; a
+// navigation that passes lets a recording take the events of the document
+// it leaves first.
+func (b *Browser) userFilter(env cdpmux.Message) (cdpmux.Message, *cdpmux.Message) {
+	out, refusal := b.policy.filter(env)
+	if refusal == nil {
+		b.flushBeforeUserNavigation(out.Method)
+	}
+	return out, refusal
 }
 
 // userIntercept answers Browser.close from a user without closing the

@@ -20,16 +20,22 @@ type RecordFunc func(tab string, events []json.RawMessage)
 // Recorder records every page of a browser with rrweb: the tabs open when
 // it starts and those opened later, every new document, from its start. The
 // recorder runs in an isolated world of each page (the DOM is shared, the
-// page's globals are not) and its events are taken out by polling that
-// world with Runtime.evaluate, so nothing enables Runtime or adds a binding
-// the page could notice. It is the engine's own client of the browser and
-// ends with it, or with Stop.
+// page's globals are not). As soon as the loop hears of a new document it
+// adds a Runtime binding to that world by context id (rrweb.Binding; the
+// page's main world never has it), and from then on the world pushes its
+// events through it at the end of each task that made some: a document
+// left a moment after it loaded has its events out before it is gone.
+// Runtime.bindingCalled reaches the recorder without Runtime.enable, which
+// stays off (pages notice it). What a document made before its binding was
+// there is taken by Runtime.evaluate in the world: at once, when the
+// document is about to be left, and by a poll. It is the engine's own
+// client of the browser and ends with it, or with Stop.
 type Recorder struct {
 	client *cdpmux.Client
 	fn     RecordFunc
 
-	flush  chan chan struct{} // asks the loop to drain every tab now
-	settle chan chan struct{} // asks the loop to finish setting up the pages it heard of
+	flush  chan tabFlush // asks the loop to drain one tab, or every tab, now
+	settle chan tabFlush // asks the loop to finish setting up the pages it heard of
 	stop   chan struct{}
 	once   sync.Once
 	done   chan struct{}
@@ -38,7 +44,8 @@ type Recorder struct {
 	nextID    int64
 	attaching map[int64]string // attachToTarget command id → target id
 	tabs      map[string]*recordedTab
-	guard     string // the browser's guard tab, which is not recorded; see guard.go
+	guard     string           // the browser's guard tab, which is not recorded; see guard.go
+	backlog   []cdpmux.Message // messages read while waiting for pushed events, handled next
 }
 
 // recordedTab is one page the recording is attached to.
@@ -47,6 +54,10 @@ type recordedTab struct {
 	session string
 	world   int64  // the recorder's world in the current document; 0 when unknown
 	script  string // the identifier of the new-document script
+
+	pushWorld int64 // the world the last push came from
+	pushSeq   int64 // the sequence number of that push
+	pushing   int64 // a world that has the binding and was drained since: it pushes all it makes
 }
 
 const (
@@ -62,8 +73,12 @@ func (b *Browser) Record(ctx context.Context, fn RecordFunc) (*Recorder, error) 
 	if err != nil {
 		return nil, err
 	}
-	r := &Recorder{client: c, fn: fn, flush: make(chan chan struct{}), settle: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{}), attaching: map[int64]string{}, tabs: map[string]*recordedTab{}, guard: b.guard}
-	b.loops.Go(r.run)
+	r := &Recorder{client: c, fn: fn, flush: make(chan tabFlush), settle: make(chan tabFlush), stop: make(chan struct{}), done: make(chan struct{}), attaching: map[int64]string{}, tabs: map[string]*recordedTab{}, guard: b.guard}
+	recorders.Store(b.mux, r)
+	b.loops.Go(func() {
+		defer recorders.CompareAndDelete(b.mux, r)
+		r.run()
+	})
 	// Discovery announces the open pages first, then each new one.
 	if _, err := r.call(ctx, "", "Target.setDiscoverTargets", map[string]bool{"discover": true}); err != nil {
 		r.Stop(ctx)
@@ -71,20 +86,75 @@ func (b *Browser) Record(ctx context.Context, fn RecordFunc) (*Recorder, error) 
 	}
 	// The open pages were announced before the reply: they record before
 	// Record returns, so the first step on them is in the recording.
-	r.ask(ctx, r.settle)
+	r.ask(ctx, r.settle, tabFlush{})
 	return r, nil
 }
 
 // Flush takes the events the pages hold now, so a reader right after it
 // sees everything recorded so far.
-func (r *Recorder) Flush(ctx context.Context) { r.ask(ctx, r.flush) }
+func (r *Recorder) Flush(ctx context.Context) { r.ask(ctx, r.flush, tabFlush{}) }
+
+// recorders holds the running recording of each browser, by its pipe, so
+// that the engine's own navigations can take a tab's events first.
+var recorders sync.Map // *cdpmux.Mux → *Recorder
+
+// tabFlush asks the loop to drain one tab, or every tab when tab is "";
+// with nav, before a navigation (see flushBeforeNavigation).
+type tabFlush struct {
+	tab string
+	nav bool
+	ack chan struct{}
+}
+
+// recordFlushWait bounds how long a navigation waits for the recording to
+// take the events of the document it leaves.
+const recordFlushWait = 2 * time.Second
+
+// flushRecording takes the events of the page's current document before
+// the engine navigates it away (goto, reload, back, forward): a document
+// left a moment after it loaded may be gone before the recorder's loop
+// hears of the navigation. It does nothing when the browser does not
+// record.
+func (p *Page) flushRecording(ctx context.Context) {
+	if r := recorderOf(p.mux); r != nil {
+		ctx, cancel := context.WithTimeout(ctx, recordFlushWait)
+		defer cancel()
+		r.ask(ctx, r.flush, tabFlush{tab: p.TabID(), nav: true})
+	}
+}
+
+// flushBeforeUserNavigation does for a user's DevTools command what
+// flushRecording does for the engine's steps: before a command that leaves
+// a document reaches the browser, the recording takes every tab's events
+// (the user's session does not name its tab).
+func (b *Browser) flushBeforeUserNavigation(method string) {
+	switch method {
+	case "Page.navigate", "Page.reload", "Page.navigateToHistoryEntry":
+	default:
+		return
+	}
+	if r := recorderOf(b.mux); r != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), recordFlushWait)
+		defer cancel()
+		r.ask(ctx, r.flush, tabFlush{nav: true})
+	}
+}
+
+// recorderOf is the browser's running recording, nil when it records not.
+func recorderOf(mux *cdpmux.Mux) *Recorder {
+	if v, ok := recorders.Load(mux); ok {
+		return v.(*Recorder)
+	}
+	return nil
+}
 
 // ask sends the loop a request and waits until it is done, the recording
 // has ended or ctx ends.
-func (r *Recorder) ask(ctx context.Context, req chan chan struct{}) {
+func (r *Recorder) ask(ctx context.Context, req chan tabFlush, f tabFlush) {
 	ack := make(chan struct{})
+	f.ack = ack
 	select {
-	case req <- ack:
+	case req <- f:
 	case <-r.done:
 		return
 	case <-ctx.Done():
@@ -121,17 +191,22 @@ func (r *Recorder) run() {
 	tick := time.NewTicker(recordPoll)
 	defer tick.Stop()
 	for {
+		r.handleBacklog()
 		select {
 		case env := <-r.client.Messages():
 			r.handle(env)
 		case <-tick.C:
 			r.drainAll()
-		case ack := <-r.flush:
-			r.drainAll()
-			close(ack)
-		case ack := <-r.settle:
+		case req := <-r.flush:
+			if req.nav {
+				r.flushBeforeNavigation(req.tab)
+			} else {
+				r.drainAll()
+			}
+			close(req.ack)
+		case req := <-r.settle:
 			r.settleAttaching()
-			close(ack)
+			close(req.ack)
 		case <-r.stop:
 			r.stopPages()
 			return
@@ -141,11 +216,57 @@ func (r *Recorder) run() {
 	}
 }
 
-// targetMessage is what the Target and Page events the loop reads say.
+// targetMessage is what the Target, Page and Runtime events the loop reads
+// say.
 type targetMessage struct {
 	targetEvent
 	FrameID   string `json:"frameId"`
 	SessionID string `json:"sessionId"`
+	Frame     struct {
+		ID       string `json:"id"`
+		ParentID string `json:"parentId"`
+	} `json:"frame"`
+	Name               string `json:"name"`
+	Payload            string `json:"payload"`
+	ExecutionContextID int64  `json:"executionContextId"`
+}
+
+// pushed is what the recorder's world pushes through its binding.
+type pushed struct {
+	Seq      int64             `json:"seq"`
+	Events   []json.RawMessage `json:"events"`
+	Overflow bool              `json:"overflow"`
+}
+
+// flushBeforeNavigation takes the events of a tab's current document, or of
+// every tab's, before something navigates it. The messages already queued
+// come first, so that the loop knows the current document; one whose world
+// pushes all it makes needs nothing more.
+func (r *Recorder) flushBeforeNavigation(tab string) {
+	for queued := true; queued; {
+		r.handleBacklog()
+		select {
+		case env := <-r.client.Messages():
+			r.handle(env)
+		default:
+			queued = false
+		}
+	}
+	for _, t := range r.tabs {
+		if (tab == "" || t.target == tab) && (t.world == 0 || t.pushing != t.world) {
+			r.drain(t)
+		}
+	}
+}
+
+// handleBacklog handles the messages read while the loop waited for pushed
+// events, in the order they came.
+func (r *Recorder) handleBacklog() {
+	for len(r.backlog) > 0 {
+		env := r.backlog[0]
+		r.backlog = r.backlog[1:]
+		r.handle(env)
+	}
 }
 
 func (r *Recorder) handle(env cdpmux.Message) {
@@ -160,10 +281,60 @@ func (r *Recorder) handle(env cdpmux.Message) {
 		delete(r.tabs, m.TargetID)
 	case env.Method == "Target.detachedFromTarget":
 		r.forgetSession(m.SessionID)
+	case env.Method == "Runtime.bindingCalled" && m.Name == rrweb.Binding:
+		if t := r.bySession(env.SessionID); t != nil {
+			r.received(t, m.ExecutionContextID, m.Payload)
+		}
 	case env.Method == "Page.frameStartedNavigating" || env.Method == "Page.frameRequestedNavigation":
-		// The old document lives until the new one commits: take what it holds.
+		// The old document lives until the new one commits: take what it
+		// holds, in case its binding is not there yet.
 		if t := r.bySession(env.SessionID); t != nil && m.FrameID == t.target {
 			r.drain(t)
+		}
+	case env.Method == "Page.frameNavigated":
+		// A new document: give its world the binding at once, and take
+		// what it made before.
+		if t := r.bySession(env.SessionID); t != nil && m.Frame.ID == t.target && m.Frame.ParentID == "" {
+			t.world = 0
+			r.drain(t)
+		}
+	}
+}
+
+// received hands over the events a tab's world pushed.
+func (r *Recorder) received(t *recordedTab, world int64, payload string) {
+	var p pushed
+	if err := json.Unmarshal([]byte(payload), &p); err != nil {
+		return
+	}
+	t.pushWorld, t.pushSeq = world, p.Seq
+	if len(p.Events) > 0 {
+		r.fn(t.target, p.Events)
+	}
+	if p.Overflow {
+		slog.Warn("a page made more rrweb events than its recorder buffers; its recording stopped", "tab", t.target)
+	}
+}
+
+// awaitPush reads messages until the push numbered seq from the world has
+// been handed over, at most recordTimeout; messages other than pushes are
+// kept for the loop. A world's pushes reach the recorder before the reply
+// to the evaluation that made them.
+func (r *Recorder) awaitPush(t *recordedTab, world, seq int64) {
+	timer := time.NewTimer(recordTimeout)
+	defer timer.Stop()
+	for t.pushWorld != world || t.pushSeq < seq {
+		select {
+		case env := <-r.client.Messages():
+			if env.Method == "Runtime.bindingCalled" {
+				r.handle(env)
+			} else {
+				r.backlog = append(r.backlog, env)
+			}
+		case <-r.client.Done():
+			return
+		case <-timer.C:
+			return
 		}
 	}
 }
@@ -174,6 +345,7 @@ func (r *Recorder) settleAttaching() {
 	timer := time.NewTimer(recordTimeout)
 	defer timer.Stop()
 	for {
+		r.handleBacklog()
 		select {
 		case env := <-r.client.Messages():
 			r.handle(env)
@@ -254,6 +426,7 @@ func (r *Recorder) drainAll() {
 
 // drained is what the recorder's drain returns.
 type drained struct {
+	Pushed   *int64            `json:"pushed"`
 	Events   []json.RawMessage `json:"events"`
 	More     bool              `json:"more"`
 	Overflow bool              `json:"overflow"`
@@ -261,7 +434,8 @@ type drained struct {
 
 // drain hands the tab's buffered events to fn, starting the recorder in the
 // document first when it does not run there yet (a document that loaded
-// before the tab was attached).
+// before the tab was attached). A world with the binding pushes them
+// instead, and drain waits until they are handed over.
 func (r *Recorder) drain(t *recordedTab) {
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
@@ -282,6 +456,11 @@ func (r *Recorder) drain(t *recordedTab) {
 			if gone(err) {
 				delete(r.tabs, t.target)
 			}
+			return
+		}
+		if d.Pushed != nil {
+			r.awaitPush(t, t.world, *d.Pushed)
+			t.pushing = t.world
 			return
 		}
 		if len(d.Events) > 0 {
@@ -311,6 +490,9 @@ func (r *Recorder) inWorld(ctx context.Context, t *recordedTab, expr string, out
 			}
 			json.Unmarshal(res, &w)
 			t.world = w.ExecutionContextID
+			// Only this context gets the binding: V8 adds bindings to new
+			// contexts by themselves only while Runtime is enabled.
+			r.call(ctx, t.session, "Runtime.addBinding", map[string]any{"name": rrweb.Binding, "executionContextId": t.world})
 		}
 		res, err := r.call(ctx, t.session, "Runtime.evaluate", map[string]any{"expression": expr, "contextId": t.world, "returnByValue": true})
 		if err != nil && isLostContext(err) && retry == 0 {
@@ -364,6 +546,7 @@ func (r *Recorder) stopPages() {
 		if r.inWorld(ctx, t, rrweb.Stop, nil) == nil {
 			r.drain(t)
 		}
+		r.call(ctx, t.session, "Runtime.removeBinding", map[string]string{"name": rrweb.Binding})
 		cancel()
 	}
 }
