@@ -79,6 +79,7 @@ type Browser struct {
 	tabs      *tabLimit        // closes pages past MAX_TABS; see tablimit.go
 	downloads *downloadWatch   // follows and caps downloads; see downloadwatch.go
 	guard     string           // the page target of the tab that keeps a window open; see guard.go
+	recording recording        // the browser's running recording, which navigations let take its events first; see record.go
 	guardTab  string           // its tab target
 }
 

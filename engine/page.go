@@ -44,6 +44,7 @@ type Page struct {
 	steps         stepState        // what BrowserQL steps keep between calls; see steps.go
 	downloads     *downloadWatch   // the browser's downloads; see downloadwatch.go
 	files         *userPolicy      // the session's folders, for SetInputFiles
+	recording     *recording       // the browser's running recording; see flushRecording
 }
 
 // engineIntercept keeps the Runtime domain off on the engine's targets, so
@@ -80,7 +81,7 @@ func (b *Browser) openPage(ctx context.Context, opts ...chromedp.ContextOption) 
 	life, stop := context.WithCancelCause(context.Background())
 	allocCtx, _ := chromedp.NewAllocatorContext(life, allocator{ctx: life, client: client})
 	tabCtx, _ := chromedp.NewContext(allocCtx, opts...)
-	p := &Page{ctx: tabCtx, cancel: stop, client: client, mux: b.mux, allowFileURLs: b.policy.allowFileURLs, inner: b.inner, desktop: b.desktop, downloads: b.downloads, files: b.policy}
+	p := &Page{ctx: tabCtx, cancel: stop, client: client, mux: b.mux, allowFileURLs: b.policy.allowFileURLs, inner: b.inner, desktop: b.desktop, downloads: b.downloads, files: b.policy, recording: &b.recording}
 	err = p.attach(ctx)
 	if err == nil {
 		err = p.watchDetach()

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sessionql/sessionql/engine/internal/cdpmux"
@@ -74,9 +75,9 @@ func (b *Browser) Record(ctx context.Context, fn RecordFunc) (*Recorder, error) 
 		return nil, err
 	}
 	r := &Recorder{client: c, fn: fn, flush: make(chan tabFlush), settle: make(chan tabFlush), stop: make(chan struct{}), done: make(chan struct{}), attaching: map[int64]string{}, tabs: map[string]*recordedTab{}, guard: b.guard}
-	recorders.Store(b.mux, r)
+	b.recording.Store(r)
 	b.loops.Go(func() {
-		defer recorders.CompareAndDelete(b.mux, r)
+		defer b.recording.CompareAndSwap(r, nil)
 		r.run()
 	})
 	// Discovery announces the open pages first, then each new one.
@@ -94,9 +95,9 @@ func (b *Browser) Record(ctx context.Context, fn RecordFunc) (*Recorder, error) 
 // sees everything recorded so far.
 func (r *Recorder) Flush(ctx context.Context) { r.ask(ctx, r.flush, tabFlush{}) }
 
-// recorders holds the running recording of each browser, by its pipe, so
-// that the engine's own navigations can take a tab's events first.
-var recorders sync.Map // *cdpmux.Mux → *Recorder
+// recording holds a browser's running recording, nil when it records
+// not, so that navigations can let it take a tab's events first.
+type recording struct{ atomic.Pointer[Recorder] }
 
 // tabFlush asks the loop to drain one tab, or every tab when tab is "";
 // with nav, before a navigation (see flushBeforeNavigation).
@@ -116,7 +117,7 @@ const recordFlushWait = 2 * time.Second
 // hears of the navigation. It does nothing when the browser does not
 // record.
 func (p *Page) flushRecording(ctx context.Context) {
-	if r := recorderOf(p.mux); r != nil {
+	if r := p.recording.Load(); r != nil {
 		ctx, cancel := context.WithTimeout(ctx, recordFlushWait)
 		defer cancel()
 		r.ask(ctx, r.flush, tabFlush{tab: p.TabID(), nav: true})
@@ -133,19 +134,11 @@ func (b *Browser) flushBeforeUserNavigation(method string) {
 	default:
 		return
 	}
-	if r := recorderOf(b.mux); r != nil {
+	if r := b.recording.Load(); r != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), recordFlushWait)
 		defer cancel()
 		r.ask(ctx, r.flush, tabFlush{nav: true})
 	}
-}
-
-// recorderOf is the browser's running recording, nil when it records not.
-func recorderOf(mux *cdpmux.Mux) *Recorder {
-	if v, ok := recorders.Load(mux); ok {
-		return v.(*Recorder)
-	}
-	return nil
 }
 
 // ask sends the loop a request and waits until it is done, the recording
