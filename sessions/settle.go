@@ -56,7 +56,7 @@ func (s *Service) settle(e *entry, page *engine.Page) (*engine.Page, error) {
 		fresh.Close()
 	}
 	s.killWedged(e, b)
-	return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "A script kept the session's tab busy after its timeout and could not be stopped, so the browser was killed; changes since the last saved state may be lost, and the next request starts it again.")
+	return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The session's tab did not answer after a step's timeout (a script kept it busy, or the browser stopped responding) and could not be stopped, so the browser was killed; changes since the last saved state may be lost, and the next request starts it again.")
 }
 
 // errSessionStopped is the answer to a request that was running when its
