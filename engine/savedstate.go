@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/domstorage"
@@ -121,9 +122,17 @@ type mainStorage struct {
 	Local, Session map[string]string
 }
 
+// pageReadTimeout bounds the checkpoint's own call into the page: a page
+// busy in a long script does not answer it, and the cookie jar, which
+// waits for it, must still be read within the save's bound.
+const pageReadTimeout = 3 * time.Second
+
 // readSettled reads the main frame's storage as Settle does; nil when the
-// page did not answer (a tab a client closed), and the jar is read anyway.
+// page did not answer within pageReadTimeout (a busy page, a tab a client
+// closed), and the jar is read anyway.
 func (p *Page) readSettled(ctx context.Context) *Settled {
+	ctx, cancel := context.WithTimeout(ctx, pageReadTimeout)
+	defer cancel()
 	read := &Settled{page: p}
 	if p.callInWorld(ctx, readMainStorage, &read.main) != nil {
 		return nil

@@ -126,6 +126,25 @@ func TestSaveStateHasTheCookieAScriptJustSet(t *testing.T) {
 	}
 }
 
+// TestSaveStateOfABusyPageKeepsTheCookies saves a page whose script keeps
+// its renderer busy for longer than the save may take: the page's storage
+// cannot be read, but the cookie jar still is, within the save's bound.
+func TestSaveStateOfABusyPageKeepsTheCookies(t *testing.T) {
+	srv := testutil.ServePages(t)
+	_, p := launchProfile(t, filepath.Join(testutil.DataDir(t), "profile"))
+	if _, err := p.Goto(context.Background(), srv.URL+"/click.html", Load, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	eval(t, p, "document.cookie = 'kept=1; path=/'; setTimeout(() => { const t = Date.now(); while (Date.now() - t < 15000) {} }, 50); return 1")
+	time.Sleep(200 * time.Millisecond) // the loop has begun
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	st, err := p.SaveState(ctx)
+	if st == nil || len(st.Cookies) != 1 || st.Cookies[0].Name != "kept" {
+		t.Fatalf("save of a busy page: %+v, %v; want its cookie", st, err)
+	}
+}
+
 // TestCloseIsCleanOnlyWhenChromiumEndsItself closes one browser: Close
 // reports a clean exit and the profile holds its localStorage at the next
 // launch, which is what lets hibernation keep localStorage out of the
