@@ -112,7 +112,7 @@ func TestTabsPastTheLimitAreClosed(t *testing.T) {
 		}
 	}
 	if open != 5 {
-		t.Fatalf("%d tabs are open; MAX_TABS is 5 (the session's tab and four of its own; the guard tab is not counted)", open)
+		t.Fatalf("%d tabs are open; MAX_TABS is 5 (the session's tab and four of its own)", open)
 	}
 	if _, res := bql(t, sess.BrowserQL, `mutation { title { title } }`, nil); len(res.Errors) > 0 {
 		t.Fatalf("the session after its tabs were closed: %+v", res.Errors)

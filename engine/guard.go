@@ -12,15 +12,16 @@ import (
 	"github.com/sessionql/sessionql/engine/internal/cdpmux"
 )
 
-// The guard is a blank background tab that every browser opens beside the
-// engine's first tab and that no client sees. Chromium ends a profile's
-// browsing session when the profile's last window closes: it deletes the
-// session cookies (those without an expiry) from the live jar, though the
-// browser keeps running. A CDP client that closes every tab (a window.close()
-// or Page.close counts too) would take a session's login with it. With the
-// guard open, the profile always has a window. Users' clients never learn of it (see
-// guardHider), and the engine's own lists of tabs (Tabs, the recorder, the
-// tab limit) leave it out.
+// The guard is a blank background tab that a headed browser opens beside
+// the engine's first tab and that no client sees. A headed Chromium quits
+// when its last window closes, so a CDP client that closed every tab (a
+// window.close() or Page.close counts too) would end the browser and, with
+// it, the session cookies that only the live jar holds. With the guard
+// open, the profile always has a window. A headless browser stays up
+// without windows and needs no guard; the session cookies are kept by the
+// profile's preference (see keepcookies.go). Users' clients never learn of
+// the guard (see guardHider), and the engine's own lists of tabs (Tabs,
+// the recorder, the tab limit) leave it out.
 
 // OpenGuard opens the guard tab, in the background of the window of the
 // engine's first tab (a tab costs a browser far less than a window of its

@@ -89,6 +89,9 @@ type Browser struct {
 func Launch(opts LaunchOptions) (*Browser, error) {
 	dropSessionStorage(opts.ProfileDir)
 	opts, err := prepare(opts)
+	if err == nil {
+		err = keepSessionCookies(opts.ProfileDir, opts.run)
+	}
 	if err != nil {
 		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
 	}

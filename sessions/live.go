@@ -236,7 +236,9 @@ func (s *Service) launch(ctx context.Context, e *entry) (*engine.Browser, *engin
 // openRestored opens the page of a browser that just started and puts back
 // the state saved outside Chromium, before anyone uses the page. What
 // needs no page runs beside: the cookies go back while the tab opens, and
-// the guard tab (see engine.OpenGuard) opens while the page is set up.
+// a headed browser's guard tab (see engine.OpenGuard) opens while the page
+// is set up. A headless browser needs none: it stays up without windows,
+// and the engine's profile preference keeps its session cookies.
 func (s *Service) openRestored(ctx context.Context, e *entry, b *engine.Browser, sess *Session) (*engine.Page, error) {
 	st := s.savedState(e)
 	var beside sync.WaitGroup
@@ -251,7 +253,9 @@ func (s *Service) openRestored(ctx context.Context, e *entry, b *engine.Browser,
 		return nil, err
 	}
 	var guardErr error
-	beside.Go(func() { guardErr = b.OpenGuard(ctx) })
+	if !sess.Options.Headless {
+		beside.Go(func() { guardErr = b.OpenGuard(ctx) })
+	}
 	err = page.SetSessionViewport(ctx, sess.Options.Viewport)
 	if err == nil && st != nil {
 		slogErr("could not restore the session's saved state", page.RestoreState(ctx, st), "session", e.id)

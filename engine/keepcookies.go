@@ -1,0 +1,89 @@
+package engine
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/sessionql/sessionql/engine/internal/launcher"
+)
+
+// Chromium deletes a profile's session cookies (those without an expiry)
+// from the live jar when the profile's last window closes, unless the
+// profile's startup preference is to continue the last session (Chromium's
+// SessionDataDeleter). A CDP client that closes every tab (window.close()
+// and Page.close count too) would otherwise take a session's login with
+// it. So before every launch the engine sets that preference in the
+// profile. Chromium's own session restore never runs, as the engine starts
+// it without a startup window; pages cannot see the preference. A headless
+// browser stays up without windows; a headed one would quit, so headed
+// sessions also keep the guard tab (see guard.go).
+
+// prefsFile is the profile's preferences, relative to the profile.
+const prefsFile = "Default/Preferences"
+
+// continueLastSession is Chromium's session.restore_on_startup value for
+// "continue where you left off".
+const continueLastSession = "1"
+
+// keepSessionCookies sets the profile's startup preference to continue the
+// last session and leaves every other preference as it was. The profile
+// belongs to the browser user: the file is reached through os.Root, so a
+// link in the profile cannot lead the server's writes elsewhere.
+func keepSessionCookies(profile string, run *launcher.User) error {
+	root, err := os.OpenRoot(profile)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	if err := root.MkdirAll(filepath.Dir(prefsFile), 0o700); err != nil {
+		return err
+	}
+	raw, err := root.ReadFile(prefsFile)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	next, changed := withContinueLastSession(raw)
+	if !changed {
+		return nil
+	}
+	if err := root.WriteFile(prefsFile+".sessionql", next, 0o600); err != nil {
+		return err
+	}
+	if err := root.Rename(prefsFile+".sessionql", prefsFile); err != nil {
+		return err
+	}
+	if run == nil {
+		return nil
+	}
+	for _, name := range []string{filepath.Dir(prefsFile), prefsFile} {
+		if err := root.Lchown(name, int(run.UID), int(run.GID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// withContinueLastSession returns the preferences with
+// session.restore_on_startup set, every other key kept byte for byte, and
+// whether that changed them. A file that is not a JSON object is replaced,
+// as Chromium would replace it.
+func withContinueLastSession(raw []byte) ([]byte, bool) {
+	prefs := map[string]json.RawMessage{}
+	session := map[string]json.RawMessage{}
+	if json.Unmarshal(raw, &prefs) != nil || prefs == nil {
+		prefs = map[string]json.RawMessage{}
+	}
+	if s, ok := prefs["session"]; ok && json.Unmarshal(s, &session) != nil || session == nil {
+		session = map[string]json.RawMessage{}
+	}
+	if string(session["restore_on_startup"]) == continueLastSession {
+		return raw, false
+	}
+	session["restore_on_startup"] = json.RawMessage(continueLastSession)
+	prefs["session"], _ = json.Marshal(session)
+	out, _ := json.Marshal(prefs)
+	return out, true
+}
