@@ -16,28 +16,37 @@ import (
 // SessionDataDeleter). A CDP client that closes every tab (window.close()
 // and Page.close count too) would otherwise take a session's login with
 // it. So before every launch the engine sets that preference in the
-// profile. Chromium's own session restore never runs, as the engine starts
-// it without a startup window; pages cannot see the preference. A headless
+// profile, and deletes the record of the last run's tabs that Chromium
+// would restore, with that preference, when the engine's first tab opens
+// (tabs never outlive their browser); pages cannot see either. A headless
 // browser stays up without windows; a headed one would quit, so headed
 // sessions also keep the guard tab (see guard.go).
 
-// prefsFile is the profile's preferences, relative to the profile.
-const prefsFile = "Default/Preferences"
+// prefsFile is the profile's preferences, and lastRunTabs the record of
+// its last run's windows and tabs, relative to the profile.
+const (
+	prefsFile   = "Default/Preferences"
+	lastRunTabs = "Default/Sessions"
+)
 
 // continueLastSession is Chromium's session.restore_on_startup value for
 // "continue where you left off".
 const continueLastSession = "1"
 
 // keepSessionCookies sets the profile's startup preference to continue the
-// last session and leaves every other preference as it was. The profile
-// belongs to the browser user: the file is reached through os.Root, so a
-// link in the profile cannot lead the server's writes elsewhere.
+// last session, leaving every other preference as it was, and deletes the
+// last run's tabs. The profile belongs to the browser user: it is reached
+// through os.Root, so a link in it cannot lead the server's writes
+// elsewhere.
 func keepSessionCookies(profile string, run *launcher.User) error {
 	root, err := os.OpenRoot(profile)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
+	if err := root.RemoveAll(lastRunTabs); err != nil {
+		return err
+	}
 	if err := root.MkdirAll(filepath.Dir(prefsFile), 0o700); err != nil {
 		return err
 	}

@@ -2,6 +2,9 @@ package sessions
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -59,6 +62,7 @@ func sum(d []time.Duration) (total time.Duration) {
 // the server's flags, evaluates 1 on its first tab, and returns how long
 // that took; closing is not counted.
 func rawLaunch(b *testing.B, profile string) time.Duration {
+	defaultStartup(b, profile)
 	opts := append(rawchrome.Options(b), chromedp.UserDataDir(profile), chromedp.WindowSize(800, 600), chromedp.Env("TMPDIR="+testutil.DataDir(b)))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelAlloc()
@@ -72,4 +76,26 @@ func rawLaunch(b *testing.B, profile string) time.Duration {
 	chromedp.Cancel(ctx) // a graceful close, as a hibernation does
 	cancel()
 	return took
+}
+
+// defaultStartup takes the engine's continue-last-session preference out of
+// the profile (see engine/keepcookies.go), as a raw launch with it would
+// restore the tabs of the profile's last run and measure that too.
+func defaultStartup(b *testing.B, profile string) {
+	path := filepath.Join(profile, "Default", "Preferences")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var prefs, session map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &prefs); err != nil {
+		b.Fatal(err)
+	}
+	json.Unmarshal(prefs["session"], &session)
+	delete(session, "restore_on_startup")
+	prefs["session"], _ = json.Marshal(session)
+	raw, _ = json.Marshal(prefs)
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		b.Fatal(err)
+	}
 }
