@@ -100,49 +100,43 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
 	}
 	b, err := startSandboxed(opts)
-	if err == nil {
-		go func() { <-b.Done(); closeEgress() }() // the egress proxy lives as long as the browser
-		err = b.startWatches(opts)
-	}
 	if err != nil {
-		if b != nil {
-			b.Kill()
-		} else {
-			closeEgress()
-		}
+		closeEgress()
 		os.RemoveAll(opts.TempDir)
 		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
 	}
+	go func() { <-b.Done(); closeEgress() }() // the egress proxy lives as long as the browser
 	return b, nil
 }
 
-// startWatches starts the engine's download and tab watches side by side:
-// each is a round trip or two to a browser still opening its first tab.
-func (b *Browser) startWatches(opts LaunchOptions) error {
-	var downloads error
-	var wg sync.WaitGroup
-	wg.Go(func() { downloads = b.startDownloads(opts) })
-	tabs := b.startTabLimit(opts)
-	wg.Wait()
-	return errors.Join(downloads, tabs)
-}
-
-// startWithIdentity starts the browser and, when the session changes what
-// the browser reports about itself, the client that sees to it, before any
-// other client connects.
+// startWithIdentity starts the browser and the engine's own clients: the
+// download and tab watches and, when the session changes what the browser
+// reports about itself, the client that sees to it. They start side by
+// side, each a round trip or two to a browser still starting, before any
+// tab opens or any other client connects.
 func startWithIdentity(opts LaunchOptions) (*Browser, error) {
 	id, err := identityFor(opts)
 	if err != nil {
 		return nil, err
 	}
 	b, err := start(withIdentity(opts, id))
-	if err != nil || id.Empty() {
-		return b, err
+	if err != nil {
+		return nil, err
 	}
-	b.identity = id
-	if err := b.startIdentity(opts, id); err != nil {
+	var downloads, tabs, identity error
+	var wg sync.WaitGroup
+	wg.Go(func() { downloads = b.startDownloads(opts) })
+	wg.Go(func() { tabs = b.startTabLimit(opts) })
+	if !id.Empty() {
+		b.identity = id
+		if identity = b.startIdentity(opts, id); identity != nil {
+			identity = fmt.Errorf("give the browser its identity: %w", identity)
+		}
+	}
+	wg.Wait()
+	if err := errors.Join(downloads, tabs, identity); err != nil {
 		b.Kill()
-		return nil, fmt.Errorf("give the browser its identity: %w", err)
+		return nil, err
 	}
 	return b, nil
 }
