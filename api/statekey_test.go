@@ -10,11 +10,14 @@ import (
 	"github.com/sessionql/sessionql/internal/testutil"
 )
 
-// TestStateKey checks STATE_KEY end to end on session cookies, which only
-// the store keeps (Chromium never writes them): state written in clear
-// before a key was set is still read; with a key the store file does not
-// hold the cookie's value, and a restart with the key brings it back; a
-// restart with another key starts the session from its profile.
+// TestStateKey checks STATE_KEY end to end on session cookies and
+// sessionStorage: state written in clear before a key was set is still
+// read; with a key the store file does not hold their values, and a
+// restart with the key brings them back; a restart with another key starts
+// the session from its profile, which never holds sessionStorage (the
+// engine drops it at every launch). Session cookies are in the profile too
+// (see engine/keepcookies.go), so only sessionStorage tells that the other
+// key read nothing.
 func TestStateKey(t *testing.T) {
 	pages := testutil.ServePages(t)
 	srv := newServer(t)
@@ -31,27 +34,56 @@ func TestStateKey(t *testing.T) {
 		t.Fatalf("a clear state is not read once a key is set: %v", got)
 	}
 	const secret = "f0a1-cookie-value-only-in-the-store"
+	const tabSecret = "b7c2-session-storage-only-in-the-store"
 	setCookie(t, endpoint(), page, "sealed", secret)
+	setSessionStorage(t, endpoint(), page, tabSecret)
 	srv.stop()
 	raw, err := os.ReadFile(filepath.Join(srv.dataDir, "sessions.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(raw, []byte(secret)) || bytes.Contains(raw, []byte("written-before-the-key")) {
-		t.Error("the store file holds a cookie value in clear")
+	for _, v := range []string{secret, tabSecret, "written-before-the-key"} {
+		if bytes.Contains(raw, []byte(v)) {
+			t.Errorf("the store file holds %q in clear", v)
+		}
 	}
 
 	srv.start(t)
 	if got := readCookies(t, endpoint(), page); got["sealed"] != secret || got["plain"] != "written-before-the-key" {
 		t.Errorf("after a restart with the key: %v", got)
 	}
+	if got := readSessionStorage(t, endpoint(), page); got != tabSecret {
+		t.Errorf("sessionStorage after a restart with the key: %q, want %q", got, tabSecret)
+	}
 	other := make([]byte, 32)
 	rand.Read(other)
 	srv.cfg.StateKey = other
 	srv.restart(t)
-	if got := readCookies(t, endpoint(), page); got["sealed"] != "" {
-		t.Errorf("another key read the state: %v", got)
+	if got := readSessionStorage(t, endpoint(), page); got != "" {
+		t.Errorf("another key read the state: sessionStorage holds %q", got)
 	}
+}
+
+// setSessionStorage stores v under "k" in the page's sessionStorage.
+func setSessionStorage(t *testing.T, endpoint, page, v string) {
+	t.Helper()
+	q := `mutation($url: String!, $js: String!) { goto(url: $url) { status } evaluate(content: $js) { value } }`
+	if status, res := bql(t, endpoint, q, map[string]any{"url": page, "js": "sessionStorage.setItem('k', '" + v + "'); return 1;"}); status != 200 || len(res.Errors) > 0 {
+		t.Fatalf("set sessionStorage: %d %+v", status, res)
+	}
+}
+
+// readSessionStorage returns what the page's sessionStorage holds under
+// "k", or "" for nothing.
+func readSessionStorage(t *testing.T, endpoint, page string) string {
+	t.Helper()
+	q := `mutation($url: String!) { goto(url: $url) { status } evaluate(content: "return sessionStorage.getItem('k') || '';") { value } }`
+	status, res := bql(t, endpoint, q, map[string]any{"url": page})
+	var got struct{ Value string }
+	if err := jsonUnmarshal(res.Data["evaluate"], &got); status != 200 || err != nil || len(res.Errors) > 0 {
+		t.Fatalf("read sessionStorage: %d %+v %v", status, res, err)
+	}
+	return got.Value
 }
 
 // setCookie sets a session cookie (no expiry) on the page's URL.

@@ -18,7 +18,9 @@ import (
 // it. So before every launch the engine sets that preference in the
 // profile, and deletes the record of the last run's tabs that Chromium
 // would restore, with that preference, when the engine's first tab opens
-// (tabs never outlive their browser); pages cannot see either. A headless
+// (tabs never outlive their browser); pages cannot see either. With it,
+// Chromium writes session cookies to the profile as it does lasting ones;
+// the profile is the session's, and STATE_KEY never covered it. A headless
 // browser stays up without windows; a headed one would quit, so headed
 // sessions also keep the guard tab (see guard.go).
 

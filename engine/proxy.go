@@ -44,7 +44,11 @@ func (b *Browser) Serve(conn Conn) error {
 	if b.stealth {
 		setup = append(setup, stealth.InstallRuntimeShim)
 	}
-	c, err := b.mux.Connect(ctx, userIntercept, append(setup, b.hideGuard)...)
+	err := b.waitWatches(ctx)
+	var c *cdpmux.Client
+	if err == nil {
+		c, err = b.mux.Connect(ctx, userIntercept, append(setup, b.hideGuard)...)
+	}
 	cancel()
 	if err != nil {
 		return err
