@@ -31,15 +31,6 @@ func (o LaunchOptions) readyContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), LaunchTimeout)
 }
 
-// detachedContext is what work that outlives the start's caller waits in:
-// LaunchTimeout from now, whether or not that caller has gone.
-func (o LaunchOptions) detachedContext() (context.Context, context.CancelFunc) {
-	if o.ready != nil {
-		return context.WithTimeout(context.WithoutCancel(o.ready), LaunchTimeout)
-	}
-	return o.readyContext()
-}
-
 // ready waits until the browser answers on its pipe, and kills its process
 // group when it has not by the end of the start's context.
 func (b *Browser) ready(opts LaunchOptions) error {

@@ -33,9 +33,6 @@ func (b *Browser) OpenGuard(ctx context.Context) error {
 	if b.guard != "" {
 		return nil
 	}
-	if err := b.waitWatches(ctx); err != nil {
-		return err
-	}
 	if b.tabs != nil {
 		b.tabs.openingGuard()
 		defer func() { b.tabs.guardOpened(b.guard) }()

@@ -81,8 +81,6 @@ type Browser struct {
 	guard     string           // the page target of the tab that keeps a window open; see guard.go
 	recording recording        // the browser's running recording, which navigations let take its events first; see record.go
 	guardTab  string           // its tab target
-	watching  chan struct{}    // closed once the download and tab watches are up; see startWatches
-	watchErr  error            // why they are not, set before watching closes
 }
 
 // Launch starts Chromium with its DevTools protocol on a pipe, so no port is
@@ -112,9 +110,10 @@ func Launch(opts LaunchOptions) (*Browser, error) {
 }
 
 // startWithIdentity starts the browser and the engine's own clients: the
-// download and tab watches (see startWatches) and, when the session changes
-// what the browser reports about itself, the client that sees to it, which
-// is up before any tab opens.
+// download and tab watches and, when the session changes what the browser
+// reports about itself, the client that sees to it. They start side by
+// side, each a round trip or two to a browser still starting, before any
+// tab opens or any other client connects.
 func startWithIdentity(opts LaunchOptions) (*Browser, error) {
 	id, err := identityFor(opts)
 	if err != nil {
@@ -124,67 +123,22 @@ func startWithIdentity(opts LaunchOptions) (*Browser, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.startWatches(opts)
-	if id.Empty() {
-		return b, nil
+	var downloads, tabs, identity error
+	var wg sync.WaitGroup
+	wg.Go(func() { downloads = b.startDownloads(opts) })
+	wg.Go(func() { tabs = b.startTabLimit(opts) })
+	if !id.Empty() {
+		b.identity = id
+		if identity = b.startIdentity(opts, id); identity != nil {
+			identity = fmt.Errorf("give the browser its identity: %w", identity)
+		}
 	}
-	b.identity = id
-	if err := b.startIdentity(opts, id); err != nil {
+	wg.Wait()
+	if err := errors.Join(downloads, tabs, identity); err != nil {
 		b.Kill()
-		return nil, fmt.Errorf("give the browser its identity: %w", err)
+		return nil, err
 	}
 	return b, nil
-}
-
-// startWatches starts the engine's download and tab watches side by side,
-// in the background: each is a round trip or two to a browser still
-// starting, and the engine's tab opens meanwhile. Nothing uses them before
-// waitWatches: the engine's page waits for them before its first step, and
-// users' clients before they connect. They are bounded by the start's
-// time, not by the caller that started the browser, who has gone on.
-func (b *Browser) startWatches(opts LaunchOptions) {
-	b.watching = make(chan struct{})
-	ctx, cancel := opts.detachedContext()
-	opts.ready = ctx
-	b.loops.Go(func() {
-		defer close(b.watching)
-		defer cancel()
-		var downloads error
-		var wg sync.WaitGroup
-		wg.Go(func() { downloads = b.startDownloads(opts) })
-		tabs := b.startTabLimit(opts)
-		wg.Wait()
-		b.watchErr = errors.Join(downloads, tabs)
-	})
-}
-
-// watchesUp reports, without waiting, whether the watches are up.
-func (b *Browser) watchesUp() bool {
-	if b.watching == nil {
-		return true
-	}
-	select {
-	case <-b.watching:
-		return b.watchErr == nil
-	default:
-		return false
-	}
-}
-
-// waitWatches waits until the watches are up, or ctx ends.
-func (b *Browser) waitWatches(ctx context.Context) error {
-	if b.watching == nil {
-		return nil
-	}
-	select {
-	case <-b.watching:
-		if b.watchErr != nil {
-			return fmt.Errorf("the engine's watches did not start: %w", b.watchErr)
-		}
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 func start(opts LaunchOptions) (*Browser, error) {

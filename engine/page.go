@@ -81,12 +81,8 @@ func (b *Browser) openPage(ctx context.Context, opts ...chromedp.ContextOption) 
 	life, stop := context.WithCancelCause(context.Background())
 	allocCtx, _ := chromedp.NewAllocatorContext(life, allocator{ctx: life, client: client})
 	tabCtx, _ := chromedp.NewContext(allocCtx, opts...)
-	p := &Page{ctx: tabCtx, cancel: stop, client: client, mux: b.mux, allowFileURLs: b.policy.allowFileURLs, inner: b.inner, desktop: b.desktop, files: b.policy, recording: &b.recording}
+	p := &Page{ctx: tabCtx, cancel: stop, client: client, mux: b.mux, allowFileURLs: b.policy.allowFileURLs, inner: b.inner, desktop: b.desktop, downloads: b.downloads, files: b.policy, recording: &b.recording}
 	err = p.attach(ctx)
-	if err == nil {
-		err = b.waitWatches(ctx)
-		p.downloads = b.downloads
-	}
 	if err == nil {
 		err = p.watchDetach()
 	}

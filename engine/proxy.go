@@ -44,11 +44,7 @@ func (b *Browser) Serve(conn Conn) error {
 	if b.stealth {
 		setup = append(setup, stealth.InstallRuntimeShim)
 	}
-	err := b.waitWatches(ctx)
-	var c *cdpmux.Client
-	if err == nil {
-		c, err = b.mux.Connect(ctx, userIntercept, append(setup, b.hideGuard)...)
-	}
+	c, err := b.mux.Connect(ctx, userIntercept, append(setup, b.hideGuard)...)
 	cancel()
 	if err != nil {
 		return err

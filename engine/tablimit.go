@@ -133,7 +133,7 @@ func (t *tabLimit) close(id string) {
 
 // TabsClosed is how many pages the browser closed for going past MAX_TABS.
 func (b *Browser) TabsClosed() int64 {
-	if !b.watchesUp() || b.tabs == nil {
+	if b.tabs == nil {
 		return 0
 	}
 	return b.tabs.closed.Load()
