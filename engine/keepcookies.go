@@ -60,7 +60,7 @@ func keepSessionCookies(profile string, run *launcher.User) error {
 	if !changed {
 		return nil
 	}
-	if err := root.WriteFile(prefsFile+".sessionql", next, 0o600); err != nil {
+	if err := writeNew(root, prefsFile+".sessionql", next); err != nil {
 		return err
 	}
 	if err := root.Rename(prefsFile+".sessionql", prefsFile); err != nil {
@@ -97,4 +97,18 @@ func withContinueLastSession(raw []byte) ([]byte, bool) {
 	prefs["session"], _ = json.Marshal(session)
 	out, _ := json.Marshal(prefs)
 	return out, true
+}
+
+// writeNew writes a file that did not exist before, so that a link left
+// under its name cannot lead the write into another file.
+func writeNew(root *os.Root, name string, data []byte) error {
+	if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	return errors.Join(err, f.Close())
 }

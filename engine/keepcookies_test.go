@@ -98,8 +98,9 @@ func TestRelaunchOpensNoTabOfTheLastRun(t *testing.T) {
 }
 
 // TestKeepSessionCookiesKeepsOtherPreferences: the preference is set and
-// every other one kept; a file that is not JSON is replaced; a link that
-// leads out of the profile is refused and what it names left alone.
+// every other one kept; a file that is not JSON is replaced; a hard link
+// under the temporary name is not written through; a link that leads out
+// of the profile is refused and what it names left alone.
 func TestKeepSessionCookiesKeepsOtherPreferences(t *testing.T) {
 	profile := t.TempDir()
 	prefs := filepath.Join(profile, "Default", "Preferences")
@@ -118,6 +119,18 @@ func TestKeepSessionCookiesKeepsOtherPreferences(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(prefs); string(got) != `{"session":{"restore_on_startup":1}}` {
 		t.Errorf("preferences replacing a damaged file: %s", got)
+	}
+	inside := filepath.Join(profile, "kept.json")
+	os.WriteFile(inside, []byte(`{"kept":1}`), 0o600)
+	if err := os.Link(inside, prefs+".sessionql"); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(prefs)
+	if err := keepSessionCookies(profile, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(inside); string(got) != `{"kept":1}` {
+		t.Errorf("the write went through a link left under the temporary name: %s", got)
 	}
 	outside := filepath.Join(t.TempDir(), "secret.json")
 	os.WriteFile(outside, []byte(`{"secret":1}`), 0o600)
