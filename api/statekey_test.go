@@ -16,7 +16,7 @@ import (
 // restart with the key brings them back; a restart with another key starts
 // the session from its profile, which never holds sessionStorage (the
 // engine drops it at every launch). Session cookies are in the profile too
-// (see engine/keepcookies.go), so only sessionStorage tells that the other
+// (see engine/profile.go), so only sessionStorage tells that the other
 // key read nothing.
 func TestStateKey(t *testing.T) {
 	pages := testutil.ServePages(t)

@@ -19,7 +19,7 @@ import (
 // it, the session cookies that only the live jar holds. With the guard
 // open, the profile always has a window. A headless browser stays up
 // without windows and needs no guard; the session cookies are kept by the
-// profile's preference (see keepcookies.go). Users' clients never learn of
+// profile's preference (see profile.go). Users' clients never learn of
 // the guard (see guardHider), and the engine's own lists of tabs (Tabs,
 // the recorder, the tab limit) leave it out.
 

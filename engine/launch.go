@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -87,10 +86,9 @@ type Browser struct {
 // ever open. The process gets its own process group and a parent-death
 // signal, so that it cannot outlive the server; see the launcher package.
 func Launch(opts LaunchOptions) (*Browser, error) {
-	dropSessionStorage(opts.ProfileDir)
 	opts, err := prepare(opts)
 	if err == nil {
-		err = keepSessionCookies(opts.ProfileDir, opts.run)
+		err = prepareProfile(opts.ProfileDir, opts.run)
 	}
 	if err != nil {
 		return nil, sessionql.Errorf(sessionql.CodeBrowserUnavailable, "The browser could not be started: %v.", err)
@@ -199,16 +197,4 @@ func (b *Browser) Close() error {
 func (b *Browser) Kill() {
 	b.proc.Kill()
 	<-b.done
-}
-
-// dropSessionStorage deletes the profile's sessionStorage database before
-// a launch. Chromium never gives a new tab the sessionStorage of a past run
-// (the engine restores it from the saved state), but on the first use of
-// sessionStorage it opened the old database and cleared its namespaces:
-// about 1.9 s of every wake after the first, measured. Pages see the same
-// either way.
-func dropSessionStorage(profile string) {
-	if profile != "" {
-		os.RemoveAll(filepath.Join(profile, "Default", "Session Storage"))
-	}
 }

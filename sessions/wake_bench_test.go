@@ -79,7 +79,7 @@ func rawLaunch(b *testing.B, profile string) time.Duration {
 }
 
 // defaultStartup takes the engine's continue-last-session preference out of
-// the profile (see engine/keepcookies.go), as a raw launch with it would
+// the profile (see engine/profile.go), as a raw launch with it would
 // restore the tabs of the profile's last run and measure that too.
 func defaultStartup(b *testing.B, profile string) {
 	path := filepath.Join(profile, "Default", "Preferences")

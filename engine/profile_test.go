@@ -97,16 +97,16 @@ func TestRelaunchOpensNoTabOfTheLastRun(t *testing.T) {
 	}
 }
 
-// TestKeepSessionCookiesKeepsOtherPreferences: the preference is set and
+// TestPrepareProfileKeepsOtherPreferences: the preference is set and
 // every other one kept; a file that is not JSON is replaced; a hard link
 // under the temporary name is not written through; a link that leads out
 // of the profile is refused and what it names left alone.
-func TestKeepSessionCookiesKeepsOtherPreferences(t *testing.T) {
+func TestPrepareProfileKeepsOtherPreferences(t *testing.T) {
 	profile := t.TempDir()
 	prefs := filepath.Join(profile, "Default", "Preferences")
 	os.MkdirAll(filepath.Dir(prefs), 0o700)
 	os.WriteFile(prefs, []byte(`{"big":12345678901234567890,"session":{"restore_on_startup":5,"startup_urls":["a"]}}`), 0o600)
-	if err := keepSessionCookies(profile, nil); err != nil {
+	if err := prepareProfile(profile, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(prefs)
@@ -114,7 +114,7 @@ func TestKeepSessionCookiesKeepsOtherPreferences(t *testing.T) {
 		t.Errorf("preferences: %s", got)
 	}
 	os.WriteFile(prefs, []byte("not json"), 0o600)
-	if err := keepSessionCookies(profile, nil); err != nil {
+	if err := prepareProfile(profile, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(prefs); string(got) != `{"session":{"restore_on_startup":1}}` {
@@ -126,7 +126,7 @@ func TestKeepSessionCookiesKeepsOtherPreferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Remove(prefs)
-	if err := keepSessionCookies(profile, nil); err != nil {
+	if err := prepareProfile(profile, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(inside); string(got) != `{"kept":1}` {
@@ -138,7 +138,7 @@ func TestKeepSessionCookiesKeepsOtherPreferences(t *testing.T) {
 	if err := os.Symlink(outside, prefs); err != nil {
 		t.Fatal(err)
 	}
-	if err := keepSessionCookies(profile, nil); err == nil {
+	if err := prepareProfile(profile, nil); err == nil {
 		t.Error("a link out of the profile was followed")
 	}
 	if got, _ := os.ReadFile(outside); string(got) != `{"secret":1}` {
@@ -146,5 +146,35 @@ func TestKeepSessionCookiesKeepsOtherPreferences(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(prefs)); len(entries) != 1 {
 		t.Errorf("the profile holds %d files, want only the link", len(entries))
+	}
+}
+
+// TestPrepareProfileStaysInTheProfile: the last run's folders are deleted,
+// but a "Default" that links out of the profile is refused, and the folder
+// it names keeps what it holds.
+func TestPrepareProfileStaysInTheProfile(t *testing.T) {
+	profile := t.TempDir()
+	for _, name := range lastRun {
+		os.MkdirAll(filepath.Join(profile, name), 0o700)
+	}
+	if err := prepareProfile(profile, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range lastRun {
+		if _, err := os.Stat(filepath.Join(profile, name)); err == nil {
+			t.Errorf("%s is still in the profile", name)
+		}
+	}
+	outside := t.TempDir()
+	os.MkdirAll(filepath.Join(outside, "Session Storage"), 0o700)
+	linked := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(linked, "Default")); err != nil {
+		t.Fatal(err)
+	}
+	if err := prepareProfile(linked, nil); err == nil {
+		t.Error("a Default that links out of the profile was followed")
+	}
+	if _, err := os.Stat(filepath.Join(outside, "Session Storage")); err != nil {
+		t.Errorf("the folder the link names lost its Session Storage: %v", err)
 	}
 }
